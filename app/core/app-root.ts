@@ -1,0 +1,16 @@
+// The installed application's root (where package.json, dist/ and
+// kiosk-config/ sit), found by walking up from a module, so source files and
+// bundles at different depths agree.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export function appRootFrom(moduleUrlOrDir: string): string {
+  let dir = moduleUrlOrDir.startsWith('file:') ? path.dirname(fileURLToPath(moduleUrlOrDir)) : moduleUrlOrDir;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'kiosk-config'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`cannot find the application root above ${moduleUrlOrDir}`);
+    dir = up;
+  }
+}

@@ -1,0 +1,81 @@
+// The kiosk configuration schema (kiosk-config/*.json). Parsed once at the
+// boundary; unknown keys are errors so a typo never silently falls back to a
+// default on a court device. Documented field by field in docs/configuration.md.
+import { z } from 'zod';
+import { LANGUAGES } from '../../shared/i18n/languages';
+
+const language = z.enum(LANGUAGES);
+
+const account = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'lower-case letters, digits, ".", "_" or "-", 2-64 characters'),
+  name: z.string().min(1).max(200),
+  role: z.enum(['clerk', 'admin']),
+  /** `scrypt$N$r$p$salt$hash` as printed by `kioskctl pin-hash`; never a PIN in clear. */
+  pinHash: z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'a scrypt hash made by `kioskctl pin-hash`'),
+});
+
+const tis = z.strictObject({
+  baseUrl: z.url({ protocol: /^https$/ }),
+  caFile: z.string().min(1),
+  certFile: z.string().min(1),
+  keyFile: z.string().min(1),
+  timeoutMs: z.int().min(1000).max(600_000).default(30_000),
+});
+
+const signer = z.strictObject({
+  name: z.string().min(1),
+  certFile: z.string().min(1),
+});
+
+const trustedDevice = z.strictObject({
+  id: z.string().min(1),
+  publicKeyFile: z.string().min(1),
+});
+
+export const kioskConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    device: z.strictObject({
+      id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/, 'letters, digits, ".", "_" or "-", 2-64 characters'),
+      name: z.string().min(1).max(200),
+    }),
+    deployment: z.enum(['court-kiosk', 'bailiff-presentation', 'clerk-station']),
+    organisation: z.strictObject({
+      kind: z.enum(['court', 'bailiff-office']),
+      name: z.string().min(1).max(300),
+    }),
+    jurisdiction: z.enum(['PL', 'UA']),
+    languages: z
+      .strictObject({
+        default: language,
+        offered: z.array(language).min(1),
+      })
+      .refine((l) => l.offered.includes(l.default), { message: 'default must be one of offered', path: ['default'] }),
+    limits: z
+      .strictObject({
+        idleWarningSec: z.int().min(10).max(3600).default(120),
+        idleTimeoutSec: z.int().min(20).max(7200).default(300),
+        maxSessionMin: z.int().min(1).max(600).default(60),
+      })
+      .refine((l) => l.idleWarningSec < l.idleTimeoutSec, {
+        message: 'idleWarningSec must be less than idleTimeoutSec',
+        path: ['idleWarningSec'],
+      })
+      .default({ idleWarningSec: 120, idleTimeoutSec: 300, maxSessionMin: 60 }),
+    importSources: z
+      .array(z.enum(['carrier', 'plain-folder', 'tis']))
+      .default(['carrier']),
+    tis: tis.nullable().default(null),
+    trustedSigners: z.array(signer).default([]),
+    trustedDevices: z.array(trustedDevice).default([]),
+    allowUnsignedProtocols: z.boolean().default(false),
+    watermark: z.boolean().default(true),
+    accounts: z.array(account).default([]),
+  })
+  .refine((c) => !c.importSources.includes('tis') || c.tis !== null, {
+    message: 'importSources includes "tis" but no tis endpoint is configured',
+    path: ['tis'],
+  });
+
+export type KioskConfig = z.infer<typeof kioskConfigSchema>;
+export type Account = z.infer<typeof account>;

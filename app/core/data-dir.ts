@@ -1,0 +1,43 @@
+// Where the kiosk keeps its catalog, objects and keys. Default: the XDG data
+// directory; KIOSK_DATA_DIR or --data-dir override it. Created 0700: the
+// objects are encrypted, but nobody but the kiosk's user has business there.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'court-kiosk');
+}
+
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(flag ?? env.KIOSK_DATA_DIR ?? defaultDataDir(env));
+}
+
+export interface DataLayout {
+  readonly root: string;
+  readonly catalog: string;
+  readonly objects: string;
+  readonly staging: string;
+  readonly keys: string;
+  readonly deviceKeyFile: string;
+  readonly exports: string;
+}
+
+export function dataLayout(root: string): DataLayout {
+  return {
+    root,
+    catalog: path.join(root, 'catalog.sqlite'),
+    objects: path.join(root, 'objects'),
+    staging: path.join(root, 'staging'),
+    keys: path.join(root, 'keys'),
+    deviceKeyFile: path.join(root, 'keys', 'device.key'),
+    exports: path.join(root, 'exports'),
+  };
+}
+
+export function ensureDataDir(root: string): DataLayout {
+  const l = dataLayout(root);
+  for (const d of [l.root, l.objects, l.staging, l.keys]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+  return l;
+}

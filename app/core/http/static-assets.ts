@@ -1,0 +1,41 @@
+// Serving the renderer's built assets. Only files inside the assets folder,
+// only known types; anything else is 404. The CSP rides on every response.
+import fs from 'node:fs';
+import path from 'node:path';
+import { securityHeaders } from './security-headers';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+export function serveAsset(assetsDir: string, urlPath: string): Response {
+  let rel: string;
+  try {
+    rel = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath);
+  } catch {
+    return new Response('bad path', { status: 400, headers: securityHeaders() });
+  }
+  if (rel.includes('\0')) return new Response('bad path', { status: 400, headers: securityHeaders() });
+  const root = path.resolve(assetsDir);
+  const file = path.resolve(root, '.' + path.posix.normalize(rel));
+  if (!file.startsWith(root + path.sep)) return new Response('not found', { status: 404, headers: securityHeaders() });
+  const type = TYPES[path.extname(file)];
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return new Response('not found', { status: 404, headers: securityHeaders() });
+  }
+  if (!type || !st.isFile()) return new Response('not found', { status: 404, headers: securityHeaders() });
+  return new Response(fs.readFileSync(file), {
+    status: 200,
+    headers: securityHeaders({ 'content-type': type, 'cache-control': 'no-cache' }),
+  });
+}

@@ -1,0 +1,118 @@
+// Every user-facing string in Polish, Ukrainian and English (Q-4). The type
+// makes a missing translation a compile error, not a blank on a court screen.
+import type { Language } from './languages';
+
+const en = {
+  'app.title': 'Court recordings viewer',
+  'attract.heading': 'Recordings of court and bailiff proceedings',
+  'attract.body': 'Recordings can be viewed here only in a session opened by a clerk.',
+  'attract.callClerk': 'Please ask a clerk to open a viewing session.',
+  'attract.clerkButton': 'Clerk sign-in',
+  'attract.device': 'Device',
+  'language.label': 'Language',
+  'language.pl': 'Polski',
+  'language.uk': 'Українська',
+  'language.en': 'English',
+  'recordings.heading': 'Recordings in the catalog',
+  'recordings.empty': 'No recordings have been imported yet.',
+  'recordings.count': '{n} recordings',
+  'recordings.col.identifier': 'Identifier',
+  'recordings.col.title': 'Title',
+  'recordings.col.case': 'Case',
+  'recordings.col.date': 'Date',
+  'recordings.col.duration': 'Duration',
+  'recordings.col.version': 'Version',
+  'recordings.col.status': 'Status',
+  'recordings.original': 'original',
+  'recordings.supersedes': 'supersedes {id} v{v}',
+  'recordings.parts': '{n} parts',
+  'status.complete': 'complete',
+  'status.incomplete': 'incomplete (awaiting clerk)',
+  'status.held': 'held for a clerk',
+  'flag.PL-4.2': 'below 1280×720 / 24 fps (PL-4.2)',
+  'flag.PL-4.3': 'coding not MPEG-4 / H.264 (PL-4.3)',
+  'flag.duration-mismatch': 'declared duration differs from media',
+  'common.back': 'Back',
+  'error.generic': 'Something went wrong. Please call a clerk.',
+  'error.offline': 'The kiosk service is not responding. Please call a clerk.',
+} as const;
+
+export type MessageKey = keyof typeof en;
+type Catalog = Record<MessageKey, string>;
+
+const pl: Catalog = {
+  'app.title': 'Przeglądarka nagrań sądowych',
+  'attract.heading': 'Zapisy obrazu i dźwięku z czynności sądowych i komorniczych',
+  'attract.body': 'Nagrania można obejrzeć wyłącznie w sesji otwartej przez pracownika.',
+  'attract.callClerk': 'Prosimy zwrócić się do pracownika o otwarcie sesji przeglądania.',
+  'attract.clerkButton': 'Logowanie pracownika',
+  'attract.device': 'Urządzenie',
+  'language.label': 'Język',
+  'language.pl': 'Polski',
+  'language.uk': 'Українська',
+  'language.en': 'English',
+  'recordings.heading': 'Nagrania w katalogu',
+  'recordings.empty': 'Nie zaimportowano jeszcze żadnych nagrań.',
+  'recordings.count': 'Liczba nagrań: {n}',
+  'recordings.col.identifier': 'Identyfikator',
+  'recordings.col.title': 'Tytuł',
+  'recordings.col.case': 'Sygnatura akt',
+  'recordings.col.date': 'Data',
+  'recordings.col.duration': 'Czas trwania',
+  'recordings.col.version': 'Wersja',
+  'recordings.col.status': 'Stan',
+  'recordings.original': 'pierwotna',
+  'recordings.supersedes': 'zmienia {id} w. {v}',
+  'recordings.parts': 'części: {n}',
+  'status.complete': 'kompletne',
+  'status.incomplete': 'niekompletne (czeka na uzupełnienie)',
+  'status.held': 'wstrzymane do decyzji pracownika',
+  'flag.PL-4.2': 'poniżej 1280×720 / 24 kl./s (§ 4 pkt 2)',
+  'flag.PL-4.3': 'kodowanie inne niż MPEG-4 / H.264 (§ 4 pkt 3)',
+  'flag.duration-mismatch': 'deklarowany czas trwania różni się od nagrania',
+  'common.back': 'Wstecz',
+  'error.generic': 'Wystąpił błąd. Prosimy wezwać pracownika.',
+  'error.offline': 'Usługa kiosku nie odpowiada. Prosimy wezwać pracownika.',
+};
+
+const uk: Catalog = {
+  'app.title': 'Перегляд записів судових засідань',
+  'attract.heading': 'Записи судових засідань і виконавчих дій',
+  'attract.body': 'Записи можна переглянути лише під час сеансу, відкритого працівником суду.',
+  'attract.callClerk': 'Будь ласка, зверніться до працівника суду, щоб відкрити сеанс перегляду.',
+  'attract.clerkButton': 'Вхід працівника',
+  'attract.device': 'Пристрій',
+  'language.label': 'Мова',
+  'language.pl': 'Polski',
+  'language.uk': 'Українська',
+  'language.en': 'English',
+  'recordings.heading': 'Записи в каталозі',
+  'recordings.empty': 'Записи ще не імпортовано.',
+  'recordings.count': 'Кількість записів: {n}',
+  'recordings.col.identifier': 'Ідентифікатор',
+  'recordings.col.title': 'Назва',
+  'recordings.col.case': 'Справа',
+  'recordings.col.date': 'Дата',
+  'recordings.col.duration': 'Тривалість',
+  'recordings.col.version': 'Версія',
+  'recordings.col.status': 'Стан',
+  'recordings.original': 'первинна',
+  'recordings.supersedes': 'замінює {id} в. {v}',
+  'recordings.parts': 'частин: {n}',
+  'status.complete': 'повний',
+  'status.incomplete': 'неповний (очікує працівника)',
+  'status.held': 'затримано до рішення працівника',
+  'flag.PL-4.2': 'нижче 1280×720 / 24 кадр/с (PL-4.2)',
+  'flag.PL-4.3': 'кодування не MPEG-4 / H.264 (PL-4.3)',
+  'flag.duration-mismatch': 'заявлена тривалість відрізняється від запису',
+  'common.back': 'Назад',
+  'error.generic': 'Сталася помилка. Будь ласка, зверніться до працівника.',
+  'error.offline': 'Служба кіоску не відповідає. Будь ласка, зверніться до працівника.',
+};
+
+export const MESSAGES: Record<Language, Catalog> = { en, pl, uk };
+
+export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
+  const text = MESSAGES[lang][key];
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+}

@@ -1,0 +1,65 @@
+// The web shell as a program (`kioskctl serve` runs it): opens core, serves
+// the renderer and API on 127.0.0.1, prints the URL (token included) as the
+// first line on stdout — a contract `npm start` and the tests rely on.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRequestHandler } from '../../core/http';
+import { loadConfig, locateConfigFile } from '../../core/config';
+import { resolveDataDir } from '../../core/data-dir';
+import { openKiosk } from '../../core/kiosk';
+import { startWebShell } from './server';
+import { appRootFrom } from '../../core/app-root';
+
+const ROOT = appRootFrom(import.meta.url);
+
+async function run(argv: string[]): Promise<number> {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      config: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const port = v.port === undefined ? 0 : Number(v.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`serve: --port: not a port number: ${v.port}\n`);
+    return 2;
+  }
+  const assetsDir = path.join(ROOT, 'dist', 'renderer');
+  if (!fs.existsSync(path.join(assetsDir, 'index.html'))) {
+    process.stderr.write(`serve: the renderer is not built (${assetsDir}); run: npm run build\n`);
+    return 2;
+  }
+  const dataDir = resolveDataDir(v['data-dir']);
+  const configFile = locateConfigFile(
+    { ...(v.config ? { flag: v.config } : {}), dataDir, exampleFile: path.join(ROOT, 'kiosk-config', 'court-kiosk-pl.json') },
+    (s) => process.stderr.write(`serve: ${s}\n`),
+  );
+  const kiosk = openKiosk({ dataDir, config: loadConfig(configFile), configFile });
+  const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web' });
+  const shell = await startWebShell({ handler, port });
+  process.stdout.write(shell.url + '\n');
+  process.stderr.write(`serve: court-kiosk web shell on ${shell.origin} (127.0.0.1 only; Ctrl+C stops it)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await shell.close();
+  kiosk.close();
+  return 0;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`serve: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+  },
+);

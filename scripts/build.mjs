@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Builds what the shells serve and run:
+//   dist/renderer/  index.html, app.js (React + hls.js), styles.css, hls.worker.js
+//   dist/electron/  main.cjs, preload.cjs (thin glue; electron stays external)
+// esbuild rather than a dev server: the kiosk only ever needs a static bundle.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'dist');
+const only = process.argv.includes('--renderer-only') ? 'renderer' : 'all';
+
+async function buildRenderer() {
+  const dir = path.join(out, 'renderer');
+  fs.mkdirSync(dir, { recursive: true });
+  await build({
+    entryPoints: [path.join(root, 'app/renderer/main.tsx')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    outfile: path.join(dir, 'app.js'),
+    minify: true,
+    sourcemap: false,
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
+  fs.copyFileSync(path.join(root, 'app/renderer/index.html'), path.join(dir, 'index.html'));
+  fs.copyFileSync(path.join(root, 'app/renderer/styles.css'), path.join(dir, 'styles.css'));
+  // hls.js's transmux worker as a file of our own origin, so the CSP needs no blob: worker.
+  fs.copyFileSync(path.join(root, 'node_modules/hls.js/dist/hls.worker.js'), path.join(dir, 'hls.worker.js'));
+}
+
+async function buildElectron() {
+  const dir = path.join(out, 'electron');
+  fs.mkdirSync(dir, { recursive: true });
+  const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['electron', 'better-sqlite3', 'usb', 'drivelist'],
+    logLevel: 'warning',
+  };
+  await build({ ...common, entryPoints: [path.join(root, 'app/shells/electron/main.ts')], outfile: path.join(dir, 'main.cjs') });
+  await build({ ...common, entryPoints: [path.join(root, 'app/shells/electron/preload.ts')], outfile: path.join(dir, 'preload.cjs') });
+}
+
+async function buildNodePrograms() {
+  // kioskctl and the web shell as ESM bundles, for installs without tsx.
+  const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  };
+  await build({ ...common, entryPoints: [path.join(root, 'app/cli/main.ts')], outfile: path.join(out, 'cli', 'kioskctl.mjs') });
+  await build({ ...common, entryPoints: [path.join(root, 'app/shells/web/main.ts')], outfile: path.join(out, 'web', 'main.mjs') });
+}
+
+await buildRenderer();
+if (only === 'all') await buildNodePrograms();
+if (only === 'all' && fs.existsSync(path.join(root, 'app/shells/electron/main.ts'))) await buildElectron();
+console.log(`built ${only === 'all' ? 'renderer and electron shell' : 'renderer'} into ${path.relative(root, out)}/`);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything court-kiosk needs on a fresh Debian 12 machine with
+# Node 20: Debian's chromium, ffmpeg, openssl and sqlite3 when missing, the npm
+# dependencies (native builds of better-sqlite3 and drivelist included), and the
+# built renderer and shells. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else echo "setup: need root for: $*" >&2; exit 2; fi; }
+
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
+command -v ffprobe >/dev/null || need+=(ffmpeg)
+command -v openssl >/dev/null || need+=(openssl)
+command -v sqlite3 >/dev/null || need+=(sqlite3)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing from Debian: ${need[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Electron's binary is downloaded only where that is possible and wanted;
+# everything else runs on the web shell and Debian's Chromium.
+export ELECTRON_SKIP_BINARY_DOWNLOAD="${ELECTRON_SKIP_BINARY_DOWNLOAD:-1}"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci (better-sqlite3 and drivelist compile from source: about 2 minutes)"
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build

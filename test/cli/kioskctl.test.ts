@@ -1,0 +1,59 @@
+// kioskctl as court IT runs it: the real script, real exit codes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kioskctl, kioskctlJson } from '../helpers/kioskctl';
+import { REPO, scratch } from '../helpers/paths';
+
+describe('kioskctl', () => {
+  it('--help prints the commands and exits 0', () => {
+    const r = kioskctl(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['config check', 'list', 'serve', 'demo-carrier']) expect(r.stdout).toContain(c);
+  });
+
+  it('exits 2 on usage errors', () => {
+    expect(kioskctl([]).code).toBe(2);
+    expect(kioskctl(['frobnicate']).code).toBe(2);
+    expect(kioskctl(['list', '--no-such-flag']).code).toBe(2);
+    expect(kioskctl(['config', 'check']).code).toBe(2);
+  });
+
+  it('config check accepts every file in kiosk-config/', () => {
+    for (const f of fs.readdirSync(path.join(REPO, 'kiosk-config'))) {
+      const r = kioskctlJson<{ valid: boolean }>(['config', 'check', path.join(REPO, 'kiosk-config', f)]);
+      expect(r.code, f).toBe(0);
+      expect(r.json.valid, f).toBe(true);
+    }
+  });
+
+  it('[Q-2] config check rejects an unknown key and a bad value with exit 1, naming the key', () => {
+    const dir = scratch();
+    const base = JSON.parse(fs.readFileSync(path.join(REPO, 'kiosk-config', 'court-kiosk-pl.json'), 'utf8')) as Record<string, unknown>;
+    const unknown = path.join(dir, 'unknown.json');
+    fs.writeFileSync(unknown, JSON.stringify({ ...base, screensaver: true }));
+    const r1 = kioskctl(['config', 'check', unknown]);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toContain('screensaver');
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ ...base, jurisdiction: 'DE' }));
+    const r2 = kioskctlJson<{ valid: boolean; problems: Array<{ field: string; file: string }> }>(['config', 'check', bad]);
+    expect(r2.code).toBe(1);
+    expect(r2.json.valid).toBe(false);
+    expect(r2.json.problems).toContainEqual(expect.objectContaining({ field: 'jurisdiction', file: bad }));
+  });
+
+  it('list --json on an empty data directory prints an empty list', () => {
+    const r = kioskctlJson<{ recordings: unknown[] }>(['list'], { KIOSK_DATA_DIR: scratch() });
+    expect(r.code).toBe(0);
+    expect(r.json).toEqual({ recordings: [] });
+  });
+
+  it('--data-dir overrides KIOSK_DATA_DIR and the catalog is created there', () => {
+    const a = scratch();
+    const b = scratch();
+    expect(kioskctl(['list', '--data-dir', b], { KIOSK_DATA_DIR: a }).code).toBe(0);
+    expect(fs.existsSync(path.join(b, 'catalog.sqlite'))).toBe(true);
+    expect(fs.existsSync(path.join(a, 'catalog.sqlite'))).toBe(false);
+  });
+});

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkConfigFile, parseConfig, checkReferencedFiles } from '../../../app/core/config';
+import { REPO, scratch } from '../../helpers/paths';
+
+const examples = fs.readdirSync(path.join(REPO, 'kiosk-config')).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'));
+const base = JSON.parse(fs.readFileSync(path.join(REPO, 'kiosk-config', 'court-kiosk-pl.json'), 'utf8')) as Record<string, unknown>;
+
+describe('kiosk configuration', () => {
+  it('[DC-8] ships examples for a PL court kiosk, a PL bailiff office screen and a UA court', () => {
+    expect(examples.sort()).toEqual(['bailiff-office-pl.json', 'court-kiosk-pl.json', 'court-ua.json']);
+  });
+
+  it.each(examples)('accepts the example %s', (f) => {
+    const r = checkConfigFile(path.join(REPO, 'kiosk-config', f));
+    expect(r.ok ? [] : r.problems).toEqual([]);
+  });
+
+  it('[Q-2] rejects an unknown key and names it', () => {
+    const r = parseConfig(JSON.stringify({ ...base, device: { id: 'DEV-1', name: 'x', colour: 'red' } }), 'c.json');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems).toContainEqual(expect.objectContaining({ file: 'c.json', rule: 'config.unknown-key', field: 'device.colour' }));
+  });
+
+  it('[Q-2] rejects a bad value and names the key', () => {
+    const r = parseConfig(JSON.stringify({ ...base, limits: { idleWarningSec: 5, idleTimeoutSec: 300, maxSessionMin: 60 } }), 'c.json');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.map((p) => p.field)).toContain('limits.idleWarningSec');
+  });
+
+  it('[Q-4] rejects a default language that is not offered', () => {
+    const r = parseConfig(JSON.stringify({ ...base, languages: { default: 'en', offered: ['pl', 'uk'] } }), 'c.json');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.map((p) => p.field)).toContain('languages.default');
+  });
+
+  it('[DC-3] refuses TIS as an import source without a TIS endpoint', () => {
+    const r = parseConfig(JSON.stringify({ ...base, importSources: ['carrier', 'tis'], tis: null }), 'c.json');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.map((p) => p.field)).toContain('tis');
+  });
+
+  it('fills defaults for omitted optional fields', () => {
+    const { limits: _l, watermark: _w, accounts: _a, ...rest } = base;
+    const r = parseConfig(JSON.stringify(rest), 'c.json');
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.config.watermark).toBe(true);
+      expect(r.config.limits).toEqual({ idleWarningSec: 120, idleTimeoutSec: 300, maxSessionMin: 60 });
+    }
+  });
+
+  it('reports a malformed JSON file by name', () => {
+    const dir = scratch();
+    const f = path.join(dir, 'broken.json');
+    fs.writeFileSync(f, '{ "device": ');
+    const r = checkConfigFile(f);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]).toMatchObject({ file: f, rule: 'config.json' });
+  });
+
+  it('checks that files the config names exist, relative to the config', () => {
+    const dir = scratch();
+    fs.writeFileSync(path.join(dir, 'ca.pem'), 'x');
+    const f = path.join(dir, 'c.json');
+    const cfg = { ...base, tis: { baseUrl: 'https://tis.example/', caFile: 'ca.pem', certFile: 'kiosk.pem', keyFile: 'kiosk.key' } };
+    fs.writeFileSync(f, JSON.stringify(cfg));
+    const r = checkConfigFile(f);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(checkReferencedFiles(f, r.config).map((p) => p.field)).toEqual(['tis.certFile', 'tis.keyFile']);
+  });
+
+  it('keeps docs/configuration.md in step with the schema: every top-level key is documented', () => {
+    const doc = fs.readFileSync(path.join(REPO, 'docs', 'configuration.md'), 'utf8');
+    for (const key of Object.keys(base).filter((k) => k !== '$schema')) expect(doc).toContain(`\`${key}\``);
+  });
+});
+
+describe('config JSON Schema', () => {
+  it('docs/kiosk-config.schema.json is the schema the code enforces', async () => {
+    const { configJsonSchema } = await import('../../../app/core/config/json-schema');
+    const onDisk = JSON.parse(fs.readFileSync(path.join(REPO, 'docs', 'kiosk-config.schema.json'), 'utf8')) as unknown;
+    expect(onDisk).toEqual(configJsonSchema());
+  });
+});

@@ -1,0 +1,58 @@
+// Runs the real kioskctl (scripts/kioskctl) as a child process.
+import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
+import { KIOSKCTL } from './paths';
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function kioskctl(args: string[], env: NodeJS.ProcessEnv = {}): RunResult {
+  const r = spawnSync(KIOSKCTL, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function kioskctlJson<T>(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; json: T; stderr: string } {
+  const r = kioskctl([...args, '--json'], env);
+  let json: T;
+  try {
+    json = JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`kioskctl ${args.join(' ')} did not print JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, json, stderr: r.stderr };
+}
+
+export interface Served {
+  readonly url: string;
+  readonly origin: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** `kioskctl serve`: waits for the URL on the first stdout line. */
+export function serveKiosk(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const child = spawn(KIOSKCTL, ['serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout! });
+    rl.once('line', (url) => {
+      const origin = new URL(url).origin;
+      resolve({
+        url,
+        origin,
+        child,
+        stop: () =>
+          new Promise<void>((res) => {
+            if (child.exitCode !== null) return res();
+            child.once('exit', () => res());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`kioskctl serve exited ${code}: ${stderr}`)));
+  });
+}

@@ -1,0 +1,77 @@
+// The web shell over real HTTP on 127.0.0.1: token, cookie, Host check, CSP.
+import path from 'node:path';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequestHandler } from '../../../app/core/http';
+import { openKiosk, type Kiosk } from '../../../app/core/kiosk';
+import { loadConfig } from '../../../app/core/config';
+import { startWebShell, type WebShell } from '../../../app/shells/web';
+import { REPO, scratch } from '../../helpers/paths';
+
+let kiosk: Kiosk;
+let shell: WebShell;
+
+beforeAll(async () => {
+  const assets = scratch();
+  fs.writeFileSync(path.join(assets, 'index.html'), '<!doctype html><title>t</title>');
+  const configFile = path.join(REPO, 'kiosk-config', 'court-kiosk-pl.json');
+  kiosk = openKiosk({ dataDir: scratch(), config: loadConfig(configFile), configFile });
+  shell = await startWebShell({ handler: createRequestHandler({ kiosk, assetsDir: assets, shell: 'web' }) });
+});
+
+afterAll(async () => {
+  await shell.close();
+  kiosk.close();
+});
+
+describe('web shell', () => {
+  it('[DC-1] listens on 127.0.0.1 only', () => {
+    expect(new URL(shell.url).hostname).toBe('127.0.0.1');
+  });
+
+  it('[DC-1] refuses every request without the per-launch token', async () => {
+    for (const p of ['/', '/index.html', '/api/info', '/api/recordings']) {
+      const r = await fetch(`${shell.origin}${p}`, { redirect: 'manual' });
+      expect(r.status, p).toBe(401);
+    }
+    const wrong = await fetch(`${shell.origin}/?token=not-the-token`, { redirect: 'manual' });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('[DC-1] exchanges the token for an HttpOnly SameSite=Strict cookie and drops it from the URL', async () => {
+    const r = await fetch(shell.url, { redirect: 'manual' });
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe('/');
+    const cookie = r.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const api = await fetch(`${shell.origin}/api/info`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(api.status).toBe(200);
+    expect(((await api.json()) as { shell: string }).shell).toBe('web');
+  });
+
+  it('[DC-1] refuses a foreign Host header (DNS rebinding)', async () => {
+    const http = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const u = new URL(shell.origin);
+      http
+        .get({ host: u.hostname, port: u.port, path: '/api/info', headers: { host: 'evil.example', cookie: `kiosk_token=${shell.token}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject);
+    });
+    expect(status).toBe(421);
+  });
+
+  it('serves assets with the strict CSP and refuses path escapes', async () => {
+    const headers = { cookie: `kiosk_token=${shell.token}` };
+    const ok = await fetch(`${shell.origin}/`, { headers });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+    for (const p of ['/..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/nothing.html']) {
+      const r = await fetch(`${shell.origin}${p}`, { headers });
+      expect([400, 404]).toContain(r.status);
+    }
+  });
+});
