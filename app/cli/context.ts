@@ -14,10 +14,10 @@ export interface GlobalOptions {
   readonly config?: string;
 }
 
-export function openFromOptions(opts: GlobalOptions, notice: (s: string) => void): { kiosk: Kiosk; config: KioskConfig } {
+export async function openFromOptions(opts: GlobalOptions, notice: (s: string) => void): Promise<{ kiosk: Kiosk; config: KioskConfig }> {
   const dataDir = resolveDataDir(opts.dataDir);
   const configFile = locateConfigFile({ ...(opts.config ? { flag: opts.config } : {}), dataDir, exampleFile: EXAMPLE_CONFIG }, notice);
   const config = loadConfig(configFile);
-  const kiosk = openKiosk({ dataDir, config, configFile });
+  const kiosk = await openKiosk({ dataDir, config, configFile });
   return { kiosk, config };
 }

@@ -8,6 +8,11 @@ import { makeOut, type Out } from './output';
 import { openFromOptions, type GlobalOptions } from './context';
 import { configCheck } from './commands/config-check';
 import { list } from './commands/list';
+import { check, importCmd } from './commands/import';
+import { verify } from './commands/verify';
+import { purge } from './commands/purge';
+import { demoCarrier } from './commands/demo-carrier';
+import type { Kiosk } from '../core/kiosk';
 import { serve } from './commands/serve';
 
 export const HELP = `kioskctl — court-kiosk administration
@@ -16,7 +21,12 @@ Usage: kioskctl <command> [options]
 
 Commands:
   config check FILE [--files]     validate a kiosk-config file (--files: also the files it names)
+  check PATH [--bagit-only]       validate a package or every package on a carrier; stores nothing
+  import PATH [--operator NAME]   import a package, a carrier or a plain folder with SHA256SUMS
   list [--case SIG]               list catalogued recordings
+  verify [--case SIG]             re-check every stored recording and catalog row
+  purge --case SIG --transferred REF --operator NAME
+                                  delete a case's local copies after transfer to the archive (PL-7)
   serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints the URL (with token) first
   demo-carrier DIR                write a demo carrier (crp/1 packages with real media) into DIR
 
@@ -38,6 +48,9 @@ const OPTIONS = {
   port: { type: 'string' },
   demo: { type: 'boolean', default: false },
   files: { type: 'boolean', default: false },
+  'bagit-only': { type: 'boolean', default: false },
+  operator: { type: 'string' },
+  transferred: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parse>['values'];
@@ -63,6 +76,15 @@ function parsePort(s: string | undefined): number | undefined {
   return n;
 }
 
+async function withKiosk(v: Values, out: Out, f: (k: Kiosk) => number | Promise<number>): Promise<number> {
+  const { kiosk } = await openFromOptions(globals(v), out.info);
+  try {
+    return await f(kiosk);
+  } finally {
+    kiosk.close();
+  }
+}
+
 async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
   const cmd = pos[0];
   switch (cmd) {
@@ -70,13 +92,22 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
       if (pos[1] !== 'check') throw new UsageError('usage: kioskctl config check FILE');
       return configCheck(needPositional(pos, 2, 'FILE'), { files: v.files }, out);
     }
-    case 'list': {
-      const { kiosk } = openFromOptions(globals(v), out.info);
-      try {
-        return list(kiosk, v.case ? { case: v.case } : {}, out);
-      } finally {
-        kiosk.close();
-      }
+    case 'check':
+      return check(needPositional(pos, 1, 'PATH'), { bagitOnly: v['bagit-only'] }, out);
+    case 'demo-carrier':
+      return demoCarrier(needPositional(pos, 1, 'DIR'), out);
+    case 'list':
+      return withKiosk(v, out, (k) => list(k, v.case ? { case: v.case } : {}, out));
+    case 'import': {
+      const target = needPositional(pos, 1, 'PATH');
+      return withKiosk(v, out, (k) => importCmd(k, target, { operator: v.operator ?? null }, out));
+    }
+    case 'verify':
+      return withKiosk(v, out, (k) => verify(k, v.case ? { case: v.case } : {}, out));
+    case 'purge': {
+      if (!v.case || !v.transferred || !v.operator) throw new UsageError('usage: kioskctl purge --case SIG --transferred REF --operator NAME');
+      const o = { case: v.case, transferred: v.transferred, operator: v.operator };
+      return withKiosk(v, out, (k) => purge(k, o, out));
     }
     case 'serve': {
       const port = parsePort(v.port);

@@ -1,11 +1,13 @@
 // Electron main: thin glue binding core to Electron. Everything the appliance
 // does lives in app/core; this file opens it, serves it on the privileged
 // kiosk: scheme through protocol.handle, and applies the one window policy.
-import { app, BrowserWindow, Menu, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, Menu, protocol, safeStorage, session, type WebContents } from 'electron';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createRequestHandler } from '../../core/http';
 import { loadConfig, locateConfigFile } from '../../core/config';
-import { resolveDataDir } from '../../core/data-dir';
+import { dataLayout, resolveDataDir } from '../../core/data-dir';
 import { openKiosk, type Kiosk } from '../../core/kiosk';
 import { appRootFrom } from '../../core/app-root';
 import { APP_URL, SCHEME_PRIVILEGES, APP_SCHEME, applyToSession, applyToWebContents, windowOptions } from './window-policy';
@@ -22,10 +24,29 @@ const preloadPath = path.join(__dirname, 'preload.cjs');
 
 let kiosk: Kiosk | null = null;
 
-function openCore(): Kiosk {
+/**
+ * The device key from the platform: 32 random bytes kept encrypted by
+ * safeStorage (the OS key store). Where safeStorage has no backend (a Linux
+ * kiosk without a keyring) core falls back to its root-only 0600 key file.
+ */
+function platformDeviceKey(keysDir: string): Buffer | undefined {
+  if (!safeStorage.isEncryptionAvailable()) {
+    log('device-key', { notice: 'safeStorage unavailable; using the 0600 key file in the data directory' });
+    return undefined;
+  }
+  const file = path.join(keysDir, 'device.key.safe');
+  if (fs.existsSync(file)) return Buffer.from(safeStorage.decryptString(fs.readFileSync(file)), 'base64');
+  const key = crypto.randomBytes(32);
+  fs.mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, safeStorage.encryptString(key.toString('base64')), { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+async function openCore(): Promise<Kiosk> {
   const dataDir = resolveDataDir(undefined);
   const configFile = locateConfigFile({ dataDir, exampleFile: path.join(appRoot, 'kiosk-config', 'court-kiosk-pl.json') }, (s) => log('config', { notice: s }));
-  return openKiosk({ dataDir, config: loadConfig(configFile), configFile });
+  const deviceKey = platformDeviceKey(dataLayout(dataDir).keys);
+  return openKiosk({ dataDir, config: loadConfig(configFile), configFile, ...(deviceKey ? { deviceKey } : {}) });
 }
 
 app.on('web-contents-created', (_e, contents: WebContents) => applyToWebContents(contents, log));
@@ -33,9 +54,9 @@ app.on('web-contents-created', (_e, contents: WebContents) => applyToWebContents
 // One instance only: a second launch focuses the first instead of racing it for the catalog.
 if (!app.requestSingleInstanceLock()) app.quit();
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   Menu.setApplicationMenu(null);
-  kiosk = openCore();
+  kiosk = await openCore();
   const handler = createRequestHandler({ kiosk, assetsDir: rendererDir, shell: 'electron' });
   protocol.handle(APP_SCHEME, (req) => handler(req));
   applyToSession(session.defaultSession, log);

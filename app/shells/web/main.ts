@@ -9,6 +9,7 @@ import { loadConfig, locateConfigFile } from '../../core/config';
 import { resolveDataDir } from '../../core/data-dir';
 import { openKiosk } from '../../core/kiosk';
 import { startWebShell } from './server';
+import { seedDemo } from '../../core/demo/seed';
 import { appRootFrom } from '../../core/app-root';
 
 const ROOT = appRootFrom(import.meta.url);
@@ -40,7 +41,8 @@ async function run(argv: string[]): Promise<number> {
     { ...(v.config ? { flag: v.config } : {}), dataDir, exampleFile: path.join(ROOT, 'kiosk-config', 'court-kiosk-pl.json') },
     (s) => process.stderr.write(`serve: ${s}\n`),
   );
-  const kiosk = openKiosk({ dataDir, config: loadConfig(configFile), configFile });
+  const kiosk = await openKiosk({ dataDir, config: loadConfig(configFile), configFile });
+  if (v.demo) await seedDemo(kiosk, (s) => process.stderr.write(`serve: ${s}\n`));
   const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web' });
   const shell = await startWebShell({ handler, port });
   process.stdout.write(shell.url + '\n');

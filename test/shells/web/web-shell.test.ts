@@ -15,7 +15,7 @@ beforeAll(async () => {
   const assets = scratch();
   fs.writeFileSync(path.join(assets, 'index.html'), '<!doctype html><title>t</title>');
   const configFile = path.join(REPO, 'kiosk-config', 'court-kiosk-pl.json');
-  kiosk = openKiosk({ dataDir: scratch(), config: loadConfig(configFile), configFile });
+  kiosk = await openKiosk({ dataDir: scratch(), config: loadConfig(configFile), configFile });
   shell = await startWebShell({ handler: createRequestHandler({ kiosk, assetsDir: assets, shell: 'web' }) });
 });
 

@@ -1,0 +1,30 @@
+// `--demo` on a first start: when the catalog is empty, write the demo carrier
+// into the data directory and import it through the real pipeline, so a
+// newcomer sees real recordings. Demo mode alone also trusts the demo carrier's
+// own test signer for the UA protocol; a configured kiosk never does.
+import fs from 'node:fs';
+import path from 'node:path';
+import { importPath, ingestContextFor, type ImportResult } from '../ingest';
+import type { Kiosk } from '../kiosk';
+import { verifyDetachedCms } from '../signature/cms';
+import { configRelative } from '../config';
+import { writeDemoCarrier } from './demo-carrier';
+
+export async function seedDemo(kiosk: Kiosk, notice: (s: string) => void): Promise<ImportResult | null> {
+  const count = (kiosk.db.prepare('SELECT count(*) AS n FROM recordings').get() as { n: number }).n;
+  if (count > 0) return null;
+  const dir = path.join(kiosk.layout.root, 'demo-carrier');
+  if (!fs.existsSync(path.join(dir, 'UA-757-12345-25', 'tagmanifest-sha256.txt'))) {
+    notice(`demo: writing a demo carrier with real media (ffmpeg) into ${dir}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    await writeDemoCarrier(dir);
+  }
+  const trusted = [
+    ...kiosk.config.trustedSigners.map((s) => fs.readFileSync(configRelative(kiosk.configFile, s.certFile), 'utf8')),
+    fs.readFileSync(path.join(dir, 'DEMO-SIGNER-CERT.pem'), 'utf8'),
+  ];
+  const ctx = { ...ingestContextFor(kiosk, { operator: 'demo' }), protocols: { verify: (c: Buffer, s: Buffer) => verifyDetachedCms(c, s, trusted) } };
+  const r = await importPath(ctx, dir, 'demo');
+  notice(`demo: imported ${r.imported.length} recordings${r.problems.length ? `, ${r.problems.length} problems` : ''}`);
+  return r;
+}

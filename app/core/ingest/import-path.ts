@@ -1,0 +1,81 @@
+// `import PATH` and `check PATH`: PATH is a package or a carrier's root (then
+// every package up to 3 levels below it). One pipeline for every source.
+import fs from 'node:fs';
+import path from 'node:path';
+import { findPackages } from '../carrier/find-packages';
+import { type Problem, problem } from '../../shared/problem';
+import type { IngestContext, ImportedRecording } from './context';
+import { ingestPackage } from './ingest-package';
+import { importPlainFolder, checkPlainFolder } from './plain-folder';
+import { validatePackage } from './validate-package';
+
+export interface ImportResult {
+  readonly imported: ImportedRecording[];
+  readonly unchanged: ImportedRecording[];
+  readonly problems: Problem[];
+  readonly warnings: Problem[];
+}
+
+async function packagesAt(p: string): Promise<Array<{ path: string; kind: 'bag' | 'plain' }> | Problem> {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    return problem(p, 'import.path.missing', 'no such file or directory');
+  }
+  if (!st.isDirectory()) return problem(p, 'import.path.not-directory', 'a package or a carrier is a directory');
+  if (fs.existsSync(path.join(p, 'bagit.txt'))) return [{ path: p, kind: 'bag' }];
+  const found = await findPackages(p, 3);
+  if (found.length === 0 && fs.existsSync(path.join(p, 'SHA256SUMS'))) return [{ path: p, kind: 'plain' }];
+  if (found.length === 0) return problem(p, 'import.no-package', 'no crp/1 package or SHA256SUMS folder found up to 3 levels below');
+  return found;
+}
+
+/** Relative names in problems become carrier-relative paths a clerk can find. */
+function locate(pkgDir: string, root: string, ps: readonly Problem[]): Problem[] {
+  const rel = path.relative(root, pkgDir) || path.basename(pkgDir);
+  return ps.map((p) => (path.isAbsolute(p.file) ? p : { ...p, file: path.join(rel, p.file) }));
+}
+
+export async function importPath(ctx: IngestContext, target: string, sourceKind: 'carrier' | 'demo' = 'carrier'): Promise<ImportResult> {
+  const root = path.resolve(target);
+  const pkgs = await packagesAt(root);
+  if (!Array.isArray(pkgs)) return { imported: [], unchanged: [], problems: [pkgs], warnings: [] };
+  const out: ImportResult = { imported: [], unchanged: [], problems: [], warnings: [] };
+  for (const p of pkgs) {
+    const base = pkgs.length === 1 && p.path === root ? path.dirname(root) : root;
+    if (p.kind === 'plain') {
+      const r = await importPlainFolder(ctx, p.path);
+      out.imported.push(...r.imported);
+      out.unchanged.push(...r.unchanged);
+      out.problems.push(...locate(p.path, base, r.problems));
+      continue;
+    }
+    const check = await validatePackage(p.path, { hashPayload: false, ...(ctx.readTimeoutMs !== undefined ? { readTimeoutMs: ctx.readTimeoutMs } : {}) });
+    const r = await ingestPackage(ctx, check, sourceKind, p.path);
+    out.imported.push(...r.imported);
+    out.unchanged.push(...r.unchanged);
+    out.problems.push(...locate(p.path, base, r.problems));
+    out.warnings.push(...locate(p.path, base, r.warnings));
+  }
+  return out;
+}
+
+export async function checkPath(target: string, opts: { bagitOnly?: boolean; readTimeoutMs?: number } = {}): Promise<{ valid: boolean; problems: Problem[]; warnings: Problem[]; packages: string[] }> {
+  const root = path.resolve(target);
+  const pkgs = await packagesAt(root);
+  if (!Array.isArray(pkgs)) return { valid: false, problems: [pkgs], warnings: [], packages: [] };
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  for (const p of pkgs) {
+    const base = pkgs.length === 1 && p.path === root ? path.dirname(root) : root;
+    if (p.kind === 'plain') {
+      problems.push(...locate(p.path, base, await checkPlainFolder(p.path)));
+      continue;
+    }
+    const c = await validatePackage(p.path, { hashPayload: true, ...opts });
+    problems.push(...locate(p.path, base, c.problems));
+    warnings.push(...locate(p.path, base, c.warnings));
+  }
+  return { valid: problems.length === 0, problems, warnings, packages: pkgs.map((p) => p.path) };
+}

@@ -1,0 +1,253 @@
+// Ingest of one validated crp/1 package: one pass per file (read from the
+// carrier, hash, encrypt, write), the bytes actually copied compared with the
+// manifest, then one SQLite transaction. A crash, power cut or pulled carrier
+// at any moment leaves the whole package or nothing (Q-1): objects written
+// before the transaction are orphans that start-up sweeps; a re-run completes.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { findRecording, insertImport, insertObject, insertRecording, sealRecording, upsertCase, type AttachmentInput, type PartInput } from '../catalog';
+import { parsePlDuration } from '../../shared/pl3-format';
+import { type Problem, problem } from '../../shared/problem';
+import { KioskError } from '../errors';
+import { openCarrierFile } from './carrier-read';
+import type { IngestContext, ImportedRecording, PackageOutcome } from './context';
+import { progressTracker } from './progress';
+import type { PackageCheck } from './validate-package';
+
+const MAX_ATTACHMENT_IN_MEMORY = 64 << 20;
+
+interface StoredFile {
+  readonly objectId: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly wrappedKey: Buffer;
+  readonly isNew: boolean;
+  /** Kept for signature checks of small attachments only (never media). */
+  readonly bytes: Buffer | null;
+}
+
+/** Hashes other than sha256 that the bag's manifests carry, checked in the same pass. */
+const NODE_ALGO: Record<string, string> = { md5: 'md5', sha1: 'sha1', sha224: 'sha224', sha384: 'sha384', sha512: 'sha512' };
+
+export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sourceKind: 'carrier' | 'tis' | 'demo', sourceRef: string): Promise<PackageOutcome> {
+  const pkg = check.dir;
+  const doc = check.doc;
+  const bag = check.bag;
+  if (!doc || !bag || check.problems.length > 0) return { package: pkg, imported: [], unchanged: [], problems: check.problems, warnings: check.warnings };
+  const startedAt = ctx.now().toISOString();
+  const problems: Problem[] = [];
+  const caseSig = doc.case.signature;
+
+  // Which recordings are new, which are already stored (idempotent), which conflict (PL-3.7: never replaced).
+  const partHashes = (i: number) => doc.recordings[i]!.parts.map((p) => bag.payload.get(p.path)?.digests.sha256 ?? '');
+  const fresh: number[] = [];
+  const unchanged: ImportedRecording[] = [];
+  doc.recordings.forEach((r, i) => {
+    if (r.identifier === null) {
+      const known = ctx.db
+        .prepare(`SELECT r.id FROM recordings r WHERE r.identifier IS NULL AND (SELECT group_concat(sha256, ',') FROM (SELECT sha256 FROM parts WHERE recording_id = r.id ORDER BY seq)) = ?`)
+        .get(partHashes(i).join(','));
+      if (known) unchanged.push(summary(i, 'incomplete', []));
+      else fresh.push(i);
+      return;
+    }
+    const found = findRecording(ctx.db, r.identifier, r.version);
+    if (!found) fresh.push(i);
+    else if (found.partHashes.join(',') === partHashes(i).join(',') && !found.purged) unchanged.push(summary(i, 'complete', []));
+    else
+      problems.push(
+        problem('recordings.json', found.purged ? 'pl3.version.purged' : 'pl3.version.conflict',
+          found.purged
+            ? `${r.identifier} version ${r.version} was purged from this device after transfer to the archive; it is not re-imported`
+            : `${r.identifier} version ${r.version} is already stored with different content; versions never replace one another (PL-3.7)`,
+          `recordings[${i}]`),
+      );
+  });
+  if (problems.length) return { package: pkg, imported: [], unchanged: [], problems, warnings: check.warnings };
+  if (fresh.length === 0) return { package: pkg, imported: [], unchanged, problems: [], warnings: check.warnings };
+
+  // PL-3.7: a later version's original must be here or already stored; if not, import it flagged.
+  const inPackage = new Set(doc.recordings.map((r) => `${r.identifier}\u0000${r.version}`));
+
+  // One pass per file: the files the fresh recordings name.
+  const wanted = new Map<string, { attachment: boolean }>();
+  for (const i of fresh) {
+    const r = doc.recordings[i]!;
+    for (const p of r.parts) wanted.set(p.path, { attachment: false });
+    for (const a of r.attachments) {
+      wanted.set(a.path, { attachment: true });
+      if (a.signature) wanted.set(a.signature, { attachment: true });
+    }
+  }
+  const total = [...wanted.keys()].reduce((n, p) => n + (bag.payload.get(p)?.size ?? 0), 0);
+  const progress = progressTracker(path.basename(pkg), total, wanted.size, ctx.onProgress);
+  const stored = new Map<string, StoredFile>();
+  try {
+    for (const [rel, { attachment }] of wanted) {
+      const entry = bag.payload.get(rel);
+      if (!entry || !entry.digests.sha256) throw new KioskError('invalid-input', `${rel}: not in manifest-sha256.txt`, [problem(rel, 'crp.manifest.sha256', 'not listed in manifest-sha256.txt')]);
+      progress.startFile(rel);
+      stored.set(rel, await copyOne(ctx, path.join(pkg, rel), rel, entry, attachment, (n) => progress.add(n)));
+      progress.fileDone();
+    }
+  } catch (e) {
+    await discard(ctx, stored);
+    const ps = e instanceof KioskError && e.problems.length ? [...e.problems] : [problem(pkg, 'ingest.read', (e as Error).message)];
+    return { package: pkg, imported: [], unchanged: [], problems: ps, warnings: check.warnings };
+  }
+
+  // Signed protocols (UA-3, UA-4).
+  const verdicts = new Map<string, unknown>();
+  const holdsFor = new Map<number, string[]>();
+  for (const i of fresh) {
+    const r = doc.recordings[i]!;
+    const holds = [...(check.verdicts[i]?.holds ?? [])];
+    for (const a of r.attachments) {
+      if (a.kind !== 'protocol') continue;
+      if (!a.signature) {
+        if (doc.case.jurisdiction === 'UA' && !ctx.allowUnsignedProtocols) holds.push('ua4.protocol-unsigned');
+        continue;
+      }
+      const content = stored.get(a.path)?.bytes;
+      const sig = stored.get(a.signature)?.bytes;
+      const v = content && sig ? await ctx.protocols.verify(content, sig) : { ok: false as const, rule: 'cms.too-large', message: 'protocol too large to verify in memory' };
+      verdicts.set(a.path, v.ok ? { ok: true, signer: v.signerSubject, signingTime: v.signingTime } : { ok: false, rule: v.rule, message: v.message });
+      if (!v.ok && !ctx.allowUnsignedProtocols) holds.push(`ua4.protocol-signature: ${v.message}`);
+    }
+    holdsFor.set(i, holds);
+  }
+
+  const now = ctx.now().toISOString();
+  const imported: ImportedRecording[] = [];
+  const report = {
+    package: pkg,
+    packageSha256: check.packageSha256,
+    files: [...stored.entries()].map(([rel, s]) => ({ path: rel, sha256: s.sha256, size: s.size, verdict: 'ok' })),
+    warnings: check.warnings,
+    unknownFields: check.unknownFields,
+    media: check.parts.map((p) => ({ path: p.path, media: p.media })),
+  };
+  try {
+    ctx.db.transaction(() => {
+      const caseId = upsertCase(ctx.db, {
+        jurisdiction: doc.case.jurisdiction,
+        signature: caseSig,
+        court: doc.case.court,
+        caseNumber: doc.case.caseNumber ?? null,
+        proceedingsNumber: doc.case.proceedingsNumber ?? null,
+        extra: extraOf(doc.case, ['jurisdiction', 'signature', 'court', 'caseNumber', 'proceedingsNumber']),
+      }, now);
+      const importId = insertImport(ctx.db, {
+        sourceKind, sourceRef, packageSha256: check.packageSha256, operator: ctx.operator, startedAt, finishedAt: now,
+        outcome: 'imported', provenance: { bagInfo: bag.bagInfo }, report,
+      });
+      for (const s of stored.values()) if (s.isNew) insertObject(ctx.db, { id: s.objectId, sha256: s.sha256, size: s.size, wrappedKey: s.wrappedKey }, now);
+      for (const i of fresh) {
+        const r = doc.recordings[i]!;
+        const v = check.verdicts[i]!;
+        const flags = [...(check.flags[i] ?? [])];
+        if (r.version > 0 && r.supersedes && !inPackage.has(`${r.supersedes.identifier}\u0000${r.supersedes.version}`) && !findRecording(ctx.db, r.supersedes.identifier, r.supersedes.version))
+          flags.push('original-missing');
+        const holds = holdsFor.get(i) ?? [];
+        const status = v.incomplete.length ? 'incomplete' : holds.length ? 'held' : 'complete';
+        const parts: PartInput[] = r.parts.map((p, seq) => {
+          const s = stored.get(p.path)!;
+          return { seq, name: p.path, objectId: s.objectId, sha256: s.sha256, size: s.size, media: check.parts.find((c) => c.recording === i && c.seq === seq)?.media ?? null };
+        });
+        const attachments: AttachmentInput[] = r.attachments.map((a, seq) => {
+          const s = stored.get(a.path)!;
+          const sig = a.signature ? stored.get(a.signature)! : null;
+          return {
+            seq, kind: a.kind, title: a.title ?? null, name: a.path, objectId: s.objectId, sha256: s.sha256, size: s.size,
+            signature: sig && a.signature ? { name: a.signature, objectId: sig.objectId, sha256: sig.sha256, size: sig.size, verdict: verdicts.get(a.path) ?? null } : null,
+          };
+        });
+        const id = insertRecording(ctx.db, {
+          caseId, importId, identifier: r.identifier, version: r.version, supersedes: r.supersedes ? { identifier: r.supersedes.identifier, version: r.supersedes.version } : null,
+          creator: { name: r.creator.name, court: r.creator.court }, title: r.title, date: v.dateIso, durationSec: v.durationSec, grouping: r.grouping,
+          status, holdReason: holds.length ? holds.join('; ') : v.incomplete.length ? `incomplete: ${v.incomplete.join(', ')}` : null,
+          flags, envelopeSheet: r.envelopeSheet === null ? null : String(r.envelopeSheet),
+          extra: extraOf(r, ['identifier', 'creator', 'title', 'date', 'duration', 'grouping', 'version', 'supersedes', 'parts', 'annotations', 'attachments', 'envelopeSheet']),
+          parts, attachments,
+          annotations: r.annotations.map((a) => ({ atSec: parsePlDuration(a.at) ?? 0, text: a.text })),
+        }, now);
+        sealRecording(ctx.db, id, ctx.mac);
+        imported.push({ ...summary(i, status, flags), holds });
+      }
+    })();
+  } catch (e) {
+    await discard(ctx, stored);
+    return { package: pkg, imported: [], unchanged: [], problems: [problem(pkg, 'ingest.catalog', (e as Error).message)], warnings: check.warnings };
+  }
+  ctx.log?.('import.package', {
+    source: sourceKind, ref: sourceRef, package: check.packageSha256, operator: ctx.operator,
+    recordings: imported.map((r) => ({ identifier: r.identifier, version: r.version, status: r.status })),
+  });
+  return { package: pkg, imported, unchanged, problems: [], warnings: check.warnings };
+
+  function summary(i: number, status: ImportedRecording['status'], flags: string[]): ImportedRecording {
+    const r = doc!.recordings[i]!;
+    return { identifier: r.identifier, version: r.version, case: caseSig, status, flags, holds: [] };
+  }
+}
+
+function extraOf(o: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !known.includes(k)));
+}
+
+async function copyOne(
+  ctx: IngestContext,
+  file: string,
+  rel: string,
+  entry: { size: number; digests: Record<string, string> },
+  keepBytes: boolean,
+  onBytes: (n: number) => void,
+): Promise<StoredFile> {
+  const expected = entry.digests.sha256!;
+  // Every file becomes its own object under its own key, even when the same
+  // content is stored already: purging one case can never take another's bytes.
+  const f = await openCarrierFile(file, ctx.readTimeoutMs);
+  try {
+    const extra = Object.entries(entry.digests)
+      .filter(([alg]) => alg !== 'sha256' && NODE_ALGO[alg])
+      .map(([alg, hex]) => ({ alg, hex, h: crypto.createHash(NODE_ALGO[alg]!) }));
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    async function* tee(): AsyncIterable<Uint8Array> {
+      for await (const c of f.chunks()) {
+        for (const x of extra) x.h.update(c);
+        if (keepBytes && keptBytes <= MAX_ATTACHMENT_IN_MEMORY) {
+          kept.push(Buffer.from(c));
+          keptBytes += c.length;
+        }
+        onBytes(c.length);
+        yield c;
+      }
+    }
+    let r: { sha256: string; size: number; objectId: string; wrappedKey: Buffer };
+    try {
+      r = await ctx.store.ingest(tee(), { expectedSha256: expected });
+    } catch (e) {
+      if (e instanceof KioskError && e.code === 'environment') throw e;
+      throw new KioskError('invalid-input', `${rel}: ${(e as Error).message}`, [problem(rel, 'bagit.manifest.hash', `the bytes read do not match manifest-sha256.txt (${(e as Error).message})`)]);
+    }
+    for (const x of extra) {
+      const got = x.h.digest('hex');
+      if (got !== x.hex.toLowerCase()) {
+        await ctx.store.shred(r.objectId);
+        throw new KioskError('invalid-input', `${rel}: ${x.alg} mismatch`, [problem(rel, 'bagit.manifest.hash', `${x.alg} of the bytes read does not match manifest-${x.alg}.txt`)]);
+      }
+    }
+    if (r.size !== entry.size) {
+      await ctx.store.shred(r.objectId);
+      throw new KioskError('invalid-input', `${rel}: size changed`, [problem(rel, 'bagit.payload.size', `read ${r.size} bytes, the manifest's file had ${entry.size}`)]);
+    }
+    return { ...r, isNew: true, bytes: keepBytes && keptBytes <= MAX_ATTACHMENT_IN_MEMORY ? Buffer.concat(kept) : null };
+  } finally {
+    await f.close();
+  }
+}
+
+async function discard(ctx: IngestContext, stored: Map<string, StoredFile>): Promise<void> {
+  for (const s of stored.values()) if (s.isNew) await ctx.store.shred(s.objectId).catch(() => undefined);
+}

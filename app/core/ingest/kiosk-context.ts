@@ -1,0 +1,23 @@
+// Builds the ingest context from an open kiosk: trusted protocol signers from
+// kiosk-config, the catalog's keyed hash, the clock.
+import fs from 'node:fs';
+import { configRelative } from '../config';
+import type { Kiosk } from '../kiosk';
+import { verifyDetachedCms } from '../signature/cms';
+import type { IngestContext } from './context';
+import type { ProgressListener } from './progress';
+
+export function ingestContextFor(kiosk: Kiosk, opts: { operator?: string | null; onProgress?: ProgressListener; log?: IngestContext['log'] } = {}): IngestContext {
+  const trusted = kiosk.config.trustedSigners.map((s) => fs.readFileSync(configRelative(kiosk.configFile, s.certFile), 'utf8'));
+  return {
+    db: kiosk.db,
+    store: kiosk.store,
+    mac: kiosk.rowMac,
+    protocols: { verify: (content, p7s) => verifyDetachedCms(content, p7s, trusted) },
+    allowUnsignedProtocols: kiosk.config.allowUnsignedProtocols,
+    operator: opts.operator ?? null,
+    now: () => new Date(),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  };
+}

@@ -1,0 +1,119 @@
+// Plain folders (FORMATS.md): .mp4 files and a SHA256SUMS file. Hashes are
+// checked; every recording is *incomplete* until a clerk supplies identifier,
+// date and duration (PL-4.1). A folder without SHA256SUMS is refused: the
+// kiosk never imports a recording it has no stored hash for (DC-4).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseSha256Sums } from '../carrier/sha256sums';
+import { insertImport, insertObject, insertRecording, sealRecording, upsertCase } from '../catalog';
+import { probeMp4, conformanceFlags, type MediaInfo } from '../media/probe';
+import { type Problem, problem } from '../../shared/problem';
+import { KioskError } from '../errors';
+import { openCarrierFile } from './carrier-read';
+import type { IngestContext, ImportedRecording } from './context';
+import { progressTracker } from './progress';
+
+/** Plain-folder recordings wait under this case until a clerk files them. */
+export const UNASSIGNED_CASE = '(unassigned)';
+
+interface Entry {
+  readonly name: string;
+  readonly sha256: string;
+}
+
+async function entriesOf(dir: string): Promise<{ entries: Entry[]; problems: Problem[] }> {
+  const sums = path.join(dir, 'SHA256SUMS');
+  if (!fs.existsSync(sums)) return { entries: [], problems: [problem(dir, 'plain.sha256sums.missing', 'a folder without SHA256SUMS is refused: no stored hash, no import (DC-4)')] };
+  const parsed = await parseSha256Sums(sums);
+  const problems = [...parsed.problems];
+  const listed = new Set(parsed.entries.map((e) => e.name));
+  for (const f of fs.readdirSync(dir)) if (/\.mp4$/i.test(f) && !listed.has(f)) problems.push(problem(f, 'plain.unlisted', 'an .mp4 file not listed in SHA256SUMS'));
+  return { entries: parsed.entries.filter((e) => /\.mp4$/i.test(e.name)), problems };
+}
+
+async function probeFile(file: string, timeoutMs: number | undefined): Promise<MediaInfo | Problem> {
+  const f = await openCarrierFile(file, timeoutMs);
+  try {
+    return await probeMp4((o, n) => f.read(o, n), f.size);
+  } finally {
+    await f.close();
+  }
+}
+
+export async function checkPlainFolder(dir: string): Promise<Problem[]> {
+  const { entries, problems } = await entriesOf(dir);
+  for (const e of entries) {
+    const p = await probeFile(path.join(dir, e.name), undefined);
+    if ('rule' in p) problems.push({ ...p, file: e.name });
+  }
+  return problems;
+}
+
+export async function importPlainFolder(ctx: IngestContext, dir: string): Promise<{ imported: ImportedRecording[]; unchanged: ImportedRecording[]; problems: Problem[] }> {
+  const { entries, problems } = await entriesOf(dir);
+  if (problems.length) return { imported: [], unchanged: [], problems };
+  const unchanged: ImportedRecording[] = [];
+  const todo: Array<Entry & { media: MediaInfo; size: number }> = [];
+  for (const e of entries) {
+    const known = ctx.db.prepare('SELECT r.identifier, r.version, r.status FROM parts p JOIN recordings r ON r.id = p.recording_id WHERE p.sha256 = ? LIMIT 1').get(e.sha256) as
+      | { identifier: string | null; version: number; status: 'complete' | 'incomplete' | 'held' }
+      | undefined;
+    if (known) {
+      unchanged.push({ identifier: known.identifier, version: known.version, case: UNASSIGNED_CASE, status: known.status, flags: [], holds: [] });
+      continue;
+    }
+    const m = await probeFile(path.join(dir, e.name), ctx.readTimeoutMs);
+    if ('rule' in m) return { imported: [], unchanged: [], problems: [{ ...m, file: e.name }] };
+    todo.push({ ...e, media: m, size: fs.statSync(path.join(dir, e.name)).size });
+  }
+  if (todo.length === 0) return { imported: [], unchanged, problems: [] };
+  const progress = progressTracker(path.basename(dir), todo.reduce((n, t) => n + t.size, 0), todo.length, ctx.onProgress);
+  const stored: Array<{ e: (typeof todo)[number]; objectId: string; wrappedKey: Buffer; size: number }> = [];
+  try {
+    for (const e of todo) {
+      progress.startFile(e.name);
+      const f = await openCarrierFile(path.join(dir, e.name), ctx.readTimeoutMs);
+      try {
+        async function* counted() {
+          for await (const c of f.chunks()) {
+            progress.add(c.length);
+            yield c;
+          }
+        }
+        const r = await ctx.store.ingest(counted(), { expectedSha256: e.sha256 }).catch((err: Error) => {
+          throw new KioskError('invalid-input', err.message, [problem(e.name, 'plain.sha256sums.hash', `the bytes read do not match SHA256SUMS (${err.message})`)]);
+        });
+        stored.push({ e, objectId: r.objectId, wrappedKey: r.wrappedKey, size: r.size });
+      } finally {
+        await f.close();
+      }
+      progress.fileDone();
+    }
+  } catch (err) {
+    for (const s of stored) await ctx.store.shred(s.objectId).catch(() => undefined);
+    return { imported: [], unchanged: [], problems: err instanceof KioskError ? err.problems.slice() : [problem(dir, 'ingest.read', (err as Error).message)] };
+  }
+  const now = ctx.now().toISOString();
+  const imported: ImportedRecording[] = [];
+  ctx.db.transaction(() => {
+    const caseId = upsertCase(ctx.db, { jurisdiction: 'PL', signature: UNASSIGNED_CASE, court: null, caseNumber: null, proceedingsNumber: null, extra: {} }, now);
+    const importId = insertImport(ctx.db, {
+      sourceKind: 'plain-folder', sourceRef: dir, packageSha256: null, operator: ctx.operator, startedAt: now, finishedAt: now, outcome: 'imported', provenance: {},
+      report: { folder: dir, files: stored.map((s) => ({ path: s.e.name, sha256: s.e.sha256, size: s.size, verdict: 'ok' })) },
+    });
+    for (const s of stored) {
+      insertObject(ctx.db, { id: s.objectId, sha256: s.e.sha256, size: s.size, wrappedKey: s.wrappedKey }, now);
+      const flags = conformanceFlags(s.e.media, null);
+      const id = insertRecording(ctx.db, {
+        caseId, importId, identifier: null, version: 0, supersedes: null, creator: { name: null, court: null }, title: s.e.name, date: null, durationSec: null,
+        grouping: null, status: 'incomplete', holdReason: 'incomplete: identifier, date, duration (PL-4.1)', flags, envelopeSheet: null,
+        extra: { provisionalId: `sha256:${s.e.sha256.slice(0, 16)}`, sourceFile: s.e.name },
+        parts: [{ seq: 0, name: s.e.name, objectId: s.objectId, sha256: s.e.sha256, size: s.size, media: s.e.media }], attachments: [], annotations: [],
+      }, now);
+      sealRecording(ctx.db, id, ctx.mac);
+      imported.push({ identifier: null, version: 0, case: UNASSIGNED_CASE, status: 'incomplete', flags, holds: [] });
+    }
+  })();
+  ctx.log?.('import.plain-folder', { ref: dir, operator: ctx.operator, files: stored.map((s) => s.e.sha256) });
+  return { imported, unchanged, problems: [] };
+}
