@@ -10,3 +10,4 @@ export {
   DEFAULT_MAX_LINE_BYTES,
 } from './validate';
 export { ALGORITHMS } from './algorithms';
+export { BagWriter, type PayloadWritten, type FinishOptions } from './writer';
