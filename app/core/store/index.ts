@@ -1,0 +1,275 @@
+// The encrypted, content-addressed object store (PL-2.2, PL-5.1, Q-1, Q-3).
+//
+// Layout: <objectsDir>/<sha256[0:2]>/<sha256>-<8 hex>, each file in the
+// chunked AEAD format of ./chunked-aead under its own random object key, which
+// is returned wrapped by the device key for the catalog to keep. Objects are
+// written once (staging file, fsync, rename, fsync dir) and never modified;
+// deleting one is crypto-shredding: the catalog drops the wrapped key.
+//
+// Addressing is by plaintext SHA-256 plus a random suffix: because every
+// object has its own key, two recordings with identical content become two
+// distinct objects (no cross-record dedup), so shredding one record can never
+// take another record's bytes with it, and equal ciphertexts reveal nothing.
+//
+// objectsDir and stagingDir must be on the same file system (rename is the commit).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { KioskError } from '../errors';
+import type { DeviceKey } from '../keys';
+import { ChunkSealer, DEFAULT_CHUNK_SIZE } from './chunked-aead';
+import { createObjectReader, objectKeyLabel, type ObjectReader, type ReaderHooks } from './object-reader';
+
+export type { ObjectReader, ReaderHooks, IntegrityFailureInfo } from './object-reader';
+export { objectKeyLabel } from './object-reader';
+
+export interface ContentStoreOptions {
+  objectsDir: string;
+  stagingDir: string;
+  deviceKey: DeviceKey;
+  /** Plaintext bytes per AEAD chunk; the default suits range reads (see chunked-aead.ts). */
+  chunkSize?: number;
+}
+
+export interface IngestOptions {
+  /** Lowercase or uppercase hex; when it differs from the content's SHA-256 nothing is stored. */
+  expectedSha256?: string;
+  /** Called with the cumulative number of plaintext bytes consumed so far. */
+  onProgress?(bytes: number): void;
+  signal?: AbortSignal;
+}
+
+export interface IngestResult {
+  /** SHA-256 of the plaintext, lowercase hex. */
+  sha256: string;
+  size: number;
+  objectId: string;
+  /** The object key wrapped by the device key, bound to objectId; store it in the catalog. */
+  wrappedKey: Buffer;
+}
+
+const OBJECT_ID = /^[0-9a-f]{64}-[0-9a-f]{8}$/;
+// Write this much ciphertext per syscall; large batches keep ingest near `cp` speed.
+const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await fsp.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('ingest aborted', 'AbortError');
+}
+
+export class ContentStore {
+  readonly #objectsDir: string;
+  readonly #stagingDir: string;
+  readonly #deviceKey: DeviceKey;
+  readonly #chunkSize: number;
+
+  constructor(opts: ContentStoreOptions) {
+    this.#objectsDir = path.resolve(opts.objectsDir);
+    this.#stagingDir = path.resolve(opts.stagingDir);
+    this.#deviceKey = opts.deviceKey;
+    this.#chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    fs.mkdirSync(this.#objectsDir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(this.#stagingDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Path of an object file; refuses anything that is not an object id, so no id can escape the store. */
+  objectPath(objectId: string): string {
+    if (!OBJECT_ID.test(objectId)) {
+      throw new KioskError('invalid-input', `not an object id: ${JSON.stringify(objectId)} (rule store.object-id)`);
+    }
+    return path.join(this.#objectsDir, objectId.slice(0, 2), objectId);
+  }
+
+  /**
+   * One pass over `source`: SHA-256 of the plaintext, encryption, and writing
+   * into a staging file; then fsync, rename into place, fsync the directory.
+   * Plaintext never touches disk. On any failure (source error, abort, hash
+   * mismatch) the staging file is removed and nothing is stored.
+   */
+  async ingest(source: AsyncIterable<Uint8Array>, opts: IngestOptions = {}): Promise<IngestResult> {
+    const { expectedSha256, onProgress, signal } = opts;
+    if (expectedSha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(expectedSha256)) {
+      throw new KioskError('invalid-input', `expected SHA-256 is not 64 hex digits (rule store.ingest.expected-sha256)`);
+    }
+    if (signal?.aborted) throw abortError(signal);
+    const objectKey = crypto.randomBytes(32);
+    const sealer = new ChunkSealer(objectKey, this.#chunkSize);
+    const hash = crypto.createHash('sha256');
+    const stagingPath = path.join(this.#stagingDir, `${crypto.randomBytes(8).toString('hex')}.cks.part`);
+    const fh = await fsp.open(stagingPath, 'wx', 0o600);
+    let closed = false;
+    try {
+      let size = 0;
+      let pos = 0;
+      let batch: Buffer[] = [sealer.header.bytes];
+      let batchBytes = sealer.header.bytes.length;
+      let writing: Promise<unknown> = Promise.resolve();
+      // Write batch N while batch N+1 is being hashed and encrypted.
+      const flush = async (): Promise<void> => {
+        await writing;
+        const pieces = batch;
+        const at = pos;
+        pos += batchBytes;
+        batch = [];
+        batchBytes = 0;
+        writing = writeAll(fh, pieces, at);
+        writing.catch(() => undefined);
+      };
+      for await (const piece of source) {
+        if (signal?.aborted) throw abortError(signal);
+        const buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+        hash.update(buf);
+        size += buf.length;
+        for (const p of sealer.push(buf)) {
+          batch.push(p);
+          batchBytes += p.length;
+        }
+        if (batchBytes >= WRITE_BATCH_BYTES) await flush();
+        onProgress?.(size);
+      }
+      if (signal?.aborted) throw abortError(signal);
+      for (const p of sealer.finish()) {
+        batch.push(p);
+        batchBytes += p.length;
+      }
+      await flush();
+      await writing;
+      const sha256 = hash.digest('hex');
+      if (expectedSha256 !== undefined && expectedSha256.toLowerCase() !== sha256) {
+        throw new KioskError(
+          'integrity',
+          `content SHA-256 mismatch: expected ${expectedSha256.toLowerCase()}, got ${sha256}; nothing stored (rule store.ingest.sha256)`,
+        );
+      }
+      await fh.sync();
+      // Write-once: the object file is read-only from here on.
+      await fh.chmod(0o400);
+      await fh.close();
+      closed = true;
+      const objectId = `${sha256}-${crypto.randomBytes(4).toString('hex')}`;
+      const finalPath = this.objectPath(objectId);
+      const prefixDir = path.dirname(finalPath);
+      if (!fs.existsSync(prefixDir)) {
+        await fsp.mkdir(prefixDir, { recursive: true, mode: 0o700 });
+        await fsyncDir(this.#objectsDir);
+      }
+      await fsp.rename(stagingPath, finalPath);
+      await fsyncDir(prefixDir);
+      const wrappedKey = this.#deviceKey.wrapKey(objectKey, objectKeyLabel(objectId));
+      return { sha256, size, objectId, wrappedKey };
+    } catch (e) {
+      if (!closed) await fh.close().catch(() => undefined);
+      await fsp.rm(stagingPath, { force: true });
+      throw e;
+    } finally {
+      sealer.dispose();
+      objectKey.fill(0);
+    }
+  }
+
+  reader(objectId: string, wrappedKey: Buffer, size: number, hooks?: ReaderHooks): ObjectReader {
+    return createObjectReader(this.objectPath(objectId), objectId, wrappedKey, size, this.#deviceKey, hooks);
+  }
+
+  /** Re-reads and authenticates every chunk and re-checks the whole-content SHA-256 (DC-4). */
+  async verifyObject(
+    objectId: string,
+    wrappedKey: Buffer,
+    size: number,
+    expectedSha256: string,
+  ): Promise<{ ok: true } | { ok: false; problem: string }> {
+    let problemText: string | undefined;
+    const r = this.reader(objectId, wrappedKey, size, {
+      onIntegrityFailure: (info) => {
+        problemText ??= `object ${info.objectId}: ${info.reason}${info.chunk === undefined ? '' : ` (chunk ${info.chunk})`}`;
+      },
+    });
+    const hash = crypto.createHash('sha256');
+    let n = 0;
+    try {
+      for await (const b of r.readAll()) {
+        hash.update(b);
+        n += b.length;
+      }
+    } catch (e) {
+      return { ok: false, problem: problemText ?? (e instanceof Error ? e.message : String(e)) };
+    }
+    const got = hash.digest('hex');
+    if (n !== size) return { ok: false, problem: `object ${objectId}: read ${n} bytes, expected ${size}` };
+    if (got !== expectedSha256.toLowerCase()) {
+      return { ok: false, problem: `object ${objectId}: SHA-256 mismatch: expected ${expectedSha256.toLowerCase()}, got ${got}` };
+    }
+    return { ok: true };
+  }
+
+  /**
+   * Deletes the object file. The caller must also drop the wrapped key: that is
+   * what makes the deletion final (crypto-shredding), since on SSDs and
+   * journaling file systems overwriting the file in place proves nothing (PL-7).
+   */
+  async shred(objectId: string): Promise<void> {
+    const p = this.objectPath(objectId);
+    try {
+      await fsp.unlink(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    await fsyncDir(path.dirname(p));
+  }
+
+  /**
+   * Start-up clean-up after a crash (Q-1): removes object files whose id is not
+   * in `known` (renamed into place but never recorded in the catalog) and
+   * everything in staging. Returns the object ids and `staging/<name>` entries removed.
+   */
+  async sweepOrphans(known: Set<string>): Promise<string[]> {
+    const removed: string[] = [];
+    for (const prefix of await fsp.readdir(this.#objectsDir, { withFileTypes: true })) {
+      if (!prefix.isDirectory() || !/^[0-9a-f]{2}$/.test(prefix.name)) continue;
+      const dir = path.join(this.#objectsDir, prefix.name);
+      let changed = false;
+      for (const entry of await fsp.readdir(dir)) {
+        if (known.has(entry)) continue;
+        await fsp.rm(path.join(dir, entry), { force: true, recursive: true });
+        removed.push(entry);
+        changed = true;
+      }
+      if (changed) await fsyncDir(dir);
+    }
+    const staged = await fsp.readdir(this.#stagingDir);
+    for (const entry of staged) {
+      await fsp.rm(path.join(this.#stagingDir, entry), { force: true, recursive: true });
+      removed.push(`staging/${entry}`);
+    }
+    if (staged.length) await fsyncDir(this.#stagingDir);
+    return removed;
+  }
+}
+
+async function writeAll(fh: fsp.FileHandle, pieces: Buffer[], at: number): Promise<void> {
+  let pos = at;
+  // writev may write partially; and IOV_MAX caps the pieces per call.
+  for (let i = 0; i < pieces.length; i += 512) {
+    let group = pieces.slice(i, i + 512);
+    while (group.length) {
+      const { bytesWritten } = await fh.writev(group, pos);
+      pos += bytesWritten;
+      let left = bytesWritten;
+      while (group.length && left >= (group[0] as Buffer).length) {
+        left -= (group[0] as Buffer).length;
+        group = group.slice(1);
+      }
+      if (left > 0 && group.length) group = [(group[0] as Buffer).subarray(left), ...group.slice(1)];
+    }
+  }
+}
