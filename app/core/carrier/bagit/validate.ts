@@ -66,6 +66,14 @@ export interface ValidateBagOptions {
   readonly maxProblemsPerRule?: number;
   /** Aborting rejects the promise with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * 'computed' (default): every payload file is read and hashed here.
+   * 'declared': payload digests are taken from the manifests without reading
+   * the payload, for an import that hashes the bytes it actually copies in its
+   * own single pass and compares them there (one read per file). Tag files are
+   * always hashed.
+   */
+  readonly payloadHashes?: 'computed' | 'declared';
 }
 
 export const DEFAULT_MAX_MANIFEST_ENTRIES = 100_000;
@@ -81,6 +89,7 @@ interface Ctx {
   readonly sink: ProblemSink;
   readonly maxEntries: number;
   readonly maxLine: number;
+  readonly payloadHashes: 'computed' | 'declared';
   version: string | null;
   encoding: string | null;
   bagInfo: Array<[string, string]>;
@@ -96,6 +105,7 @@ export async function validateBag(dir: string, opts: ValidateBagOptions = {}): P
     sink,
     maxEntries: opts.maxManifestEntries ?? DEFAULT_MAX_MANIFEST_ENTRIES,
     maxLine: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    payloadHashes: opts.payloadHashes ?? 'computed',
     version: null,
     encoding: null,
     bagInfo: [],
@@ -218,7 +228,8 @@ async function check(ctx: Ctx): Promise<void> {
   checkCompleteness(ctx, payloadFiles, tagFilesOnDisk, payloadManifests, tagManifests, fetched, v1, walk.truncated);
   checkOxum(ctx, infoName, payloadFiles);
 
-  await hashAll(ctx, payloadFiles, payloadManifests, ctx.payload, 'bagit.manifest.hash');
+  if (ctx.payloadHashes === 'declared') declaredDigests(payloadFiles, payloadManifests, ctx.payload);
+  else await hashAll(ctx, payloadFiles, payloadManifests, ctx.payload, 'bagit.manifest.hash');
   await hashAll(ctx, tagFilesOnDisk, tagManifests, ctx.tagFiles, 'bagit.tagmanifest.hash');
 }
 
@@ -317,6 +328,18 @@ function checkOxum(ctx: Ctx, infoName: string, payloadFiles: Map<string, WalkedF
   const streams = payloadFiles.size;
   if (String(octets) !== m[1] || String(streams) !== m[2]) {
     ctx.sink.error(infoName, 'bagit.baginfo.oxum', `Payload-Oxum says ${oxum[1]} (bytes.files) but the payload on the carrier is ${octets}.${streams}`, 'Payload-Oxum');
+  }
+}
+
+/** The manifests' own digests, for a caller that will hash while copying. */
+function declaredDigests(files: Map<string, WalkedFile>, manifests: ParsedManifest[], out: Map<string, BagFileInfo>): void {
+  for (const [key, f] of files) {
+    const digests: Partial<Record<DigestAlgorithm, string>> = {};
+    for (const m of manifests) {
+      const e = m.entries.get(key);
+      if (e) digests[m.algorithm] = e.digest.toLowerCase();
+    }
+    out.set(key, { size: f.size, digests });
   }
 }
 
