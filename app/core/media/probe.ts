@@ -1,0 +1,167 @@
+// What a recording is (codec, size, frame rate, duration) and whether it
+// meets PL-4.2 / PL-4.3, read from the movie box alone.
+import type { AudioSampleEntry, SampleEntry, VisualSampleEntry } from 'mp4box';
+import { type ReadFn } from './read';
+import { type TrakBox, handlerOf, loadMovie, mediaProblem } from './container';
+
+export type VideoFormat = 'h264' | 'mpeg4-part2' | 'hevc' | 'other';
+
+export interface VideoInfo {
+  /** RFC 6381 codecs parameter, e.g. `avc1.64001f`. */
+  readonly codec: string;
+  readonly format: VideoFormat;
+  readonly width: number;
+  readonly height: number;
+  /** Average frames per second over the track. */
+  readonly fps: number;
+}
+
+export interface AudioInfo {
+  readonly codec: string;
+  readonly sampleRate: number;
+  readonly channels: number;
+}
+
+export interface MediaInfo {
+  /** Major brand of the ftyp box, e.g. `isom`. */
+  readonly brand: string;
+  readonly durationSec: number;
+  /** Never null from `probeMp4` (a file without video is refused), kept nullable for callers that build MediaInfo otherwise. */
+  readonly video: VideoInfo | null;
+  readonly audio: AudioInfo | null;
+}
+
+/**
+ * Probes an MP4 through `read`, touching only the box headers, ftyp and moov.
+ * Throws KioskError('invalid-input') whose single Problem names `file` and one of the rules
+ * media.not-mp4, media.truncated, media.no-moov, media.bad-moov, media.fragmented,
+ * media.moov-too-large, media.no-video. An IntegrityError from `read` passes through.
+ */
+export async function probeMp4(read: ReadFn, size: number, file = 'recording.mp4'): Promise<MediaInfo> {
+  const { file: iso } = await loadMovie(read, size, file);
+  const traks = iso.moov.traks;
+  const videoTrak = traks.find((t) => handlerOf(t) === 'vide' && t.samples.length > 0);
+  if (!videoTrak) throw mediaProblem(file, 'media.no-video', 'the recording has no video track with samples');
+  const audioTrak = traks.find((t) => handlerOf(t) === 'soun' && t.samples.length > 0);
+
+  const mvhd = iso.moov.mvhd;
+  const trackSeconds = traks.map((t) => t.samples_duration / t.mdia.mdhd.timescale);
+  const movieSeconds = mvhd && mvhd.timescale > 0 ? mvhd.duration / mvhd.timescale : 0;
+  return {
+    brand: iso.ftyp?.major_brand ?? '',
+    durationSec: movieSeconds > 0 ? movieSeconds : Math.max(0, ...trackSeconds),
+    video: videoInfo(videoTrak),
+    audio: audioTrak ? audioInfo(audioTrak) : null,
+  };
+}
+
+function firstEntry(trak: TrakBox): SampleEntry | undefined {
+  return trak.mdia.minf.stbl.stsd.entries[0];
+}
+
+export function videoFormatOf(entry: SampleEntry): VideoFormat {
+  switch (entry.type) {
+    case 'avc1':
+    case 'avc2':
+    case 'avc3':
+    case 'avc4':
+      return 'h264';
+    case 'hvc1':
+    case 'hev1':
+      return 'hevc';
+    case 'mp4v':
+      // 0x20 is Visual ISO/IEC 14496-2 (MPEG-4 Part 2); mp4v may also carry MPEG-1/2 video.
+      return mpeg4ObjectType(entry) === 0x20 ? 'mpeg4-part2' : 'other';
+    default:
+      return 'other';
+  }
+}
+
+function mpeg4ObjectType(entry: SampleEntry): number | null {
+  const esds = (entry as SampleEntry & { esds?: { esd?: { getOTI(): unknown } } }).esds;
+  const oti = esds?.esd?.getOTI();
+  return typeof oti === 'number' ? oti : null;
+}
+
+function codecString(entry: SampleEntry): string {
+  const oti = mpeg4ObjectType(entry);
+  // mp4box leaves out the object type for mp4v; RFC 6381 puts it in hex.
+  if (entry.type === 'mp4v' && oti !== null) return `mp4v.${oti.toString(16)}`;
+  return entry.getCodec();
+}
+
+function videoInfo(trak: TrakBox): VideoInfo {
+  const entry = firstEntry(trak) as VisualSampleEntry | undefined;
+  const seconds = trak.samples_duration / trak.mdia.mdhd.timescale;
+  const fps = seconds > 0 ? trak.samples.length / seconds : 0;
+  // The sample entry holds the coded size; tkhd (16.16) holds the display size and is the fallback.
+  const width = entry?.width || Math.round(trak.tkhd.width / 65536);
+  const height = entry?.height || Math.round(trak.tkhd.height / 65536);
+  return {
+    codec: entry ? codecString(entry) : '',
+    format: entry ? videoFormatOf(entry) : 'other',
+    width,
+    height,
+    fps: Math.round(fps * 1000) / 1000,
+  };
+}
+
+function audioInfo(trak: TrakBox): AudioInfo {
+  const entry = firstEntry(trak) as AudioSampleEntry | undefined;
+  return {
+    codec: entry ? codecString(entry) : '',
+    sampleRate: entry ? entry.getSampleRate() : 0,
+    channels: entry ? entry.getChannelCount() : 0,
+  };
+}
+
+export type FlagRule = 'PL-4.2' | 'PL-4.3' | 'duration-mismatch';
+
+/** A reason a recording is non-conforming; it is shown and logged, not a refusal. */
+export interface Flag {
+  readonly rule: FlagRule;
+  readonly message: string;
+}
+
+/** PL-4.2 minimums. */
+export const MIN_WIDTH = 1280;
+export const MIN_HEIGHT = 720;
+export const MIN_FPS = 24;
+/** FORMATS.md §1: declared and media duration must agree within 2 seconds. */
+export const DURATION_TOLERANCE_SEC = 2;
+/**
+ * 24000/1001 ("23.976") is what cameras call 24p, and average rates computed
+ * from rounded sample durations wobble in the third decimal; neither should
+ * flag a recording that is 24 fps in every practical sense.
+ */
+const FPS_SLACK = 0.03;
+
+export function conformanceFlags(info: MediaInfo, declaredDurationSec: number | null): Flag[] {
+  const flags: Flag[] = [];
+  const v = info.video;
+  if (v) {
+    const small = v.width < MIN_WIDTH || v.height < MIN_HEIGHT;
+    const slow = v.fps < MIN_FPS - FPS_SLACK;
+    if (small || slow) {
+      const why = [small ? `${v.width}x${v.height} is below ${MIN_WIDTH}x${MIN_HEIGHT}` : '', slow ? `${v.fps} fps is below ${MIN_FPS}` : '']
+        .filter(Boolean)
+        .join('; ');
+      flags.push({ rule: 'PL-4.2', message: why });
+    }
+    if (v.format !== 'h264' && v.format !== 'mpeg4-part2') {
+      flags.push({ rule: 'PL-4.3', message: `video coding ${v.codec || v.format} is neither MPEG-4 Part 2 nor H.264` });
+    }
+  } else {
+    flags.push({ rule: 'PL-4.2', message: 'no video track' });
+  }
+  if (declaredDurationSec !== null) {
+    const diff = Math.abs(declaredDurationSec - info.durationSec);
+    if (diff > DURATION_TOLERANCE_SEC) {
+      flags.push({
+        rule: 'duration-mismatch',
+        message: `declared duration ${declaredDurationSec.toFixed(1)} s differs from the media's ${info.durationSec.toFixed(1)} s by ${diff.toFixed(1)} s`,
+      });
+    }
+  }
+  return flags;
+}
