@@ -10,6 +10,7 @@ import { configCheck } from './commands/config-check';
 import { list } from './commands/list';
 import { check, importCmd } from './commands/import';
 import { verify } from './commands/verify';
+import { complete } from './commands/complete';
 import { purge } from './commands/purge';
 import { demoCarrier } from './commands/demo-carrier';
 import type { Kiosk } from '../core/kiosk';
@@ -23,6 +24,9 @@ Commands:
   config check FILE [--files]     validate a kiosk-config file (--files: also the files it names)
   check PATH [--bagit-only]       validate a package or every package on a carrier; stores nothing
   import PATH [--operator NAME]   import a package, a carrier or a plain folder with SHA256SUMS
+  complete REF --version N [--identifier X] [--date D] [--duration T] [--case SIG] --operator NAME
+                                  supply metadata a recording came without (PL-4.1); REF is its
+                                  identifier or, for a plain-folder recording, its provisional id
   list [--case SIG]               list catalogued recordings
   verify [--case SIG]             re-check every stored recording and catalog row
   purge --case SIG --transferred REF --operator NAME
@@ -51,6 +55,10 @@ const OPTIONS = {
   'bagit-only': { type: 'boolean', default: false },
   operator: { type: 'string' },
   transferred: { type: 'string' },
+  version: { type: 'string' },
+  identifier: { type: 'string' },
+  date: { type: 'string' },
+  duration: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parse>['values'];
@@ -101,6 +109,20 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'import': {
       const target = needPositional(pos, 1, 'PATH');
       return withKiosk(v, out, (k) => importCmd(k, target, { operator: v.operator ?? null }, out));
+    }
+    case 'complete': {
+      const ref = needPositional(pos, 1, 'IDENTIFIER');
+      const version = Number(v.version);
+      if (v.version === undefined || !Number.isInteger(version) || version < 0) throw new UsageError('--version N is required (a natural number)');
+      if (!v.operator) throw new UsageError('--operator NAME is required');
+      const input = {
+        ref, version, operator: v.operator,
+        ...(v.identifier !== undefined ? { identifier: v.identifier } : {}),
+        ...(v.date !== undefined ? { date: v.date } : {}),
+        ...(v.duration !== undefined ? { duration: v.duration } : {}),
+        ...(v.case !== undefined ? { caseSignature: v.case } : {}),
+      };
+      return withKiosk(v, out, (k) => complete(k, input, out));
     }
     case 'verify':
       return withKiosk(v, out, (k) => verify(k, v.case ? { case: v.case } : {}, out));
