@@ -28,10 +28,10 @@ export interface BagSpec {
   /** Raw bagit.txt; overrides version. */
   readonly declaration?: string | Uint8Array;
   /** Raw manifest-sha256.txt body; default: one line per payload file. */
-  readonly manifest?: string;
+  readonly manifest?: string | Uint8Array;
   readonly extraManifestLines?: readonly string[];
   /** Raw bag-info.txt; default: a correct Payload-Oxum; null: none. */
-  readonly bagInfo?: string | null;
+  readonly bagInfo?: string | Uint8Array | null;
   readonly fetch?: string;
   /** Write tagmanifest-sha256.txt over the tag files (default true). */
   readonly tagManifest?: boolean;
