@@ -25,9 +25,39 @@ export interface LoadedMovie {
   readonly moov: TopLevelBox;
 }
 
-export function mediaProblem(file: string, rule: string, message: string): KioskError {
-  const p: Problem = problem(file, rule, message);
-  return new KioskError('invalid-input', `${file}: ${rule}: ${message}`, [p]);
+/** Rule ids of the Problems media code returns (Q-2): stable, UIs translate by them. */
+export const MEDIA_RULES = [
+  'media.not-mp4', // not an ISO BMFF file at all (text, random bytes, other container)
+  'media.truncated', // a box or sample extends past the end of the file
+  'media.no-moov', // no movie box: recording never finalised
+  'media.bad-moov', // the movie box cannot be parsed or lacks required parts
+  'media.fragmented', // already fragmented MP4: not a recording format we accept
+  'media.moov-too-large',
+  'media.no-video', // no video track with samples
+  'media.unsupported-codec', // indexMp4 only: video other than H.264 cannot be played through MSE
+  'media.unsupported-layout', // indexMp4 only: samples overlap or are out of file order
+] as const;
+export type MediaRule = (typeof MEDIA_RULES)[number];
+
+/** Thrown inside media code and turned into a returned Problem at the module's face. */
+export class MediaInputError extends KioskError {
+  constructor(readonly problem: Problem) {
+    super('invalid-input', `${problem.file}: ${problem.rule}: ${problem.message}`, [problem]);
+  }
+}
+
+export function mediaProblem(file: string, rule: MediaRule, message: string): MediaInputError {
+  return new MediaInputError(problem(file, rule, message));
+}
+
+/** Runs `f`; a problem in the input becomes a value, anything else (IntegrityError from the reader, I/O) propagates. */
+export async function problemAsValue<T>(f: () => Promise<T>): Promise<T | Problem> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof MediaInputError) return e.problem;
+    throw e;
+  }
 }
 
 /** mp4box does not export its box classes' types by name. */
@@ -108,6 +138,10 @@ export async function loadMovie(read: ReadFn, size: number, file: string): Promi
   // mp4box reports some box errors only through the flag below rather than throwing.
   if (!iso.moov || errors.length > 0) {
     throw mediaProblem(file, 'media.bad-moov', `the movie box cannot be parsed${errors[0] ? ` (${errors[0]})` : ''}`);
+  }
+  // mp4box skips children it cannot parse; a moov without its header or tracks is one of those.
+  if (!iso.moov.mvhd || !(iso.moov.mvhd.timescale > 0) || !iso.moov.traks?.length) {
+    throw mediaProblem(file, 'media.bad-moov', 'the movie box lacks its header or any track');
   }
   if (iso.moov.mvex) {
     throw mediaProblem(file, 'media.fragmented', 'fragmented MP4 is not an accepted recording format');

@@ -1,8 +1,9 @@
 // What a recording is (codec, size, frame rate, duration) and whether it
 // meets PL-4.2 / PL-4.3, read from the movie box alone.
 import type { AudioSampleEntry, SampleEntry, VisualSampleEntry } from 'mp4box';
+import type { Problem } from '../../shared/problem';
 import { type ReadFn } from './read';
-import { type TrakBox, handlerOf, loadMovie, mediaProblem } from './container';
+import { type TrakBox, handlerOf, loadMovie, mediaProblem, problemAsValue } from './container';
 
 export type VideoFormat = 'h264' | 'mpeg4-part2' | 'hevc' | 'other';
 
@@ -26,18 +27,21 @@ export interface MediaInfo {
   /** Major brand of the ftyp box, e.g. `isom`. */
   readonly brand: string;
   readonly durationSec: number;
-  /** Never null from `probeMp4` (a file without video is refused), kept nullable for callers that build MediaInfo otherwise. */
+  /** Never null from `probeMp4` (a file without video is a Problem); nullable for MediaInfo built or stored otherwise. */
   readonly video: VideoInfo | null;
   readonly audio: AudioInfo | null;
 }
 
 /**
- * Probes an MP4 through `read`, touching only the box headers, ftyp and moov.
- * Throws KioskError('invalid-input') whose single Problem names `file` and one of the rules
- * media.not-mp4, media.truncated, media.no-moov, media.bad-moov, media.fragmented,
- * media.moov-too-large, media.no-video. An IntegrityError from `read` passes through.
+ * Probes an MP4 through `read`, touching only the top-level box headers, ftyp and moov.
+ * A file that is not a playable MP4 gives a Problem (value, not thrown) naming `file` and
+ * one of the rules in MEDIA_RULES. Errors of `read` itself (IntegrityError, I/O) are thrown.
  */
-export async function probeMp4(read: ReadFn, size: number, file = 'recording.mp4'): Promise<MediaInfo> {
+export function probeMp4(read: ReadFn, size: number, file = 'recording.mp4'): Promise<MediaInfo | Problem> {
+  return problemAsValue(() => probe(read, size, file));
+}
+
+async function probe(read: ReadFn, size: number, file: string): Promise<MediaInfo> {
   const { file: iso } = await loadMovie(read, size, file);
   const traks = iso.moov.traks;
   const videoTrak = traks.find((t) => handlerOf(t) === 'vide' && t.samples.length > 0);
@@ -115,11 +119,12 @@ function audioInfo(trak: TrakBox): AudioInfo {
   };
 }
 
-export type FlagRule = 'PL-4.2' | 'PL-4.3' | 'duration-mismatch';
+/** Why a recording is non-conforming; shown and logged, never a refusal. UIs translate by value. */
+export type Flag = 'PL-4.2' | 'PL-4.3' | 'duration-mismatch';
 
-/** A reason a recording is non-conforming; it is shown and logged, not a refusal. */
-export interface Flag {
-  readonly rule: FlagRule;
+export interface FlagDetail {
+  readonly flag: Flag;
+  /** English detail for administrators, e.g. `640x480 is below 1280x720; 15 fps is below 24`. */
   readonly message: string;
 }
 
@@ -137,7 +142,12 @@ export const DURATION_TOLERANCE_SEC = 2;
 const FPS_SLACK = 0.03;
 
 export function conformanceFlags(info: MediaInfo, declaredDurationSec: number | null): Flag[] {
-  const flags: Flag[] = [];
+  return conformanceDetails(info, declaredDurationSec).map((d) => d.flag);
+}
+
+/** The same flags with the measured values that caused them. */
+export function conformanceDetails(info: MediaInfo, declaredDurationSec: number | null): FlagDetail[] {
+  const flags: FlagDetail[] = [];
   const v = info.video;
   if (v) {
     const small = v.width < MIN_WIDTH || v.height < MIN_HEIGHT;
@@ -146,19 +156,19 @@ export function conformanceFlags(info: MediaInfo, declaredDurationSec: number | 
       const why = [small ? `${v.width}x${v.height} is below ${MIN_WIDTH}x${MIN_HEIGHT}` : '', slow ? `${v.fps} fps is below ${MIN_FPS}` : '']
         .filter(Boolean)
         .join('; ');
-      flags.push({ rule: 'PL-4.2', message: why });
+      flags.push({ flag: 'PL-4.2', message: why });
     }
     if (v.format !== 'h264' && v.format !== 'mpeg4-part2') {
-      flags.push({ rule: 'PL-4.3', message: `video coding ${v.codec || v.format} is neither MPEG-4 Part 2 nor H.264` });
+      flags.push({ flag: 'PL-4.3', message: `video coding ${v.codec || v.format} is neither MPEG-4 Part 2 nor H.264` });
     }
   } else {
-    flags.push({ rule: 'PL-4.2', message: 'no video track' });
+    flags.push({ flag: 'PL-4.2', message: 'no video track' });
   }
   if (declaredDurationSec !== null) {
     const diff = Math.abs(declaredDurationSec - info.durationSec);
     if (diff > DURATION_TOLERANCE_SEC) {
       flags.push({
-        rule: 'duration-mismatch',
+        flag: 'duration-mismatch',
         message: `declared duration ${declaredDurationSec.toFixed(1)} s differs from the media's ${info.durationSec.toFixed(1)} s by ${diff.toFixed(1)} s`,
       });
     }

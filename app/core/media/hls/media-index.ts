@@ -4,7 +4,8 @@
 //
 // Size: see MEDIA_INDEX_SIZE_NOTE below.
 import { type ReadFn } from '../read';
-import { type TrakBox, handlerOf, loadMovie, mediaProblem } from '../container';
+import type { Problem } from '../../../shared/problem';
+import { type TrakBox, handlerOf, loadMovie, mediaProblem, problemAsValue } from '../container';
 import { videoFormatOf } from '../probe';
 import { expandRunLength, packInt32, runLength, unpackInt32, unpackUint32 } from './pack';
 
@@ -80,11 +81,17 @@ export interface MediaIndex {
 }
 
 /**
- * Builds the index from the recording's ftyp and moov (reading nothing else).
- * Throws the same KioskError problems as probeMp4, plus media.unsupported-codec for video
- * that is not H.264 (the only video format the kiosk's Chromium can play through MSE).
+ * Builds the index from the recording's ftyp and moov (reading nothing else); run it at
+ * import and store the JSON beside the recording. Returns the same Problems as probeMp4,
+ * plus media.unsupported-codec for video that is not H.264 (MPEG-4 Part 2 conforms to
+ * PL-4.3 but Chromium's MSE cannot play it) and media.unsupported-layout.
+ * Errors of `read` itself are thrown.
  */
-export async function indexMp4(read: ReadFn, size: number, file = 'recording.mp4'): Promise<MediaIndex> {
+export function indexMp4(read: ReadFn, size: number, file = 'recording.mp4'): Promise<MediaIndex | Problem> {
+  return problemAsValue(() => buildIndex(read, size, file));
+}
+
+async function buildIndex(read: ReadFn, size: number, file: string): Promise<MediaIndex> {
   const movie = await loadMovie(read, size, file);
   const traks = movie.file.moov.traks;
   const videoTrak = traks.find((t) => handlerOf(t) === 'vide' && t.samples.length > 0);
