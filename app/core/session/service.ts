@@ -117,10 +117,15 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const current = (c: SessionContext): Record<string, unknown> =>
     c.current ? { identifier: c.current.identifier, version: c.current.version } : {};
 
-  // Effects answer with an event; none is delivered after dispose.
-  function track(work: Promise<EffectEvent>, deliver: (e: EffectEvent) => void): void {
+  // Effects answer with an event. A newer request of the same kind
+  // supersedes an older one, so a late answer (a verification of a session
+  // the clerk already cancelled) never lands in a later session; nothing is
+  // delivered after dispose.
+  const latest = { pin: 0, lookup: 0, verify: 0 };
+  function track(kind: keyof typeof latest, work: Promise<EffectEvent>, deliver: (e: EffectEvent) => void): void {
+    const token = ++latest[kind];
     const p = work.then((e) => {
-      if (!disposed) deliver(e);
+      if (!disposed && token === latest[kind]) deliver(e);
     });
     pending.add(p);
     void p.finally(() => pending.delete(p));
@@ -131,6 +136,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       checkPin: ({ event, self }) => {
         assertEvent(event, 'clerk.pin');
         track(
+          'pin',
           deps.auth.attempt(event.accountId, event.pin, { purpose: 'open-session' }).then((v) => ({ type: 'auth.verdict' as const, ...v })),
           (e) => self.send(e),
         );
@@ -138,6 +144,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       checkEndPin: ({ event, self }) => {
         assertEvent(event, 'clerk.end');
         track(
+          'pin',
           deps.auth
             .attempt(event.accountId, event.pin, withSession({ purpose: 'end-session' }))
             .then((v) => ({ type: 'auth.verdict' as const, ...v })),
@@ -148,6 +155,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         assertEvent(event, 'compose.case');
         const query = event.query;
         track(
+          'lookup',
           Promise.resolve().then(() => ({ type: 'catalog.case' as const, query, found: deps.catalog.findCase(query) })),
           (e) => self.send(e),
         );
@@ -155,6 +163,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       startVerification: ({ context, self }) => {
         const recordings = context.recordings.map((r) => ({ identifier: r.identifier, version: r.version }));
         track(
+          'verify',
           deps.verifier.verify(recordings).then(
             (results) => ({ type: 'verify.result' as const, results }),
             // A verifier that cannot answer has not verified: block, with the reason.
