@@ -155,9 +155,16 @@ export async function openRegular(io: CarrierIo, abs: string, file: string, expe
 
 /** Close, waiting at most the time-out: a dead drive may never answer, and nothing depends on it. */
 export async function closeBounded(io: CarrierIo, handle: fsp.FileHandle): Promise<void> {
-  const closing = handle.close();
-  const timeout = new Promise<void>((resolve) => setTimeout(resolve, io.timeoutMs).unref());
-  await Promise.race([closing.catch(() => {}), timeout]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, io.timeoutMs);
+    timer.unref();
+  });
+  try {
+    await Promise.race([handle.close().catch(() => {}), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Close without waiting: a dead drive may never answer, and nothing depends on it. */

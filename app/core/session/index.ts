@@ -1,0 +1,20 @@
+// The review session: the XState machine (the one authority on what may
+// happen at the kiosk), its event catalog, and the service that runs it.
+export { sessionMachine } from './machine';
+export type { SessionConfig, SessionContext, SessionMachine } from './machine';
+export { parseRendererEvent } from './events';
+export type { CoreEvent, EffectEvent, ParseResult, SessionEvent, TimerEvent } from './events';
+export { createSessionService } from './service';
+export type {
+  SendResult,
+  SessionAuth,
+  SessionCatalog,
+  SessionClock,
+  SessionLog,
+  SessionLogType,
+  SessionService,
+  SessionServiceDeps,
+  SessionVerifier,
+} from './service';
+export { statePath, toView } from './view';
+export { addRange, progressStretch, totalSeconds, MAX_PROGRESS_STEP_SEC } from './ranges';

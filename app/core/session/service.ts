@@ -1,0 +1,308 @@
+// Runs the session machine with its effects bound to real parts (`.provide()`),
+// takes events from the renderer (parsed, then allowed only where the current
+// state handles them) and from core (integrity, carriers), and writes the
+// viewing log.
+import { randomUUID } from 'node:crypto';
+import { assertEvent, createActor, type InspectionEvent, type Subscription } from 'xstate';
+import type { AuthVerdict } from '../auth';
+import type { Problem } from '../../shared/problem';
+import { problem } from '../../shared/problem';
+import type { IntegrityVerdict, RecordingRef, SessionCase, SessionView } from '../../shared/session-contract';
+import { parseRendererEvent, type CoreEvent, type EffectEvent, type SessionEvent } from './events';
+import { sessionMachine, type SessionConfig, type SessionContext } from './machine';
+import { toView, type SessionSnapshot } from './view';
+
+/** Where the session writes. The viewing-log part implements it (tamper-evident, on disk). */
+export interface SessionLog {
+  append(type: SessionLogType, data: Record<string, unknown>): { seq: number };
+  /**
+   * The last session the log shows opened but never closed (the kiosk stopped
+   * mid-session), or null. Asked once, when the service starts; the service
+   * then appends its `session.closed` with reason `interrupted`.
+   */
+  lastOpenSession(): { sessionId: string } | null;
+}
+
+export type SessionLogType =
+  | 'session.opened'
+  | 'session.closed'
+  | 'integrity.verdict'
+  | 'playback.play'
+  | 'playback.pause'
+  | 'playback.seek'
+  | 'playback.rate'
+  | 'playback.select'
+  | 'playback.ranges';
+
+/** What composing needs from the catalog. */
+export interface SessionCatalog {
+  /** A case by its signature (PL-3.6) or ЄУН (UA-5), with the recordings and versions that may be shown; null when none. */
+  findCase(query: string): SessionCase | null;
+}
+
+export interface SessionVerifier {
+  /** Checks each recording against its stored hashes (DC-4); one verdict per recording. */
+  verify(recordings: RecordingRef[]): Promise<IntegrityVerdict[]>;
+}
+
+export interface SessionAuth {
+  attempt(accountId: string, secret: string, context?: Record<string, unknown>): Promise<AuthVerdict>;
+}
+
+/** An xstate clock (SimulatedClock fits) plus the time, so the view can show when the time allowed runs out. */
+export interface SessionClock {
+  setTimeout(fn: () => void, timeout: number): unknown;
+  clearTimeout(id: unknown): void;
+  now(): number;
+}
+
+export interface SessionServiceDeps {
+  readonly auth: SessionAuth;
+  readonly verifier: SessionVerifier;
+  readonly log: SessionLog;
+  readonly catalog: SessionCatalog;
+  readonly config: SessionConfig;
+  /** A SimulatedClock in tests; the system clock otherwise. */
+  readonly clock?: SessionClock;
+  /** Session ids; random UUIDs unless given. */
+  readonly newId?: () => string;
+  /** xstate inspection (tests measure transition coverage with it). */
+  readonly inspect?: (event: InspectionEvent) => void;
+}
+
+export type SendResult = { readonly ok: true; readonly view: SessionView } | { readonly ok: false; readonly problem: Problem };
+
+export interface SessionService {
+  /** An event from the renderer: untrusted, parsed, and refused unless the current state handles it. */
+  send(input: unknown): SendResult;
+  /** An event from core (media server integrity failure, carrier hot-plug). */
+  notify(event: CoreEvent): SendResult;
+  getSnapshot(): SessionView;
+  subscribe(listener: (view: SessionView) => void): () => void;
+  /** Resolves when no effect (PIN check, lookup, verification) is still running. */
+  settled(): Promise<void>;
+  /** The open session found in the log at start and closed as `interrupted`, if any. */
+  readonly recovered: { readonly sessionId: string } | null;
+  /** Id of the session open now (for the media server to tie requests to it). */
+  currentSessionId(): string | null;
+  /** Closes an open session as `interrupted`, stops the machine and its timers. */
+  dispose(): void;
+}
+
+const systemClock: SessionClock = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+  now: () => Date.now(),
+};
+
+const limitMs = (c: SessionContext): number => Math.min(c.minutes ?? c.config.maxSessionMin, c.config.maxSessionMin) * 60_000;
+
+export function createSessionService(deps: SessionServiceDeps): SessionService {
+  const clock = deps.clock ?? systemClock;
+  const newId = deps.newId ?? randomUUID;
+  const { log } = deps;
+  const pending = new Set<Promise<unknown>>();
+  const listeners = new Set<(view: SessionView) => void>();
+  let sessionId: string | null = null;
+  let disposed = false;
+  let fault: string | null = null;
+  let endsAt: number | null = null;
+
+  // A session the log shows open was cut off by a crash or power loss.
+  const open = log.lastOpenSession();
+  const recovered = open ? { sessionId: open.sessionId } : null;
+  if (recovered) log.append('session.closed', { sessionId: recovered.sessionId, reason: 'interrupted', recovered: true });
+
+  const withSession = (data: Record<string, unknown>): Record<string, unknown> => ({ sessionId, ...data });
+  const current = (c: SessionContext): Record<string, unknown> =>
+    c.current ? { identifier: c.current.identifier, version: c.current.version } : {};
+
+  // Effects answer with an event. A newer request of the same kind
+  // supersedes an older one, so a late answer (a verification of a session
+  // the clerk already cancelled) never lands in a later session; nothing is
+  // delivered after dispose.
+  const latest = { pin: 0, lookup: 0, verify: 0 };
+  function track(kind: keyof typeof latest, work: Promise<EffectEvent>, deliver: (e: EffectEvent) => void): void {
+    const token = ++latest[kind];
+    const p = work.then((e) => {
+      if (!disposed && token === latest[kind]) deliver(e);
+    });
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  }
+
+  const machine = sessionMachine.provide({
+    actions: {
+      checkPin: ({ event, self }) => {
+        assertEvent(event, 'clerk.pin');
+        track(
+          'pin',
+          deps.auth.attempt(event.accountId, event.pin, { purpose: 'open-session' }).then((v) => ({ type: 'auth.verdict' as const, ...v })),
+          (e) => self.send(e),
+        );
+      },
+      checkEndPin: ({ event, self }) => {
+        assertEvent(event, 'clerk.end');
+        track(
+          'pin',
+          deps.auth
+            .attempt(event.accountId, event.pin, withSession({ purpose: 'end-session' }))
+            .then((v) => ({ type: 'auth.verdict' as const, ...v })),
+          (e) => self.send(e),
+        );
+      },
+      lookupCase: ({ event, self }) => {
+        assertEvent(event, 'compose.case');
+        const query = event.query;
+        track(
+          'lookup',
+          Promise.resolve().then(() => ({ type: 'catalog.case' as const, query, found: deps.catalog.findCase(query) })),
+          (e) => self.send(e),
+        );
+      },
+      startVerification: ({ context, self }) => {
+        const recordings = context.recordings.map((r) => ({ identifier: r.identifier, version: r.version }));
+        track(
+          'verify',
+          deps.verifier.verify(recordings).then(
+            (results) => ({ type: 'verify.result' as const, results }),
+            // A verifier that cannot answer has not verified: block, with the reason.
+            (err: unknown) => ({
+              type: 'verify.result' as const,
+              results: recordings.map((r) => ({ ...r, ok: false, problem: `verifier failed: ${err instanceof Error ? err.message : String(err)}` })),
+            }),
+          ),
+          (e) => self.send(e),
+        );
+      },
+      logSessionOpened: ({ context }) => {
+        sessionId = newId();
+        log.append('session.opened', {
+          sessionId,
+          clerk: context.clerk,
+          viewer: context.viewer,
+          case: context.case ? { signature: context.case.signature, caseNumber: context.case.caseNumber } : null,
+          recordings: context.recordings,
+          minutesAllowed: context.minutes,
+        });
+      },
+      logSessionClosed: ({ context }) => {
+        log.append(
+          'session.closed',
+          withSession({
+            reason: context.endReason,
+            problem: context.endProblem,
+            played: context.played.map((p) => ({ identifier: p.identifier, version: p.version, ranges: p.ranges, seconds: p.seconds })),
+          }),
+        );
+        sessionId = null;
+      },
+      logVerdicts: ({ event }) => {
+        assertEvent(event, 'verify.result');
+        for (const v of event.results) {
+          log.append(
+            'integrity.verdict',
+            withSession({ phase: 'before-playback', identifier: v.identifier, version: v.version, ok: v.ok, problem: v.problem ?? null, sha256: v.sha256 ?? null }),
+          );
+        }
+      },
+      logIntegrityFailure: ({ event }) => {
+        assertEvent(event, 'integrity.failed');
+        log.append(
+          'integrity.verdict',
+          withSession({ phase: 'during-playback', identifier: event.identifier, version: event.version, ok: false, problem: event.problem }),
+        );
+      },
+      logPlay: ({ context }) => {
+        log.append('playback.play', withSession({ ...current(context), mediaTime: context.mediaTime, rate: context.rate }));
+      },
+      logPause: ({ context, event }) => {
+        log.append(
+          'playback.pause',
+          withSession({ ...current(context), mediaTime: context.mediaTime, rate: context.rate, atEnd: event.type === 'media.ended' }),
+        );
+      },
+      logSeek: ({ context, event }) => {
+        assertEvent(event, 'viewer.seek');
+        log.append('playback.seek', withSession({ ...current(context), from: context.mediaTime, to: event.mediaTime }));
+      },
+      logRate: ({ context }) => {
+        log.append('playback.rate', withSession({ ...current(context), mediaTime: context.mediaTime, rate: context.rate }));
+      },
+      logSelect: ({ context }) => {
+        log.append('playback.select', withSession({ ...current(context) }));
+      },
+      logPlayedRanges: ({ context }) => {
+        const played = context.current
+          ? context.played.find((p) => p.identifier === context.current?.identifier && p.version === context.current.version)
+          : undefined;
+        if (played) {
+          log.append('playback.ranges', withSession({ identifier: played.identifier, version: played.version, ranges: played.ranges, seconds: played.seconds }));
+        }
+      },
+    },
+  });
+
+  const actor = createActor(machine, { input: deps.config, clock, ...(deps.inspect ? { inspect: deps.inspect } : {}) });
+
+  let wasViewing = false;
+  const view = (): SessionView => toView(actor.getSnapshot(), { endsAt, fault });
+  const subscription: Subscription = actor.subscribe({
+    next: (snapshot: SessionSnapshot) => {
+      const viewing = snapshot.matches({ open: 'viewing' });
+      if (viewing && !wasViewing) endsAt = clock.now() + limitMs(snapshot.context);
+      if (!viewing) endsAt = null;
+      wasViewing = viewing;
+      const v = view();
+      for (const l of listeners) l(v);
+    },
+    // An effect threw (most likely the viewing log could not be written).
+    // Fail closed: the actor has stopped, nothing more can be viewed.
+    error: (err: unknown) => {
+      fault = err instanceof Error ? err.message : String(err);
+      const v = view();
+      for (const l of listeners) l(v);
+    },
+  });
+  actor.start();
+
+  function deliver(event: SessionEvent, source: 'renderer' | 'core'): SendResult {
+    if (disposed) return { ok: false, problem: problem(source, 'session.disposed', 'the session service has stopped') };
+    if (fault !== null) return { ok: false, problem: problem(source, 'session.fault', `the session service has stopped: ${fault}`) };
+    const snapshot = actor.getSnapshot();
+    if (!snapshot.can(event)) {
+      return {
+        ok: false,
+        problem: problem(source, 'session.event.not-allowed', `event ${event.type} is not allowed in state ${toView(snapshot, { endsAt, fault }).state}`),
+      };
+    }
+    actor.send(event);
+    return { ok: true, view: view() };
+  }
+
+  return {
+    send(input: unknown): SendResult {
+      const parsed = parseRendererEvent(input);
+      return parsed.ok ? deliver(parsed.event, 'renderer') : { ok: false, problem: parsed.problem };
+    },
+    notify: (event) => deliver(event, 'core'),
+    getSnapshot: view,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async settled() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    recovered,
+    currentSessionId: () => sessionId,
+    dispose() {
+      if (disposed) return;
+      if (fault === null && actor.getSnapshot().can({ type: 'kiosk.shutdown' })) actor.send({ type: 'kiosk.shutdown' });
+      disposed = true;
+      subscription.unsubscribe();
+      listeners.clear();
+      actor.stop();
+    },
+  };
+}

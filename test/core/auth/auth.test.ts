@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import {
+  Auth,
+  DEFAULT_SCRYPT,
+  LOCKOUT_MS,
+  checkSecretPolicy,
+  hashPin,
+  makeAccountPinHash,
+  parseAccounts,
+  parsePinHash,
+  verifyPin,
+  type Account,
+  type ScryptParams,
+} from '../../../app/core/auth';
+import { KioskError } from '../../../app/core/errors';
+
+// Cheap parameters keep the suite fast; the format records them, so
+// verification uses whatever a hash was made with.
+const FAST: ScryptParams = { ln: 10, r: 8, p: 1 };
+
+interface Logged {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+async function setup(): Promise<{ auth: Auth; clock: SimulatedClock; events: Logged[] }> {
+  const accounts: Account[] = [
+    { id: 'anna', name: 'Anna Kowalska', role: 'clerk', pinHash: await hashPin('4711', FAST) },
+    { id: 'it', name: 'Court IT', role: 'admin', pinHash: await hashPin('correct horse battery', FAST) },
+  ];
+  const clock = new SimulatedClock();
+  clock.set(Date.UTC(2025, 1, 7, 9, 0, 0));
+  const events: Logged[] = [];
+  const auth = new Auth({ accounts, now: () => clock.now(), onEvent: (type, data) => events.push({ type, data }) });
+  return { auth, clock, events };
+}
+
+describe('PIN hashes', () => {
+  it('verifies the right PIN and refuses a wrong one', async () => {
+    const h = await hashPin('4711', FAST);
+    expect(await verifyPin(h, '4711')).toBe(true);
+    expect(await verifyPin(h, '4712')).toBe(false);
+    expect(await verifyPin(h, '')).toBe(false);
+  });
+
+  it('records scrypt parameters and a fresh salt in each hash', async () => {
+    const a = await hashPin('4711', FAST);
+    const b = await hashPin('4711', FAST);
+    expect(a).toMatch(/^\$scrypt\$ln=10,r=8,p=1\$/);
+    expect(a).not.toBe(b);
+    expect(parsePinHash(a)?.salt.equals(parsePinHash(b)?.salt ?? Buffer.alloc(0))).toBe(false);
+  });
+
+  it('uses scrypt with N = 2^15 by default', async () => {
+    const h = await hashPin('4711');
+    expect(parsePinHash(h)?.params).toEqual(DEFAULT_SCRYPT);
+    expect(DEFAULT_SCRYPT.ln).toBeGreaterThanOrEqual(15);
+    expect(await verifyPin(h, '4711')).toBe(true);
+  });
+
+  it('never matches a malformed or tampered hash', async () => {
+    const h = await hashPin('4711', FAST);
+    expect(await verifyPin('plain:4711', '4711')).toBe(false);
+    const parsed = parsePinHash(h);
+    expect(parsed).not.toBeNull();
+    const flipped = Buffer.from(parsed?.hash ?? Buffer.alloc(0));
+    flipped[0] = (flipped[0] ?? 0) ^ 1;
+    const tampered = h.replace(/[^$]+$/, flipped.toString('base64'));
+    expect(await verifyPin(tampered, '4711')).toBe(false);
+  });
+});
+
+describe('PIN policy and config hashes', () => {
+  it('accepts 4 to 12 digits for clerks, 10+ characters for admins', () => {
+    expect(checkSecretPolicy('clerk', '4711')).toEqual([]);
+    expect(checkSecretPolicy('clerk', '123')[0]?.rule).toBe('auth.pin.policy');
+    expect(checkSecretPolicy('clerk', '12ab')[0]?.rule).toBe('auth.pin.policy');
+    expect(checkSecretPolicy('clerk', '1234567890123')[0]?.rule).toBe('auth.pin.policy');
+    expect(checkSecretPolicy('admin', 'short')[0]?.rule).toBe('auth.password.policy');
+    expect(checkSecretPolicy('admin', 'correct horse')).toEqual([]);
+  });
+
+  it('makes a config pinHash only for a secret within the policy', async () => {
+    const h = await makeAccountPinHash('clerk', '135790', FAST);
+    expect(await verifyPin(h, '135790')).toBe(true);
+    await expect(makeAccountPinHash('clerk', '12', FAST)).rejects.toBeInstanceOf(KioskError);
+    await expect(makeAccountPinHash('admin', '12345', FAST)).rejects.toThrow(/at least|10 to/);
+  });
+
+  it('parses accounts from the config and names the bad field', async () => {
+    const good = { id: 'anna', name: 'Anna', role: 'clerk', pinHash: await hashPin('4711', FAST) };
+    expect(parseAccounts([good])).toHaveLength(1);
+    try {
+      parseAccounts([{ ...good, pinHash: 'md5:abc' }]);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(KioskError);
+      expect((err as KioskError).problems[0]?.field).toBe('accounts.0.pinHash');
+    }
+    expect(() => parseAccounts([good, good])).toThrow(/twice/);
+    expect(() => parseAccounts([{ ...good, role: 'root' }])).toThrow(KioskError);
+  });
+});
+
+describe('Auth', () => {
+  it('accepts the right PIN and logs auth.success without the PIN', async () => {
+    const { auth, events } = await setup();
+    const v = await auth.attempt('anna', '4711', { purpose: 'open-session' });
+    expect(v).toEqual({ ok: true, account: { id: 'anna', name: 'Anna Kowalska', role: 'clerk' } });
+    expect(events).toEqual([{ type: 'auth.success', data: { purpose: 'open-session', accountId: 'anna', role: 'clerk' } }]);
+    expect(JSON.stringify(events)).not.toContain('4711');
+  });
+
+  it('locks an account for 5 minutes after 5 consecutive failures, logging each attempt', async () => {
+    const { auth, clock, events } = await setup();
+    for (let i = 1; i <= 4; i++) expect(await auth.attempt('anna', '0000')).toEqual({ ok: false, reason: 'wrong-pin' });
+    expect(await auth.attempt('anna', '0000')).toEqual({ ok: false, reason: 'locked', retryAfterSec: 300 });
+    expect(events.map((e) => e.type)).toEqual(['auth.failure', 'auth.failure', 'auth.failure', 'auth.failure', 'auth.failure', 'auth.lockout']);
+    expect(events[4]?.data).toMatchObject({ accountId: 'anna', reason: 'wrong-pin', consecutiveFailures: 5 });
+
+    // Locked: even the right PIN is refused, and the refusal is logged.
+    expect(await auth.attempt('anna', '4711')).toMatchObject({ ok: false, reason: 'locked' });
+    expect(events.at(-1)).toMatchObject({ type: 'auth.failure', data: { reason: 'locked' } });
+    expect(auth.lockedFor('anna')).toBe(300);
+
+    clock.increment(LOCKOUT_MS - 1000);
+    expect(await auth.attempt('anna', '4711')).toEqual({ ok: false, reason: 'locked', retryAfterSec: 1 });
+    clock.increment(1000);
+    expect(auth.lockedFor('anna')).toBe(0);
+    expect(await auth.attempt('anna', '4711')).toMatchObject({ ok: true });
+    expect(events.at(-1)?.type).toBe('auth.success');
+  });
+
+  it('starts counting again after a success', async () => {
+    const { auth } = await setup();
+    for (let i = 0; i < 4; i++) await auth.attempt('anna', '9999');
+    expect((await auth.attempt('anna', '4711')).ok).toBe(true);
+    for (let i = 0; i < 4; i++) expect(await auth.attempt('anna', '9999')).toEqual({ ok: false, reason: 'wrong-pin' });
+    expect(auth.lockedFor('anna')).toBe(0);
+  });
+
+  it('keeps lockouts per account', async () => {
+    const { auth } = await setup();
+    for (let i = 0; i < 5; i++) await auth.attempt('anna', '9999');
+    expect(auth.lockedFor('anna')).toBe(300);
+    expect((await auth.attempt('it', 'correct horse battery')).ok).toBe(true);
+  });
+
+  it('refuses unknown accounts and malformed PINs as failures that count', async () => {
+    const { auth, events } = await setup();
+    expect(await auth.attempt('nobody', '4711')).toEqual({ ok: false, reason: 'unknown-account' });
+    expect(await auth.attempt('anna', '47a1')).toEqual({ ok: false, reason: 'malformed' });
+    expect(events.map((e) => [e.type, e.data.reason])).toEqual([
+      ['auth.failure', 'unknown-account'],
+      ['auth.failure', 'malformed'],
+    ]);
+    for (let i = 0; i < 4; i++) await auth.attempt('nobody', '4711');
+    expect(auth.lockedFor('nobody')).toBe(300);
+  });
+});
