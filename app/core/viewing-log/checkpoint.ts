@@ -72,9 +72,10 @@ export interface ParsedVerifierKey {
 }
 
 export function parseVerifierKey(vkey: string): ParsedVerifierKey {
-  const parts = vkey.split('+');
-  const [name, hashHex, b64] = parts;
-  if (parts.length !== 3 || name === undefined || hashHex === undefined || b64 === undefined || !/^[0-9a-f]{8}$/u.test(hashHex)) {
+  // Split at the first two '+' only: the base64 key may itself contain '+'.
+  const m = /^([^+]*)\+([^+]*)\+(.*)$/su.exec(vkey);
+  const [, name, hashHex, b64] = m ?? [];
+  if (name === undefined || hashHex === undefined || b64 === undefined || !/^[0-9a-f]{8}$/u.test(hashHex)) {
     throw new CheckpointError('checkpoint.vkey.format', 'verifier key must be <name>+<8 hex digits>+<base64 key>');
   }
   checkKeyName(name);
