@@ -5,7 +5,7 @@
 // exported off the device, additionally catch a database swapped for an
 // older (but internally consistent) copy.
 import type { Database, Statement } from 'better-sqlite3';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { IntegrityError, KioskError } from '../errors';
 import { canonicalJson } from './canonical-json';
 import {
@@ -77,19 +77,41 @@ export interface VerifyResult {
   checkpoint: { size: number; root: string } | null;
 }
 
-/** HMAC-SHA-256 with the pads hashed once, since verify() runs it for every row. */
+/**
+ * HMAC-SHA-256 (RFC 2104) as a MAC function for the log. Built on one-shot
+ * crypto.hash over reused buffers because verify() runs it for every row and
+ * createHmac per call costs more than the rest of the row's work together.
+ */
 export function hmacSha256(key: Buffer): (data: Buffer) => Buffer {
   const block = Buffer.alloc(64);
   (key.length > 64 ? createHash('sha256').update(key).digest() : key).copy(block);
-  const inner = createHash('sha256').update(block.map((b) => b ^ 0x36));
-  const outer = createHash('sha256').update(block.map((b) => b ^ 0x5c));
+  let inner = Buffer.alloc(64 + 128);
+  const outer = Buffer.alloc(64 + 32);
+  for (let i = 0; i < 64; i++) {
+    inner[i] = (block[i] as number) ^ 0x36;
+    outer[i] = (block[i] as number) ^ 0x5c;
+  }
   block.fill(0);
-  return (data) => outer.copy().update(inner.copy().update(data).digest()).digest();
+  return (data) => {
+    if (64 + data.length > inner.length) {
+      const grown = Buffer.alloc(2 * (64 + data.length));
+      inner.copy(grown, 0, 0, 64);
+      inner.fill(0);
+      inner = grown;
+    }
+    data.copy(inner, 64);
+    const ih = hash('sha256', inner.subarray(0, 64 + data.length), 'buffer');
+    ih.copy(outer, 64);
+    return hash('sha256', outer, 'buffer');
+  };
 }
 
-function seqBytes(seq: number): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64BE(BigInt(seq));
+/** The bytes a row's MAC covers: seq (8 bytes, big-endian) ‖ previous row's MAC ‖ leaf hash. */
+function macInput(seq: number, prevMac: Buffer, leaf: Buffer): Buffer {
+  const b = Buffer.allocUnsafe(8 + prevMac.length + leaf.length);
+  b.writeBigUInt64BE(BigInt(seq), 0);
+  prevMac.copy(b, 8);
+  leaf.copy(b, 8 + prevMac.length);
   return b;
 }
 
@@ -97,16 +119,27 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+const SEQ_MARK = Buffer.from(',"seq":');
+
 /**
  * The seq written inside the canonical entry. Keys are sorted, so the
  * top-level "seq" follows "data"; a quote inside any string is escaped, so the
  * last `,"seq":` is the top-level one. Avoids a JSON.parse per row in verify().
  */
-function embeddedSeq(entry: string): number | null {
-  const at = entry.lastIndexOf(',"seq":');
+function embeddedSeq(entry: Buffer): number | null {
+  const at = entry.lastIndexOf(SEQ_MARK);
   if (at < 0) return null;
-  const m = /^(0|[1-9][0-9]*),/u.exec(entry.slice(at + 7, at + 7 + 20));
-  return m?.[1] === undefined ? null : Number(m[1]);
+  let n = 0;
+  let i = at + SEQ_MARK.length;
+  const start = i;
+  for (; i < entry.length && i - start <= 16; i++) {
+    const c = entry[i] as number;
+    if (c < 0x30 || c > 0x39) break;
+    n = n * 10 + (c - 0x30);
+  }
+  const digits = i - start;
+  if (digits === 0 || entry[i] !== 0x2c || (digits > 1 && entry[start] === 0x30)) return null;
+  return n;
 }
 
 type Row = [seq: number, entry: string | Buffer, leafHash: Buffer, mac: Buffer];
@@ -153,11 +186,12 @@ export class ViewingLog {
     this.insertCheckpoint = this.db.prepare('INSERT INTO viewing_log_checkpoint (size, note) VALUES (?, ?) ON CONFLICT (size) DO NOTHING');
 
     // Rebuild the compact range once; appends then never re-read the table.
-    for (const row of this.db.prepare('SELECT leaf_hash, mac FROM viewing_log ORDER BY seq').raw().iterate()) {
-      const [lh, mac] = row as [Buffer, Buffer];
-      this.range.append(lh);
-      this.lastMac = mac;
+    // Only leaf hashes are needed for the tree (reading the MACs too would double the work).
+    for (const lh of this.db.prepare('SELECT leaf_hash FROM viewing_log ORDER BY seq').pluck().iterate()) {
+      this.range.append(lh as Buffer);
     }
+    const last = this.db.prepare('SELECT mac FROM viewing_log ORDER BY seq DESC LIMIT 1').pluck().get();
+    if (Buffer.isBuffer(last)) this.lastMac = last;
   }
 
   /** Entries in the log (= Merkle tree size = next seq). */
@@ -205,7 +239,7 @@ export class ViewingLog {
       const time = this.clock().toISOString();
       const entry = canonicalJson({ seq, time, type, data });
       const lh = leafHash(Buffer.from(entry, 'utf8'));
-      const mac = this.mac(Buffer.concat([seqBytes(seq), lastMac, lh]));
+      const mac = this.mac(macInput(seq, lastMac, lh));
       range.append(lh);
       lastMac = mac;
       rows.push([seq, entry, lh, mac]);
@@ -294,17 +328,16 @@ export class ViewingLog {
     const zero = atSize(0);
     if (zero !== null) return zero;
 
-    const seqPrefix = Buffer.alloc(8);
-    for (const raw of this.db.prepare('SELECT seq, entry, leaf_hash, mac FROM viewing_log ORDER BY seq').raw().iterate()) {
-      const [seq, entry, storedLeaf, storedMac] = raw as Row;
+    // CAST gives the stored bytes as a Buffer directly: no UTF-8 round trip through a JS string.
+    const rows = this.db.prepare('SELECT seq, CAST(entry AS BLOB), leaf_hash, mac FROM viewing_log ORDER BY seq').raw().iterate();
+    for (const raw of rows) {
+      const [seq, entry, storedLeaf, storedMac] = raw as [number, Buffer | null, unknown, unknown];
       const expected = range.size;
       if (seq !== expected) return fail(expected, `entry ${expected} is missing (next stored seq is ${seq})`);
-      const text = typeof entry === 'string' ? entry : entry.toString('utf8');
-      const lh = leafHash(typeof entry === 'string' ? Buffer.from(entry, 'utf8') : entry);
+      const lh = leafHash(entry ?? Buffer.alloc(0));
       if (!Buffer.isBuffer(storedLeaf) || !lh.equals(storedLeaf)) return fail(seq, `entry ${seq}: stored leaf hash does not match the entry bytes`);
-      if (embeddedSeq(text) !== seq) return fail(seq, `entry ${seq}: the entry names a different seq (moved)`);
-      seqPrefix.writeBigUInt64BE(BigInt(seq));
-      const mac = this.mac(Buffer.concat([seqPrefix, prevMac, lh]));
+      if (entry === null || embeddedSeq(entry) !== seq) return fail(seq, `entry ${seq}: the entry names a different seq (moved)`);
+      const mac = this.mac(macInput(seq, prevMac, lh));
       if (!Buffer.isBuffer(storedMac) || !sameBytes(mac, storedMac)) {
         return fail(seq, `entry ${seq}: MAC chain broken (edited, inserted or moved without the device key)`);
       }
@@ -384,7 +417,7 @@ export class ViewingLog {
       }
       const bytes = typeof entry === 'string' ? Buffer.from(entry, 'utf8') : entry;
       const lh = leafHash(bytes);
-      if (!lh.equals(storedLeaf) || !sameBytes(this.mac(Buffer.concat([seqBytes(seq), prevMac, lh])), storedMac)) {
+      if (!lh.equals(storedLeaf) || !sameBytes(this.mac(macInput(seq, prevMac, lh)), storedMac)) {
         throw new IntegrityError(`viewing log entry ${seq} fails its integrity check`, `viewing_log#${seq}`);
       }
       prevMac = storedMac;

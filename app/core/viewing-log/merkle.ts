@@ -1,21 +1,39 @@
 // RFC 6962 / RFC 9162 Merkle tree hashing for the viewing log (DC-6, Q-3).
 // Leaf and interior hashes carry distinct prefixes (0x00 / 0x01) so a leaf can
 // never be passed off as an interior node (second-preimage protection).
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 export const HASH_SIZE = 32;
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
 
 /** Root of the empty tree: SHA-256 of the empty string (RFC 9162 §2.1.1). */
 export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 
+// One-shot crypto.hash over a reused scratch buffer is about twice as fast as
+// createHash().update().update().digest() (no Hash object per call), which is
+// what keeps verify() of a million entries within its budget. Safe because
+// hashing is synchronous and the digest is a fresh buffer.
+let leafScratch = Buffer.alloc(1024);
+const nodeScratch = Buffer.alloc(1 + 2 * HASH_SIZE);
+nodeScratch[0] = 0x01;
+
+function sha256(data: Buffer): Buffer {
+  return hash('sha256', data, 'buffer');
+}
+
 export function leafHash(entry: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(entry).digest();
+  if (entry.length + 1 > leafScratch.length) leafScratch = Buffer.alloc(2 * (entry.length + 1));
+  leafScratch[0] = 0x00;
+  leafScratch.set(entry, 1);
+  return sha256(leafScratch.subarray(0, entry.length + 1));
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
+    return createHash('sha256').update(Buffer.from([0x01])).update(left).update(right).digest();
+  }
+  nodeScratch.set(left, 1);
+  nodeScratch.set(right, 1 + HASH_SIZE);
+  return sha256(nodeScratch);
 }
 
 /**

@@ -301,3 +301,28 @@ describe('ViewingLog', () => {
     expect(r.checkpoint?.size).toBe(Math.floor(log.size / 7) * 7);
   });
 });
+
+describe('hmacSha256', () => {
+  it('equals node:crypto HMAC-SHA-256 for short, block-sized and long keys and data', async () => {
+    const { createHmac, randomBytes } = await import('node:crypto');
+    const { hmacSha256 } = await import('../../../app/core/viewing-log/log-store');
+    for (const keyLen of [0, 16, 32, 64, 65, 100]) {
+      const key = randomBytes(keyLen);
+      const mac = hmacSha256(key);
+      for (const dataLen of [0, 40, 72, 200, 5000, 72]) {
+        const data = randomBytes(dataLen);
+        expect(mac(data).toString('hex')).toBe(createHmac('sha256', key).update(data).digest('hex'));
+      }
+    }
+  });
+});
+
+describe('entries whose data uses the key "seq"', () => {
+  it('[Q-3] still pins the top-level seq, so a nested "seq" cannot hide a moved entry', () => {
+    const { log } = fresh();
+    log.append('view.start', { seq: 99, inner: { seq: 5 }, note: 'has ,"seq":7, inside' });
+    log.append('view.start', { seq: 0 });
+    expect(log.verify()).toMatchObject({ ok: true, entries: 2 });
+    expect(log.entries(0, 2).map((e) => e.data)).toEqual([{ seq: 99, inner: { seq: 5 }, note: 'has ,"seq":7, inside' }, { seq: 0 }]);
+  });
+});
