@@ -1,0 +1,433 @@
+// The tamper-evident viewing log (DC-6, Q-3). Each entry is a leaf of an
+// RFC 9162 Merkle tree; each row also carries a MAC chained over the previous
+// row's MAC, keyed by the device, so an entry edited, inserted, removed or
+// moved without the device key is found by verify(). Signed checkpoints, once
+// exported off the device, additionally catch a database swapped for an
+// older (but internally consistent) copy.
+import type { Database, Statement } from 'better-sqlite3';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
+import { IntegrityError, KioskError } from '../errors';
+import { canonicalJson } from './canonical-json';
+import {
+  type ParsedVerifierKey,
+  type CheckpointSigner,
+  CheckpointError,
+  parseVerifierKey,
+  signCheckpoint,
+  verifierKey as makeVerifierKey,
+  verifyCheckpoint,
+} from './checkpoint';
+import { CompactRange, consistencyProof, inclusionProof, leafHash } from './merkle';
+
+/**
+ * Schema for a migration. Entries are stored as the exact canonical JSON text
+ * that was hashed, so verification needs no re-serialisation and the table is
+ * readable with the sqlite3 tool during an audit. seq is the rowid and the
+ * Merkle leaf index (0-based).
+ */
+export const VIEWING_LOG_SCHEMA_SQL = `
+CREATE TABLE viewing_log (
+  seq       INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 0),
+  entry     TEXT    NOT NULL,
+  leaf_hash BLOB    NOT NULL,
+  mac       BLOB    NOT NULL
+);
+CREATE TABLE viewing_log_checkpoint (
+  size INTEGER PRIMARY KEY NOT NULL CHECK (size >= 0),
+  note TEXT    NOT NULL
+);
+`;
+
+export interface ViewingLogOptions {
+  db: Database;
+  signer: CheckpointSigner;
+  /** Device-keyed MAC (e.g. hmacSha256(deviceKey)); its key never leaves the device. */
+  mac(data: Buffer): Buffer;
+  /** Checkpoint origin line, e.g. 'court-kiosk/DEVICE-ID'. */
+  origin: string;
+  clock?: () => Date;
+  /** Store a signed checkpoint automatically every this many entries (default 1000). */
+  checkpointEvery?: number;
+}
+
+export interface LogEntry {
+  seq: number;
+  time: string;
+  type: string;
+  data: Record<string, unknown>;
+  /** Hex RFC 6962 leaf hash of the stored entry bytes. */
+  leafHash: string;
+}
+
+export interface VerifyOptions {
+  /** A checkpoint note exported earlier (e.g. to court IT); the log must still contain and extend it. */
+  trustedCheckpoint?: string;
+  /** Verifier key `<name>+<hex>+<base64>` for checkpoints; defaults to the log's own signer. */
+  verifierKey?: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** Rows in the log table. */
+  entries: number;
+  /** First seq that cannot be trusted, or null when ok or when only the checkpoint table is at fault. */
+  firstBad: number | null;
+  problem?: string;
+  /** Latest signed checkpoint (stored or trusted) that matched the recomputed tree; root in hex. */
+  checkpoint: { size: number; root: string } | null;
+}
+
+/**
+ * HMAC-SHA-256 (RFC 2104) as a MAC function for the log. Built on one-shot
+ * crypto.hash over reused buffers because verify() runs it for every row and
+ * createHmac per call costs more than the rest of the row's work together.
+ */
+export function hmacSha256(key: Buffer): (data: Buffer) => Buffer {
+  const block = Buffer.alloc(64);
+  (key.length > 64 ? createHash('sha256').update(key).digest() : key).copy(block);
+  let inner = Buffer.alloc(64 + 128);
+  const outer = Buffer.alloc(64 + 32);
+  for (let i = 0; i < 64; i++) {
+    inner[i] = (block[i] as number) ^ 0x36;
+    outer[i] = (block[i] as number) ^ 0x5c;
+  }
+  block.fill(0);
+  return (data) => {
+    if (64 + data.length > inner.length) {
+      const grown = Buffer.alloc(2 * (64 + data.length));
+      inner.copy(grown, 0, 0, 64);
+      inner.fill(0);
+      inner = grown;
+    }
+    data.copy(inner, 64);
+    const ih = hash('sha256', inner.subarray(0, 64 + data.length), 'buffer');
+    ih.copy(outer, 64);
+    return hash('sha256', outer, 'buffer');
+  };
+}
+
+/** The bytes a row's MAC covers: seq (8 bytes, big-endian) ‖ previous row's MAC ‖ leaf hash. */
+function macInput(seq: number, prevMac: Buffer, leaf: Buffer): Buffer {
+  const b = Buffer.allocUnsafe(8 + prevMac.length + leaf.length);
+  b.writeBigUInt64BE(BigInt(seq), 0);
+  prevMac.copy(b, 8);
+  leaf.copy(b, 8 + prevMac.length);
+  return b;
+}
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const SEQ_MARK = Buffer.from(',"seq":');
+
+/**
+ * The seq written inside the canonical entry. Keys are sorted, so the
+ * top-level "seq" follows "data"; a quote inside any string is escaped, so the
+ * last `,"seq":` is the top-level one. Avoids a JSON.parse per row in verify().
+ */
+function embeddedSeq(entry: Buffer): number | null {
+  const at = entry.lastIndexOf(SEQ_MARK);
+  if (at < 0) return null;
+  let n = 0;
+  let i = at + SEQ_MARK.length;
+  const start = i;
+  for (; i < entry.length && i - start <= 16; i++) {
+    const c = entry[i] as number;
+    if (c < 0x30 || c > 0x39) break;
+    n = n * 10 + (c - 0x30);
+  }
+  const digits = i - start;
+  if (digits === 0 || entry[i] !== 0x2c || (digits > 1 && entry[start] === 0x30)) return null;
+  return n;
+}
+
+type Row = [seq: number, entry: string | Buffer, leafHash: Buffer, mac: Buffer];
+
+export class ViewingLog {
+  private readonly db: Database;
+  private readonly signer: CheckpointSigner;
+  private readonly mac: (data: Buffer) => Buffer;
+  private readonly origin: string;
+  private readonly clock: () => Date;
+  private readonly checkpointEvery: number;
+  private readonly ownKey: ParsedVerifierKey;
+  private readonly insertRow: Statement;
+  private readonly insertCheckpoint: Statement;
+  private range = new CompactRange();
+  private lastMac: Buffer = Buffer.alloc(0);
+
+  constructor(opts: ViewingLogOptions) {
+    this.db = opts.db;
+    this.signer = opts.signer;
+    this.mac = opts.mac;
+    this.origin = opts.origin;
+    this.clock = opts.clock ?? (() => new Date());
+    this.checkpointEvery = opts.checkpointEvery ?? 1000;
+    if (!Number.isSafeInteger(this.checkpointEvery) || this.checkpointEvery < 1) {
+      throw new KioskError('config', 'viewing log checkpointEvery must be a positive integer');
+    }
+    if (this.origin.length === 0 || this.origin.includes('\n')) {
+      throw new KioskError('config', 'viewing log origin must be one non-empty line');
+    }
+    this.ownKey = parseVerifierKey(makeVerifierKey(this.signer.name, this.signer.publicKeyRaw));
+
+    // An acknowledged viewing must survive a power cut: in WAL mode only
+    // synchronous=FULL fsyncs the WAL at every commit (NORMAL may lose the
+    // last transactions), and WAL keeps readers off the writer's path.
+    const mode = this.db.pragma('journal_mode = WAL', { simple: true });
+    this.db.pragma('synchronous = FULL');
+    const sync = this.db.pragma('synchronous', { simple: true });
+    if (mode !== 'wal' || sync !== 2) {
+      throw new KioskError('environment', `viewing log needs an on-disk database in WAL mode with synchronous=FULL (got ${String(mode)}, ${String(sync)})`);
+    }
+
+    this.insertRow = this.db.prepare('INSERT INTO viewing_log (seq, entry, leaf_hash, mac) VALUES (?, ?, ?, ?)');
+    this.insertCheckpoint = this.db.prepare('INSERT INTO viewing_log_checkpoint (size, note) VALUES (?, ?) ON CONFLICT (size) DO NOTHING');
+
+    // Rebuild the compact range once; appends then never re-read the table.
+    // Only leaf hashes are needed for the tree (reading the MACs too would double the work).
+    for (const lh of this.db.prepare('SELECT leaf_hash FROM viewing_log ORDER BY seq').pluck().iterate()) {
+      this.range.append(lh as Buffer);
+    }
+    const last = this.db.prepare('SELECT mac FROM viewing_log ORDER BY seq DESC LIMIT 1').pluck().get();
+    if (Buffer.isBuffer(last)) this.lastMac = last;
+  }
+
+  /** Entries in the log (= Merkle tree size = next seq). */
+  get size(): number {
+    return this.range.size;
+  }
+
+  /** Hex root of the current tree. */
+  root(): string {
+    return this.range.root().toString('hex');
+  }
+
+  /** The verifier key for this log's checkpoints, to hand to auditors. */
+  verifierKey(): string {
+    return makeVerifierKey(this.signer.name, this.signer.publicKeyRaw);
+  }
+
+  /** Appends one entry in its own durable transaction; returns once it is on disk. */
+  append(type: string, data: Record<string, unknown>): { seq: number; leafHash: string } {
+    const [r] = this.write([{ type, data }]);
+    if (r === undefined) throw new Error('append wrote nothing');
+    return r;
+  }
+
+  /**
+   * @internal Bench/bulk-import helper: writes rows exactly as append() would,
+   * but all in one transaction, so they are acknowledged together.
+   */
+  appendBatch(items: ReadonlyArray<{ type: string; data: Record<string, unknown> }>): Array<{ seq: number; leafHash: string }> {
+    return this.write(items);
+  }
+
+  private write(items: ReadonlyArray<{ type: string; data: Record<string, unknown> }>): Array<{ seq: number; leafHash: string }> {
+    const range = this.range.clone();
+    let lastMac = this.lastMac;
+    const rows: Row[] = [];
+    const notes: Array<[number, string]> = [];
+    const out: Array<{ seq: number; leafHash: string }> = [];
+    for (const { type, data } of items) {
+      if (typeof type !== 'string' || type.length === 0) throw new KioskError('invalid-input', 'log entry type must be a non-empty string');
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        throw new KioskError('invalid-input', 'log entry data must be an object');
+      }
+      const seq = range.size;
+      const time = this.clock().toISOString();
+      const entry = canonicalJson({ seq, time, type, data });
+      const lh = leafHash(Buffer.from(entry, 'utf8'));
+      const mac = this.mac(macInput(seq, lastMac, lh));
+      range.append(lh);
+      lastMac = mac;
+      rows.push([seq, entry, lh, mac]);
+      out.push({ seq, leafHash: lh.toString('hex') });
+      if (range.size % this.checkpointEvery === 0) {
+        notes.push([range.size, signCheckpoint({ origin: this.origin, size: range.size, root: range.root() }, this.signer)]);
+      }
+    }
+    this.db.transaction(() => {
+      for (const r of rows) this.insertRow.run(r);
+      for (const n of notes) this.insertCheckpoint.run(n);
+    })();
+    // Only after the commit: a failed write must not advance the tree.
+    this.range = range;
+    this.lastMac = lastMac;
+    return out;
+  }
+
+  /** Signs the current tree, stores the note and returns it. */
+  checkpoint(): string {
+    const note = signCheckpoint({ origin: this.origin, size: this.size, root: this.range.root() }, this.signer);
+    this.insertCheckpoint.run(this.size, note);
+    return note;
+  }
+
+  latestCheckpoint(): string | null {
+    const row = this.db.prepare('SELECT note FROM viewing_log_checkpoint ORDER BY size DESC LIMIT 1').pluck().get();
+    return typeof row === 'string' ? row : null;
+  }
+
+  /**
+   * Recomputes everything from the stored bytes: each leaf hash, the
+   * embedded seq, seq continuity, the MAC chain, and the root at every stored
+   * (and the trusted) checkpoint, whose signatures are checked too. Stops at
+   * the first problem so firstBad is the earliest seq that cannot be trusted.
+   */
+  verify(opts: VerifyOptions = {}): VerifyResult {
+    const entries = this.db.prepare('SELECT count(*) FROM viewing_log').pluck().get() as number;
+    let best: { size: number; root: string } | null = null;
+    const fail = (firstBad: number | null, problem: string): VerifyResult => ({ ok: false, entries, firstBad, problem, checkpoint: best });
+
+    let key: ParsedVerifierKey;
+    try {
+      key = opts.verifierKey === undefined ? this.ownKey : parseVerifierKey(opts.verifierKey);
+    } catch (e) {
+      return fail(null, `verifier key: ${(e as Error).message}`);
+    }
+
+    // size -> expected root, from every signed checkpoint we hold.
+    const targets = new Map<number, { root: Buffer; what: string }>();
+    for (const row of this.db.prepare('SELECT size, note FROM viewing_log_checkpoint ORDER BY size').raw().iterate()) {
+      const [size, note] = row as [number, string];
+      try {
+        const c = verifyCheckpoint(note, key, this.origin);
+        if (c.size !== size) throw new CheckpointError('checkpoint.size', `note says size ${c.size}`);
+        targets.set(size, { root: c.root, what: `stored checkpoint at size ${size}` });
+      } catch (e) {
+        return fail(null, `stored checkpoint at size ${size}: ${(e as Error).message}`);
+      }
+    }
+    if (opts.trustedCheckpoint !== undefined) {
+      try {
+        const c = verifyCheckpoint(opts.trustedCheckpoint, key, this.origin);
+        const stored = targets.get(c.size);
+        if (stored !== undefined && !stored.root.equals(c.root)) {
+          return fail(null, `trusted checkpoint at size ${c.size} disagrees with the stored checkpoint of that size`);
+        }
+        targets.set(c.size, { root: c.root, what: `trusted checkpoint at size ${c.size}` });
+      } catch (e) {
+        return fail(null, `trusted checkpoint: ${(e as Error).message}`);
+      }
+    }
+
+    const range = new CompactRange();
+    let prevMac: Buffer = Buffer.alloc(0);
+    let lastGood = 0; // size of the last checkpoint that matched; entries before it are vouched for
+    const atSize = (size: number): VerifyResult | null => {
+      const t = targets.get(size);
+      if (t === undefined) return null;
+      const root = range.root();
+      if (!root.equals(t.root)) return fail(lastGood, `root of the first ${size} entries differs from the ${t.what}`);
+      lastGood = size;
+      best = { size, root: root.toString('hex') };
+      return null;
+    };
+    const zero = atSize(0);
+    if (zero !== null) return zero;
+
+    // CAST gives the stored bytes as a Buffer directly: no UTF-8 round trip through a JS string.
+    const rows = this.db.prepare('SELECT seq, CAST(entry AS BLOB), leaf_hash, mac FROM viewing_log ORDER BY seq').raw().iterate();
+    for (const raw of rows) {
+      const [seq, entry, storedLeaf, storedMac] = raw as [number, Buffer | null, unknown, unknown];
+      const expected = range.size;
+      if (seq !== expected) return fail(expected, `entry ${expected} is missing (next stored seq is ${seq})`);
+      const lh = leafHash(entry ?? Buffer.alloc(0));
+      if (!Buffer.isBuffer(storedLeaf) || !lh.equals(storedLeaf)) return fail(seq, `entry ${seq}: stored leaf hash does not match the entry bytes`);
+      if (entry === null || embeddedSeq(entry) !== seq) return fail(seq, `entry ${seq}: the entry names a different seq (moved)`);
+      const mac = this.mac(macInput(seq, prevMac, lh));
+      if (!Buffer.isBuffer(storedMac) || !sameBytes(mac, storedMac)) {
+        return fail(seq, `entry ${seq}: MAC chain broken (edited, inserted or moved without the device key)`);
+      }
+      prevMac = storedMac;
+      range.append(lh);
+      const bad = atSize(range.size);
+      if (bad !== null) return bad;
+    }
+
+    const n = range.size;
+    const beyond = [...targets.entries()].filter(([size]) => size > n).sort(([a], [b]) => b - a)[0];
+    if (beyond !== undefined) {
+      return fail(n, `${beyond[1].what} covers ${beyond[0]} entries but the log holds only ${n} (entries removed or database replaced by an older copy)`);
+    }
+    if (this.size > n) {
+      return fail(n, `this process appended ${this.size} entries but the log holds only ${n}`);
+    }
+    return { ok: true, entries, firstBad: null, checkpoint: best };
+  }
+
+  private subtreeRoot = (lo: number, hi: number): Buffer => {
+    const cr = new CompactRange();
+    const it = this.db.prepare('SELECT leaf_hash FROM viewing_log WHERE seq >= ? AND seq < ? ORDER BY seq').pluck().iterate(lo, hi);
+    for (const lh of it) cr.append(lh as Buffer);
+    if (cr.size !== hi - lo) throw new IntegrityError(`viewing log is missing entries in [${lo}, ${hi})`, 'viewing_log');
+    return cr.root();
+  };
+
+  private checkSize(n: number, what: string): void {
+    if (!Number.isSafeInteger(n) || n < 0 || n > this.size) {
+      throw new KioskError('invalid-input', `${what} ${n} is outside the log (size ${this.size})`);
+    }
+  }
+
+  /** Hex audit path for entry `seq` in the tree of the first `treeSize` entries. O(treeSize) reads; no tree is kept. */
+  inclusionProof(seq: number, treeSize: number): string[] {
+    this.checkSize(treeSize, 'tree size');
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq >= treeSize) {
+      throw new KioskError('invalid-input', `seq ${seq} is not in a tree of size ${treeSize}`);
+    }
+    return inclusionProof(seq, treeSize, this.subtreeRoot).map((b) => b.toString('hex'));
+  }
+
+  /** Hex consistency proof that the tree of `newSize` entries extends the one of `oldSize`. */
+  consistencyProof(oldSize: number, newSize: number): string[] {
+    this.checkSize(newSize, 'tree size');
+    if (!Number.isSafeInteger(oldSize) || oldSize < 0 || oldSize > newSize) {
+      throw new KioskError('invalid-input', `old size ${oldSize} must be between 0 and ${newSize}`);
+    }
+    return consistencyProof(oldSize, newSize, this.subtreeRoot).map((b) => b.toString('hex'));
+  }
+
+  /**
+   * Entries with fromSeq <= seq < toSeq. Each row's leaf hash and MAC link are
+   * checked before it is returned, so altered entries are reported, not shown (Q-3).
+   */
+  entries(fromSeq: number, toSeq: number): LogEntry[] {
+    this.checkSize(toSeq, 'toSeq');
+    if (!Number.isSafeInteger(fromSeq) || fromSeq < 0 || fromSeq > toSeq) {
+      throw new KioskError('invalid-input', `fromSeq ${fromSeq} must be between 0 and ${toSeq}`);
+    }
+    // Start one row early: its MAC is the link the first returned row's MAC covers.
+    const start = fromSeq > 0 ? fromSeq - 1 : 0;
+    const rows = this.db
+      .prepare('SELECT seq, entry, leaf_hash, mac FROM viewing_log WHERE seq >= ? AND seq < ? ORDER BY seq')
+      .raw()
+      .all(start, toSeq) as Row[];
+    let prevMac: Buffer = Buffer.alloc(0);
+    const out: LogEntry[] = [];
+    let expected = start;
+    for (const [seq, entry, storedLeaf, storedMac] of rows) {
+      if (seq !== expected) throw new IntegrityError(`viewing log entry ${expected} is missing`, `viewing_log#${expected}`);
+      expected++;
+      if (seq < fromSeq) {
+        prevMac = storedMac;
+        continue;
+      }
+      const bytes = typeof entry === 'string' ? Buffer.from(entry, 'utf8') : entry;
+      const lh = leafHash(bytes);
+      if (!lh.equals(storedLeaf) || !sameBytes(this.mac(macInput(seq, prevMac, lh)), storedMac)) {
+        throw new IntegrityError(`viewing log entry ${seq} fails its integrity check`, `viewing_log#${seq}`);
+      }
+      prevMac = storedMac;
+      const parsed = JSON.parse(bytes.toString('utf8')) as { seq: unknown; time: unknown; type: unknown; data: unknown };
+      if (parsed.seq !== seq || typeof parsed.time !== 'string' || typeof parsed.type !== 'string' || typeof parsed.data !== 'object') {
+        throw new IntegrityError(`viewing log entry ${seq} is malformed`, `viewing_log#${seq}`);
+      }
+      out.push({ seq, time: parsed.time, type: parsed.type, data: parsed.data as Record<string, unknown>, leafHash: lh.toString('hex') });
+    }
+    if (expected !== toSeq) throw new IntegrityError(`viewing log entry ${expected} is missing`, `viewing_log#${expected}`);
+    return out;
+  }
+}
