@@ -11,6 +11,9 @@ import { list } from './commands/list';
 import { check, importCmd } from './commands/import';
 import { verify } from './commands/verify';
 import { complete } from './commands/complete';
+import { logCheckpoint, logVerify } from './commands/log';
+import { devicePubkey } from './commands/device';
+import { pinHash } from './commands/pin-hash';
 import { purge } from './commands/purge';
 import { demoCarrier } from './commands/demo-carrier';
 import type { Kiosk } from '../core/kiosk';
@@ -31,6 +34,11 @@ Commands:
   verify [--case SIG]             re-check every stored recording and catalog row
   purge --case SIG --transferred REF --operator NAME
                                   delete a case's local copies after transfer to the archive (PL-7)
+  log verify [--trusted-checkpoint FILE]
+                                  verify the viewing log (against an exported checkpoint if given)
+  log checkpoint                  sign and print a checkpoint of the viewing log
+  device pubkey                   print the device's Ed25519 public key (PEM)
+  pin-hash --role clerk|admin     read a PIN/password on stdin, print its hash for kiosk-config
   serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints the URL (with token) first
   demo-carrier DIR                write a demo carrier (crp/1 packages with real media) into DIR
 
@@ -59,6 +67,8 @@ const OPTIONS = {
   identifier: { type: 'string' },
   date: { type: 'string' },
   duration: { type: 'string' },
+  'trusted-checkpoint': { type: 'string' },
+  role: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parse>['values'];
@@ -124,6 +134,19 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
       };
       return withKiosk(v, out, (k) => complete(k, input, out));
     }
+    case 'log': {
+      if (pos[1] === 'verify') {
+        const tc = v['trusted-checkpoint'];
+        return withKiosk(v, out, (k) => logVerify(k, tc ? { trustedCheckpoint: tc } : {}, out));
+      }
+      if (pos[1] === 'checkpoint') return withKiosk(v, out, (k) => logCheckpoint(k, out));
+      throw new UsageError('usage: kioskctl log verify|checkpoint');
+    }
+    case 'device':
+      if (pos[1] !== 'pubkey') throw new UsageError('usage: kioskctl device pubkey');
+      return withKiosk(v, out, (k) => devicePubkey(k, out));
+    case 'pin-hash':
+      return pinHash(v.role, out);
     case 'verify':
       return withKiosk(v, out, (k) => verify(k, v.case ? { case: v.case } : {}, out));
     case 'purge': {

@@ -6,6 +6,7 @@ import { openDatabase, recordIntegrityEvent, type CatalogDb, type MacFn } from '
 import { ensureDataDir, type DataLayout } from './data-dir';
 import { DeviceKey, loadOrCreateDeviceKeyFile, type DeviceSigner } from './keys';
 import { ContentStore } from './store';
+import { ViewingLog, hmacSha256 } from './viewing-log';
 import type { KioskInfo, ShellKind } from '../shared/api-contract';
 
 export interface Kiosk {
@@ -17,6 +18,8 @@ export interface Kiosk {
   /** Keyed hash over catalog rows (Q-3). */
   readonly rowMac: MacFn;
   signer(): DeviceSigner;
+  /** The tamper-evident viewing log (DC-6); every import, purge, session and export is an entry. */
+  readonly log: ViewingLog;
   info(shell: ShellKind): KioskInfo;
   integrityEvent(subject: string, recordingId: number | null, reason: string, context: string): void;
   close(): void;
@@ -47,8 +50,16 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
     const live = new Set((db.prepare('SELECT id FROM objects WHERE wrapped_key IS NOT NULL').all() as { id: string }[]).map((r) => r.id));
     await store.sweepOrphans(live);
   }
-  let signer: DeviceSigner | null = null;
+  const signer = key.signingKey(layout.keys);
   const rowMac: MacFn = (b) => key.mac('catalog-row/v1', b);
+  const log = new ViewingLog({
+    db,
+    // The checkpoint key is named after the device, so an auditor holding
+    // several kiosks' keys knows whose log a checkpoint speaks for.
+    signer: { name: `court-kiosk-${config.device.id}`, publicKeyRaw: signer.publicKeyRaw, sign: (m: Buffer) => signer.sign(m) },
+    mac: hmacSha256(key.mac('viewing-log/mac-key', 'v1')),
+    origin: `court-kiosk/${config.device.id}`,
+  });
   return {
     config,
     configFile: opts.configFile,
@@ -56,10 +67,8 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
     db,
     store,
     rowMac,
-    signer() {
-      signer ??= key.signingKey(layout.keys);
-      return signer;
-    },
+    signer: () => signer,
+    log,
     info(shell) {
       return {
         device: { id: config.device.id, name: config.device.name },
@@ -73,6 +82,7 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
     },
     integrityEvent(subject, recordingId, reason, context) {
       recordIntegrityEvent(db, { subject, recordingId, reason, context }, new Date().toISOString());
+      log.append('integrity.event', { subject, reason, context });
     },
     close() {
       db.close();

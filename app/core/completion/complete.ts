@@ -89,5 +89,9 @@ export function completeRecording(kiosk: Kiosk, input: CompletionInput, now = ne
     sealRecording(db, row.id, kiosk.rowMac);
   })();
   const final = db.prepare('SELECT identifier FROM recordings WHERE id = ?').get(row.id) as { identifier: string | null };
+  kiosk.log.append('completion', {
+    recording: { ref: input.ref, identifier: final.identifier, version: input.version }, operator: input.operator,
+    fields: changes.map(({ field, old, new: n }) => ({ field, old, new: n })), case: input.caseSignature ?? null, status,
+  });
   return { identifier: final.identifier, version: input.version, status, completed: changes.map(({ field, old, new: n }) => ({ field, old, new: n })) };
 }

@@ -3,6 +3,7 @@
 // default on a court device. Documented field by field in docs/configuration.md.
 import { z } from 'zod';
 import { LANGUAGES } from '../../shared/i18n/languages';
+import { parsePinHash } from '../auth/pin-hash';
 
 const language = z.enum(LANGUAGES);
 
@@ -10,8 +11,8 @@ const account = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'lower-case letters, digits, ".", "_" or "-", 2-64 characters'),
   name: z.string().min(1).max(200),
   role: z.enum(['clerk', 'admin']),
-  /** `scrypt$N$r$p$salt$hash` as printed by `kioskctl pin-hash`; never a PIN in clear. */
-  pinHash: z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'a scrypt hash made by `kioskctl pin-hash`'),
+  /** `$scrypt$ln=15,r=8,p=1$salt$hash` as printed by `kioskctl pin-hash`; never a PIN in clear. */
+  pinHash: z.string().refine((h) => parsePinHash(h) !== null, 'a scrypt hash made by `kioskctl pin-hash` ($scrypt$ln=…,r=…,p=…$salt$hash)'),
 });
 
 const tis = z.strictObject({

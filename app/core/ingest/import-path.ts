@@ -2,7 +2,7 @@
 // every package up to 3 levels below it). One pipeline for every source.
 import fs from 'node:fs';
 import path from 'node:path';
-import { findPackages } from '../carrier/find-packages';
+import { scanCarrier } from '../carrier';
 import { type Problem, problem } from '../../shared/problem';
 import type { IngestContext, ImportedRecording } from './context';
 import { ingestPackage } from './ingest-package';
@@ -16,6 +16,7 @@ export interface ImportResult {
   readonly warnings: Problem[];
 }
 
+/** Packages at a path; folders refused on the carrier (e.g. .mp4 without SHA256SUMS) come back as problems. */
 async function packagesAt(p: string): Promise<Array<{ path: string; kind: 'bag' | 'plain' }> | Problem> {
   let st: fs.Stats;
   try {
@@ -25,10 +26,11 @@ async function packagesAt(p: string): Promise<Array<{ path: string; kind: 'bag' 
   }
   if (!st.isDirectory()) return problem(p, 'import.path.not-directory', 'a package or a carrier is a directory');
   if (fs.existsSync(path.join(p, 'bagit.txt'))) return [{ path: p, kind: 'bag' }];
-  const found = await findPackages(p, 3);
-  if (found.length === 0 && fs.existsSync(path.join(p, 'SHA256SUMS'))) return [{ path: p, kind: 'plain' }];
-  if (found.length === 0) return problem(p, 'import.no-package', 'no crp/1 package or SHA256SUMS folder found up to 3 levels below');
-  return found;
+  const scan = await scanCarrier(p, { maxDepth: 3 });
+  const refused = scan.refused.flatMap((r) => r.problems.map((x) => ({ ...x, file: path.join(path.relative(p, r.path), x.file) })));
+  if (refused.length) return refused[0]!;
+  if (scan.packages.length === 0) return problem(p, 'import.no-package', 'no crp/1 package or SHA256SUMS folder found up to 3 levels below');
+  return scan.packages;
 }
 
 /** Relative names in problems become carrier-relative paths a clerk can find. */

@@ -18,6 +18,6 @@ export function ingestContextFor(kiosk: Kiosk, opts: { operator?: string | null;
     operator: opts.operator ?? null,
     now: () => new Date(),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    ...(opts.log ? { log: opts.log } : {}),
+    log: opts.log ?? ((type, data) => void kiosk.log.append(type, data)),
   };
 }

@@ -80,6 +80,11 @@ export async function purgeCase(kiosk: Kiosk, opts: { caseSignature: string; tra
       opts.caseSignature, opts.transferRef, opts.operator, at, JSON.stringify(cert.recordings), JSON.stringify(signed),
     );
   })();
+  kiosk.log.append('purge', {
+    case: opts.caseSignature, transferReference: opts.transferRef, operator: opts.operator,
+    recordings: cert.recordings.map((r) => ({ identifier: r.identifier, version: r.version, sha256: r.sha256 })),
+    certificateSignature: signed.signature,
+  });
   for (const id of toShred) await kiosk.store.shred(id);
   return signed;
 }

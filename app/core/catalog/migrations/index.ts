@@ -4,8 +4,9 @@ import type Database from 'better-sqlite3';
 import { KioskError } from '../../errors';
 import type { Migration } from './types';
 import { m0001Catalog } from './0001-catalog';
+import { m0002ViewingLog } from './0002-viewing-log';
 
-export const MIGRATIONS: readonly Migration[] = [m0001Catalog];
+export const MIGRATIONS: readonly Migration[] = [m0001Catalog, m0002ViewingLog];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
 
