@@ -53,10 +53,11 @@ export async function validatePackage(dir: string, opts: ValidateOptions = {}): 
   const empty = (problems: Problem[], bag: BagReport | null): PackageCheck => ({
     dir, problems, warnings: bag?.warnings ?? [], bag, doc: null, unknownFields: [], verdicts: [], flags: [], parts: [], packageSha256: null,
   });
-  const bag = await validateBag(dir, {
-    ...(opts.readTimeoutMs !== undefined ? { readTimeoutMs: opts.readTimeoutMs } : {}),
-    ...(opts.hashPayload === false ? { payloadHashes: 'declared' as const } : {}),
-  });
+  const timeout = opts.readTimeoutMs !== undefined ? { readTimeoutMs: opts.readTimeoutMs } : {};
+  let bag = await validateBag(dir, { ...timeout, ...(opts.hashPayload === false ? { payloadHashes: 'declared' as const } : {}) });
+  // A bag already found broken is hashed in full, so the clerk is told which
+  // file is wrong (a Payload-Oxum mismatch alone does not say).
+  if (!bag.valid && opts.hashPayload === false) bag = await validateBag(dir, timeout);
   const problems: Problem[] = [...bag.problems];
   if (opts.bagitOnly) return { ...empty(problems, bag) };
   if (problems.some((p) => p.rule.startsWith('carrier.') || p.rule === 'bagit.declaration.missing')) return empty(problems, bag);
