@@ -91,13 +91,14 @@ export interface TisServerOptions {
   stateDir?: string;
   /** Enables PUT/DELETE /__control/fault. */
   control?: boolean;
-  fault?: Fault | null;
+  fault?: Fault | readonly Fault[] | null;
 }
 
 export interface TisServer {
   readonly url: string;
   readonly port: number;
-  setFault(fault: Fault | null): void;
+  /** Replaces the active faults; with a list, each request takes the first unspent fault that applies to it. */
+  setFault(fault: Fault | readonly Fault[] | null): void;
   requests(): LoggedRequest[];
   clearRequests(): void;
   reports: ReportStore;
@@ -133,21 +134,25 @@ export async function startTisServer(opts: TisServerOptions): Promise<TisServer>
   const host = opts.host ?? '127.0.0.1';
   const files = new FileInfoCache();
   const reports = new ReportStore(opts.stateDir ?? path.join(opts.root, '.tis-state'));
-  let fault: { spec: Fault; left: number } | null = null;
+  let faults: Array<{ spec: Fault; left: number }> = [];
   const log: LoggedRequest[] = [];
 
-  const setFault = (f: Fault | null): void => {
-    fault = f ? { spec: f, left: f.times ?? Number.POSITIVE_INFINITY } : null;
+  const setFault = (f: Fault | readonly Fault[] | null): void => {
+    const list: readonly Fault[] = f === null ? [] : Array.isArray(f) ? f : [f as Fault];
+    faults = list.map((spec) => ({ spec, left: spec.times ?? Number.POSITIVE_INFINITY }));
   };
   setFault(opts.fault ?? null);
 
-  /** Takes the active fault if it applies to this request, counting it down. */
+  /** Takes the first unspent fault that applies to this request, counting it down. */
   const takeFault = (kind: RequestKind): Fault | null => {
-    if (!fault || fault.left <= 0) return null;
-    const on = fault.spec.on ?? DEFAULT_ON[fault.spec.kind];
-    if (on !== 'any' && on !== kind) return null;
-    fault.left -= 1;
-    return fault.spec;
+    for (const fault of faults) {
+      if (fault.left <= 0) continue;
+      const on = fault.spec.on ?? DEFAULT_ON[fault.spec.kind];
+      if (on !== 'any' && on !== kind) continue;
+      fault.left -= 1;
+      return fault.spec;
+    }
+    return null;
   };
 
   const server = https.createServer(
@@ -435,9 +440,15 @@ export async function startTisServer(opts: TisServerOptions): Promise<TisServer>
     if (req.method !== 'PUT') return problem(res, 405, 'Method Not Allowed', 'PUT or DELETE');
     const chunks: Buffer[] = [];
     for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
-    const spec = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Fault;
-    if (!FAULT_KINDS.includes(spec.kind)) return problem(res, 400, 'Unknown fault', `kinds: ${FAULT_KINDS.join(', ')}`);
-    setFault(spec);
+    let spec: Fault | Fault[];
+    try {
+      spec = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Fault | Fault[];
+    } catch {
+      return problem(res, 400, 'Bad Request', 'the body must be a fault object or a list of them');
+    }
+    const list = Array.isArray(spec) ? spec : [spec];
+    if (!list.every((f) => FAULT_KINDS.includes(f?.kind))) return problem(res, 400, 'Unknown fault', `kinds: ${FAULT_KINDS.join(', ')}`);
+    setFault(list);
     res.writeHead(204);
     res.end();
   }
