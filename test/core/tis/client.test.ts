@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { verifyDetachedCms } from '../../../app/core/signature/cms';
 import { TisClient, type TisClientOptions } from '../../../app/core/tis/client';
 import { TisError } from '../../../app/core/tis/errors';
 import type { TisListing, TisPart } from '../../../app/core/tis/schema';
@@ -299,6 +300,25 @@ describe('TisClient.download', () => {
     const e = await rejection(client().download(readyPart(0).href, readyPart(0), sinks.open));
     expect(e.rule).toBe('tis.encoding-refused');
     expect(sinks.all).toHaveLength(0);
+  });
+});
+
+describe('protocol with signature from the TIS', () => {
+  it('[UA-3][UA-4][UA-6] downloads the protocol and its .p7s and the signature verifies', async () => {
+    const att = listing.recordings[0]?.attachments[0];
+    const sig = att?.signature;
+    if (!att || !sig || typeof sig === 'string') throw new Error('fixture attachment has no signature object');
+    expect(att.title).toBe('Протокол судового засідання підсистеми ВКЗ');
+    const c = client();
+    const pdfSinks = new Sinks();
+    const sigSinks = new Sinks();
+    await c.download(att.href, att, pdfSinks.open);
+    await c.download(sig.href, sig, sigSinks.open);
+    const pdf = pdfSinks.kept()[0]?.content() ?? Buffer.alloc(0);
+    const p7s = sigSinks.kept()[0]?.content() ?? Buffer.alloc(0);
+    expect(pdf.equals(files.protocol)).toBe(true);
+    const v = await verifyDetachedCms(pdf, p7s, [pki.read('ca.crt')]);
+    expect(v).toMatchObject({ ok: true, signerSubject: 'C=UA, O=Court Kiosk Test, CN=Секретар Іваненко' });
   });
 });
 

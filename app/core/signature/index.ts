@@ -1,0 +1,2 @@
+// Signatures over imported documents: detached CMS (.p7s) of protocols (UA-3, UA-4).
+export { verifyDetachedCms, type CmsVerification } from './cms';
