@@ -22,6 +22,7 @@ export type FaultKind =
   | 'ignore-range'
   | 'wrong-sha256'
   | 'wrong-repr-digest'
+  | 'no-repr-digest'
   | 'trickle'
   | 'status-500'
   | 'redirect-other-origin'
@@ -38,6 +39,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'ignore-range',
   'wrong-sha256',
   'wrong-repr-digest',
+  'no-repr-digest',
   'trickle',
   'status-500',
   'redirect-other-origin',
@@ -113,6 +115,7 @@ const DEFAULT_ON: Record<FaultKind, RequestKind | 'any'> = {
   'ignore-range': 'file',
   'wrong-sha256': 'listing',
   'wrong-repr-digest': 'file',
+  'no-repr-digest': 'file',
   trickle: 'file',
   'status-500': 'any',
   'redirect-other-origin': 'any',
@@ -300,6 +303,7 @@ export async function startTisServer(opts: TisServerOptions): Promise<TisServer>
       'Accept-Ranges': 'bytes',
       'Repr-Digest': `sha-256=:${digest}:`,
     };
+    if (f?.kind === 'no-repr-digest') delete headers['Repr-Digest'];
 
     let start = 0;
     let end = fi.size - 1;

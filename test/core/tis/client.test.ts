@@ -217,10 +217,22 @@ describe('TisClient.download', () => {
   });
 
   it('[DC-4][Q-2] a body whose hash differs from the listing is refused and nothing is kept', async () => {
+    server.setFault({ kind: 'no-repr-digest' });
     const sinks = new Sinks();
     const wrong = { sha256: readyPart(1).sha256, size: readyPart(0).size };
     const e = await rejection(client().download(readyPart(0).href, wrong, sinks.open));
     expect(e.rule).toBe('tis.hash-mismatch');
+    expect(e.message).toContain('SHA-256 of the body is');
+    expect(sinks.all.map((s) => s.state)).toEqual(['aborted']);
+  });
+
+  it('[DC-4][Q-2] with hashInClient off, the sink\'s hash decides and a mismatch is aborted after finish', async () => {
+    server.setFault({ kind: 'no-repr-digest' });
+    const sinks = new Sinks();
+    const wrong = { sha256: readyPart(1).sha256, size: readyPart(0).size };
+    const e = await rejection(client({ hashInClient: false }).download(readyPart(0).href, wrong, sinks.open));
+    expect(e.rule).toBe('tis.hash-mismatch');
+    expect(e.message).toContain('the store hashed');
     expect(sinks.nothingKept()).toBe(true);
   });
 
@@ -241,6 +253,23 @@ describe('TisClient.download', () => {
     expect(e.message).toContain('no data for 400 ms');
     expect(fileRequests()).toHaveLength(2);
     expect(sinks.nothingKept()).toBe(true);
+  });
+
+  it('a failing sink stops the download at once, without retrying it as a network error', async () => {
+    let opened = 0;
+    const e = await client()
+      .download(readyPart(0).href, readyPart(0), async () => {
+        opened += 1;
+        return {
+          write: async () => Promise.reject(new Error('disk full')),
+          finish: async () => ({ sha256: '', size: 0 }),
+          abort: async () => undefined,
+        };
+      })
+      .catch((err: unknown) => err);
+    expect((e as Error).message).toBe('disk full');
+    expect(opened).toBe(1);
+    expect(fileRequests()).toHaveLength(1);
   });
 
   it('retries a 500 and then downloads', async () => {
