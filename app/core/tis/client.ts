@@ -1,0 +1,635 @@
+// TIS API v1 client (FORMATS.md §2): mutual TLS trusting only the configured
+// CA, time-outs on every call, bounded JSON, resumable verified downloads
+// into a caller's sink. Nothing from the TIS is trusted before its hash is
+// checked (DC-4): the sink is finished only after every check passed.
+import { createHash, type Hash } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { finished } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { problem, type Problem } from '../../shared/problem';
+import { classify, TisError } from './errors';
+import { tisListingSchema, viewingReportAckSchema, type TisListing } from './schema';
+
+export interface TisClientOptions {
+  /** e.g. `https://tis.court.example/`; may carry a path prefix. */
+  readonly baseUrl: string;
+  /** PEM of the court CA: the only CA trusted for the server's certificate. */
+  readonly ca: string | Buffer;
+  /** PEM of the kiosk's client certificate and its key. */
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+  /** Connect and idle time-out of every request (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Largest JSON body accepted (default 16 MiB). */
+  readonly maxJsonBytes?: number;
+  /** Further attempts after a network error or 5xx (default 4). */
+  readonly retries?: number;
+  /** First back-off; doubles each retry, capped at 60 s (default 500 ms). */
+  readonly backoffMs?: number;
+  /** Same-origin redirects followed per request (default 5). */
+  readonly maxRedirects?: number;
+  /**
+   * Hash the body in the client too, so a mismatch is caught before the sink
+   * is finished (default true). false trusts the sink's own hash and relies on
+   * abort() after finish() to discard: one SHA-256 pass less per byte.
+   */
+  readonly hashInClient?: boolean;
+}
+
+/** Where downloaded bytes go: the encrypted store's ingest. It hashes what it is given. */
+export interface Sink {
+  write(chunk: Buffer): Promise<void>;
+  finish(): Promise<{ sha256: string; size: number }>;
+  abort(): Promise<void>;
+}
+
+export type DownloadResult =
+  | {
+      readonly status: 'ok';
+      readonly url: string;
+      readonly sha256: string;
+      readonly size: number;
+      /** HTTP exchanges made (redirects not counted). */
+      readonly attempts: number;
+      /** Attempts that continued with `Range` after a dropped connection. */
+      readonly resumes: number;
+      /** Times a sink was discarded and the download started over (validator changed). */
+      readonly restarts: number;
+    }
+  | { readonly status: 'not-ready'; readonly url: string; readonly retryAfterSec: number };
+
+export interface ViewingReportAck {
+  readonly id: string;
+  /** false when the TIS had this Idempotency-Key already (200) */
+  readonly created: boolean;
+}
+
+interface Exchange {
+  readonly url: URL;
+  readonly res: IncomingMessage;
+  /** Resolves once the connection is closed; rejects if it failed at any point (e.g. bytes after the body). */
+  settled(): Promise<void>;
+  /** The first error of the connection (e.g. our time-out), which explains a later 'aborted'. */
+  failure(): Error | null;
+  destroy(): void;
+}
+
+/** Our own verdicts win; otherwise the connection's first error says more than the stream's 'aborted'. */
+function cause(e: unknown, ex: Exchange | null): unknown {
+  return e instanceof TisError ? e : (ex?.failure() ?? e);
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_BACKOFF_MS = 60_000;
+const MAX_PROBLEM_BYTES = 64 * 1024;
+
+export class TisClient {
+  private readonly base: URL;
+  private readonly timeoutMs: number;
+  private readonly maxJsonBytes: number;
+  private readonly retries: number;
+  private readonly backoffMs: number;
+  private readonly maxRedirects: number;
+
+  constructor(private readonly opts: TisClientOptions) {
+    const base = new URL(opts.baseUrl);
+    if (base.protocol !== 'https:') {
+      throw new TisError('tis.href-origin', base.href, 'the TIS base URL must be https');
+    }
+    if (!base.pathname.endsWith('/')) base.pathname += '/';
+    base.search = '';
+    base.hash = '';
+    this.base = base;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.maxJsonBytes = opts.maxJsonBytes ?? 16 * 1024 * 1024;
+    this.retries = opts.retries ?? 4;
+    this.backoffMs = opts.backoffMs ?? 500;
+    this.maxRedirects = opts.maxRedirects ?? 5;
+  }
+
+  get origin(): string {
+    return this.base.origin;
+  }
+
+  /** Resolves an href from a listing against the base URL; refuses anything not same-origin https. */
+  resolve(href: string): URL {
+    let url: URL;
+    try {
+      url = new URL(href, this.base);
+    } catch {
+      throw new TisError('tis.href-origin', this.base.href, `unparseable href ${JSON.stringify(href)}`);
+    }
+    if (url.protocol !== 'https:' || url.origin !== this.base.origin) {
+      throw new TisError('tis.href-origin', url.href, `href is not on the TIS origin ${this.base.origin}`);
+    }
+    url.hash = '';
+    return url;
+  }
+
+  casePath(signature: string, leaf: 'recordings' | 'viewing-reports'): URL {
+    return new URL(`api/v1/cases/${encodeURIComponent(signature)}/${leaf}`, this.base);
+  }
+
+  /** GET /api/v1/cases/{signature}/recordings, parsed and checked (hrefs same-origin, case matches). */
+  async listRecordings(signature: string): Promise<TisListing> {
+    const url = this.casePath(signature, 'recordings');
+    const body = await this.withRetries(url.href, async () => {
+      const ex = await this.exchange(url, 'GET', { Accept: 'application/json' });
+      try {
+        const st = ex.res.statusCode ?? 0;
+        if (st === 404) {
+          const detail = await this.problemDetail(ex);
+          throw new TisError('tis.case.unknown', ex.url.href, `the TIS does not know case ${JSON.stringify(signature)}${detail}`);
+        }
+        if (st !== 200) throw await this.statusError(ex);
+        refuseEncoding(ex);
+        const type = String(ex.res.headers['content-type'] ?? '');
+        if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
+          throw new TisError('tis.json.content-type', ex.url.href, `expected application/json, got ${JSON.stringify(type)}`);
+        }
+        const bytes = await this.readBounded(ex, this.maxJsonBytes);
+        await ex.settled();
+        return bytes;
+      } catch (e) {
+        throw cause(e, ex);
+      } finally {
+        ex.destroy();
+      }
+    });
+
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      throw new TisError('tis.json.syntax', url.href, `the listing is not JSON (${(e as Error).message})`);
+    }
+    const parsed = tisListingSchema.safeParse(json);
+    if (!parsed.success) {
+      const problems: Problem[] = parsed.error.issues.map((i) =>
+        problem(url.href, 'tis.listing.schema', i.message, i.path.map(String).join('.') || undefined),
+      );
+      throw new TisError('tis.listing.schema', url.href, `the listing does not match TIS API v1 (${problems.length} problem(s))`, false, problems);
+    }
+    const listing = parsed.data;
+    if (listing.case.signature !== signature) {
+      throw new TisError(
+        'tis.listing.case-mismatch',
+        url.href,
+        `asked for case ${JSON.stringify(signature)}, the TIS answered with ${JSON.stringify(listing.case.signature)}`,
+      );
+    }
+    const problems: Problem[] = [];
+    listing.recordings.forEach((r, ri) => {
+      const check = (href: string, field: string): void => {
+        try {
+          this.resolve(href);
+        } catch (e) {
+          problems.push(problem(url.href, 'tis.href-origin', (e as TisError).message, field));
+        }
+      };
+      r.parts.forEach((p, pi) => check(p.href, `recordings.${ri}.parts.${pi}.href`));
+      r.attachments.forEach((a, ai) => {
+        check(a.href, `recordings.${ri}.attachments.${ai}.href`);
+        const s = a.signature;
+        if (s) check(typeof s === 'string' ? s : s.href, `recordings.${ri}.attachments.${ai}.signature`);
+      });
+    });
+    if (problems.length > 0) {
+      throw new TisError('tis.href-origin', url.href, 'the listing points outside the TIS origin', false, problems);
+    }
+    return listing;
+  }
+
+  /**
+   * Downloads `href` into sinks from `openSink`, resuming after dropped
+   * connections. Resolves `ok` only after the sink was finished and its hash,
+   * the listing's and the server's Repr-Digest all agree; on any failure the
+   * sink is aborted and a TisError thrown. A `processing` part (409) gives
+   * `not-ready` without opening a sink (UA-1).
+   */
+  async download(href: string, expected: { sha256: string; size: number }, openSink: () => Promise<Sink>): Promise<DownloadResult> {
+    const url = this.resolve(href);
+    const want = expected.sha256.toLowerCase();
+    let sink: Sink | null = null;
+    const newHasher = (): Hash | null => (this.opts.hashInClient === false ? null : createHash('sha256'));
+    let hasher = newHasher();
+    let received = 0;
+    let etag: string | null = null;
+    let reprDigest: string | null = null;
+    let attempts = 0;
+    let resumes = 0;
+    let restarts = 0;
+    let failures = 0;
+
+    const discard = async (): Promise<void> => {
+      const s = sink;
+      sink = null;
+      hasher = newHasher();
+      received = 0;
+      etag = null;
+      reprDigest = null;
+      if (s) await s.abort().catch(() => undefined);
+    };
+
+    try {
+      for (;;) {
+        attempts += 1;
+        if (received > 0 && etag === null) {
+          // Without a strong validator a resumed body could splice two versions.
+          await discard();
+          restarts += 1;
+        }
+        const headers: OutgoingHttpHeaders = { Accept: '*/*' };
+        const resuming = received > 0;
+        if (resuming && etag !== null) {
+          headers.Range = `bytes=${received}-`;
+          headers['If-Range'] = etag;
+          resumes += 1;
+        }
+        let ex: Exchange | null = null;
+        try {
+          ex = await this.exchange(url, 'GET', headers);
+          const res = ex.res;
+          const st = res.statusCode ?? 0;
+          if (st === 409) {
+            await discard();
+            return { status: 'not-ready', url: ex.url.href, retryAfterSec: parseRetryAfter(res.headers['retry-after']) ?? 60 };
+          }
+          if (st === 404) throw new TisError('tis.http.status', ex.url.href, 'the TIS answered 404 Not Found');
+          if (st !== 200 && st !== 206) throw await this.statusError(ex);
+          refuseEncoding(ex);
+          const length = contentLength(res);
+          if (st === 200) {
+            if (received > 0) {
+              // The server ignored our Range/If-Range: the representation changed; start over.
+              await discard();
+              restarts += 1;
+            }
+            if (length !== null && length !== expected.size) {
+              throw new TisError(
+                length > expected.size ? 'tis.body.too-long' : 'tis.body.size-mismatch',
+                ex.url.href,
+                `Content-Length ${length} but the listing says ${expected.size} bytes`,
+              );
+            }
+            etag = strongEtag(res.headers.etag);
+          } else {
+            if (!resuming) throw new TisError('tis.range.mismatch', ex.url.href, '206 to a request without Range');
+            const cr = parseContentRange(res.headers['content-range']);
+            if (!cr || cr.start !== received || cr.end !== expected.size - 1 || cr.total !== expected.size) {
+              throw new TisError('tis.range.mismatch', ex.url.href, `Content-Range ${JSON.stringify(res.headers['content-range'] ?? null)} does not continue at byte ${received} of ${expected.size}`);
+            }
+            if (length !== null && length !== expected.size - received) {
+              throw new TisError('tis.body.size-mismatch', ex.url.href, `Content-Length ${length} disagrees with Content-Range`);
+            }
+          }
+          const rd = parseReprDigest(res.headers['repr-digest'], ex.url.href);
+          if (rd !== null) {
+            if (rd !== hexToBase64(want)) {
+              throw new TisError('tis.hash-mismatch', ex.url.href, 'Repr-Digest disagrees with the sha256 in the listing');
+            }
+            reprDigest = rd;
+          }
+
+          const into: Sink = (sink ??= await openSink());
+          const at = ex.url.href;
+          await pump(res, into, (chunk) => {
+            if (received + chunk.length > expected.size) {
+              throw new TisError('tis.body.too-long', at, `body runs past the listed ${expected.size} bytes`);
+            }
+            hasher?.update(chunk);
+            received += chunk.length;
+          });
+          if (!res.complete) throw new TisError('tis.network', ex.url.href, 'connection closed before the body was complete', true);
+          await ex.settled();
+          if (received < expected.size) {
+            throw new TisError('tis.body.short', ex.url.href, `body ended at ${received} of ${expected.size} bytes`, true);
+          }
+          break;
+        } catch (e) {
+          ex?.destroy();
+          // The store failing is not the network failing: no retry.
+          if (e instanceof SinkFailure) throw e.cause;
+          const err = classify(cause(e, ex), ex?.url.href ?? url.href);
+          if (!err.retryable || failures >= this.retries) throw err;
+          failures += 1;
+          await sleep(this.backoff(failures));
+        }
+      }
+
+      const own = hasher?.digest('hex') ?? null;
+      if (own !== null && own !== want) {
+        throw new TisError('tis.hash-mismatch', url.href, `SHA-256 of the body is ${own}, the listing says ${want}`);
+      }
+      const done: Sink | null = sink;
+      if (!done) throw new TisError('tis.body.short', url.href, 'no body was received');
+      const fin = await done.finish();
+      const stored = fin.sha256.toLowerCase();
+      if (stored !== want || fin.size !== expected.size) {
+        throw new TisError('tis.hash-mismatch', url.href, `the store hashed ${fin.size} bytes to ${stored}, the listing says ${expected.size} bytes, ${want}`);
+      }
+      if (reprDigest !== null && reprDigest !== hexToBase64(stored)) {
+        throw new TisError('tis.hash-mismatch', url.href, 'SHA-256 of the body disagrees with Repr-Digest');
+      }
+      return { status: 'ok', url: url.href, sha256: stored, size: received, attempts, resumes, restarts };
+    } catch (e) {
+      // Also after finish(): the sink must discard what it had kept.
+      await discard();
+      throw e;
+    }
+  }
+
+  /** POST /api/v1/cases/{signature}/viewing-reports; safe to repeat with the same key. */
+  async postViewingReport(signature: string, report: Buffer, idempotencyKey: string): Promise<ViewingReportAck> {
+    const url = this.casePath(signature, 'viewing-reports');
+    if (!/^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,255}$/.test(idempotencyKey)) {
+      throw new TisError('tis.report.key', url.href, 'an Idempotency-Key must be 1-255 printable ASCII characters without " or \\');
+    }
+    return this.withRetries(url.href, async () => {
+      const ex = await this.exchange(
+        url,
+        'POST',
+        {
+          Accept: 'application/json',
+          'Content-Type': 'application/json',
+          // An sf-string, as draft-ietf-httpapi-idempotency-key-header defines it.
+          'Idempotency-Key': `"${idempotencyKey}"`,
+          'Content-Length': String(report.length),
+        },
+        report,
+      );
+      try {
+        const st = ex.res.statusCode ?? 0;
+        if (st !== 200 && st !== 201) {
+          if (st >= 500 || st === 408 || st === 429) throw await this.statusError(ex);
+          const detail = await this.problemDetail(ex);
+          throw new TisError('tis.report.rejected', ex.url.href, `the TIS refused the viewing report with ${st}${detail}`);
+        }
+        refuseEncoding(ex);
+        const bytes = await this.readBounded(ex, MAX_PROBLEM_BYTES);
+        await ex.settled();
+        let json: unknown;
+        try {
+          json = JSON.parse(bytes.toString('utf8'));
+        } catch {
+          throw new TisError('tis.json.syntax', ex.url.href, 'the acknowledgement is not JSON');
+        }
+        const ack = viewingReportAckSchema.safeParse(json);
+        if (!ack.success) throw new TisError('tis.json.syntax', ex.url.href, 'the acknowledgement has no "id"');
+        return { id: ack.data.id, created: st === 201 };
+      } catch (e) {
+        throw cause(e, ex);
+      } finally {
+        ex.destroy();
+      }
+    });
+  }
+
+  private backoff(failures: number): number {
+    return Math.min(MAX_BACKOFF_MS, this.backoffMs * 2 ** (failures - 1));
+  }
+
+  private async withRetries<T>(url: string, attempt: () => Promise<T>): Promise<T> {
+    for (let failures = 0; ; ) {
+      try {
+        return await attempt();
+      } catch (e) {
+        const err = classify(e, url);
+        if (!err.retryable || failures >= this.retries) throw err;
+        failures += 1;
+        await sleep(this.backoff(failures));
+      }
+    }
+  }
+
+  /** One request, following same-origin https redirects only. */
+  private async exchange(start: URL, method: 'GET' | 'POST', headers: OutgoingHttpHeaders, body?: Buffer): Promise<Exchange> {
+    let url = start;
+    for (let hop = 0; ; hop += 1) {
+      const ex = await this.send(url, method, headers, body);
+      const st = ex.res.statusCode ?? 0;
+      if (!REDIRECTS.has(st)) return ex;
+      ex.destroy();
+      const location = ex.res.headers.location;
+      if (!location) throw new TisError('tis.http.malformed', url.href, `${st} without Location`);
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        throw new TisError('tis.redirect-refused', url.href, `unparseable redirect target ${JSON.stringify(location)}`);
+      }
+      if (next.protocol !== 'https:' || next.origin !== this.base.origin) {
+        throw new TisError('tis.redirect-refused', url.href, `redirect to ${next.origin === 'null' ? next.protocol : next.origin} refused: only same-origin https is followed`);
+      }
+      if (method === 'POST' && st !== 307 && st !== 308) {
+        throw new TisError('tis.redirect-refused', url.href, `${st} would turn the POST into a GET`);
+      }
+      if (hop + 1 > this.maxRedirects) throw new TisError('tis.redirect-refused', url.href, `more than ${this.maxRedirects} redirects`);
+      url = next;
+    }
+  }
+
+  private send(url: URL, method: string, headers: OutgoingHttpHeaders, body?: Buffer): Promise<Exchange> {
+    return new Promise((resolve, reject) => {
+      let failure: Error | null = null;
+      let socket: Socket | null = null;
+      let closed = false;
+      const waiters: Array<() => void> = [];
+      const onClosed = (): void => {
+        closed = true;
+        for (const w of waiters.splice(0)) w();
+      };
+      const req = https.request(url, {
+        method,
+        headers: { ...headers, 'Accept-Encoding': 'identity', Connection: 'close' },
+        ca: this.opts.ca,
+        cert: this.opts.cert,
+        key: this.opts.key,
+        // A fresh connection per request: the TLS identity is never mixed with
+        // another origin's, and bytes after a body surface as an error here.
+        agent: false,
+        minVersion: 'TLSv1.2',
+      });
+      const fail = (e: Error): void => {
+        failure ??= e;
+        reject(e);
+      };
+      req.on('error', fail);
+      req.on('socket', (s: Socket) => {
+        socket = s;
+        s.once('close', onClosed);
+      });
+      req.setTimeout(this.timeoutMs, () => {
+        req.destroy(new TisError('tis.timeout', url.href, `no data for ${this.timeoutMs} ms`, true));
+      });
+      req.on('response', (res) => {
+        res.on('error', (e) => {
+          failure ??= e;
+        });
+        resolve({
+          url,
+          res,
+          settled: () =>
+            new Promise<void>((ok, ko) => {
+              const check = (): void => (failure ? ko(failure) : ok());
+              if (closed || !socket) return check();
+              const t = setTimeout(check, this.timeoutMs);
+              waiters.push(() => {
+                clearTimeout(t);
+                check();
+              });
+            }),
+          failure: () => failure,
+          destroy: () => {
+            if (!res.destroyed) res.destroy();
+            req.destroy();
+          },
+        });
+      });
+      req.end(body);
+    });
+  }
+
+  /** Reads a JSON body up to `max` bytes, refusing before buffering more. */
+  private async readBounded(ex: Exchange, max: number): Promise<Buffer> {
+    const length = contentLength(ex.res);
+    if (length !== null && length > max) {
+      throw new TisError('tis.json.too-large', ex.url.href, `Content-Length ${length} exceeds the limit of ${max} bytes`);
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of ex.res as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > max) throw new TisError('tis.json.too-large', ex.url.href, `body exceeds the limit of ${max} bytes`);
+      chunks.push(chunk);
+    }
+    if (!ex.res.complete) throw new TisError('tis.network', ex.url.href, 'connection closed before the body was complete', true);
+    return Buffer.concat(chunks);
+  }
+
+  /** `: <detail>` from an RFC 9457 problem body, bounded and flattened, or ''. */
+  private async problemDetail(ex: Exchange): Promise<string> {
+    try {
+      if (ex.res.headers['content-encoding'] && ex.res.headers['content-encoding'] !== 'identity') return '';
+      const bytes = await this.readBounded(ex, MAX_PROBLEM_BYTES);
+      const p = JSON.parse(bytes.toString('utf8')) as { title?: unknown; detail?: unknown };
+      const text = [p.title, p.detail].filter((x) => typeof x === 'string').join(': ');
+      return text ? ` (${text.replace(/[\x00-\x1f]/g, ' ').slice(0, 300)})` : '';
+    } catch {
+      return '';
+    }
+  }
+
+  private async statusError(ex: Exchange): Promise<TisError> {
+    const st = ex.res.statusCode ?? 0;
+    const detail = await this.problemDetail(ex);
+    return new TisError('tis.http.status', ex.url.href, `the TIS answered ${st}${detail}`, st >= 500 || st === 408 || st === 429);
+  }
+}
+
+class SinkFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('sink failed');
+  }
+}
+
+const MAX_INFLIGHT_WRITES = 16;
+
+/**
+ * Streams a response into a sink. Flowing mode with a bounded queue of sink
+ * writes instead of `for await`: an await per 16 KiB TLS record costs a third
+ * of the throughput (bench/tis.ts). `accept` runs synchronously per chunk, in
+ * order, and may throw to stop. Resolves when the body ended and every write
+ * finished; rejects with the first failure only after pending writes settled,
+ * so what `accept` counted was all written when a resume is planned.
+ */
+function pump(res: IncomingMessage, sink: Sink, accept: (chunk: Buffer) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let chain: Promise<void> = Promise.resolve();
+    let inflight = 0;
+    let failure: unknown = null;
+    const stop = (e: unknown): void => {
+      failure ??= e;
+      res.destroy();
+    };
+    res.on('data', (chunk: Buffer) => {
+      if (failure !== null) return;
+      try {
+        accept(chunk);
+      } catch (e) {
+        return stop(e);
+      }
+      inflight += 1;
+      if (inflight >= MAX_INFLIGHT_WRITES) res.pause();
+      chain = chain.then(
+        () =>
+          failure === null
+            ? sink.write(chunk).then(
+                () => {
+                  inflight -= 1;
+                  if (inflight < MAX_INFLIGHT_WRITES && failure === null && !res.destroyed) res.resume();
+                },
+                (e: unknown) => stop(new SinkFailure(e)),
+              )
+            : undefined,
+      );
+    });
+    finished(res).then(
+      () => chain.then(() => (failure === null ? resolve() : reject(failure))),
+      (e: unknown) => chain.then(() => reject(failure ?? e)),
+    );
+  });
+}
+
+/** We ask for identity and never decompress: a compressed body is refused (no gzip bombs). */
+function refuseEncoding(ex: Exchange): void {
+  const enc = String(ex.res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (enc !== 'identity' && enc !== '') {
+    throw new TisError('tis.encoding-refused', ex.url.href, `Content-Encoding ${JSON.stringify(enc)} refused: the kiosk asks for identity and does not decompress`);
+  }
+}
+
+function contentLength(res: IncomingMessage): number | null {
+  const v = res.headers['content-length'];
+  if (v === undefined) return null;
+  return /^\d{1,16}$/.test(v) ? Number(v) : null;
+}
+
+function strongEtag(v: string | undefined): string | null {
+  return v && /^"[\x21\x23-\x7e]*"$/.test(v) ? v : null;
+}
+
+function parseContentRange(v: string | undefined): { start: number; end: number; total: number } | null {
+  const m = v ? /^bytes (\d+)-(\d+)\/(\d+)$/.exec(v.trim()) : null;
+  return m ? { start: Number(m[1]), end: Number(m[2]), total: Number(m[3]) } : null;
+}
+
+/** `sha-256=:<base64>:` out of an RFC 9530 Repr-Digest dictionary; null when absent or without sha-256. */
+function parseReprDigest(v: string | string[] | undefined, url: string): string | null {
+  if (v === undefined) return null;
+  const text = Array.isArray(v) ? v.join(', ') : v;
+  for (const member of text.split(',')) {
+    const m = /^\s*([a-z0-9_*.-]+)\s*=\s*(.*?)\s*$/i.exec(member);
+    if (!m || m[1]?.toLowerCase() !== 'sha-256') continue;
+    const b = /^:([A-Za-z0-9+/]+={0,2}):$/.exec(m[2] ?? '');
+    if (!b?.[1] || Buffer.from(b[1], 'base64').length !== 32) {
+      throw new TisError('tis.repr-digest.malformed', url, 'Repr-Digest sha-256 is not a base64 SHA-256');
+    }
+    return Buffer.from(b[1], 'base64').toString('base64');
+  }
+  return null;
+}
+
+function hexToBase64(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64');
+}
+
+/** Retry-After as seconds (delta-seconds or HTTP-date). */
+function parseRetryAfter(v: string | undefined): number | null {
+  if (!v) return null;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim());
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : Math.max(0, Math.ceil((t - Date.now()) / 1000));
+}
