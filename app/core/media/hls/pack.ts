@@ -1,8 +1,9 @@
 // Packs per-sample integer columns into short strings for the media index.
 // The four byte planes are stored one after another before deflating: sample
-// sizes and composition offsets vary in their low byte only, so the high
-// planes become long zero runs (measured: about half the size of deflating the
-// interleaved little-endian array).
+// sizes and composition offsets vary mostly in their low bytes, so the high
+// planes become long runs (measured on a 1-hour recording: video sizes 120 KB
+// against 173 KB for the interleaved little-endian array). Level 6: level 9
+// took three times as long on the repetitive layout columns for no gain.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 export function packInt32(values: ArrayLike<number>): string {
@@ -15,7 +16,7 @@ export function packInt32(values: ArrayLike<number>): string {
     planes[2 * n + i] = (v >>> 16) & 0xff;
     planes[3 * n + i] = (v >>> 24) & 0xff;
   }
-  return deflateRawSync(planes, { level: 9 }).toString('base64');
+  return deflateRawSync(planes, { level: 6 }).toString('base64');
 }
 
 function unpackPlanes(packed: string, n: number, what: string): Buffer {
