@@ -13,7 +13,9 @@ import { writeDemoCarrier } from './demo-carrier';
 export async function seedDemo(kiosk: Kiosk, notice: (s: string) => void): Promise<ImportResult | null> {
   const count = (kiosk.db.prepare('SELECT count(*) AS n FROM recordings').get() as { n: number }).n;
   if (count > 0) return null;
-  const dir = path.join(kiosk.layout.root, 'demo-carrier');
+  // KIOSK_DEMO_CARRIER names a demo carrier already written (tests, CI), so
+  // a first start does not have to encode the demo media again.
+  const dir = process.env.KIOSK_DEMO_CARRIER ?? path.join(kiosk.layout.root, 'demo-carrier');
   if (!fs.existsSync(path.join(dir, 'UA-757-12345-25', 'tagmanifest-sha256.txt'))) {
     notice(`demo: writing a demo carrier with real media (ffmpeg) into ${dir}`);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -152,7 +152,7 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
         const status = v.incomplete.length ? 'incomplete' : holds.length ? 'held' : 'complete';
         const parts: PartInput[] = r.parts.map((p, seq) => {
           const s = stored.get(p.path)!;
-          return { seq, name: p.path, objectId: s.objectId, sha256: s.sha256, size: s.size, media: check.parts.find((c) => c.recording === i && c.seq === seq)?.media ?? null };
+          return { seq, name: p.path, objectId: s.objectId, sha256: s.sha256, size: s.size, media: mediaJson(check.parts.find((c) => c.recording === i && c.seq === seq)) };
         });
         const attachments: AttachmentInput[] = r.attachments.map((a, seq) => {
           const s = stored.get(a.path)!;
@@ -189,6 +189,10 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
     const r = doc!.recordings[i]!;
     return { identifier: r.identifier, version: r.version, case: caseSig, status, flags, holds: [] };
   }
+}
+
+function mediaJson(p: PackageCheck['parts'][number] | undefined): { info: unknown; hls: unknown } | null {
+  return p ? { info: p.media, hls: p.hls } : null;
 }
 
 function extraOf(o: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseSha256Sums } from '../carrier/sha256sums';
 import { insertImport, insertObject, insertRecording, sealRecording, upsertCase } from '../catalog';
 import { probeMp4, conformanceFlags, type MediaInfo } from '../media/probe';
+import { indexMp4, isProblem, type MediaIndex } from '../media';
 import { type Problem, problem } from '../../shared/problem';
 import { KioskError } from '../errors';
 import { openCarrierFile } from './carrier-read';
@@ -40,6 +41,17 @@ async function probeFile(file: string, timeoutMs: number | undefined): Promise<M
   }
 }
 
+async function indexFile(file: string, info: MediaInfo, timeoutMs: number | undefined): Promise<MediaIndex | null> {
+  if (info.video?.format !== 'h264') return null;
+  const f = await openCarrierFile(file, timeoutMs);
+  try {
+    const ix = await indexMp4((o, n) => f.read(o, n), f.size, path.basename(file));
+    return isProblem(ix) ? null : ix;
+  } finally {
+    await f.close();
+  }
+}
+
 export async function checkPlainFolder(dir: string): Promise<Problem[]> {
   const { entries, problems } = await entriesOf(dir);
   for (const e of entries) {
@@ -53,7 +65,7 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
   const { entries, problems } = await entriesOf(dir);
   if (problems.length) return { imported: [], unchanged: [], problems };
   const unchanged: ImportedRecording[] = [];
-  const todo: Array<Entry & { media: MediaInfo; size: number }> = [];
+  const todo: Array<Entry & { media: MediaInfo; hls: MediaIndex | null; size: number }> = [];
   for (const e of entries) {
     const known = ctx.db.prepare('SELECT r.identifier, r.version, r.status FROM parts p JOIN recordings r ON r.id = p.recording_id WHERE p.sha256 = ? LIMIT 1').get(e.sha256) as
       | { identifier: string | null; version: number; status: 'complete' | 'incomplete' | 'held' }
@@ -64,7 +76,7 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
     }
     const m = await probeFile(path.join(dir, e.name), ctx.readTimeoutMs);
     if ('rule' in m) return { imported: [], unchanged: [], problems: [{ ...m, file: e.name }] };
-    todo.push({ ...e, media: m, size: fs.statSync(path.join(dir, e.name)).size });
+    todo.push({ ...e, media: m, hls: await indexFile(path.join(dir, e.name), m, ctx.readTimeoutMs), size: fs.statSync(path.join(dir, e.name)).size });
   }
   if (todo.length === 0) return { imported: [], unchanged, problems: [] };
   const progress = progressTracker(path.basename(dir), todo.reduce((n, t) => n + t.size, 0), todo.length, ctx.onProgress);
@@ -108,7 +120,7 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
         caseId, importId, identifier: null, version: 0, supersedes: null, creator: { name: null, court: null }, title: s.e.name, date: null, durationSec: null,
         grouping: null, status: 'incomplete', holdReason: 'incomplete: identifier, date, duration (PL-4.1)', flags, envelopeSheet: null,
         extra: { provisionalId: `sha256:${s.e.sha256.slice(0, 16)}`, sourceFile: s.e.name },
-        parts: [{ seq: 0, name: s.e.name, objectId: s.objectId, sha256: s.e.sha256, size: s.size, media: s.e.media }], attachments: [], annotations: [],
+        parts: [{ seq: 0, name: s.e.name, objectId: s.objectId, sha256: s.e.sha256, size: s.size, media: { info: s.e.media, hls: s.e.hls } }], attachments: [], annotations: [],
       }, now);
       sealRecording(ctx.db, id, ctx.mac);
       imported.push({ identifier: null, version: 0, case: UNASSIGNED_CASE, status: 'incomplete', flags, holds: [] });

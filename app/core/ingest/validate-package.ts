@@ -13,6 +13,7 @@ import { KioskError } from '../errors';
 import { validateBag, type BagReport } from '../carrier/bagit';
 import { parseRecordingsJson, checkMetadata, MAX_RECORDINGS_JSON_BYTES, type RecordingsFile, type RecordingVerdict } from '../crp';
 import { probeMp4, conformanceFlags, type MediaInfo } from '../media/probe';
+import { indexMp4, isProblem, type MediaIndex } from '../media';
 import { type Problem, problem } from '../../shared/problem';
 import { openCarrierFile } from './carrier-read';
 
@@ -23,6 +24,8 @@ export interface PartCheck {
   readonly size: number;
   readonly sha256: string;
   readonly media: MediaInfo | null;
+  /** Segment index for playback through hls.js; null when the coding cannot be packaged for the browser. */
+  readonly hls: MediaIndex | null;
 }
 
 export interface PackageCheck {
@@ -125,16 +128,23 @@ export async function validatePackage(dir: string, opts: ValidateOptions = {}): 
       if (!entry) continue;
       const f = await openCarrierFile(path.join(dir, p.path), opts.readTimeoutMs);
       let media: MediaInfo | null = null;
+      let hls: MediaIndex | null = null;
       try {
         const probed = await probeMp4((o, n) => f.read(o, n), f.size);
         if ('rule' in probed) problems.push({ ...probed, file: p.path });
         else media = probed;
+        // The playback index (segment layout for hls.js) is built once, here, so
+        // a session never re-reads a whole recording before its first frame.
+        if (media && opts.hashPayload === false && media.video?.format === 'h264') {
+          const ix = await indexMp4((o, n) => f.read(o, n), f.size, p.path);
+          hls = isProblem(ix) ? null : ix;
+        }
       } finally {
         await f.close();
       }
       if (media) mediaSeconds += media.durationSec;
       else allProbed = false;
-      parts.push({ recording: i, seq: j, path: p.path, size: entry.size, sha256: entry.digests.sha256 ?? '', media });
+      parts.push({ recording: i, seq: j, path: p.path, size: entry.size, sha256: entry.digests.sha256 ?? '', media, hls });
       if (media) for (const fl of conformanceFlags(media, null)) if (!flags[i]!.includes(fl)) flags[i]!.push(fl);
     }
     const declared = meta.recordings[i]?.durationSec ?? null;

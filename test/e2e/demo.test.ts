@@ -1,0 +1,40 @@
+// README command one, as a newcomer sees it: the kiosk started with --demo on
+// an empty catalog imports the demo carrier and the clerk's list shows the
+// demo recordings. Screenshot in docs/screenshots/.
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser';
+import { DEMO_CARRIER } from '../helpers/demo';
+import { serveKiosk, type Served } from '../helpers/kioskctl';
+import { REPO, scratch } from '../helpers/paths';
+
+let served: Served;
+let browser: Browser;
+
+beforeAll(async () => {
+  served = await serveKiosk(['--demo'], { KIOSK_DATA_DIR: scratch(), KIOSK_DEMO_CARRIER: DEMO_CARRIER });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+describe('demo start', () => {
+  it('[DC-3] [PL-3.7] [UA-2] serve --demo imports the demo carrier and lists its recordings for a clerk', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(served.url);
+    await page.getByTestId('lang-en').click();
+    await page.getByTestId('clerk-button').click();
+    await page.getByTestId('recordings').waitFor();
+    const rows = page.getByTestId('recording-row');
+    await expect.poll(() => rows.count()).toBe(4);
+    const text = await page.getByTestId('recordings').innerText();
+    for (const s of ['KM12324-20240305-01', 'KM4525-20250114-02', 'VKZ-757-12345-25-20250207', '2024-03-0510:15:00', 'original', 'supersedes KM4525-20250114-02 v0', '3 parts'])
+      expect(text).toContain(s);
+    await page.screenshot({ path: path.join(REPO, 'docs', 'screenshots', 'demo-recordings-en.png'), fullPage: true });
+    await page.close();
+  });
+});
