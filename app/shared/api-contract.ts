@@ -9,6 +9,8 @@ export const API_ROUTES = {
   info: '/api/info',
   recordings: '/api/recordings',
   events: '/api/events',
+  /** GET: the session view; POST: a renderer event (session-contract.ts), answered with the new view. */
+  session: '/api/session',
 } as const;
 export type ApiRoute = (typeof API_ROUTES)[keyof typeof API_ROUTES];
 

@@ -9,6 +9,8 @@ import type { Kiosk } from '../kiosk';
 import { verifyDetachedCms } from '../signature/cms';
 import { configRelative } from '../config';
 import { writeDemoCarrier } from './demo-carrier';
+import { hashPin } from '../auth';
+import type { Account } from '../auth/accounts';
 
 export async function seedDemo(kiosk: Kiosk, notice: (s: string) => void): Promise<ImportResult | null> {
   const count = (kiosk.db.prepare('SELECT count(*) AS n FROM recordings').get() as { n: number }).n;
@@ -29,4 +31,13 @@ export async function seedDemo(kiosk: Kiosk, notice: (s: string) => void): Promi
   const r = await importPath(ctx, dir, 'demo');
   notice(`demo: imported ${r.imported.length} recordings${r.problems.length ? `, ${r.problems.length} problems` : ''}`);
   return r;
+}
+
+/** Demo mode only: a clerk (PIN 1234) and an administrator, said aloud on stderr. Never in a configured kiosk. */
+export async function demoAccounts(notice: (s: string) => void): Promise<Account[]> {
+  notice('demo accounts: clerk "demo-clerk" PIN 1234; administrator "demo-admin" password demo-admin-2026');
+  return [
+    { id: 'demo-clerk', name: 'Anna Demo (sekretarz)', role: 'clerk', pinHash: await hashPin('1234') },
+    { id: 'demo-admin', name: 'Piotr Demo (IT)', role: 'admin', pinHash: await hashPin('demo-admin-2026') },
+  ];
 }

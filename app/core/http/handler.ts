@@ -8,6 +8,47 @@ import type { ShellKind } from '../../shared/api-contract';
 import { API_ROUTES } from '../../shared/api-contract';
 import { listRecordings } from '../catalog';
 import { serveAsset } from './static-assets';
+import type { SessionService } from '../session/service';
+import { securityHeaders } from './security-headers';
+
+async function sessionRoute(req: Request, session: SessionService | undefined): Promise<Response> {
+  if (!session) return problemResponse(404, 'no session service');
+  if (req.method === 'GET') return jsonResponse(session.getSnapshot());
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    return problemResponse(400, 'the body is not JSON');
+  }
+  const r = session.send(body);
+  await session.settled();
+  return r.ok ? jsonResponse(session.getSnapshot()) : jsonResponse({ problem: r.problem, view: session.getSnapshot() }, 422);
+}
+
+/** Server-sent events: every new session view, so timers (idle warning, time limit) reach the screen. */
+function sessionEvents(req: Request, session: SessionService): Response {
+  const enc = new TextEncoder();
+  let unsubscribe: (() => void) | null = null;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const push = () => controller.enqueue(enc.encode(`data: ${JSON.stringify(session.getSnapshot())}\n\n`));
+      push();
+      unsubscribe = session.subscribe(push);
+      req.signal.addEventListener('abort', () => {
+        unsubscribe?.();
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      });
+    },
+    cancel() {
+      unsubscribe?.();
+    },
+  });
+  return new Response(stream, { headers: securityHeaders({ 'content-type': 'text/event-stream', 'cache-control': 'no-store' }) });
+}
 import { jsonResponse, problemResponse } from './security-headers';
 
 export type RequestHandler = (req: Request) => Promise<Response>;
@@ -16,6 +57,8 @@ export interface HandlerOptions {
   readonly kiosk: Kiosk;
   readonly assetsDir: string;
   readonly shell: ShellKind;
+  /** The review session (DC-2); the renderer only sends events and shows views. */
+  readonly session?: SessionService;
 }
 
 export function createRequestHandler(opts: HandlerOptions): RequestHandler {
@@ -27,6 +70,10 @@ export function createRequestHandler(opts: HandlerOptions): RequestHandler {
       switch (url.pathname) {
         case API_ROUTES.info:
           return jsonResponse(kiosk.info(opts.shell));
+        case API_ROUTES.session:
+          return sessionRoute(req, opts.session);
+        case API_ROUTES.events:
+          return opts.session ? sessionEvents(req, opts.session) : problemResponse(404, 'no session service');
         case API_ROUTES.recordings: {
           const sig = url.searchParams.get('case');
           return jsonResponse({ recordings: listRecordings(kiosk.db, sig ? { caseSignature: sig } : {}) });

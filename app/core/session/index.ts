@@ -18,3 +18,4 @@ export type {
 } from './service';
 export { statePath, toView } from './view';
 export { addRange, progressStretch, totalSeconds, MAX_PROGRESS_STEP_SEC } from './ranges';
+export { createKioskSessionService, findCase, verifyForPlayback, lastOpenSession, type KioskSessionOptions } from './kiosk-session';

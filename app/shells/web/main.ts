@@ -9,7 +9,8 @@ import { loadConfig, locateConfigFile } from '../../core/config';
 import { resolveDataDir } from '../../core/data-dir';
 import { openKiosk } from '../../core/kiosk';
 import { startWebShell } from './server';
-import { seedDemo } from '../../core/demo/seed';
+import { seedDemo, demoAccounts } from '../../core/demo/seed';
+import { createKioskSessionService } from '../../core/session';
 import { appRootFrom } from '../../core/app-root';
 
 const ROOT = appRootFrom(import.meta.url);
@@ -42,8 +43,11 @@ async function run(argv: string[]): Promise<number> {
     (s) => process.stderr.write(`serve: ${s}\n`),
   );
   const kiosk = await openKiosk({ dataDir, config: loadConfig(configFile), configFile });
-  if (v.demo) await seedDemo(kiosk, (s) => process.stderr.write(`serve: ${s}\n`));
-  const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web' });
+  const note = (s: string) => process.stderr.write(`serve: ${s}\n`);
+  if (v.demo) await seedDemo(kiosk, note);
+  const session = createKioskSessionService(kiosk, v.demo ? { extraAccounts: await demoAccounts(note) } : {});
+  if (session.recovered) note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);
+  const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session });
   const shell = await startWebShell({ handler, port });
   process.stdout.write(shell.url + '\n');
   process.stderr.write(`serve: court-kiosk web shell on ${shell.origin} (127.0.0.1 only; Ctrl+C stops it)\n`);
@@ -52,6 +56,7 @@ async function run(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => resolve());
   });
   await shell.close();
+  session.dispose();
   kiosk.close();
   return 0;
 }

@@ -65,7 +65,9 @@ export async function startWebShell(opts: { handler: RequestHandler; port?: numb
         if (typeof v === 'string') headers.set(k, v);
         else if (Array.isArray(v)) headers.set(k, v.join(', '));
       }
-      const request = new Request(url, { method: req.method ?? 'GET', headers, ...(body ? { body: new Uint8Array(body) } : {}) });
+      const ac = new AbortController();
+      res.on('close', () => ac.abort());
+      const request = new Request(url, { method: req.method ?? 'GET', headers, signal: ac.signal, ...(body ? { body: new Uint8Array(body) } : {}) });
       const response = await opts.handler(request);
       res.writeHead(response.status, Object.fromEntries(response.headers));
       if (!response.body || req.method === 'HEAD') {

@@ -1,0 +1,120 @@
+// Binds the session service to the real appliance: accounts from
+// kiosk-config, the catalog on disk, the store's authenticated reads for
+// verification, and the tamper-evident viewing log. Shells own one of these.
+import type { Account } from '../auth/accounts';
+import { Auth } from '../auth';
+import { recordingMacInput } from '../catalog';
+import type { Kiosk } from '../kiosk';
+import type { IntegrityVerdict, RecordingRef, SessionCase } from '../../shared/session-contract';
+import { createSessionService, type SessionClock, type SessionService, type SessionLogType } from './service';
+
+interface RecRow {
+  id: number;
+  identifier: string;
+  version: number;
+  title: string | null;
+  date: string | null;
+  duration_sec: number | null;
+  row_mac: Buffer | null;
+}
+
+/** The case a clerk asked for, by signature or ЄУН: complete, unpurged recordings only (held or incomplete ones are not shown). */
+export function findCase(kiosk: Kiosk, query: string): SessionCase | null {
+  const q = query.trim();
+  const c = kiosk.db.prepare('SELECT id, signature, case_number FROM cases WHERE signature = ? OR case_number = ?').get(q, q) as
+    | { id: number; signature: string; case_number: string | null }
+    | undefined;
+  if (!c) return null;
+  const recs = kiosk.db
+    .prepare(
+      `SELECT identifier, version, title, date, duration_sec FROM recordings
+        WHERE case_id = ? AND status = 'complete' AND purged_at IS NULL AND identifier IS NOT NULL ORDER BY date, identifier, version`,
+    )
+    .all(c.id) as RecRow[];
+  if (recs.length === 0) return null;
+  return {
+    signature: c.signature,
+    caseNumber: c.case_number,
+    recordings: recs.map((r) => ({ identifier: r.identifier, version: r.version, title: r.title, date: r.date, durationSec: r.duration_sec })),
+  };
+}
+
+/**
+ * Before playback (DC-4): the catalog row's keyed hash, every part's key and
+ * the first and last chunk of every part are authenticated. The rest of each
+ * file is authenticated chunk by chunk as it is played, so a 4 GiB recording
+ * starts as fast as a small one and no altered byte is ever shown.
+ */
+export async function verifyForPlayback(kiosk: Kiosk, refs: readonly RecordingRef[]): Promise<IntegrityVerdict[]> {
+  const out: IntegrityVerdict[] = [];
+  for (const ref of refs) {
+    const r = kiosk.db
+      .prepare("SELECT id, identifier, version, row_mac FROM recordings WHERE identifier = ? AND version = ? AND purged_at IS NULL AND status = 'complete'")
+      .get(ref.identifier, ref.version) as RecRow | undefined;
+    const fail = (problem: string) => {
+      kiosk.integrityEvent(`recording ${ref.identifier} v${ref.version}`, r?.id ?? null, 'before-playback', problem);
+      out.push({ ...ref, ok: false, problem });
+    };
+    if (!r) {
+      fail('not in the catalog, not complete, or purged');
+      continue;
+    }
+    const input = recordingMacInput(kiosk.db, r.id);
+    if (!input || !r.row_mac || !kiosk.rowMac(input).equals(r.row_mac)) {
+      fail('catalog row changed outside the kiosk');
+      continue;
+    }
+    const parts = kiosk.db
+      .prepare('SELECT p.name, p.sha256, p.size, p.object_id, o.wrapped_key FROM parts p LEFT JOIN objects o ON o.id = p.object_id WHERE p.recording_id = ? ORDER BY p.seq')
+      .all(r.id) as Array<{ name: string; sha256: string; size: number; object_id: string; wrapped_key: Buffer | null }>;
+    let problem: string | null = null;
+    for (const p of parts) {
+      if (!p.wrapped_key) {
+        problem = `${p.name}: key missing`;
+        break;
+      }
+      try {
+        const reader = kiosk.store.reader(p.object_id, p.wrapped_key, p.size);
+        const edge = Math.min(p.size, 65536);
+        await reader.readRange(0, edge);
+        if (p.size > edge) await reader.readRange(p.size - edge, p.size);
+      } catch (e) {
+        problem = `${p.name}: ${(e as Error).message}`;
+        break;
+      }
+    }
+    if (problem) fail(problem);
+    else out.push({ ...ref, ok: true, sha256: parts[0]?.sha256 ?? '' });
+  }
+  return out;
+}
+
+/** The last session the log shows opened and never closed (a crash), read from the end of the log. */
+export function lastOpenSession(kiosk: Kiosk): { sessionId: string } | null {
+  const rows = kiosk.db.prepare("SELECT entry FROM viewing_log WHERE entry LIKE '%\"type\":\"session.%' ORDER BY seq DESC LIMIT 1").pluck().all() as Array<string | Buffer>;
+  const last = rows[0];
+  if (last === undefined) return null;
+  const e = JSON.parse(last.toString()) as { type: string; data: { sessionId?: string } };
+  return e.type === 'session.opened' && e.data.sessionId ? { sessionId: e.data.sessionId } : null;
+}
+
+export interface KioskSessionOptions {
+  readonly clock?: SessionClock;
+  /** Extra accounts (the demo clerk in --demo mode); kiosk-config's come first. */
+  readonly extraAccounts?: readonly Account[];
+}
+
+export function createKioskSessionService(kiosk: Kiosk, opts: KioskSessionOptions = {}): SessionService {
+  const auth = new Auth({
+    accounts: [...(kiosk.config.accounts as Account[]), ...(opts.extraAccounts ?? [])],
+    onEvent: (type, data) => void kiosk.log.append(type, data),
+  });
+  return createSessionService({
+    auth,
+    verifier: { verify: (refs) => verifyForPlayback(kiosk, refs) },
+    log: { append: (type: SessionLogType, data) => kiosk.log.append(type, data), lastOpenSession: () => lastOpenSession(kiosk) },
+    catalog: { findCase: (q) => findCase(kiosk, q) },
+    config: kiosk.config.limits,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+}
