@@ -48,14 +48,17 @@ function runImport(k: KioskDir, carrier: string, killAfterMs: number | 'on-stagi
 }
 
 describe('[Q-1] crash safety of the import', () => {
-  it('SIGKILL at 24 random moments: the catalog stays consistent, nothing half-imported is visible, a re-run completes', async () => {
+  it('SIGKILL at ≥ 20 random moments: the catalog stays consistent, nothing half-imported is visible, a re-run completes', async () => {
     const carrier = copyOfDemo();
     const t0 = Date.now();
     const probe = new KioskDir();
     expect(await runImport(probe, carrier, 600_000)).toBe(0);
     const full = Date.now() - t0;
+    // Moments are random; a run that finished before its kill still gets checked, and we go on until 24 were killed mid-run.
     let killed = 0;
-    for (let i = 0; i < 24; i++) {
+    let attempts = 0;
+    for (let i = 0; killed < 24 && i < 60; i++) {
+      attempts++;
       const k = new KioskDir();
       // Half at a uniformly random moment of a whole run, half while objects are being written.
       const outcome = i % 2 === 0 ? await runImport(k, carrier, Math.floor(Math.random() * full)) : await runImport(k, carrier, 'on-staging', Math.floor(Math.random() * 400));
@@ -69,7 +72,7 @@ describe('[Q-1] crash safety of the import', () => {
       const known = new Set(k.query<{ id: string }>('SELECT id FROM objects').map((r) => r.id));
       expect(k.objectFiles().every((f) => known.has(path.basename(f)))).toBe(true);
     }
-    console.log(`crash test: ${killed} of 24 imports were killed mid-run (full run ${full} ms)`);
+    console.log(`crash test: ${killed} of ${attempts} imports were killed mid-run (full run ${full} ms)`);
     expect(killed).toBeGreaterThanOrEqual(20);
   }, 600_000);
 
