@@ -14,6 +14,7 @@ import { complete } from './commands/complete';
 import { logCheckpoint, logVerify } from './commands/log';
 import { devicePubkey } from './commands/device';
 import { pinHash } from './commands/pin-hash';
+import { selftest } from './commands/selftest';
 import { purge } from './commands/purge';
 import { demoCarrier } from './commands/demo-carrier';
 import type { Kiosk } from '../core/kiosk';
@@ -39,6 +40,7 @@ Commands:
   log checkpoint                  sign and print a checkpoint of the viewing log
   device pubkey                   print the device's Ed25519 public key (PEM)
   pin-hash --role clerk|admin     read a PIN/password on stdin, print its hash for kiosk-config
+  selftest                        an end-to-end review session on a scratch data directory
   serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints the URL (with token) first
   demo-carrier DIR                write a demo carrier (crp/1 packages with real media) into DIR
 
@@ -145,6 +147,12 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'device':
       if (pos[1] !== 'pubkey') throw new UsageError('usage: kioskctl device pubkey');
       return withKiosk(v, out, (k) => devicePubkey(k, out));
+    case 'selftest': {
+      const { kiosk, config } = await openFromOptions(globals(v), out.info);
+      const file = kiosk.configFile;
+      kiosk.close();
+      return selftest(config, file, out);
+    }
     case 'pin-hash':
       return pinHash(v.role, out);
     case 'verify':
