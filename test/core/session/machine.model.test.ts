@@ -12,6 +12,7 @@ import { statePath } from '../../../app/core/session/view';
 import { RENDERER_EVENT_TYPES } from '../../../app/shared/session-contract';
 import {
   ArrayLog,
+  SqliteLog,
   CASE_QUERY,
   CONFIG,
   MINUTES,
@@ -149,7 +150,8 @@ let sessionCounter = 0;
 async function replay(path: ModelPath): Promise<void> {
   const clock = new SteppingClock();
   clock.set(Date.UTC(2025, 1, 7, 9, 0, 0));
-  const log = new ArrayLog();
+  // Each path is replayed against the real viewing log on disk.
+  const log = new SqliteLog();
   const auth = await makeAuth(clock, log);
   const verifier = new ScriptedVerifier();
   const service = createSessionService({
@@ -251,6 +253,7 @@ async function replay(path: ModelPath): Promise<void> {
     service.dispose();
     if (openAtEnd) expect(log.entries.slice(mark).map((e) => [e.type, e.data.reason]), path.description).toEqual([['session.closed', 'interrupted']]);
     checkSessions(log, path.description);
+    expect(log.verify(), `${path.description}: the viewing log on disk verifies`).toBe(true);
   } finally {
     service.dispose();
   }

@@ -1,6 +1,12 @@
 // Shared by the session tests: the model's sample events, the abstraction of
 // a snapshot the graph traversal works on, and in-memory-but-real deps.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { SimulatedClock } from 'xstate';
+import { VIEWING_LOG_SCHEMA_SQL, ViewingLog, generateEd25519Signer, hmacSha256 } from '../../../app/core/viewing-log';
 import type { SnapshotFrom } from 'xstate';
 import { Auth, hashPin, type Account, type ScryptParams } from '../../../app/core/auth';
 import type { SessionEvent } from '../../../app/core/session/events';
@@ -201,4 +207,38 @@ export class SteppingClock extends SimulatedClock {
 
 export async function makeAuth(clock: SimulatedClock, log: ArrayLog): Promise<Auth> {
   return new Auth({ accounts: await testAccounts(), now: () => clock.now(), onEvent: (type, data) => log.append(type, data) });
+}
+
+/**
+ * The real viewing log on an on-disk SQLite database (WAL, synchronous=FULL),
+ * behind the session's log interface. Every entry the tests look at is read
+ * back from the database after it was appended, so the model-based paths
+ * check what the viewing log really holds.
+ */
+export class SqliteLog extends ArrayLog {
+  readonly file: string;
+  private readonly vl: ViewingLog;
+  constructor() {
+    super(null);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiosk-mbt-log-'));
+    this.file = path.join(dir, 'log.sqlite');
+    const db = new Database(this.file);
+    db.exec(VIEWING_LOG_SCHEMA_SQL);
+    const signer = generateEd25519Signer('court-kiosk-MBT');
+    this.vl = new ViewingLog({ db, signer, mac: hmacSha256(crypto.randomBytes(32)), origin: 'court-kiosk/MBT' });
+  }
+  override append(type: SessionLogType | string, data: Record<string, unknown>): { seq: number } {
+    const { seq } = this.vl.append(type, data);
+    const [stored] = this.vl.entries(seq, seq + 1);
+    if (!stored) throw new Error(`entry ${seq} not found after append`);
+    this.entries.push({ seq: seq + 1, type: stored.type, data: stored.data });
+    return { seq: seq + 1 };
+  }
+  override lastOpenSession(): { sessionId: string } | null {
+    const last = [...this.entries].reverse().find((e) => e.type.startsWith('session.'));
+    return last?.type === 'session.opened' ? { sessionId: String(last.data.sessionId) } : null;
+  }
+  verify(): boolean {
+    return this.vl.verify().ok;
+  }
 }
