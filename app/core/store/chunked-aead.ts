@@ -166,6 +166,12 @@ export class ChunkSealer {
         out.push(...sealChunk(this.#key, this.header, this.#counter++, false, this.#pending));
         this.#fill = 0;
       }
+      // A whole chunk straight from the input, when more input follows it, saves a copy.
+      if (this.#fill === 0 && data.length - off > cs) {
+        out.push(...sealChunk(this.#key, this.header, this.#counter++, false, Buffer.from(data.buffer, data.byteOffset + off, cs)));
+        off += cs;
+        continue;
+      }
       const n = Math.min(cs - this.#fill, data.length - off);
       this.#pending.set(data.subarray(off, off + n), this.#fill);
       this.#fill += n;

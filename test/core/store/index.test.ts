@@ -163,6 +163,22 @@ describe('ContentStore.ingest', () => {
     }
   });
 
+  it('hashes on a worker thread or inline with the same result, and cleans up after a failing source either way', async () => {
+    const plain = crypto.randomBytes(3 * CS + 17);
+    for (const hashInWorker of [true, false]) {
+      const s = new ContentStore({ objectsDir, stagingDir, deviceKey, hashInWorker });
+      const r = await s.ingest(pieces(plain, CS + 3), { expectedSha256: sha(plain) });
+      expect(r.sha256).toBe(sha(plain));
+      expect((await readAllAttempt(s, r)).bytes.equals(plain)).toBe(true);
+      async function* failing(): AsyncGenerator<Uint8Array> {
+        yield plain;
+        throw new Error('read error on carrier');
+      }
+      await expect(s.ingest(failing())).rejects.toThrow('read error on carrier');
+      expect(filesUnder(stagingDir)).toEqual([]);
+    }
+  });
+
   it('gives identical content two distinct objects with distinct keys', async () => {
     const plain = crypto.randomBytes(5000);
     const a = await put(plain);
