@@ -10,8 +10,9 @@ import { sessionMachine } from '../../../app/core/session/machine';
 import { createSessionService } from '../../../app/core/session/service';
 import { statePath } from '../../../app/core/session/view';
 import { RENDERER_EVENT_TYPES } from '../../../app/shared/session-contract';
+import type {
+  ArrayLog} from './model-fixtures';
 import {
-  ArrayLog,
   SqliteLog,
   CASE_QUERY,
   CONFIG,
