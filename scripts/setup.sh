@@ -15,6 +15,8 @@ command -v ffprobe >/dev/null || need+=(ffmpeg)
 command -v openssl >/dev/null || need+=(openssl)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
 command -v curl >/dev/null || need+=(curl)
+command -v mkfs.vfat >/dev/null || need+=(dosfstools)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing from Debian: ${need[*]}"
   as_root apt-get update -qq
