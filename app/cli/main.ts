@@ -15,6 +15,7 @@ import { logCheckpoint, logVerify } from './commands/log';
 import { devicePubkey } from './commands/device';
 import { pinHash } from './commands/pin-hash';
 import { selftest } from './commands/selftest';
+import { imports } from './commands/imports';
 import { purge } from './commands/purge';
 import { demoCarrier } from './commands/demo-carrier';
 import type { Kiosk } from '../core/kiosk';
@@ -31,6 +32,7 @@ Commands:
   complete REF --version N [--identifier X] [--date D] [--duration T] [--case SIG] --operator NAME
                                   supply metadata a recording came without (PL-4.1); REF is its
                                   identifier or, for a plain-folder recording, its provisional id
+  imports                         the stored import reports: every file, hash, verdict
   list [--case SIG]               list catalogued recordings
   verify [--case SIG]             re-check every stored recording and catalog row
   purge --case SIG --transferred REF --operator NAME
@@ -116,6 +118,8 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
       return check(needPositional(pos, 1, 'PATH'), { bagitOnly: v['bagit-only'] }, out);
     case 'demo-carrier':
       return demoCarrier(needPositional(pos, 1, 'DIR'), out);
+    case 'imports':
+      return withKiosk(v, out, (k) => imports(k, out));
     case 'list':
       return withKiosk(v, out, (k) => list(k, v.case ? { case: v.case } : {}, out));
     case 'import': {

@@ -1,0 +1,32 @@
+// `kioskctl imports [--json]`: the stored import reports (every file, hash,
+// verdict and flag), newest first, for the clerk and court IT.
+import type { Kiosk } from '../../core/kiosk';
+import { EXIT_OK } from '../exit-codes';
+import type { Out } from '../output';
+
+interface Row {
+  id: number;
+  source_kind: string;
+  source_ref: string;
+  operator: string | null;
+  started_at: string;
+  finished_at: string | null;
+  outcome: string;
+  report_json: string;
+}
+
+export function imports(kiosk: Kiosk, out: Out): number {
+  const rows = kiosk.db.prepare('SELECT id, source_kind, source_ref, operator, started_at, finished_at, outcome, report_json FROM imports ORDER BY id DESC').all() as Row[];
+  const doc = {
+    imports: rows.map((r) => ({
+      id: r.id, source: r.source_kind, ref: r.source_ref, operator: r.operator, startedAt: r.started_at, finishedAt: r.finished_at, outcome: r.outcome,
+      report: JSON.parse(r.report_json) as { files?: Array<{ path: string; sha256: string; size: number; verdict: string }> },
+    })),
+  };
+  out.result(doc, () =>
+    doc.imports
+      .map((i) => [`#${i.id} ${i.finishedAt ?? i.startedAt} ${i.source} ${i.ref} by ${i.operator ?? '-'}: ${i.outcome}`, ...(i.report.files ?? []).map((f) => `    ${f.verdict}  ${f.sha256}  ${f.size}  ${f.path}`)].join('\n'))
+      .join('\n') || 'no imports',
+  );
+  return EXIT_OK;
+}
