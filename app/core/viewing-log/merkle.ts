@@ -27,6 +27,14 @@ export function leafHash(entry: Uint8Array): Buffer {
   return sha256(leafScratch.subarray(0, entry.length + 1));
 }
 
+/** leafHash of a string's UTF-8 bytes, encoded straight into the scratch buffer (no intermediate Buffer). */
+export function leafHashOfText(entry: string): Buffer {
+  if (3 * entry.length + 1 > leafScratch.length) leafScratch = Buffer.alloc(2 * (3 * entry.length + 1));
+  leafScratch[0] = 0x00;
+  const n = leafScratch.write(entry, 1, 'utf8');
+  return sha256(leafScratch.subarray(0, n + 1));
+}
+
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
     return createHash('sha256').update(Buffer.from([0x01])).update(left).update(right).digest();
