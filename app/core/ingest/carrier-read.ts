@@ -42,14 +42,18 @@ export async function openCarrierFile(file: string, timeoutMs = DEFAULT_READ_TIM
   return {
     size: st.size,
     read,
-    async *chunks(chunkSize = 1 << 20) {
+    async *chunks(chunkSize = 2 << 20) {
+      // Read one chunk ahead, so the carrier is read while the previous chunk
+      // is hashed and encrypted (one pass, but not one thing at a time).
       let offset = 0;
-      for (;;) {
-        const b = await read(offset, chunkSize);
+      let next: Promise<Buffer> | null = read(0, chunkSize);
+      while (next) {
+        const b: Buffer = await next;
         if (b.length === 0) return;
         offset += b.length;
+        next = b.length === chunkSize ? read(offset, chunkSize) : null;
+        next?.catch(() => undefined); // surfaced when awaited
         yield b;
-        if (b.length < chunkSize) return;
       }
     },
     close: () => fh.close(),
