@@ -27,6 +27,8 @@ describe('attract screen', () => {
     await page.goto(served.url);
     await page.getByTestId('attract').waitFor();
     expect(new URL(page.url()).search).toBe(''); // the token left the address bar
+    // hls.js is bundled and finds Media Source Extensions in Chromium.
+    expect(await page.evaluate(() => document.documentElement.dataset.playback)).toBe('hls');
     for (const lang of ['pl', 'uk', 'en'] as const) {
       await page.getByTestId(`lang-${lang}`).click();
       await expect.poll(() => page.locator('h1').textContent()).toBe(MESSAGES[lang]['attract.heading']);

@@ -4,7 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyOfDemo, DEMO_MARKER } from '../../helpers/demo';
+import { copyOfDemo, DEMO_CARRIER, DEMO_MARKER } from '../../helpers/demo';
+import { serveKiosk } from '../../helpers/kioskctl';
+import { SessionClient, openDemoSession } from '../../helpers/session-client';
 import { KioskDir } from '../../helpers/kiosk-dir';
 
 interface VerifyJson {
@@ -169,8 +171,21 @@ describe('record store', () => {
     expect(k.json<ListJson>(['list', '--case', 'KM 123/24']).json.recordings).toEqual([]);
   });
 
-  it('[PL-5.1] [DC-5] plaintext of a recording never appears on disk in the data directory', () => {
+  it('[PL-5.1] [DC-5] plaintext of a recording never appears on disk in the data directory, after import and playback', async () => {
     const k = importedKiosk();
+    // Playback's reads: a full authenticated read of every object, then a real
+    // review session over the web shell (verification before playback, play, end).
+    expect(k.ctl(['verify']).code).toBe(0);
+    const served = await serveKiosk(['--demo'], { ...k.env, KIOSK_DEMO_CARRIER: DEMO_CARRIER });
+    try {
+      const c = await SessionClient.connect(served);
+      await openDemoSession(c);
+      await c.send({ type: 'viewer.play', mediaTime: 0 });
+      await c.send({ type: 'media.progress', mediaTime: 5 });
+      await c.sendUntil({ type: 'viewer.end' }, (v) => v.screen === 'ended');
+    } finally {
+      await served.stop();
+    }
     const carrierMp4 = fs.readFileSync(path.join(copyOfDemo('pl'), 'KM-123-24', 'data', 'KM12324-20240305-01.mp4'));
     const probe = carrierMp4.subarray(Math.floor(carrierMp4.length / 2), Math.floor(carrierMp4.length / 2) + 64);
     const marker = Buffer.from(DEMO_MARKER);
