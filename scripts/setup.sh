@@ -28,6 +28,9 @@ fi
 export ELECTRON_SKIP_BINARY_DOWNLOAD="${ELECTRON_SKIP_BINARY_DOWNLOAD:-1}"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci (better-sqlite3 and drivelist compile from source: about 2 minutes)"
-  npm ci --no-audit --no-fund
+  # npm ci refuses a lock file that lacks other platforms' optional packages
+  # (rollup's android/darwin/win32 builds), which a registry mirror without
+  # them cannot supply; npm install then installs the same locked versions.
+  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 fi
 npm run --silent build
