@@ -83,6 +83,6 @@ export function createRequestHandler(opts: HandlerOptions): RequestHandler {
       }
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return problemResponse(405, 'method not allowed');
-    return serveAsset(opts.assetsDir, url.pathname);
+    return serveAsset(opts.assetsDir, url.pathname, req.headers.get('range'));
   };
 }

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { securityHeaders } from './security-headers';
+import { rangeResponse } from './range';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,7 +16,7 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-export function serveAsset(assetsDir: string, urlPath: string): Response {
+export function serveAsset(assetsDir: string, urlPath: string, range: string | null = null): Response {
   let rel: string;
   try {
     rel = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath);
@@ -34,8 +35,5 @@ export function serveAsset(assetsDir: string, urlPath: string): Response {
     return new Response('not found', { status: 404, headers: securityHeaders() });
   }
   if (!type || !st.isFile()) return new Response('not found', { status: 404, headers: securityHeaders() });
-  return new Response(fs.readFileSync(file), {
-    status: 200,
-    headers: securityHeaders({ 'content-type': type, 'cache-control': 'no-cache' }),
-  });
+  return rangeResponse(fs.readFileSync(file), range, securityHeaders({ 'content-type': type, 'cache-control': 'no-cache' }));
 }
