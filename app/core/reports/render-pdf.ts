@@ -136,7 +136,7 @@ function table(pdf: Pdf, s: Extract<DocSection, { kind: 'table' }>, left: number
   const mono = new Set(s.mono ?? []);
   const pad = 3;
   const cellFont = (i: number, header: boolean): void => {
-    if (header) pdf.font('bold').fontSize(8);
+    if (header) pdf.font('bold').fontSize(7.5);
     else if (mono.has(i)) pdf.font('mono').fontSize(7.5);
     else pdf.font('body').fontSize(8.5);
   };

@@ -83,7 +83,7 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     kind: 'table',
     title: t('section.recordings'),
     columns: [t('rec.identifier'), t('rec.version'), t('rec.title'), t('rec.date'), t('rec.duration'), t('rec.sha256')],
-    widths: [2.2, 1.1, 2.6, 2.1, 1.1, 3.2],
+    widths: [2.0, 1.7, 2.5, 2.4, 1.7, 2.9],
     mono: [0, 3, 4, 5],
     rows: report.recordings.map((r) => [r.identifier, version(r.version), or(r.title), or(r.date), or(r.duration), r.sha256 ?? t('rec.notVerified')]),
   };
