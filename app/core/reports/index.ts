@@ -1,0 +1,14 @@
+// Viewing reports (DC-6, PL-8): per session, signed JSON with proofs into the
+// viewing log, and its HTML and PDF renderings for the case file.
+export {
+  VIEWING_REPORT_TYPE,
+  buildViewingReports,
+  checkViewingReport,
+  entryBytes,
+  verifyViewingReport,
+} from './viewing-report';
+export type { BuildOptions, ReportCheck, ReportRecording, ReportSession, ReportViewer, ViewingReport, ViewingReportBody } from './viewing-report';
+export { renderViewingReportHtml, escapeHtml } from './render-html';
+export { renderViewingReportPdf, type PdfOptions } from './render-pdf';
+export { formatRange, plTime, reportDocument, type DocSection, type ReportDocument } from './report-document';
+export { exportViewingReports, type ExportResult, type ExportedReport } from './export';
