@@ -15,6 +15,7 @@ import { logCheckpoint, logVerify } from './commands/log';
 import { devicePubkey } from './commands/device';
 import { pinHash } from './commands/pin-hash';
 import { selftest } from './commands/selftest';
+import { logExport } from './commands/log-export';
 import { imports } from './commands/imports';
 import { purge } from './commands/purge';
 import { demoCarrier } from './commands/demo-carrier';
@@ -40,6 +41,8 @@ Commands:
   log verify [--trusted-checkpoint FILE]
                                   verify the viewing log (against an exported checkpoint if given)
   log checkpoint                  sign and print a checkpoint of the viewing log
+  log export --case SIG --out DIR [--lang pl|uk|en]
+                                  signed JSON + HTML + PDF viewing report per session of the case
   device pubkey                   print the device's Ed25519 public key (PEM)
   pin-hash --role clerk|admin     read a PIN/password on stdin, print its hash for kiosk-config
   selftest                        an end-to-end review session on a scratch data directory
@@ -72,6 +75,8 @@ const OPTIONS = {
   date: { type: 'string' },
   duration: { type: 'string' },
   'trusted-checkpoint': { type: 'string' },
+  out: { type: 'string' },
+  lang: { type: 'string' },
   role: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
@@ -146,7 +151,12 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
         return withKiosk(v, out, (k) => logVerify(k, tc ? { trustedCheckpoint: tc } : {}, out));
       }
       if (pos[1] === 'checkpoint') return withKiosk(v, out, (k) => logCheckpoint(k, out));
-      throw new UsageError('usage: kioskctl log verify|checkpoint');
+      if (pos[1] === 'export') {
+        if (!v.case || !v.out) throw new UsageError('usage: kioskctl log export --case SIG --out DIR [--lang pl|uk|en]');
+        const o = { case: v.case, out: v.out, ...(v.lang !== undefined ? { lang: v.lang } : {}) };
+        return withKiosk(v, out, (k) => logExport(k, o, out));
+      }
+      throw new UsageError('usage: kioskctl log verify|checkpoint|export');
     }
     case 'device':
       if (pos[1] !== 'pubkey') throw new UsageError('usage: kioskctl device pubkey');

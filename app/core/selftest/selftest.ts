@@ -12,6 +12,7 @@ import type { KioskConfig } from '../config';
 import { writeDemoCarrier } from '../demo/demo-carrier';
 import { importPath, ingestContextFor } from '../ingest';
 import { verifyStore } from '../integrity';
+import { checkViewingReport, exportViewingReports } from '../reports';
 import { openKiosk, type Kiosk } from '../kiosk';
 import { createKioskSessionService } from '../session';
 import type { SessionService } from '../session/service';
@@ -37,6 +38,17 @@ export interface SelftestOptions {
   /** Extra step run on the finished session, e.g. the report export. */
   readonly exportReport?: (kiosk: Kiosk, caseSignature: string, outDir: string) => Promise<string[]>;
   readonly keep?: boolean;
+}
+
+async function defaultExport(kiosk: Kiosk, caseSignature: string, outDir: string): Promise<string[]> {
+  const r = await exportViewingReports(kiosk, { caseSignature, outDir });
+  const files = r.reports.flatMap((x) => [x.json, x.html, x.pdf]);
+  for (const x of r.reports) {
+    const report = JSON.parse(fs.readFileSync(x.json, 'utf8')) as Parameters<typeof checkViewingReport>[0];
+    const check = checkViewingReport(report, kiosk.signer().publicKeyPem);
+    if (!check.ok) throw new Error(`exported report does not verify: ${check.problem}`);
+  }
+  return files;
 }
 
 async function until(s: SessionService, pred: (v: SessionView) => boolean, what: string): Promise<SessionView> {
@@ -142,8 +154,8 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestResult
         return `${r.entries} entries`;
       })) &&
       (await step('the report is exported', async () => {
-        if (!opts.exportReport) throw new Error('no report exporter in this build');
-        const files = await opts.exportReport(kiosk!, caseSig, path.join(dataDir, 'reports'));
+        const exporter = opts.exportReport ?? defaultExport;
+        const files = await exporter(kiosk!, caseSig, path.join(dataDir, 'reports'));
         if (files.length === 0) throw new Error('no report written');
         return files.map((f) => path.basename(f)).join(', ');
       }));
