@@ -63,6 +63,7 @@ const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
 // Start write-back every so often while still encrypting: otherwise the kernel
 // keeps up to ~10 % of RAM dirty and the final fsync pays for all of it after
 // the CPU work, whereas this overlaps disk and CPU.
+const MAX_WRITES_IN_FLIGHT = 3;
 const EARLY_SYNC_BYTES = 64 * 1024 * 1024;
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -121,28 +122,32 @@ export class ContentStore {
     const fh = await fsp.open(stagingPath, 'wx', 0o600);
     const hasher = this.#hashInWorker ? new ParallelSha256() : new InlineSha256();
     let closed = false;
+    // Up to MAX_WRITES_IN_FLIGHT batches are written (pwrite at their own offsets) while
+    // the next is hashed and encrypted, so a slow write never stalls the CPU work.
+    const inFlight: Promise<void>[] = [];
+    let syncing: Promise<unknown> | undefined;
     try {
       let size = 0;
       let pos = 0;
       let batch: Buffer[] = [sealer.header.bytes];
       let batchBytes = sealer.header.bytes.length;
-      let writing: Promise<unknown> = Promise.resolve();
-      let syncing: Promise<unknown> | undefined;
+      const allWritten = async (): Promise<void> => {
+        while (inFlight.length) await inFlight.shift();
+      };
       let syncedUpTo = 0;
-      // Write batch N while batch N+1 is being hashed and encrypted.
       const flush = async (): Promise<void> => {
-        await writing;
+        while (inFlight.length >= MAX_WRITES_IN_FLIGHT) await inFlight.shift();
         const pieces = batch;
         const at = pos;
         pos += batchBytes;
         batch = [];
         batchBytes = 0;
-        writing = writeAll(fh, pieces, at);
+        const writing = writeAll(fh, pieces, at);
         writing.catch(() => undefined);
+        inFlight.push(writing);
         if (pos - syncedUpTo >= EARLY_SYNC_BYTES && !syncing) {
           syncedUpTo = pos;
-          const w = writing;
-          syncing = w.then(() => fh.datasync()).finally(() => {
+          syncing = Promise.all(inFlight).then(() => fh.datasync()).finally(() => {
             syncing = undefined;
           });
           syncing.catch(() => undefined);
@@ -166,7 +171,7 @@ export class ContentStore {
         batchBytes += p.length;
       }
       await flush();
-      await writing;
+      await allWritten();
       await syncing;
       const sha256 = await hasher.digest();
       if (expectedSha256 !== undefined && expectedSha256.toLowerCase() !== sha256) {
@@ -192,6 +197,8 @@ export class ContentStore {
       const wrappedKey = this.#deviceKey.wrapKey(objectKey, objectKeyLabel(objectId));
       return { sha256, size, objectId, wrappedKey };
     } catch (e) {
+      // Let pending writes settle before closing and deleting the staging file.
+      await Promise.allSettled([...inFlight, syncing]);
       if (!closed) await fh.close().catch(() => undefined);
       await fsp.rm(stagingPath, { force: true });
       throw e;
