@@ -7,6 +7,8 @@ import { recordingMacInput } from '../catalog';
 import type { Kiosk } from '../kiosk';
 import type { IntegrityVerdict, RecordingRef, SessionCase } from '../../shared/session-contract';
 import { createSessionService, type SessionClock, type SessionService, type SessionLogType } from './service';
+import { buildViewingReports } from '../reports';
+import { TisOutbox } from '../tis/outbox';
 
 interface RecRow {
   id: number;
@@ -104,7 +106,40 @@ export interface KioskSessionOptions {
   readonly extraAccounts?: readonly Account[];
 }
 
+/**
+ * PL-6.1 / DC-6: when the kiosk talks to a case-file system, each finished
+ * session's signed viewing report goes into the durable outbox (delivered with
+ * an Idempotency-Key until acknowledged). Without a TIS, reports are exported
+ * with `kioskctl log export`.
+ */
+function queueReport(kiosk: Kiosk, caseSignature: string, sessionId: string): void {
+  if (!kiosk.config.tis) return;
+  const report = buildViewingReports(kiosk, { caseSignature }).find((r) => r.session.id === sessionId);
+  if (!report) return;
+  new TisOutbox(kiosk.db).enqueue({ caseSignature, reportId: sessionId, body: Buffer.from(JSON.stringify(report)) });
+}
+
 export function createKioskSessionService(kiosk: Kiosk, opts: KioskSessionOptions = {}): SessionService {
+  const caseOf = new Map<string, string>();
+  const append = (type: SessionLogType, data: Record<string, unknown>) => {
+    const r = kiosk.log.append(type, data);
+    const id = typeof data.sessionId === 'string' ? data.sessionId : null;
+    const c = data.case as { signature?: unknown } | undefined;
+    if (type === 'session.opened' && id && typeof c?.signature === 'string') caseOf.set(id, c.signature);
+    if (type === 'session.closed' && id && caseOf.has(id)) {
+      const sig = caseOf.get(id)!;
+      caseOf.delete(id);
+      // After the closing entry is durable; a failure here never breaks the session (the report can be re-exported).
+      setImmediate(() => {
+        try {
+          queueReport(kiosk, sig, id);
+        } catch (e) {
+          kiosk.log.append('report.queue-failed', { sessionId: id, problem: (e as Error).message });
+        }
+      });
+    }
+    return r;
+  };
   const auth = new Auth({
     accounts: [...(kiosk.config.accounts as Account[]), ...(opts.extraAccounts ?? [])],
     onEvent: (type, data) => void kiosk.log.append(type, data),
@@ -112,7 +147,7 @@ export function createKioskSessionService(kiosk: Kiosk, opts: KioskSessionOption
   return createSessionService({
     auth,
     verifier: { verify: (refs) => verifyForPlayback(kiosk, refs) },
-    log: { append: (type: SessionLogType, data) => kiosk.log.append(type, data), lastOpenSession: () => lastOpenSession(kiosk) },
+    log: { append, lastOpenSession: () => lastOpenSession(kiosk) },
     catalog: { findCase: (q) => findCase(kiosk, q) },
     config: kiosk.config.limits,
     ...(opts.clock ? { clock: opts.clock } : {}),
