@@ -1,7 +1,7 @@
 // Import from the TIS (FORMATS.md §2) against the real reference server over
 // mutual TLS on 127.0.0.1: real media made by ffmpeg, a protocol signed with
 // openssl cms, a real kiosk data directory (encrypted store, SQLite catalog).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -87,9 +87,17 @@ function recording(identifier: string): { id: number; status: string; hold_reaso
     .get(identifier) as { id: number; status: string; hold_reason: string | null; case_number: string | null } | undefined;
 }
 
-function ctl(args: string[], config = configFile): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(KIOSKCTL, [...args, '--data-dir', dataDir, '--config', config], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+/** The real kioskctl, spawned without blocking: the TIS server answers from this same process. */
+function ctl(args: string[], config = configFile): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(KIOSKCTL, [...args, '--data-dir', dataDir, '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 function writeConfig(file: string, tis: boolean): void {
@@ -164,11 +172,11 @@ describe('fetchCase from the TIS', () => {
     // The plaintext never reached the disk: no stored file contains the media's marker.
     for (const f of objectFiles()) expect(fs.readFileSync(f).includes('TIS-PART-1')).toBe(false);
 
-    const verify = ctl(['verify', '--json']);
+    const verify = await ctl(['verify', '--json']);
     expect(verify.code, verify.stderr).toBe(0);
-    const list = JSON.parse(ctl(['list', '--case', UA_SIGNATURE, '--json']).stdout) as { recordings: Array<{ identifier: string; status: string; parts: unknown[] }> };
+    const list = JSON.parse((await ctl(['list', '--case', UA_SIGNATURE, '--json'])).stdout) as { recordings: Array<{ identifier: string; status: string; parts: number }> };
     expect(list.recordings).toEqual([expect.objectContaining({ identifier: 'VKZ-2025-0001', status: 'complete' })]);
-    expect(list.recordings[0]!.parts).toHaveLength(3);
+    expect(list.recordings[0]!.parts).toBe(3);
   });
 
   it('[DC-6] logs the import to the tamper-evident log, and a second fetch finds the recording unchanged', async () => {
@@ -178,7 +186,7 @@ describe('fetchCase from the TIS', () => {
     expect(r.problems).toEqual([]);
     expect(r.unchanged).toEqual([expect.objectContaining({ identifier: 'VKZ-2025-0001', version: 0 })]);
     expect(objectFiles()).toEqual(before);
-    const logVerify = ctl(['log', 'verify', '--json']);
+    const logVerify = await ctl(['log', 'verify', '--json']);
     expect(logVerify.code, logVerify.stderr).toBe(0);
     const entries = (kiosk.db.prepare('SELECT entry FROM viewing_log ORDER BY seq').all() as Array<{ entry: string | Buffer }>).map((e) => String(e.entry));
     const tis = entries.filter((e) => e.includes('"import.tis"'));
@@ -245,7 +253,7 @@ describe('kioskctl fetch', () => {
   it('[UA-1] fetches with --tis/--ca/--cert/--key over a config without "tis"; without them it is a usage error naming what is missing', async () => {
     const noTis = path.join(tmp, 'config-no-tis.json');
     writeConfig(noTis, false);
-    const missing = ctl(['fetch', '--case', UA_SIGNATURE, '--json'], noTis);
+    const missing = await ctl(['fetch', '--case', UA_SIGNATURE, '--json'], noTis);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--tis URL');
     expect(missing.stderr).toContain('--key FILE');
@@ -257,37 +265,37 @@ describe('kioskctl fetch', () => {
       recordings: [{ identifier: 'VKZ-2025-0007', creator: { name: 'ВКЗ', court: COURT }, title: null, date: '2025-03-0510:15:00', duration: '00:02', grouping: null, version: 0, supersedes: null, parts: [{ name: 'p.mp4', status: 'processing', retryAfter: 30 }], attachments: [] }],
     }, {});
     const flags = ['--tis', server.url, '--ca', path.join(pki.dir, 'ca.crt'), '--cert', path.join(pki.dir, 'client.crt'), '--key', path.join(pki.dir, 'client.key')];
-    const r = ctl(['fetch', '--case', sig, ...flags, '--operator', 'Оксана Секретар', '--json'], noTis);
+    const r = await ctl(['fetch', '--case', sig, ...flags, '--operator', 'Оксана Секретар', '--json'], noTis);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as Pick<FetchResult, 'imported' | 'unchanged' | 'problems' | 'notReady'>;
     expect(doc.imported).toEqual([expect.objectContaining({ identifier: 'VKZ-2025-0006', status: 'complete' })]);
     expect(doc).toMatchObject({ unchanged: [], problems: [], notReady: [] });
 
-    const waiting = ctl(['fetch', '--case', '757/66666/25-ц', ...flags, '--json'], noTis);
+    const waiting = await ctl(['fetch', '--case', '757/66666/25-ц', ...flags, '--json'], noTis);
     expect(waiting.code, waiting.stderr).toBe(0);
     expect(JSON.parse(waiting.stdout)).toMatchObject({ imported: [], problems: [], notReady: [{ identifier: 'VKZ-2025-0007', version: 0, retryAfterSec: 30 }] });
 
     server.setFault({ kind: 'wrong-sha256' });
     await uaCase('757/77777/25-ц', 'VKZ-2025-0008', { parts: [0] });
-    const bad = ctl(['fetch', '--case', '757/77777/25-ц', '--json']);
+    const bad = await ctl(['fetch', '--case', '757/77777/25-ц', '--json']);
     expect(bad.code).toBe(1);
     expect((JSON.parse(bad.stdout) as FetchResult).problems[0]?.rule).toBe('tis.hash-mismatch');
   });
 
-  it('[PL-6.1] kioskctl outbox lists queued reports and --deliver sends each to the TIS once', () => {
-    const empty = ctl(['outbox', '--json']);
+  it('[PL-6.1] kioskctl outbox lists queued reports and --deliver sends each to the TIS once', async () => {
+    const empty = await ctl(['outbox', '--json']);
     expect(empty.code, empty.stderr).toBe(0);
     expect(JSON.parse(empty.stdout)).toEqual({ outbox: [] });
     new TisOutbox(kiosk.db).enqueue({ caseSignature: UA_SIGNATURE, reportId: 'vr-1', body: Buffer.from('{"report":1}') });
-    const pending = JSON.parse(ctl(['outbox', '--json']).stdout) as { outbox: Array<{ reportId: string; deliveredAt: string | null }> };
+    const pending = JSON.parse((await ctl(['outbox', '--json'])).stdout) as { outbox: Array<{ reportId: string; deliveredAt: string | null }> };
     expect(pending.outbox).toEqual([expect.objectContaining({ reportId: 'vr-1', deliveredAt: null })]);
-    const sent = ctl(['outbox', '--deliver', '--json']);
+    const sent = await ctl(['outbox', '--deliver', '--json']);
     expect(sent.code, sent.stderr).toBe(0);
     const doc = JSON.parse(sent.stdout) as { outbox: Array<{ deliveredAt: string | null; remoteId: string | null }>; delivery: { delivered: number } };
     expect(doc.delivery.delivered).toBe(1);
     expect(doc.outbox[0]!.remoteId).toEqual(expect.any(String));
     expect(server.reports.all()).toHaveLength(1);
-    expect(ctl(['outbox', '--deliver', '--json']).code).toBe(0);
+    expect((await ctl(['outbox', '--deliver', '--json'])).code).toBe(0);
     expect(server.reports.all()).toHaveLength(1);
   });
 });
