@@ -21,6 +21,8 @@ import { purge } from './commands/purge';
 import { demoCarrier } from './commands/demo-carrier';
 import type { Kiosk } from '../core/kiosk';
 import { serve } from './commands/serve';
+import { fetchCmd } from './commands/fetch';
+import { outboxCmd } from './commands/outbox';
 
 export const HELP = `kioskctl — court-kiosk administration
 
@@ -34,6 +36,11 @@ Commands:
                                   supply metadata a recording came without (PL-4.1); REF is its
                                   identifier or, for a plain-folder recording, its provisional id
   imports                         the stored import reports: every file, hash, verdict
+  fetch --case SIG [--tis URL --ca FILE --cert FILE --key FILE] [--operator NAME]
+                                  import a case's recordings from the case-file system (TIS);
+                                  the flags override kiosk-config's "tis"
+  outbox [--deliver] [--tis URL --ca FILE --cert FILE --key FILE]
+                                  list viewing reports queued for the TIS (--deliver: send due ones)
   list [--case SIG]               list catalogued recordings
   verify [--case SIG]             re-check every stored recording and catalog row
   purge --case SIG --transferred REF --operator NAME
@@ -78,6 +85,11 @@ const OPTIONS = {
   out: { type: 'string' },
   lang: { type: 'string' },
   role: { type: 'string' },
+  tis: { type: 'string' },
+  ca: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  deliver: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parse>['values'];
@@ -130,6 +142,15 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'import': {
       const target = needPositional(pos, 1, 'PATH');
       return withKiosk(v, out, (k) => importCmd(k, target, { operator: v.operator ?? null }, out));
+    }
+    case 'fetch': {
+      if (!v.case) throw new UsageError('usage: kioskctl fetch --case SIG [--tis URL --ca FILE --cert FILE --key FILE] [--operator NAME]');
+      const o = { case: v.case, operator: v.operator ?? null, tis: v.tis, ca: v.ca, cert: v.cert, key: v.key };
+      return withKiosk(v, out, (k) => fetchCmd(k, o, out));
+    }
+    case 'outbox': {
+      const o = { deliver: v.deliver, tis: v.tis, ca: v.ca, cert: v.cert, key: v.key };
+      return withKiosk(v, out, (k) => outboxCmd(k, o, out));
     }
     case 'complete': {
       const ref = needPositional(pos, 1, 'IDENTIFIER');

@@ -12,6 +12,7 @@ import { KioskError } from '../errors';
 import { openCarrierFile } from './carrier-read';
 import type { IngestContext, ImportedRecording, PackageOutcome } from './context';
 import { progressTracker } from './progress';
+import { verifyProtocols } from './protocols';
 import type { PackageCheck } from './validate-package';
 
 const MAX_ATTACHMENT_IN_MEMORY = 64 << 20;
@@ -101,20 +102,9 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
   const holdsFor = new Map<number, string[]>();
   for (const i of fresh) {
     const r = doc.recordings[i]!;
-    const holds = [...(check.verdicts[i]?.holds ?? [])];
-    for (const a of r.attachments) {
-      if (a.kind !== 'protocol') continue;
-      if (!a.signature) {
-        if (doc.case.jurisdiction === 'UA' && !ctx.allowUnsignedProtocols) holds.push('ua4.protocol-unsigned');
-        continue;
-      }
-      const content = stored.get(a.path)?.bytes;
-      const sig = stored.get(a.signature)?.bytes;
-      const v = content && sig ? await ctx.protocols.verify(content, sig) : { ok: false as const, rule: 'cms.too-large', message: 'protocol too large to verify in memory' };
-      verdicts.set(a.path, v.ok ? { ok: true, signer: v.signerSubject, signingTime: v.signingTime } : { ok: false, rule: v.rule, message: v.message });
-      if (!v.ok && !ctx.allowUnsignedProtocols) holds.push(`ua4.protocol-signature: ${v.message}`);
-    }
-    holdsFor.set(i, holds);
+    const p = await verifyProtocols(ctx, doc.case.jurisdiction, r.attachments, (rel) => stored.get(rel)?.bytes);
+    for (const [k, v] of p.verdicts) verdicts.set(k, v);
+    holdsFor.set(i, [...(check.verdicts[i]?.holds ?? []), ...p.holds]);
   }
 
   const now = ctx.now().toISOString();

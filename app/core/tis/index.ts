@@ -9,3 +9,4 @@ export {
   type TisPart,
   type TisAttachment,
 } from './schema';
+export { fetchCase, fetchCaseWith, asRecordingsFile, type FetchCaseOptions, type FetchResult, type NotReadyRecording } from './import';

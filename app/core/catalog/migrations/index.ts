@@ -5,8 +5,9 @@ import { KioskError } from '../../errors';
 import type { Migration } from './types';
 import { m0001Catalog } from './0001-catalog';
 import { m0002ViewingLog } from './0002-viewing-log';
+import { m0003TisOutbox } from './0003-tis-outbox';
 
-export const MIGRATIONS: readonly Migration[] = [m0001Catalog, m0002ViewingLog];
+export const MIGRATIONS: readonly Migration[] = [m0001Catalog, m0002ViewingLog, m0003TisOutbox];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
 
