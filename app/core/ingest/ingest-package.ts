@@ -5,8 +5,8 @@
 // before the transaction are orphans that start-up sweeps; a re-run completes.
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { findRecording, insertImport, insertObject, insertRecording, sealRecording, upsertCase, type AttachmentInput, type PartInput } from '../catalog';
-import { parsePlDuration } from '../../shared/pl3-format';
+import { findRecording, insertImport, insertObject, insertRecording, sealRecording, upsertCase } from '../catalog';
+import { caseInput, recordingInput, statusOf } from './recording-input';
 import { type Problem, problem } from '../../shared/problem';
 import { KioskError } from '../errors';
 import { openCarrierFile } from './carrier-read';
@@ -119,14 +119,7 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
   };
   try {
     ctx.db.transaction(() => {
-      const caseId = upsertCase(ctx.db, {
-        jurisdiction: doc.case.jurisdiction,
-        signature: caseSig,
-        court: doc.case.court,
-        caseNumber: doc.case.caseNumber ?? null,
-        proceedingsNumber: doc.case.proceedingsNumber ?? null,
-        extra: extraOf(doc.case, ['jurisdiction', 'signature', 'court', 'caseNumber', 'proceedingsNumber']),
-      }, now);
+      const caseId = upsertCase(ctx.db, caseInput(doc.case), now);
       const importId = insertImport(ctx.db, {
         sourceKind, sourceRef, packageSha256: check.packageSha256, operator: ctx.operator, startedAt, finishedAt: now,
         outcome: 'imported', provenance: { bagInfo: bag.bagInfo }, report,
@@ -139,28 +132,13 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
         if (r.version > 0 && r.supersedes && !inPackage.has(`${r.supersedes.identifier}\u0000${r.supersedes.version}`) && !findRecording(ctx.db, r.supersedes.identifier, r.supersedes.version))
           flags.push('original-missing');
         const holds = holdsFor.get(i) ?? [];
-        const status = v.incomplete.length ? 'incomplete' : holds.length ? 'held' : 'complete';
-        const parts: PartInput[] = r.parts.map((p, seq) => {
-          const s = stored.get(p.path)!;
-          return { seq, name: p.path, objectId: s.objectId, sha256: s.sha256, size: s.size, media: mediaJson(check.parts.find((c) => c.recording === i && c.seq === seq)) };
-        });
-        const attachments: AttachmentInput[] = r.attachments.map((a, seq) => {
-          const s = stored.get(a.path)!;
-          const sig = a.signature ? stored.get(a.signature)! : null;
-          return {
-            seq, kind: a.kind, title: a.title ?? null, name: a.path, objectId: s.objectId, sha256: s.sha256, size: s.size,
-            signature: sig && a.signature ? { name: a.signature, objectId: sig.objectId, sha256: sig.sha256, size: sig.size, verdict: verdicts.get(a.path) ?? null } : null,
-          };
-        });
-        const id = insertRecording(ctx.db, {
-          caseId, importId, identifier: r.identifier, version: r.version, supersedes: r.supersedes ? { identifier: r.supersedes.identifier, version: r.supersedes.version } : null,
-          creator: { name: r.creator.name, court: r.creator.court }, title: r.title, date: v.dateIso, durationSec: v.durationSec, grouping: r.grouping,
-          status, holdReason: holds.length ? holds.join('; ') : v.incomplete.length ? `incomplete: ${v.incomplete.join(', ')}` : null,
-          flags, envelopeSheet: r.envelopeSheet === null ? null : String(r.envelopeSheet),
-          extra: extraOf(r, ['identifier', 'creator', 'title', 'date', 'duration', 'grouping', 'version', 'supersedes', 'parts', 'annotations', 'attachments', 'envelopeSheet']),
-          parts, attachments,
-          annotations: r.annotations.map((a) => ({ atSec: parsePlDuration(a.at) ?? 0, text: a.text })),
-        }, now);
+        const status = statusOf(v, holds);
+        const id = insertRecording(ctx.db, recordingInput({
+          rec: r, verdict: v, caseId, importId, flags, holds,
+          stored: (p) => stored.get(p)!,
+          media: (_p, seq) => mediaJson(check.parts.find((c) => c.recording === i && c.seq === seq)),
+          signatureVerdict: (a) => verdicts.get(a),
+        }), now);
         sealRecording(ctx.db, id, ctx.mac);
         imported.push({ ...summary(i, status, flags), holds });
       }
@@ -185,9 +163,6 @@ function mediaJson(p: PackageCheck['parts'][number] | undefined): { info: unknow
   return p ? { info: p.media, hls: p.hls } : null;
 }
 
-function extraOf(o: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([k]) => !known.includes(k)));
-}
 
 async function copyOne(
   ctx: IngestContext,

@@ -5,7 +5,8 @@
 // stored object; each recording is committed in one catalog transaction, or
 // nothing of it is kept. A recording with a part still processing is left
 // for later (UA-1).
-import { findRecording, insertImport, insertObject, insertRecording, sealRecording, upsertCase, type AttachmentInput, type PartInput } from '../catalog';
+import { findRecording, insertImport, insertObject, insertRecording, sealRecording, upsertCase } from '../catalog';
+import { caseInput, recordingInput, statusOf } from '../ingest/recording-input';
 import { checkMetadata, recordingsFileSchema, type RecordingsFile, type RecordingVerdict } from '../crp';
 import { KioskError } from '../errors';
 import { ingestContextFor, type ImportedRecording, type IngestContext, type ProgressListener } from '../ingest';
@@ -14,7 +15,6 @@ import { verifyProtocols } from '../ingest/protocols';
 import type { Kiosk } from '../kiosk';
 import { conformanceFlags, indexMp4, isProblem, probeMp4, type MediaIndex, type MediaInfo } from '../media';
 import type { IngestResult } from '../store';
-import { parsePlDuration } from '../../shared/pl3-format';
 import { type Problem, problem } from '../../shared/problem';
 import type { TisClient } from './client';
 import { TisError } from './errors';
@@ -324,7 +324,7 @@ async function storeRecording(
     }
     const protocols = await verifyProtocols(ctx, doc.case.jurisdiction, rec.attachments, (name) => bytes.get(name) ?? null);
     const holds = [...verdict.holds, ...protocols.holds];
-    const status: ImportedRecording['status'] = verdict.incomplete.length ? 'incomplete' : holds.length ? 'held' : 'complete';
+    const status: ImportedRecording['status'] = statusOf(verdict, holds);
 
     const now = ctx.now().toISOString();
     const report = {
@@ -333,39 +333,21 @@ async function storeRecording(
       media: rec.parts.map((p) => ({ path: p.path, media: media.get(p.path)?.info ?? null })),
     };
     ctx.db.transaction(() => {
-      const c = doc.case;
-      const caseId = upsertCase(ctx.db, {
-        jurisdiction: c.jurisdiction, signature: c.signature, court: c.court, caseNumber: c.caseNumber ?? null, proceedingsNumber: c.proceedingsNumber ?? null,
-        extra: extraOf(c, ['jurisdiction', 'signature', 'court', 'caseNumber', 'proceedingsNumber']),
-      }, now);
+      const caseId = upsertCase(ctx.db, caseInput(doc.case), now);
       const importId = insertImport(ctx.db, {
         sourceKind: 'tis', sourceRef: source, packageSha256: null, operator: ctx.operator, startedAt, finishedAt: now,
         outcome: 'imported', provenance: { tis: new URL(source).origin }, report,
       });
       for (const s of stored.values()) insertObject(ctx.db, { id: s.objectId, sha256: s.sha256, size: s.size, wrappedKey: s.wrappedKey }, now);
-      const parts: PartInput[] = rec.parts.map((p, seq) => {
-        const s = stored.get(p.path)!;
-        const m = media.get(p.path);
-        return { seq, name: p.path, objectId: s.objectId, sha256: s.sha256, size: s.size, media: m ? { info: m.info, hls: m.hls } : null };
-      });
-      const attachments: AttachmentInput[] = rec.attachments.map((a, seq) => {
-        const s = stored.get(a.path)!;
-        const sig = a.signature ? stored.get(a.signature) : undefined;
-        return {
-          seq, kind: a.kind, title: a.title ?? null, name: a.path, objectId: s.objectId, sha256: s.sha256, size: s.size,
-          signature: sig && a.signature ? { name: a.signature, objectId: sig.objectId, sha256: sig.sha256, size: sig.size, verdict: protocols.verdicts.get(a.path) ?? null } : null,
-        };
-      });
-      const id = insertRecording(ctx.db, {
-        caseId, importId, identifier: rec.identifier, version: rec.version,
-        supersedes: rec.supersedes ? { identifier: rec.supersedes.identifier, version: rec.supersedes.version } : null,
-        creator: { name: rec.creator.name, court: rec.creator.court }, title: rec.title, date: verdict.dateIso, durationSec: verdict.durationSec, grouping: rec.grouping,
-        status, holdReason: holds.length ? holds.join('; ') : verdict.incomplete.length ? `incomplete: ${verdict.incomplete.join(', ')}` : null,
-        flags, envelopeSheet: rec.envelopeSheet === null ? null : String(rec.envelopeSheet),
-        extra: extraOf(rec, ['identifier', 'creator', 'title', 'date', 'duration', 'grouping', 'version', 'supersedes', 'parts', 'annotations', 'attachments', 'envelopeSheet']),
-        parts, attachments,
-        annotations: rec.annotations.map((a) => ({ atSec: parsePlDuration(a.at) ?? 0, text: a.text })),
-      }, now);
+      const id = insertRecording(ctx.db, recordingInput({
+        rec, verdict, caseId, importId, flags, holds,
+        stored: (p) => stored.get(p)!,
+        media: (p) => {
+          const m = media.get(p);
+          return m ? { info: m.info, hls: m.hls } : null;
+        },
+        signatureVerdict: (a) => protocols.verdicts.get(a),
+      }), now);
       sealRecording(ctx.db, id, ctx.mac);
     })();
     return { kind: 'imported', recording: { identifier: rec.identifier, version: rec.version, case: doc.case.signature, status, flags, holds } };
@@ -376,7 +358,4 @@ async function storeRecording(
   }
 }
 
-function extraOf(o: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([k]) => !known.includes(k)));
-}
 
