@@ -1,16 +1,30 @@
-// The kiosk's screens. Navigation here is view state only; what may happen in
-// a review session is decided by core's session machine (DC-2).
-import { useEffect, useState } from 'react';
+// The kiosk's screens. Which screen shows is decided by core's session
+// machine (DC-2): the renderer renders the session view it is sent and sends
+// back what a person did; it holds no session state of its own beyond what a
+// form is being typed into.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { KioskInfo, RecordingSummary } from '../shared/api-contract';
 import type { Language } from '../shared/i18n';
 import { translate } from '../shared/i18n';
-import type { KioskClient } from './api/client';
+import type { RendererEvent, SessionView } from '../shared/session-contract';
+import type { KioskClient, SendOutcome } from './api/client';
 import { I18nProvider } from './i18n/context';
 import { Attract } from './screens/Attract';
 import { LanguageSwitch } from './screens/LanguageSwitch';
 import { RecordingsList } from './screens/RecordingsList';
+import { PinPad } from './screens/PinPad';
+import { Compose } from './screens/Compose';
+import { Verifying, Blocked } from './screens/Verification';
+import { Handover } from './screens/Handover';
+import { Player } from './screens/player/Player';
+import { IdleWarning } from './screens/IdleWarning';
+import { Summary } from './screens/Summary';
 
-type View = { kind: 'attract' } | { kind: 'recordings'; recordings: RecordingSummary[] };
+/** Clerk-side views that are not session states: the catalogue beside composing. */
+type Aside = { kind: 'none' } | { kind: 'catalog'; recordings: RecordingSummary[] };
+
+/** At most one activity event per interval: enough to keep the idle timer honest, not a flood. */
+const ACTIVITY_EVERY_MS = 5_000;
 
 function initialLanguage(info: KioskInfo): Language {
   const q = new URLSearchParams(window.location.search).get('lang');
@@ -19,9 +33,11 @@ function initialLanguage(info: KioskInfo): Language {
 
 export function App({ client }: { client: KioskClient }) {
   const [info, setInfo] = useState<KioskInfo | null>(null);
+  const [view, setView] = useState<SessionView | null>(null);
   const [failed, setFailed] = useState(false);
   const [lang, setLang] = useState<Language>('pl');
-  const [view, setView] = useState<View>({ kind: 'attract' });
+  const [aside, setAside] = useState<Aside>({ kind: 'none' });
+  const lastActivity = useRef(0);
 
   useEffect(() => {
     let live = true;
@@ -33,32 +49,84 @@ export function App({ client }: { client: KioskClient }) {
       },
       () => live && setFailed(true),
     );
+    const stop = client.watch(
+      (v) => live && setView(v),
+      () => undefined,
+    );
     return () => {
       live = false;
+      stop();
     };
   }, [client]);
+
+  // A new session starts in the kiosk's default language: the previous viewer's choice does not linger.
+  const screen = view?.screen;
+  useEffect(() => {
+    if (screen === 'locked' && info) setLang(initialLanguage(info));
+    if (screen !== 'composing') setAside({ kind: 'none' });
+  }, [screen, info]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
     document.title = translate(lang, 'app.title');
   }, [lang]);
 
-  if (failed) return <main className="fatal" role="alert">{translate(lang, 'error.offline')}</main>;
-  if (!info) return <main className="loading" aria-busy="true" />;
+  const send = useCallback(
+    async (event: RendererEvent): Promise<SendOutcome | null> => {
+      try {
+        const out = await client.send(event);
+        setView(out.view);
+        return out;
+      } catch {
+        setFailed(true);
+        return null;
+      }
+    },
+    [client],
+  );
 
-  const openRecordings = () => {
+  // Any touch or key while a session is open counts as presence (the idle warning's answer).
+  useEffect(() => {
+    const onActivity = () => {
+      if (!view?.accepts.includes('ui.activity')) return;
+      const now = Date.now();
+      if (now - lastActivity.current < ACTIVITY_EVERY_MS && !view.playback.idleWarning) return;
+      lastActivity.current = now;
+      void send({ type: 'ui.activity' });
+    };
+    window.addEventListener('pointerdown', onActivity, true);
+    window.addEventListener('keydown', onActivity, true);
+    return () => {
+      window.removeEventListener('pointerdown', onActivity, true);
+      window.removeEventListener('keydown', onActivity, true);
+    };
+  }, [view, send]);
+
+  if (failed) return <main className="fatal" role="alert">{translate(lang, 'error.offline')}</main>;
+  if (!info || !view) return <main className="loading" aria-busy="true" />;
+  if (view.fault) return <main className="fatal" role="alert">{translate(lang, 'error.generic')}</main>;
+
+  const openCatalog = () => {
     client.recordings().then(
-      (recordings) => setView({ kind: 'recordings', recordings }),
+      (recordings) => setAside({ kind: 'catalog', recordings }),
       () => setFailed(true),
     );
   };
 
   return (
     <I18nProvider lang={lang}>
-      <div className={`shell jur-${info.jurisdiction}`}>
-        <LanguageSwitch offered={info.languages.offered} onChange={setLang} />
-        {view.kind === 'attract' && <Attract info={info} onClerk={openRecordings} />}
-        {view.kind === 'recordings' && <RecordingsList recordings={view.recordings} onBack={() => setView({ kind: 'attract' })} />}
+      <div className={`shell jur-${info.jurisdiction} screen-${view.screen}`} data-screen={view.screen}>
+        {view.screen !== 'viewing' && <LanguageSwitch offered={info.languages.offered} onChange={setLang} />}
+        {view.screen === 'locked' && <Attract info={info} onClerk={() => void send({ type: 'clerk.begin' })} />}
+        {view.screen === 'authenticating' && <PinPad view={view} send={send} />}
+        {view.screen === "composing" && aside.kind === "none" && <Compose view={view} send={send} client={client} onCatalog={openCatalog} />}
+        {view.screen === 'composing' && aside.kind === 'catalog' && <RecordingsList recordings={aside.recordings} onBack={() => setAside({ kind: 'none' })} />}
+        {view.screen === 'verifying' && <Verifying />}
+        {view.screen === 'blocked' && <Blocked view={view} send={send} />}
+        {view.screen === 'handover' && <Handover view={view} send={send} lang={lang} />}
+        {view.screen === 'viewing' && <Player info={info} view={view} send={send} client={client} lang={lang} onLang={setLang} />}
+        {view.screen === 'viewing' && view.playback.idleWarning && <IdleWarning send={send} />}
+        {view.screen === 'ended' && <Summary view={view} send={send} />}
       </div>
     </I18nProvider>
   );

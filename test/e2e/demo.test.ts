@@ -23,11 +23,15 @@ afterAll(async () => {
 });
 
 describe('demo start', () => {
-  it('[DC-3] [PL-3.7] [UA-2] serve --demo imports the demo carrier and lists its recordings for a clerk', async () => {
+  it('[DC-3] [PL-3.7] [UA-2] serve --demo imports the demo carrier and lists its recordings for a signed-in clerk', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(served.url);
     await page.getByTestId('lang-en').click();
     await page.getByTestId('clerk-button').click();
+    await page.getByTestId('pin-account').fill('demo-clerk');
+    await page.getByTestId('pin-input').fill('1234');
+    await page.getByTestId('pin-submit').click();
+    await page.getByTestId('compose-catalog').click();
     await page.getByTestId('recordings').waitFor();
     const rows = page.getByTestId('recording-row');
     await expect.poll(() => rows.count()).toBe(4);

@@ -1,6 +1,7 @@
 // Every user-facing string in Polish, Ukrainian and English. The type
 // makes a missing translation a compile error, not a blank on a court screen.
 import type { Language } from './languages';
+import { SESSION_EN, SESSION_PL, SESSION_UK } from './session-messages';
 
 const en = {
   'app.title': 'Court recordings viewer',
@@ -35,6 +36,7 @@ const en = {
   'common.back': 'Back',
   'error.generic': 'Something went wrong. Please call a clerk.',
   'error.offline': 'The kiosk service is not responding. Please call a clerk.',
+  ...SESSION_EN,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -73,6 +75,7 @@ const pl: Catalog = {
   'common.back': 'Wstecz',
   'error.generic': 'Wystąpił błąd. Prosimy wezwać pracownika.',
   'error.offline': 'Usługa kiosku nie odpowiada. Prosimy wezwać pracownika.',
+  ...SESSION_PL,
 };
 
 const uk: Catalog = {
@@ -108,6 +111,7 @@ const uk: Catalog = {
   'common.back': 'Назад',
   'error.generic': 'Сталася помилка. Будь ласка, зверніться до працівника.',
   'error.offline': 'Служба кіоску не відповідає. Будь ласка, зверніться до працівника.',
+  ...SESSION_UK,
 };
 
 export const MESSAGES: Record<Language, Catalog> = { en, pl, uk };
