@@ -54,7 +54,7 @@ export async function verifyForPlayback(kiosk: Kiosk, refs: readonly RecordingRe
       .prepare("SELECT id, identifier, version, row_mac FROM recordings WHERE identifier = ? AND version = ? AND purged_at IS NULL AND status = 'complete'")
       .get(ref.identifier, ref.version) as RecRow | undefined;
     const fail = (problem: string) => {
-      kiosk.integrityEvent(`recording ${ref.identifier} v${ref.version}`, r?.id ?? null, 'before-playback', problem);
+      kiosk.integrityEvent(`recording ${ref.identifier} v${ref.version}`, r?.id ?? null, problem, 'before-playback');
       out.push({ ...ref, ok: false, problem });
     };
     if (!r) {
