@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingSegment } from '../../../app/shared/media-contract';
-import { openMediaKiosk, openSession, PL_CASE, PL_REC, type MediaKiosk } from '../../helpers/media-kiosk';
+import { openMediaKiosk, openSession, PL_CASE, PL_REC, UA_CASE, UA_REC, type MediaKiosk } from '../../helpers/media-kiosk';
 
 let mk: MediaKiosk;
 
@@ -84,5 +84,19 @@ describe('integrity during playback', () => {
 
     // The capability died with the session: nothing more is served, not even the parts that were fine.
     expect((await mk.request(`${rec}parts/0/0.m4s`)).status).toBe(403);
+  });
+
+  it('[Q-3] a catalog row altered after the session was verified (with the sqlite3 tool): the manifest is refused and the session ends for integrity', async () => {
+    if (mk.session.getSnapshot().screen === 'ended') expect(mk.session.send({ type: 'summary.close' }).ok).toBe(true);
+    const view = await openSession(mk.session, UA_CASE, [UA_REC]);
+    mk.dir.sqlite3(`UPDATE recordings SET title = 'changed' WHERE identifier = '${UA_REC.identifier}'`);
+    const r = await mk.request(`${view.media!.base}manifest.json`);
+    expect(r.status).toBe(502);
+    expect(((await r.json()) as { title: string }).title).toBe('integrity check failed');
+    const after = mk.session.getSnapshot();
+    expect(after.ended?.reason).toBe('integrity');
+    expect(after.ended?.problem).toContain('catalog row changed outside the kiosk');
+    const events = mk.dir.query<{ subject: string; context: string }>('SELECT subject, context FROM integrity_events');
+    expect(events).toContainEqual({ subject: `recording ${UA_REC.identifier} v0`, context: 'during-playback' });
   });
 });
