@@ -2,6 +2,8 @@
 // kiosk-config, the catalog's keyed hash, the clock.
 import fs from 'node:fs';
 import { configRelative } from '../config';
+import { KioskError } from '../errors';
+import { problem } from '../../shared/problem';
 import type { Kiosk } from '../kiosk';
 import { verifyDetachedCms } from '../signature/cms';
 import type { IngestContext } from './context';
@@ -9,7 +11,17 @@ import type { ProgressListener } from './progress';
 
 export function ingestContextFor(kiosk: Kiosk, opts: { operator?: string | null; onProgress?: ProgressListener; log?: IngestContext['log'] } = {}): IngestContext {
   const trusted = kiosk.config.trustedSigners.map((s) => fs.readFileSync(configRelative(kiosk.configFile, s.certFile), 'utf8'));
+  const trustedDevices = kiosk.config.trustedDevices.map((d, i) => {
+    const file = configRelative(kiosk.configFile, d.publicKeyFile);
+    try {
+      return { id: d.id, publicKeyPem: fs.readFileSync(file, 'utf8') };
+    } catch (e) {
+      const message = `trustedDevices[${i}].publicKeyFile: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
+      throw new KioskError('config', message, [problem(kiosk.configFile, 'config.file-missing', message, `trustedDevices[${i}].publicKeyFile`)]);
+    }
+  });
   return {
+    trustedDevices,
     db: kiosk.db,
     store: kiosk.store,
     mac: kiosk.rowMac,
