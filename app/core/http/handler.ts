@@ -10,6 +10,8 @@ import { listRecordings } from '../catalog';
 import { serveAsset } from './static-assets';
 import type { SessionService } from '../session/service';
 import { securityHeaders } from './security-headers';
+import { adminRoute } from './admin-route';
+import type { AdminService } from '../admin';
 
 async function sessionRoute(req: Request, session: SessionService | undefined): Promise<Response> {
   if (!session) return problemResponse(404, 'no session service');
@@ -59,6 +61,8 @@ export interface HandlerOptions {
   readonly shell: ShellKind;
   /** The review session (DC-2); the renderer only sends events and shows views. */
   readonly session?: SessionService;
+  /** The administrator screen's API (/api/admin/*), open only to a signed-in administrator. */
+  readonly admin?: AdminService;
 }
 
 export function createRequestHandler(opts: HandlerOptions): RequestHandler {
@@ -67,6 +71,7 @@ export function createRequestHandler(opts: HandlerOptions): RequestHandler {
     const url = new URL(req.url);
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'POST') return problemResponse(405, 'method not allowed');
+      if (url.pathname.startsWith('/api/admin/')) return adminRoute(req, url, { admin: opts.admin, session: opts.session });
       switch (url.pathname) {
         case API_ROUTES.info:
           return jsonResponse(kiosk.info(opts.shell));
