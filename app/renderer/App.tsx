@@ -9,6 +9,10 @@ import { I18nProvider } from './i18n/context';
 import { Attract } from './screens/Attract';
 import { LanguageSwitch } from './screens/LanguageSwitch';
 import { RecordingsList } from './screens/RecordingsList';
+// --- admin screen (issues 7, 9; branch `admin`) ---
+import { AdminScreen } from './screens/admin/AdminScreen';
+import { useAdminSignedIn } from './screens/admin/useAdminSignedIn';
+// --- end admin screen ---
 
 type View = { kind: 'attract' } | { kind: 'recordings'; recordings: RecordingSummary[] };
 
@@ -22,6 +26,9 @@ export function App({ client }: { client: KioskClient }) {
   const [failed, setFailed] = useState(false);
   const [lang, setLang] = useState<Language>('pl');
   const [view, setView] = useState<View>({ kind: 'attract' });
+  // --- admin screen (issues 7, 9; branch `admin`): an administrator signed in replaces the other screens ---
+  const admin = useAdminSignedIn();
+  // --- end admin screen ---
 
   useEffect(() => {
     let live = true;
@@ -57,8 +64,11 @@ export function App({ client }: { client: KioskClient }) {
     <I18nProvider lang={lang}>
       <div className={`shell jur-${info.jurisdiction}`}>
         <LanguageSwitch offered={info.languages.offered} onChange={setLang} />
-        {view.kind === 'attract' && <Attract info={info} onClerk={openRecordings} />}
-        {view.kind === 'recordings' && <RecordingsList recordings={view.recordings} onBack={() => setView({ kind: 'attract' })} />}
+        {/* --- admin screen (issues 7, 9; branch `admin`) --- */}
+        {admin && <AdminScreen admin={admin} />}
+        {/* --- end admin screen --- */}
+        {!admin && view.kind === 'attract' && <Attract info={info} onClerk={openRecordings} />}
+        {!admin && view.kind === 'recordings' && <RecordingsList recordings={view.recordings} onBack={() => setView({ kind: 'attract' })} />}
       </div>
     </I18nProvider>
   );
