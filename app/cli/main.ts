@@ -23,6 +23,7 @@ import type { Kiosk } from '../core/kiosk';
 import { serve } from './commands/serve';
 import { fetchCmd } from './commands/fetch';
 import { outboxCmd } from './commands/outbox';
+import { exportCmd, EXPORT_USAGE } from './commands/export';
 
 export const HELP = `kioskctl — court-kiosk administration
 
@@ -45,6 +46,11 @@ Commands:
   verify [--case SIG]             re-check every stored recording and catalog row
   purge --case SIG --transferred REF --operator NAME
                                   delete a case's local copies after transfer to the archive (PL-7)
+  export --case SIG [--identifier ID [--version N] [--only-version]] --to DIR
+         --purpose supervisory|transfer|backup --recipient TEXT --operator NAME
+         [--envelope-sheet N] [--lang pl|uk|en]
+                                  write a verified, signed crp/1 copy below DIR (PL-9, PL-5.2,
+                                  PL-2.2); logged, with a receipt for the case file
   log verify [--trusted-checkpoint FILE]
                                   verify the viewing log (against an exported checkpoint if given)
   log checkpoint                  sign and print a checkpoint of the viewing log
@@ -90,6 +96,11 @@ const OPTIONS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   deliver: { type: 'boolean', default: false },
+  to: { type: 'string' },
+  purpose: { type: 'string' },
+  recipient: { type: 'string' },
+  'envelope-sheet': { type: 'string' },
+  'only-version': { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parse>['values'];
@@ -196,6 +207,17 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
       if (!v.case || !v.transferred || !v.operator) throw new UsageError('usage: kioskctl purge --case SIG --transferred REF --operator NAME');
       const o = { case: v.case, transferred: v.transferred, operator: v.operator };
       return withKiosk(v, out, (k) => purge(k, o, out));
+    }
+    case 'export': {
+      if (!v.case || !v.to || !v.purpose || v.recipient === undefined || v.operator === undefined) throw new UsageError(EXPORT_USAGE);
+      const o = {
+        case: v.case, to: v.to, purpose: v.purpose, recipient: v.recipient, operator: v.operator, onlyVersion: v['only-version'],
+        ...(v.identifier !== undefined ? { identifier: v.identifier } : {}),
+        ...(v.version !== undefined ? { version: v.version } : {}),
+        ...(v['envelope-sheet'] !== undefined ? { envelopeSheet: v['envelope-sheet'] } : {}),
+        ...(v.lang !== undefined ? { lang: v.lang } : {}),
+      };
+      return withKiosk(v, out, (k) => exportCmd(k, o, out));
     }
     case 'serve': {
       const port = parsePort(v.port);

@@ -8,7 +8,7 @@ export {
   verifyViewingReport,
 } from './viewing-report';
 export type { BuildOptions, ReportCheck, ReportRecording, ReportSession, ReportViewer, ViewingReport, ViewingReportBody } from './viewing-report';
-export { renderViewingReportHtml, escapeHtml } from './render-html';
-export { renderViewingReportPdf, type PdfOptions } from './render-pdf';
+export { renderViewingReportHtml, renderDocumentHtml, escapeHtml } from './render-html';
+export { renderViewingReportPdf, renderDocumentPdf, type PdfOptions } from './render-pdf';
 export { formatRange, plTime, reportDocument, type DocSection, type ReportDocument } from './report-document';
 export { exportViewingReports, type ExportResult, type ExportedReport } from './export';

@@ -2,7 +2,7 @@
 // no scripts, no external resources, every value escaped (the report carries
 // names and purposes typed by people).
 import type { Language } from '../../shared/i18n/languages';
-import { reportDocument, type DocSection } from './report-document';
+import { reportDocument, type DocSection, type ReportDocument } from './report-document';
 import type { ViewingReport } from './viewing-report';
 
 export function escapeHtml(s: string): string {
@@ -45,6 +45,11 @@ function section(s: DocSection): string {
 
 export function renderViewingReportHtml(report: ViewingReport, lang: Language): string {
   const doc = reportDocument(report, lang);
+  return renderDocumentHtml(doc, `${doc.title} — ${report.case.signature ?? report.case.caseNumber ?? ''}`);
+}
+
+/** Any document in the report layout (viewing report, export receipt) as one printable HTML page. */
+export function renderDocumentHtml(doc: ReportDocument, pageTitle: string): string {
   const head = doc.header.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('');
   const appendix = doc.appendix.blocks.map(([k, v]) => `<h3>${escapeHtml(k)}</h3><pre>${escapeHtml(v)}</pre>`).join('');
   return `<!doctype html>
@@ -52,7 +57,7 @@ export function renderViewingReportHtml(report: ViewingReport, lang: Language): 
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${escapeHtml(`${doc.title} — ${report.case.signature ?? report.case.caseNumber ?? ''}`)}</title>
+<title>${escapeHtml(pageTitle)}</title>
 <style>${CSS}</style>
 </head>
 <body>

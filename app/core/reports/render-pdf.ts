@@ -6,7 +6,7 @@ import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { Language } from '../../shared/i18n/languages';
 import { translateReport } from '../../shared/i18n/report-messages';
-import { reportDocument, type DocSection } from './report-document';
+import { reportDocument, type DocSection, type ReportDocument } from './report-document';
 import type { ViewingReport } from './viewing-report';
 
 type Pdf = InstanceType<typeof PDFDocument>;
@@ -29,12 +29,22 @@ export interface PdfOptions {
 
 export function renderViewingReportPdf(report: ViewingReport, lang: Language, opts: PdfOptions = {}): Promise<Buffer> {
   const doc = reportDocument(report, lang);
+  return renderDocumentPdf(doc, {
+    title: `${doc.title} — ${report.case.signature ?? report.case.caseNumber ?? ''}`,
+    author: report.organisation.name,
+    footer: `${report.case.signature ?? report.case.caseNumber ?? ''} · ${report.session.id}`,
+  }, opts);
+}
+
+/** Any document in the report layout (viewing report, export receipt) as an A4 PDF. */
+export function renderDocumentPdf(doc: ReportDocument, meta: { readonly title: string; readonly author: string; readonly footer: string }, opts: PdfOptions = {}): Promise<Buffer> {
+  const lang = doc.lang;
   const fonts = opts.fontsDir ?? fontsDir();
   const pdf: Pdf = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, bottom: MARGIN + 10, left: MARGIN, right: MARGIN },
     bufferPages: true,
-    info: { Title: `${doc.title} — ${report.case.signature ?? report.case.caseNumber ?? ''}`, Author: report.organisation.name, Creator: 'court-kiosk' },
+    info: { Title: meta.title, Author: meta.author, Creator: 'court-kiosk' },
     lang,
   });
   pdf.registerFont('body', path.join(fonts, 'DejaVuSans.ttf'));
@@ -95,7 +105,7 @@ export function renderViewingReportPdf(report: ViewingReport, lang: Language, op
     pdf.switchToPage(i);
     const y = pdf.page.height - MARGIN + 4;
     const page = translateReport(lang, 'report.page', { n: i + 1, m: range.count });
-    const who = `${report.case.signature ?? report.case.caseNumber ?? ''} · ${report.session.id}`;
+    const who = meta.footer;
     // Writing below the bottom margin would make pdfkit add a page; lift the margin while drawing.
     const saved = pdf.page.margins.bottom;
     pdf.page.margins.bottom = 0;
