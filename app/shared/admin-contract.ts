@@ -3,6 +3,7 @@
 // outbox), the PL-4.1 completion form, and the two-person export. Kept apart
 // from api-contract.ts so the session screens and the admin screen can grow
 // independently. No secret ever travels back: PINs go in, never out.
+import type { Language } from './i18n/languages';
 import type { Problem } from './problem';
 
 export const ADMIN_ROUTES = {
@@ -103,10 +104,19 @@ export interface ExportPerson {
   readonly secret: string;
 }
 
+/** Why a copy leaves the kiosk (PL-9 supervisory body, PL-5.2 presentation device, PL-2.2 internal copy). */
+export const ADMIN_EXPORT_PURPOSES = ['supervisory', 'transfer', 'backup'] as const;
+export type AdminExportPurpose = (typeof ADMIN_EXPORT_PURPOSES)[number];
+
 export interface AdminExportRequest {
   readonly caseSignature: string;
   /** A directory on the target carrier (its mount point or a folder in it). */
   readonly target: string;
+  readonly purpose: AdminExportPurpose;
+  /** Who receives the copy (the supervisory body, the presentation room, …). */
+  readonly recipient: string;
+  /** Language of the receipt; the kiosk's default when absent. */
+  readonly lang?: Language;
   /** Must be an administrator. */
   readonly first: ExportPerson;
   /** A different clerk or administrator. */
@@ -121,8 +131,13 @@ export interface ExportReceiptFile {
 
 /** What the administrator hands over with the carrier. */
 export interface ExportReceiptView {
+  /** The package folder's name on the target. */
   readonly exportId: string;
+  /** SHA-256 of the package's tag manifest: its identity. */
+  readonly packageSha256: string;
   readonly caseSignature: string;
+  readonly purpose: AdminExportPurpose;
+  readonly recipient: string;
   readonly target: string;
   readonly finishedAt: string;
   readonly approvedBy: ReadonlyArray<{ readonly id: string; readonly name: string; readonly role: 'clerk' | 'admin' }>;
@@ -130,6 +145,8 @@ export interface ExportReceiptView {
   readonly totalBytes: number;
   /** Viewing-log entry that records the export. */
   readonly logSeq: number | null;
+  /** The signed receipt kept in the kiosk's data directory (JSON, HTML, PDF). */
+  readonly receiptFiles: { readonly json: string; readonly html: string; readonly pdf: string };
 }
 
 export interface ExportProgressView {
@@ -151,10 +168,10 @@ export interface AdminProblemBody {
   readonly problem?: Problem;
 }
 
-/** Stable rule ids the screen translates. */
+/** Stable rule ids of two-person refusals (app/core/export/two-person.ts), which the screen translates. */
 export const TWO_PERSON_RULES = {
-  same: 'export.two-person.same-person',
-  auth: 'export.two-person.auth',
-  role: 'export.two-person.role',
-  locked: 'export.two-person.locked',
+  same: 'export.approval.same-person',
+  firstFailed: 'export.approval.first-failed',
+  secondFailed: 'export.approval.second-failed',
+  firstNotAdmin: 'export.approval.first-not-admin',
 } as const;

@@ -13,7 +13,6 @@ import { launchChromium } from '../helpers/browser';
 import { DEMO_CARRIER } from '../helpers/demo';
 import { serveKiosk, type Served } from '../helpers/kioskctl';
 import { REPO, scratch } from '../helpers/paths';
-import { openDemoSession, SessionClient } from '../helpers/session-client';
 
 const LANGS = ['pl', 'uk', 'en'] as const;
 const AXE = fs.readFileSync(path.join(REPO, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -86,6 +85,7 @@ async function signInFromPage(page: Page, accountId: string, pin: string): Promi
 async function exportWith(page: Page, first: [string, string], second: [string, string]): Promise<void> {
   await page.getByTestId('export-case').selectOption('KM 123/24');
   await page.getByTestId('export-target').fill(target);
+  await page.getByTestId('export-recipient').fill('Prezes Sądu Rejonowego');
   await page.getByTestId('export-first-account').fill(first[0]);
   await page.getByTestId('export-first-secret').fill(first[1]);
   await page.getByTestId('export-second-account').fill(second[0]);
@@ -99,11 +99,6 @@ beforeAll(async () => {
   target = scratch('carrier-');
   served = await serveKiosk(['--demo'], { KIOSK_DATA_DIR: dataDir, KIOSK_DEMO_CARRIER: DEMO_CARRIER });
   browser = await launchChromium();
-  // One viewing of the demo case first, so the export has a signed viewing report to carry.
-  const clerk = await SessionClient.connect(served);
-  await openDemoSession(clerk);
-  await clerk.sendUntil({ type: 'viewer.end' }, (v) => v.screen === 'ended');
-  await clerk.sendUntil({ type: 'summary.close' }, (v) => v.screen === 'locked');
 });
 
 afterAll(async () => {
@@ -141,7 +136,7 @@ describe('administrator screen', () => {
     await page.getByTestId('lang-en').click();
     // The same person twice: refused before any PIN is checked, and logged.
     await exportWith(page, ['demo-admin', 'demo-admin-2026'], ['demo-admin', 'demo-admin-2026']);
-    await expect.poll(() => page.getByTestId('export-refused').getAttribute('data-rule')).toBe('export.two-person.same-person');
+    await expect.poll(() => page.getByTestId('export-refused').getAttribute('data-rule')).toBe('export.approval.same-person');
     expect(await page.getByTestId('export-refused').innerText()).toContain(MESSAGES.en['admin.export.refused.same']);
     // The PIN fields were cleared after the attempt.
     expect(await page.getByTestId('export-first-secret').inputValue()).toBe('');
@@ -155,11 +150,12 @@ describe('administrator screen', () => {
     await page.getByTestId('lang-en').click();
     // A wrong PIN for the second person: refused and logged.
     await exportWith(page, ['demo-admin', 'demo-admin-2026'], ['demo-clerk', '9999']);
-    await expect.poll(() => page.getByTestId('export-refused').getAttribute('data-rule')).toBe('export.two-person.auth');
-    const refused = logEntries('export.refused');
-    expect(refused.map((e) => e.rule)).toEqual(['export.two-person.same-person', 'export.two-person.auth']);
-    expect(refused[1]).toMatchObject({ first: 'demo-admin', second: 'demo-clerk', signedIn: 'demo-admin' });
-    expect(logEntries('auth.failure').some((e) => e.accountId === 'demo-clerk' && e.purpose === 'export')).toBe(true);
+    await expect.poll(() => page.getByTestId('export-refused').getAttribute('data-rule')).toBe('export.approval.second-failed');
+    expect(await page.getByTestId('export-refused').innerText()).toContain(MESSAGES.en['admin.export.refused.auth']);
+    const refused = logEntries('export.approval.refused');
+    expect(refused.map((e) => e.reason)).toEqual(['same-person', 'second-failed']);
+    expect(refused[1]).toMatchObject({ first: 'demo-admin', second: 'demo-clerk', signedIn: 'demo-admin', case: 'KM 123/24' });
+    expect(logEntries('auth.failure').some((e) => e.accountId === 'demo-clerk' && e.purpose === 'export-approval')).toBe(true);
     expect(fs.readdirSync(target)).toEqual([]);
 
     // Two different people: the export runs and the receipt is shown.
@@ -173,9 +169,8 @@ describe('administrator screen', () => {
     const progress = await page.getByTestId('export-progress').innerText();
     expect(progress).toContain(MESSAGES.en['admin.export.rate'].split('{')[0]!);
     expect(progress).toContain(MESSAGES.en['admin.export.eta'].split('{')[0]!);
-    expect(logEntries('export.approved')).toEqual([
-      expect.objectContaining({ approvers: [expect.objectContaining({ id: 'demo-admin', role: 'admin' }), expect.objectContaining({ id: 'demo-clerk', role: 'clerk' })] }),
-    ]);
+    expect(logEntries('export.approval')).toEqual([expect.objectContaining({ admin: 'demo-admin', second: 'demo-clerk', secondRole: 'clerk' })]);
+    expect(logEntries('export')).toEqual([expect.objectContaining({ case: 'KM 123/24', operator: 'Piotr Demo (IT)', approvedBy: ['Piotr Demo (IT) (demo-admin)', 'Anna Demo (sekretarz) (demo-clerk)'] })]);
     expect(fs.readdirSync(target)).toHaveLength(1);
     for (const lang of LANGS) {
       await page.getByTestId(`lang-${lang}`).click();

@@ -2,16 +2,23 @@
 // and the two-person export, bound to one kiosk. The HTTP route decides who
 // may call it (a signed-in administrator); this decides what happens.
 import type { Account } from '../auth/accounts';
-import { Auth } from '../auth';
+import type { Auth } from '../auth';
 import { completeRecording } from '../completion';
-import type { Kiosk } from '../kiosk';
-import type { AdminCompletionRequest, AdminCompletionResult, AdminExportRequest, AdminOverview, ExportProgressView } from '../../shared/admin-contract';
-import type { Problem } from '../../shared/problem';
 import { KioskError } from '../errors';
-import { adminOverview } from './overview';
-import { approveTwoPersons, type TwoPersonAuth } from './two-person';
+import { approveTwoPersons, createKioskAuth } from '../export';
+import type { Kiosk } from '../kiosk';
+import {
+  TWO_PERSON_RULES,
+  type AdminCompletionRequest,
+  type AdminCompletionResult,
+  type AdminExportRequest,
+  type AdminOverview,
+  type ExportProgressView,
+} from '../../shared/admin-contract';
+import type { Problem } from '../../shared/problem';
+import { caseExporter } from './case-exporter';
 import { ExportJobs, type CaseExporter } from './export-jobs';
-import { viewingReportsExporter } from './report-exporter';
+import { adminOverview } from './overview';
 
 export interface SignedInAdmin {
   readonly id: string;
@@ -24,7 +31,7 @@ export interface AdminService {
   overview(admin: SignedInAdmin): AdminOverview;
   /** PL-4.1: the operator recorded is the signed-in administrator. Throws KioskError on bad input. */
   complete(req: AdminCompletionRequest, admin: SignedInAdmin): AdminCompletionResult;
-  /** Checks both people (refusals logged), then starts the export in the background. */
+  /** Checks both people (refusals logged by the export core), then starts the export in the background. */
   startExport(req: AdminExportRequest, admin: SignedInAdmin): Promise<StartExportResult>;
   exportProgress(jobId: string): ExportProgressView | null;
 }
@@ -32,21 +39,24 @@ export interface AdminService {
 export interface AdminServiceOptions {
   /** Accounts beyond kiosk-config's (the demo accounts in --demo mode), as the session service gets them. */
   readonly extraAccounts?: readonly Account[];
-  /** Verifies the two people; defaults to an Auth over the same accounts, logging every attempt. */
-  readonly auth?: TwoPersonAuth;
-  /** The export itself; defaults to the viewing-report stand-in until exportCase is wired. */
+  /** Verifies the two people; defaults to one logged Auth over the same accounts, kept for the process so lockouts hold. */
+  readonly auth?: Auth;
+  /** The export itself; exportCase by default. */
   readonly exporter?: CaseExporter;
   readonly now?: () => number;
 }
 
+// Which form field a refusal is about, so the screen can point at it.
+const REFUSAL_FIELD: Record<string, string> = {
+  [TWO_PERSON_RULES.same]: 'second.accountId',
+  [TWO_PERSON_RULES.firstFailed]: 'first.secret',
+  [TWO_PERSON_RULES.secondFailed]: 'second.secret',
+  [TWO_PERSON_RULES.firstNotAdmin]: 'first.accountId',
+};
+
 export function createAdminService(kiosk: Kiosk, opts: AdminServiceOptions = {}): AdminService {
-  const auth =
-    opts.auth ??
-    new Auth({
-      accounts: [...(kiosk.config.accounts as Account[]), ...(opts.extraAccounts ?? [])],
-      onEvent: (type, data) => void kiosk.log.append(type, data),
-    });
-  const jobs = new ExportJobs(opts.exporter ?? viewingReportsExporter(kiosk), opts.now ? { now: opts.now } : {});
+  const auth = opts.auth ?? createKioskAuth(kiosk, opts.extraAccounts ?? []);
+  const jobs = new ExportJobs(opts.exporter ?? caseExporter(kiosk), opts.now ? { now: opts.now } : {});
   return {
     overview: (admin) => adminOverview(kiosk, admin),
     complete(req, admin) {
@@ -62,11 +72,27 @@ export function createAdminService(kiosk: Kiosk, opts: AdminServiceOptions = {})
     },
     async startExport(req, admin) {
       if (jobs.running()) return { ok: false, problem: { file: 'admin/export', rule: 'export.busy', message: 'another export is running' } };
-      const context = { case: req.caseSignature, target: req.target, signedIn: admin.id };
-      const verdict = await approveTwoPersons(auth, kiosk.log, req.first, req.second, context);
-      if (!verdict.ok) return { ok: false, problem: verdict.problem };
+      const context = { case: req.caseSignature, target: req.target, purpose: req.purpose, signedIn: admin.id };
+      let approval;
       try {
-        return { ok: true, progress: jobs.start({ caseSignature: req.caseSignature, target: req.target, approvers: verdict.approvers }) };
+        approval = await approveTwoPersons(kiosk, auth, { accountId: req.first.accountId, pin: req.first.secret }, { accountId: req.second.accountId, pin: req.second.secret }, context);
+      } catch (e) {
+        const p = e instanceof KioskError ? e.problems[0] : undefined;
+        if (!p) throw e;
+        const field = REFUSAL_FIELD[p.rule];
+        return { ok: false, problem: field ? { ...p, field } : p };
+      }
+      try {
+        const progress = jobs.start({
+          caseSignature: req.caseSignature,
+          target: req.target,
+          purpose: req.purpose,
+          recipient: req.recipient,
+          operator: admin.name,
+          ...(req.lang ? { lang: req.lang } : {}),
+          approvers: [approval.admin, approval.second],
+        });
+        return { ok: true, progress };
       } catch (e) {
         if (e instanceof KioskError && e.problems[0]) return { ok: false, problem: e.problems[0] };
         throw e;

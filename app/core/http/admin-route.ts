@@ -4,7 +4,8 @@
 // signing out (clerk.cancel) closes it. Bodies are parsed here, once.
 import path from 'node:path';
 import { z } from 'zod';
-import { ADMIN_ROUTES, type AdminProblemBody } from '../../shared/admin-contract';
+import { ADMIN_EXPORT_PURPOSES, ADMIN_ROUTES, type AdminProblemBody } from '../../shared/admin-contract';
+import { LANGUAGES } from '../../shared/i18n/languages';
 import { problem, type Problem } from '../../shared/problem';
 import type { AdminService, SignedInAdmin } from '../admin';
 import { KioskError } from '../errors';
@@ -58,6 +59,9 @@ const exportSchema = z.strictObject({
     .min(1)
     .max(4096)
     .refine((s) => path.isAbsolute(s) && !s.includes('\0'), 'an absolute directory path'),
+  purpose: z.enum(ADMIN_EXPORT_PURPOSES),
+  recipient: z.string().trim().min(1).max(200),
+  lang: z.enum(LANGUAGES).optional(),
   first: person,
   second: person,
 });
@@ -119,7 +123,8 @@ export async function adminRoute(req: Request, url: URL, deps: AdminRouteDeps): 
   if (p === ADMIN_ROUTES.export && req.method === 'POST') {
     const body = await parseBody(req, exportSchema, 'admin/export');
     if (!body.ok) return body.res;
-    const r = await service.startExport(body.value, admin);
+    const { lang, ...rest } = body.value;
+    const r = await service.startExport({ ...rest, ...(lang ? { lang } : {}) }, admin);
     if (r.ok) return jsonResponse(r.progress, 202);
     return problemBody(r.problem.rule === 'export.busy' ? 409 : 403, 'export refused', r.problem);
   }

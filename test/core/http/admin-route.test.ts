@@ -173,29 +173,31 @@ describe('administrator API', () => {
     const req = (first: [string, string], second: [string, string]) => ({
       caseSignature: 'KM 45/25',
       target,
+      purpose: 'supervisory',
+      recipient: 'Prezes Sądu Rejonowego',
       first: { accountId: first[0], secret: first[1] },
       second: { accountId: second[0], secret: second[1] },
     });
     const same = await call<AdminProblemBody>('POST', ADMIN_ROUTES.export, req(['piotr', 'admin-secret-2026'], ['piotr', 'admin-secret-2026']));
     expect(same.status).toBe(403);
-    expect(same.json.problem).toMatchObject({ rule: 'export.two-person.same-person', field: 'second.accountId' });
+    expect(same.json.problem).toMatchObject({ rule: 'export.approval.same-person', field: 'second.accountId' });
     const wrong = await call<AdminProblemBody>('POST', ADMIN_ROUTES.export, req(['piotr', 'admin-secret-2026'], ['ewa', '9999']));
     expect(wrong.status).toBe(403);
-    expect(wrong.json.problem).toMatchObject({ rule: 'export.two-person.auth', field: 'second.secret' });
+    expect(wrong.json.problem).toMatchObject({ rule: 'export.approval.second-failed', field: 'second.secret' });
     const clerkFirst = await call<AdminProblemBody>('POST', ADMIN_ROUTES.export, req(['ewa', '2468'], ['piotr', 'admin-secret-2026']));
     expect(clerkFirst.status).toBe(403);
-    expect(clerkFirst.json.problem).toMatchObject({ rule: 'export.two-person.role', field: 'first.accountId' });
-    const refused = logEntries('export.refused');
-    expect(refused.map((e) => e.rule)).toEqual(['export.two-person.same-person', 'export.two-person.auth', 'export.two-person.role']);
+    expect(clerkFirst.json.problem).toMatchObject({ rule: 'export.approval.first-not-admin', field: 'first.accountId' });
+    const refused = logEntries('export.approval.refused');
+    expect(refused.map((e) => e.reason)).toEqual(['same-person', 'second-failed', 'first-not-admin']);
     expect(refused[1]).toMatchObject({ first: 'piotr', second: 'ewa', case: 'KM 45/25', signedIn: 'piotr' });
     // The secrets never reach the log.
     expect(JSON.stringify(kiosk.log.entries(0, kiosk.log.size))).not.toMatch(/admin-secret-2026|9999/);
     expect(fs.readdirSync(target)).toEqual([]);
-    expect(logEntries('export.approved')).toEqual([]);
+    expect(logEntries('export.approval')).toEqual([]);
   });
 
   it('[PL-9] [DC-6] two different people (an administrator and a clerk) start the export; progress ends in a receipt whose hashes match the files', async () => {
-    // A viewing of the case first, so the export has a signed viewing report to carry.
+    // A clerk's review session in between: neither the clerk nor the summary screen opens the admin API.
     await send({ type: 'clerk.cancel' });
     await signIn('ewa', '2468');
     await send({ type: 'compose.case', query: 'KM 45/25' });
@@ -214,6 +216,8 @@ describe('administrator API', () => {
     const started = await call<ExportProgressView>('POST', ADMIN_ROUTES.export, {
       caseSignature: 'KM 45/25',
       target,
+      purpose: 'supervisory',
+      recipient: 'Prezes Sądu Rejonowego',
       first: { accountId: 'olga', secret: 'olga-secret-2026' },
       second: { accountId: 'ewa', secret: '2468' },
     });
@@ -234,7 +238,13 @@ describe('administrator API', () => {
       expect(crypto.createHash('sha256').update(bytes).digest('hex')).toBe(f.sha256);
       expect(bytes.length).toBe(f.bytes);
     }
-    expect(logEntries('export.approved').at(-1)).toMatchObject({ case: 'KM 45/25', approvers: [{ id: 'olga' }, { id: 'ewa' }] });
+    expect(receipt).toMatchObject({ caseSignature: 'KM 45/25', purpose: 'supervisory', recipient: 'Prezes Sądu Rejonowego' });
+    expect(logEntries('export.approval').at(-1)).toMatchObject({ case: 'KM 45/25', admin: 'olga', second: 'ewa', signedIn: 'olga' });
+    // The export entry of the log is the one the receipt names, and carries both approvers.
+    const exported = kiosk.log.entries(receipt.logSeq!, receipt.logSeq! + 1)[0]!;
+    expect(exported.type).toBe('export');
+    expect(exported.data).toMatchObject({ packageSha256: receipt.packageSha256, operator: 'Olga Admin', approvedBy: ['Olga Admin (olga)', 'Ewa Sekretarz (ewa)'] });
+    expect(fs.existsSync(receipt.receiptFiles.pdf)).toBe(true);
     expect((await call('GET', `${ADMIN_ROUTES.export}/no-such-job`)).status).toBe(404);
   });
 
@@ -242,6 +252,8 @@ describe('administrator API', () => {
     const r = await call<AdminProblemBody>('POST', ADMIN_ROUTES.export, {
       caseSignature: 'KM 45/25',
       target: 'relative/dir',
+      purpose: 'supervisory',
+      recipient: 'Prezes',
       first: { accountId: 'olga', secret: 'olga-secret-2026' },
       second: { accountId: 'ewa', secret: '2468' },
     });
@@ -250,6 +262,8 @@ describe('administrator API', () => {
     const s = await call<AdminProblemBody>('POST', ADMIN_ROUTES.export, {
       caseSignature: 'KM 45/25',
       target: '/tmp',
+      purpose: 'supervisory',
+      recipient: 'Prezes',
       first: { accountId: 'olga', secret: 'olga-secret-2026' },
       second: { accountId: 'ewa', secret: '' },
     });

@@ -4,8 +4,16 @@
 // logs every refusal; this screen only asks and shows. PINs are cleared from
 // the form after every attempt.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { TWO_PERSON_RULES, type AdminCase, type ExportProgressView, type ExportReceiptView } from '../../../shared/admin-contract';
-import type { MessageKey } from '../../../shared/i18n';
+import {
+  ADMIN_EXPORT_PURPOSES,
+  TWO_PERSON_RULES,
+  type AdminCase,
+  type AdminExportPurpose,
+  type ExportProgressView,
+  type ExportReceiptView,
+} from '../../../shared/admin-contract';
+import type { Language, MessageKey } from '../../../shared/i18n';
+import { translateExport } from '../../../shared/i18n/export-messages';
 import { formatPlDuration } from '../../../shared/pl3-format';
 import type { Problem } from '../../../shared/problem';
 import { useI18n } from '../../i18n/context';
@@ -29,16 +37,21 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   'second.secret': 'admin.export.second',
 };
 
+function fieldLabel(field: string | undefined, t: (k: MessageKey) => string, lang: Language): string | null {
+  if (field === 'purpose' || field === 'recipient') return translateExport(lang, `export.${field}`);
+  const key = field ? FIELD_LABELS[field] : undefined;
+  return key ? t(key) : null;
+}
+
 function refusalKey(p: Problem | null): MessageKey | null {
   switch (p?.rule) {
     case TWO_PERSON_RULES.same:
       return 'admin.export.refused.same';
-    case TWO_PERSON_RULES.auth:
+    case TWO_PERSON_RULES.firstFailed:
+    case TWO_PERSON_RULES.secondFailed:
       return 'admin.export.refused.auth';
-    case TWO_PERSON_RULES.role:
+    case TWO_PERSON_RULES.firstNotAdmin:
       return 'admin.export.refused.role';
-    case TWO_PERSON_RULES.locked:
-      return 'admin.export.refused.locked';
     case 'export.busy':
       return 'admin.export.refused.busy';
     default:
@@ -54,8 +67,14 @@ function Receipt({ receipt }: { receipt: ExportReceiptView }) {
       <dl>
         <dt>{t('admin.receipt.id')}</dt>
         <dd className="mono wrap">{receipt.exportId}</dd>
+        <dt>{translateExport(lang, 'export.packageSha256')}</dt>
+        <dd className="mono wrap">{receipt.packageSha256}</dd>
         <dt>{t('admin.receipt.case')}</dt>
         <dd>{receipt.caseSignature}</dd>
+        <dt>{translateExport(lang, 'export.purpose')}</dt>
+        <dd>{translateExport(lang, `purpose.${receipt.purpose}`)}</dd>
+        <dt>{translateExport(lang, 'export.recipient')}</dt>
+        <dd>{receipt.recipient}</dd>
         <dt>{t('admin.receipt.target')}</dt>
         <dd className="mono wrap">{receipt.target}</dd>
         <dt>{t('admin.receipt.finished')}</dt>
@@ -70,6 +89,8 @@ function Receipt({ receipt }: { receipt: ExportReceiptView }) {
             <dd className="mono">#{receipt.logSeq}</dd>
           </>
         )}
+        <dt>{t('admin.receipt.stored')}</dt>
+        <dd className="mono wrap">{receipt.receiptFiles.pdf}</dd>
       </dl>
       <div className="scroll">
         <table>
@@ -115,9 +136,11 @@ function Progress({ p }: { p: ExportProgressView }) {
 }
 
 export function ExportPanel({ cases, adminId }: { cases: readonly AdminCase[]; adminId: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [caseSignature, setCase] = useState(cases[0]?.signature ?? '');
   const [target, setTarget] = useState('');
+  const [purpose, setPurpose] = useState<AdminExportPurpose>('supervisory');
+  const [recipient, setRecipient] = useState('');
   const [first, setFirst] = useState({ accountId: adminId, secret: '' });
   const [second, setSecond] = useState({ accountId: '', secret: '' });
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
@@ -152,7 +175,7 @@ export function ExportPanel({ cases, adminId }: { cases: readonly AdminCase[]; a
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const req = { caseSignature, target, first, second };
+    const req = { caseSignature, target, purpose, recipient, lang, first, second };
     // PINs leave the form with the request and are not kept.
     setFirst((f) => ({ ...f, secret: '' }));
     setSecond((s) => ({ ...s, secret: '' }));
@@ -169,7 +192,7 @@ export function ExportPanel({ cases, adminId }: { cases: readonly AdminCase[]; a
 
   const busy = phase.kind === 'checking' || phase.kind === 'running';
   const refusal = phase.kind === 'refused' ? refusalKey(phase.problem) : null;
-  const invalidField = phase.kind === 'failed' && phase.problem?.field ? FIELD_LABELS[phase.problem.field] : undefined;
+  const invalidField = phase.kind === 'failed' ? fieldLabel(phase.problem?.field, t, lang) : null;
 
   return (
     <section aria-labelledby="admin-export-h" data-testid="admin-export">
@@ -191,6 +214,20 @@ export function ExportPanel({ cases, adminId }: { cases: readonly AdminCase[]; a
           <label htmlFor="export-target">
             {t('admin.export.target')}
             <input id="export-target" className="mono" data-testid="export-target" value={target} autoComplete="off" spellCheck={false} onChange={(e) => setTarget(e.target.value)} />
+          </label>
+          <label htmlFor="export-purpose">
+            {translateExport(lang, 'export.purpose')}
+            <select id="export-purpose" data-testid="export-purpose" value={purpose} onChange={(e) => setPurpose(e.target.value as AdminExportPurpose)}>
+              {ADMIN_EXPORT_PURPOSES.map((p) => (
+                <option key={p} value={p}>
+                  {translateExport(lang, `purpose.${p}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label htmlFor="export-recipient">
+            {translateExport(lang, 'export.recipient')}
+            <input id="export-recipient" data-testid="export-recipient" value={recipient} autoComplete="off" onChange={(e) => setRecipient(e.target.value)} />
           </label>
         </div>
         <div className="form-grid">
@@ -238,12 +275,12 @@ export function ExportPanel({ cases, adminId }: { cases: readonly AdminCase[]; a
         {phase.kind === 'refused' && (
           <div className="notice" role="alert" data-testid="export-refused" data-rule={phase.problem?.rule ?? ''}>
             <p>{refusal ? t(refusal) : t('admin.export.failed', { message: phase.problem?.message ?? '' })}</p>
-            {phase.problem?.rule.startsWith('export.two-person.') && <p>{t('admin.export.refusedLogged')}</p>}
+            {phase.problem?.rule.startsWith('export.approval.') && <p>{t('admin.export.refusedLogged')}</p>}
           </div>
         )}
         {phase.kind === 'failed' && (
           <p className="notice" role="alert" data-testid="export-failed" data-rule={phase.problem?.rule ?? ''}>
-            {invalidField ? t('admin.export.refused.invalid', { field: t(invalidField) }) : t('admin.export.failed', { message: phase.problem?.message ?? '' })}
+            {invalidField ? t('admin.export.refused.invalid', { field: invalidField }) : t('admin.export.failed', { message: phase.problem?.message ?? '' })}
           </p>
         )}
         {phase.kind === 'running' && <Progress p={phase.progress} />}
