@@ -3,6 +3,7 @@
 // export refused for the same person twice and for a wrong PIN (both logged),
 // then accepted for two different people with a receipt. axe-core in pl, uk
 // and en; screenshots in docs/screenshots/.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../app/shared/i18n';
 import { launchChromium } from '../helpers/browser';
 import { DEMO_CARRIER } from '../helpers/demo';
-import { serveKiosk, type Served } from '../helpers/kioskctl';
+import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
 import { REPO, scratch } from '../helpers/paths';
 
 const LANGS = ['pl', 'uk', 'en'] as const;
@@ -50,6 +51,15 @@ async function smallTargets(page: Page): Promise<string[]> {
       .filter(({ r }) => r.width < 44 || r.height < 44)
       .map(({ el, r }) => `${el.tagName.toLowerCase()}#${el.id || el.dataset.testid || '?'} ${Math.round(r.width)}x${Math.round(r.height)}`),
   );
+}
+
+function query<T>(dir: string, sql: string): T[] {
+  const db = new Database(path.join(dir, 'catalog.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
 }
 
 function logEntries(type: string): Array<Record<string, unknown>> {
@@ -185,6 +195,79 @@ describe('administrator screen', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('attract').waitFor();
     expect(await page.evaluate(async () => (await fetch('/api/admin/overview')).status)).toBe(403);
+    await page.close();
+  });
+});
+
+describe('administrator screen: records awaiting a clerk', () => {
+  let served2: Served;
+  let dir2: string;
+  let provisional: string;
+
+  beforeAll(async () => {
+    // Imported before the kiosk starts, by kioskctl, with this config's trust: the UA protocol's
+    // demo signer is not trusted here, so that record is held; a camera folder is incomplete.
+    dir2 = scratch();
+    const env = { KIOSK_DATA_DIR: dir2 };
+    expect(kioskctl(['import', DEMO_CARRIER, '--operator', 'Ewa Sekretarz'], env).code).toBe(0);
+    const plain = scratch('plain-');
+    // A trailing empty `free` box: still a valid MP4, but not the demo's bytes.
+    const media = Buffer.concat([fs.readFileSync(path.join(DEMO_CARRIER, 'KM-45-25', 'data', 'KM4525-20250114-02-v0.mp4')), Buffer.from([0, 0, 0, 8, 0x66, 0x72, 0x65, 0x65])]);
+    fs.writeFileSync(path.join(plain, 'cam0001.mp4'), media);
+    const sha = crypto.createHash('sha256').update(media).digest('hex');
+    fs.writeFileSync(path.join(plain, 'SHA256SUMS'), `${sha}  cam0001.mp4\n`);
+    expect(kioskctl(['import', plain, '--operator', 'Ewa Sekretarz'], env).code).toBe(0);
+    provisional = `sha256:${sha.slice(0, 16)}`;
+    served2 = await serveKiosk(['--demo'], env);
+  });
+
+  afterAll(async () => {
+    await served2?.stop();
+  });
+
+  it('[PL-4.1] [PL-3.4] [Q-4] [Q-5] the completion form names a malformed date, then completes the record with the administrator as operator; axe-clean in pl, uk and en', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(served2.url);
+    await page.getByTestId('attract').waitFor();
+    await signInFromPage(page, 'demo-admin', 'demo-admin-2026');
+    await page.getByTestId('admin-screen').waitFor();
+    await page.getByTestId('lang-en').click();
+    const rows = page.getByTestId('admin-pending-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    const pendingText = await page.getByTestId('admin-pending').innerText();
+    expect(pendingText).toContain(provisional);
+    expect(pendingText).toContain('VKZ-757-12345-25-20250207');
+    expect(pendingText).toContain(MESSAGES.en['status.held']);
+
+    // Keyboard: open the form with Enter; focus lands in its first field.
+    await page.getByRole('button', { name: MESSAGES.en['admin.pending.completeLabel'].replace('{ref}', provisional) }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('completion-form').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('complete-identifier');
+    await page.getByTestId('complete-date').fill('14.01.2025');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('completion-error').waitFor();
+    expect(await page.getByTestId('complete-date').getAttribute('aria-invalid')).toBe('true');
+    for (const lang of LANGS) {
+      await page.getByTestId(`lang-${lang}`).click();
+      await expect.poll(() => page.getByTestId('completion-error').innerText()).toBe(MESSAGES[lang]['admin.complete.error.date']);
+      expect(await seriousViolations(page), `axe completion ${lang}`).toEqual([]);
+      expect(await smallTargets(page), `targets completion ${lang}`).toEqual([]);
+      await page.getByTestId('admin-pending').screenshot({ path: path.join(SHOTS, `admin-completion-${lang}.png`) });
+    }
+    expect(query(dir2, 'SELECT * FROM completions')).toEqual([]);
+
+    await page.getByTestId('lang-en').click();
+    await page.getByTestId('complete-identifier').fill('KM4525-CAM-0001');
+    await page.getByTestId('complete-date').fill('2025-01-1409:00:00');
+    await page.getByTestId('complete-duration').fill('00:08');
+    await page.getByTestId('complete-caseSignature').fill('KM 45/25');
+    await page.getByTestId('complete-submit').click();
+    await expect.poll(() => page.getByTestId('completion-saved').innerText()).toBe(MESSAGES.en['admin.complete.saved'].replace('{status}', MESSAGES.en['status.complete']));
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(query<{ field: string; operator: string }>(dir2, 'SELECT field, operator FROM completions ORDER BY id')).toEqual(
+      ['identifier', 'date', 'duration', 'grouping'].map((field) => ({ field, operator: 'Piotr Demo (IT)' })),
+    );
     await page.close();
   });
 });

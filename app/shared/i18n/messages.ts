@@ -217,7 +217,7 @@ const pl: Catalog = {
   'admin.missing.duration': 'czas trwania',
   'admin.missing.caseSignature': 'sygnatura akt',
   'admin.complete.heading': 'Uzupełnianie metadanych nagrania {ref}',
-  'admin.complete.note': 'Pani/Pana imię i nazwisko zostanie zapisane jako osoby uzupełniającej metadane.',
+  'admin.complete.note': 'Pani/Pana imię i nazwisko zostanie zapisane jako osoby, która uzupełniła metadane.',
   'admin.complete.identifier': 'Identyfikator',
   'admin.complete.date': 'Data i godzina (RRRR-MM-DDgg:mm:ss)',
   'admin.complete.duration': 'Czas trwania (mm:ss lub gg:mm:ss)',
