@@ -7,6 +7,14 @@ import type { Out } from '../output';
 
 export function list(kiosk: Kiosk, opts: { case?: string }, out: Out): number {
   const recs = listRecordings(kiosk.db, opts.case ? { caseSignature: opts.case } : {});
+  // Where a recording came from when another kiosk exported it (issue 9): "exported by device X, verified".
+  const prov = new Map<string, string>();
+  for (const row of kiosk.db
+    .prepare(`SELECT c.signature, r.identifier, r.version, i.provenance_json FROM recordings r JOIN cases c ON c.id = r.case_id JOIN imports i ON i.id = r.import_id WHERE r.identifier IS NOT NULL`)
+    .all() as Array<{ signature: string; identifier: string; version: number; provenance_json: string }>) {
+    const e = (JSON.parse(row.provenance_json) as { export?: { text?: string } }).export;
+    if (e?.text) prov.set(`${row.signature}\u0000${row.identifier}\u0000${row.version}`, e.text);
+  }
   const doc = {
     recordings: recs.map((r) => ({
       identifier: r.identifier,
@@ -19,6 +27,7 @@ export function list(kiosk: Kiosk, opts: { case?: string }, out: Out): number {
       flags: r.flags,
       parts: r.parts,
       supersedes: r.supersedes,
+      provenance: r.identifier === null ? null : (prov.get(`${r.case.signature}\u0000${r.identifier}\u0000${r.version}`) ?? null),
     })),
   };
   out.result(doc, () =>

@@ -22,6 +22,8 @@ export interface IngestContext {
   /** Tamper-evident log of imports (DC-6); optional until the log is wired. */
   readonly log?: (type: string, data: Record<string, unknown>) => void;
   readonly readTimeoutMs?: number;
+  /** Devices whose export signature is checked on import (kiosk-config trustedDevices). */
+  readonly trustedDevices?: ReadonlyArray<{ readonly id: string; readonly publicKeyPem: string }>;
 }
 
 export interface ImportedRecording {

@@ -14,6 +14,7 @@ import type { IngestContext, ImportedRecording, PackageOutcome } from './context
 import { progressTracker } from './progress';
 import { verifyProtocols } from './protocols';
 import type { PackageCheck } from './validate-package';
+import { exportProvenance } from '../export/provenance';
 
 const MAX_ATTACHMENT_IN_MEMORY = 64 << 20;
 
@@ -36,6 +37,9 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
   const bag = check.bag;
   if (!doc || !bag || check.problems.length > 0) return { package: pkg, imported: [], unchanged: [], problems: check.problems, warnings: check.warnings };
   const startedAt = ctx.now().toISOString();
+  // A package another kiosk exported: its signature is checked before anything is stored.
+  const signed = await exportProvenance(pkg, bag, ctx.trustedDevices ?? []);
+  if ('problem' in signed) return { package: pkg, imported: [], unchanged: [], problems: [signed.problem], warnings: check.warnings };
   const problems: Problem[] = [];
   const caseSig = doc.case.signature;
 
@@ -122,7 +126,7 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
       const caseId = upsertCase(ctx.db, caseInput(doc.case), now);
       const importId = insertImport(ctx.db, {
         sourceKind, sourceRef, packageSha256: check.packageSha256, operator: ctx.operator, startedAt, finishedAt: now,
-        outcome: 'imported', provenance: { bagInfo: bag.bagInfo }, report,
+        outcome: 'imported', provenance: { bagInfo: bag.bagInfo, ...(signed.provenance ? { export: signed.provenance } : {}) }, report,
       });
       for (const s of stored.values()) if (s.isNew) insertObject(ctx.db, { id: s.objectId, sha256: s.sha256, size: s.size, wrappedKey: s.wrappedKey }, now);
       for (const i of fresh) {
@@ -149,6 +153,7 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
   }
   ctx.log?.('import.package', {
     source: sourceKind, ref: sourceRef, package: check.packageSha256, operator: ctx.operator,
+    ...(signed.provenance ? { provenance: signed.provenance.text } : {}),
     recordings: imported.map((r) => ({ identifier: r.identifier, version: r.version, status: r.status })),
   });
   return { package: pkg, imported, unchanged, problems: [], warnings: check.warnings };

@@ -9,7 +9,9 @@ import type { ProgressListener } from './progress';
 
 export function ingestContextFor(kiosk: Kiosk, opts: { operator?: string | null; onProgress?: ProgressListener; log?: IngestContext['log'] } = {}): IngestContext {
   const trusted = kiosk.config.trustedSigners.map((s) => fs.readFileSync(configRelative(kiosk.configFile, s.certFile), 'utf8'));
+  const trustedDevices = kiosk.config.trustedDevices.map((d) => ({ id: d.id, publicKeyPem: fs.readFileSync(configRelative(kiosk.configFile, d.publicKeyFile), 'utf8') }));
   return {
+    trustedDevices,
     db: kiosk.db,
     store: kiosk.store,
     mac: kiosk.rowMac,

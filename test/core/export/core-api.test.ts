@@ -1,0 +1,119 @@
+// The core API the administrator screen calls: exportCase with progress and
+// the two-person approval (issue 9, acceptance 5's core half).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hashPin, type Account, type ScryptParams } from '../../../app/core/auth';
+import { loadConfig } from '../../../app/core/config';
+import { KioskError } from '../../../app/core/errors';
+import { approveTwoPersons, createKioskAuth, exportCase, STAGING_PREFIX, type ExportProgress } from '../../../app/core/export';
+import { checkTarget } from '../../../app/core/export/target';
+import { importPath, ingestContextFor } from '../../../app/core/ingest';
+import { openKiosk, type Kiosk } from '../../../app/core/kiosk';
+import { copyOfDemo } from '../../helpers/demo';
+import { REPO, scratch } from '../../helpers/paths';
+
+const FAST: ScryptParams = { ln: 10, r: 8, p: 1 };
+const configFile = path.join(REPO, 'kiosk-config', 'court-kiosk-pl.json');
+let kiosk: Kiosk | undefined;
+
+afterEach(() => {
+  kiosk?.close();
+  kiosk = undefined;
+});
+
+async function openWith(accounts: Account[] = []): Promise<Kiosk> {
+  const config = { ...loadConfig(configFile), accounts };
+  kiosk = await openKiosk({ dataDir: scratch('kiosk-data-'), config, configFile });
+  return kiosk;
+}
+
+async function accounts(): Promise<Account[]> {
+  return [
+    { id: 'admin-1', name: 'Adam Administrator', role: 'admin', pinHash: await hashPin('correct horse battery', FAST) },
+    { id: 'admin-2', name: 'Alina Administrator', role: 'admin', pinHash: await hashPin('second admin secret', FAST) },
+    { id: 'clerk-1', name: 'Celina Urzędniczka', role: 'clerk', pinHash: await hashPin('4711', FAST) },
+  ];
+}
+
+function logTypes(k: Kiosk): Array<{ type: string; data: Record<string, unknown> }> {
+  return (k.db.prepare('SELECT entry FROM viewing_log ORDER BY seq').all() as Array<{ entry: string }>).map((r) => JSON.parse(r.entry) as { type: string; data: Record<string, unknown> });
+}
+
+async function refusal(p: Promise<unknown>): Promise<KioskError> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(KioskError);
+  return e as KioskError;
+}
+
+describe('approveTwoPersons', () => {
+  it('an administrator and a clerk with their own PINs: approved and logged', async () => {
+    const k = await openWith(await accounts());
+    const auth = createKioskAuth(k);
+    const ok = await approveTwoPersons(k, auth, { accountId: 'admin-1', pin: 'correct horse battery' }, { accountId: 'clerk-1', pin: '4711' }, { case: 'KM 123/24' });
+    expect(ok.admin.id).toBe('admin-1');
+    expect(ok.second).toMatchObject({ id: 'clerk-1', role: 'clerk' });
+    expect(logTypes(k).find((e) => e.type === 'export.approval')?.data).toMatchObject({ admin: 'admin-1', second: 'clerk-1', case: 'KM 123/24' });
+    // Two administrators are two people too.
+    await approveTwoPersons(k, auth, { accountId: 'admin-1', pin: 'correct horse battery' }, { accountId: 'admin-2', pin: 'second admin secret' });
+  });
+
+  it('the same person twice is refused and logged, without a PIN being checked', async () => {
+    const k = await openWith(await accounts());
+    const e = await refusal(approveTwoPersons(k, createKioskAuth(k), { accountId: 'admin-1', pin: 'correct horse battery' }, { accountId: 'admin-1', pin: 'correct horse battery' }));
+    expect(e.problems[0]?.rule).toBe('export.approval.same-person');
+    const log = logTypes(k);
+    expect(log.find((x) => x.type === 'export.approval.refused')?.data).toMatchObject({ reason: 'same-person', first: 'admin-1', second: 'admin-1' });
+    expect(log.some((x) => x.type === 'auth.success')).toBe(false);
+  });
+
+  it('a wrong PIN (of either person) is refused and logged; a clerk cannot be the first, administrating approver', async () => {
+    const k = await openWith(await accounts());
+    const auth = createKioskAuth(k);
+    const wrong1 = await refusal(approveTwoPersons(k, auth, { accountId: 'admin-1', pin: 'wrong' }, { accountId: 'clerk-1', pin: '4711' }));
+    expect(wrong1.problems[0]?.rule).toBe('export.approval.first-failed');
+    const wrong2 = await refusal(approveTwoPersons(k, auth, { accountId: 'admin-1', pin: 'correct horse battery' }, { accountId: 'clerk-1', pin: '0000' }));
+    expect(wrong2.problems[0]?.rule).toBe('export.approval.second-failed');
+    const clerkFirst = await refusal(approveTwoPersons(k, auth, { accountId: 'clerk-1', pin: '4711' }, { accountId: 'admin-1', pin: 'correct horse battery' }));
+    expect(clerkFirst.problems[0]?.rule).toBe('export.approval.first-not-admin');
+    const log = logTypes(k);
+    expect(log.filter((x) => x.type === 'export.approval.refused').map((x) => x.data.reason)).toEqual(['first-failed', 'second-failed', 'first-not-admin']);
+    expect(log.filter((x) => x.type === 'auth.failure').map((x) => x.data.reason)).toEqual(['wrong-pin', 'wrong-pin']);
+    expect(log.some((x) => x.type === 'export.approval')).toBe(false);
+  });
+});
+
+describe('exportCase', () => {
+  it('[PL-9] reports progress up to every byte, records the approvers, and refuses a target where the package would go is taken', async () => {
+    const k = await openWith();
+    const r = await importPath(ingestContextFor(k, { operator: 'setup' }), copyOfDemo('versions'));
+    expect(r.problems).toEqual([]);
+    const to = scratch('carrier-out-');
+    const seen: ExportProgress[] = [];
+    const at = new Date('2026-03-01T10:00:00Z');
+    const res = await exportCase(k, { caseSignature: 'KM 45/25', to, purpose: 'transfer', recipient: 'Sąd Okręgowy, sala 12', operator: 'Adam Administrator', approvedBy: ['admin-1', 'clerk-1'], now: () => at }, (p) => seen.push(p));
+    const last = seen.at(-1)!;
+    expect(last.bytesDone).toBe(res.bytes);
+    expect(last.bytesTotal).toBe(res.bytes);
+    expect(last.filesDone).toBe(last.filesTotal);
+    expect(seen.every((p, i) => i === 0 || p.bytesDone >= seen[i - 1]!.bytesDone)).toBe(true);
+    expect(path.basename(res.package)).toBe('KM-45-25_export_20260301T100000Z');
+    expect(fs.readFileSync(path.join(res.package, 'bag-info.txt'), 'utf8')).toContain('Export-Approved-By: admin-1, clerk-1');
+    const again = await refusal(exportCase(k, { caseSignature: 'KM 45/25', to, purpose: 'transfer', recipient: 'x', operator: 'y', now: () => at }));
+    expect(again.problems[0]?.rule).toBe('export.target.not-empty');
+    expect(fs.readdirSync(to)).toEqual([path.basename(res.package)]);
+  });
+
+  it('refuses a target too small before the first byte, and removes an interrupted export\'s staging folder', async () => {
+    const to = scratch('carrier-out-');
+    fs.mkdirSync(path.join(to, `${STAGING_PREFIX}KM-1-26_export_20260101T000000Z`, 'data'), { recursive: true });
+    fs.writeFileSync(path.join(to, 'unrelated.txt'), 'kept');
+    const e = await refusal(checkTarget(to, 'KM-1-26_export_20260301T100000Z', scratch('kiosk-data-'), Number.MAX_SAFE_INTEGER, 3));
+    expect(e.problems[0]?.rule).toBe('export.target.too-small');
+    expect(e.message).toContain('nothing was written');
+    expect(fs.readdirSync(to)).toEqual(['unrelated.txt']);
+  });
+});
