@@ -146,7 +146,7 @@ describe('administrator API', () => {
     expect(kiosk.db.prepare('SELECT count(*) FROM completions').pluck().get()).toBe(before);
   });
 
-  it('[PL-4.1] the completion form completes a held record and records the signed-in administrator as operator', async () => {
+  it('[PL-4.1] the completion form completes an incomplete record and records the signed-in administrator as operator', async () => {
     const r = await call<{ status: string; identifier: string }>('POST', ADMIN_ROUTES.complete, {
       ref: provisional,
       version: 0,
