@@ -19,9 +19,15 @@ import { Handover } from './screens/Handover';
 import { Player } from './screens/player/Player';
 import { IdleWarning } from './screens/IdleWarning';
 import { Summary } from './screens/Summary';
+import { AdminScreen } from './screens/admin/AdminScreen';
+import { adminOf } from './screens/admin/signed-in-admin';
 
-/** Clerk-side views that are not session states: the catalogue beside composing. */
-type Aside = { kind: 'none' } | { kind: 'catalog'; recordings: RecordingSummary[] };
+/**
+ * Clerk-side views that are not session states, beside composing: the
+ * catalogue, and for an administrator the administration screen (shown first
+ * when an administrator signs in; core opens /api/admin/* only then).
+ */
+type Aside = { kind: 'none' } | { kind: 'catalog'; recordings: RecordingSummary[] } | { kind: 'admin' };
 
 /** At most one activity event per interval: enough to keep the idle timer honest, not a flood. */
 const ACTIVITY_EVERY_MS = 5_000;
@@ -65,6 +71,11 @@ export function App({ client }: { client: KioskClient }) {
     if (screen === 'locked' && info) setLang(initialLanguage(info));
     if (screen !== 'composing') setAside({ kind: 'none' });
   }, [screen, info]);
+  const admin = adminOf(view);
+  const adminId = admin?.id ?? null;
+  useEffect(() => {
+    if (adminId) setAside({ kind: 'admin' });
+  }, [adminId]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -119,7 +130,10 @@ export function App({ client }: { client: KioskClient }) {
         {view.screen !== 'viewing' && <LanguageSwitch offered={info.languages.offered} onChange={setLang} />}
         {view.screen === 'locked' && <Attract info={info} onClerk={() => void send({ type: 'clerk.begin' })} />}
         {view.screen === 'authenticating' && <PinPad view={view} send={send} />}
-        {view.screen === "composing" && aside.kind === "none" && <Compose view={view} send={send} client={client} onCatalog={openCatalog} />}
+        {view.screen === 'composing' && aside.kind === 'none' && (
+          <Compose view={view} send={send} client={client} onCatalog={openCatalog} onAdmin={() => setAside({ kind: 'admin' })} />
+        )}
+        {view.screen === 'composing' && aside.kind === 'admin' && admin && <AdminScreen admin={admin} onCompose={() => setAside({ kind: 'none' })} />}
         {view.screen === 'composing' && aside.kind === 'catalog' && <RecordingsList recordings={aside.recordings} onBack={() => setAside({ kind: 'none' })} />}
         {view.screen === 'verifying' && <Verifying />}
         {view.screen === 'blocked' && <Blocked view={view} send={send} />}

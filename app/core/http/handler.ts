@@ -13,6 +13,8 @@ import { securityHeaders } from './security-headers';
 import { mediaRoute } from './media-route';
 import { MediaLibrary } from './media-library';
 import { MEDIA_ROOT } from '../../shared/media-contract';
+import { adminRoute } from './admin-route';
+import type { AdminService } from '../admin';
 
 async function sessionRoute(req: Request, session: SessionService | undefined): Promise<Response> {
   if (!session) return problemResponse(404, 'no session service');
@@ -62,6 +64,8 @@ export interface HandlerOptions {
   readonly shell: ShellKind;
   /** The review session (DC-2); the renderer only sends events and shows views. */
   readonly session?: SessionService;
+  /** The administrator screen's API (/api/admin/*), open only to a signed-in administrator. */
+  readonly admin?: AdminService;
 }
 
 export function createRequestHandler(opts: HandlerOptions): RequestHandler {
@@ -72,6 +76,7 @@ export function createRequestHandler(opts: HandlerOptions): RequestHandler {
     if (url.pathname.startsWith(MEDIA_ROOT)) return mediaRoute(req, { kiosk, session: opts.session, library });
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'POST') return problemResponse(405, 'method not allowed');
+      if (url.pathname.startsWith('/api/admin/')) return adminRoute(req, url, { admin: opts.admin, session: opts.session });
       switch (url.pathname) {
         case API_ROUTES.info:
           return jsonResponse(kiosk.info(opts.shell));

@@ -11,6 +11,7 @@ import { openKiosk } from '../../core/kiosk';
 import { startWebShell } from './server';
 import { seedDemo, demoAccounts } from '../../core/demo/seed';
 import { createKioskSessionService } from '../../core/session';
+import { createAdminService } from '../../core/admin';
 import { appRootFrom } from '../../core/app-root';
 
 const ROOT = appRootFrom(import.meta.url);
@@ -45,9 +46,11 @@ async function run(argv: string[]): Promise<number> {
   const kiosk = await openKiosk({ dataDir, config: loadConfig(configFile), configFile });
   const note = (s: string) => process.stderr.write(`serve: ${s}\n`);
   if (v.demo) await seedDemo(kiosk, note);
-  const session = createKioskSessionService(kiosk, v.demo ? { extraAccounts: await demoAccounts(note) } : {});
+  const extraAccounts = v.demo ? await demoAccounts(note) : [];
+  const session = createKioskSessionService(kiosk, { extraAccounts });
   if (session.recovered) note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);
-  const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session });
+  const admin = createAdminService(kiosk, { extraAccounts });
+  const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session, admin });
   const shell = await startWebShell({ handler, port });
   process.stdout.write(shell.url + '\n');
   process.stderr.write(`serve: court-kiosk web shell on ${shell.origin} (127.0.0.1 only; Ctrl+C stops it)\n`);

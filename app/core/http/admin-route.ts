@@ -1,0 +1,138 @@
+// /api/admin/*: the administrator screen's API (issues 7 and 9). Open only
+// while the session machine shows an administrator signed in and composing:
+// the same PIN check that opens a review session opens this screen, and
+// signing out (clerk.cancel) closes it. Bodies are parsed here, once.
+import path from 'node:path';
+import { z } from 'zod';
+import { ADMIN_EXPORT_PURPOSES, ADMIN_ROUTES, type AdminProblemBody } from '../../shared/admin-contract';
+import { LANGUAGES } from '../../shared/i18n/languages';
+import { problem, type Problem } from '../../shared/problem';
+import type { AdminService, SignedInAdmin } from '../admin';
+import { KioskError } from '../errors';
+import type { SessionService } from '../session/service';
+import { jsonResponse, securityHeaders } from './security-headers';
+
+export interface AdminRouteDeps {
+  readonly admin: AdminService | undefined;
+  readonly session: SessionService | undefined;
+}
+
+function problemBody(status: number, title: string, p?: Problem): Response {
+  const body: AdminProblemBody = { type: 'about:blank', title, status, ...(p ? { problem: p } : {}) };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: securityHeaders({ 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' }),
+  });
+}
+
+/** The signed-in administrator, or null: role admin, on the composing screen (not while a viewer is in front of it). */
+export function signedInAdmin(session: SessionService | undefined): SignedInAdmin | null {
+  const v = session?.getSnapshot();
+  if (!v || v.screen !== 'composing' || v.clerk?.role !== 'admin') return null;
+  return { id: v.clerk.id, name: v.clerk.name };
+}
+
+// Empty form fields mean "not given": the form sends every input it has.
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((s) => s.trim())
+    .optional()
+    .transform((s) => (s === '' ? undefined : s));
+
+const completionSchema = z.strictObject({
+  ref: z.string().trim().min(1).max(200),
+  version: z.number().int().min(0).max(1_000_000),
+  identifier: optionalText(200),
+  date: optionalText(40),
+  duration: optionalText(20),
+  caseSignature: optionalText(200),
+});
+
+const person = z.strictObject({ accountId: z.string().trim().min(1).max(64), secret: z.string().min(1).max(128) });
+const exportSchema = z.strictObject({
+  caseSignature: z.string().trim().min(1).max(200),
+  target: z
+    .string()
+    .trim()
+    .min(1)
+    .max(4096)
+    .refine((s) => path.isAbsolute(s) && !s.includes('\0'), 'an absolute directory path'),
+  purpose: z.enum(ADMIN_EXPORT_PURPOSES),
+  recipient: z.string().trim().min(1).max(200),
+  lang: z.enum(LANGUAGES).optional(),
+  first: person,
+  second: person,
+});
+
+async function parseBody<T>(req: Request, schema: z.ZodType<T>, file: string): Promise<{ ok: true; value: T } | { ok: false; res: Response }> {
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    return { ok: false, res: problemBody(400, 'the body is not JSON', problem(file, 'admin.body.json', 'the body is not JSON')) };
+  }
+  const r = schema.safeParse(body);
+  if (r.success) return { ok: true, value: r.data };
+  const issue = r.error.issues[0];
+  const field = issue?.path.map(String).join('.') ?? '';
+  return { ok: false, res: problemBody(422, 'invalid input', problem(file, 'admin.input.invalid', issue?.message ?? 'invalid', field || undefined)) };
+}
+
+function kioskErrorResponse(e: unknown, file: string): Response {
+  if (!(e instanceof KioskError)) throw e;
+  const first = e.problems[0];
+  const p = first ? { ...first, file } : problem(file, `admin.${e.code}`, e.message, e.code === 'not-found' ? 'ref' : undefined);
+  const status = e.code === 'not-found' ? 404 : e.code === 'refused' ? 409 : 422;
+  return problemBody(status, e.message, p);
+}
+
+export async function adminRoute(req: Request, url: URL, deps: AdminRouteDeps): Promise<Response> {
+  if (!deps.admin) return problemBody(404, 'no administrator service');
+  const admin = signedInAdmin(deps.session);
+  if (!admin) return problemBody(403, 'an administrator must be signed in', problem('admin', 'admin.forbidden', 'an administrator must be signed in'));
+  const service = deps.admin;
+  const p = url.pathname;
+
+  if (p === ADMIN_ROUTES.overview && req.method === 'GET') return jsonResponse(service.overview(admin));
+
+  if (p === ADMIN_ROUTES.complete && req.method === 'POST') {
+    const body = await parseBody(req, completionSchema, 'admin/complete');
+    if (!body.ok) return body.res;
+    const { ref, version, identifier, date, duration, caseSignature } = body.value;
+    try {
+      return jsonResponse(
+        service.complete(
+          {
+            ref,
+            version,
+            ...(identifier !== undefined ? { identifier } : {}),
+            ...(date !== undefined ? { date } : {}),
+            ...(duration !== undefined ? { duration } : {}),
+            ...(caseSignature !== undefined ? { caseSignature } : {}),
+          },
+          admin,
+        ),
+      );
+    } catch (e) {
+      return kioskErrorResponse(e, 'admin/complete');
+    }
+  }
+
+  if (p === ADMIN_ROUTES.export && req.method === 'POST') {
+    const body = await parseBody(req, exportSchema, 'admin/export');
+    if (!body.ok) return body.res;
+    const { lang, ...rest } = body.value;
+    const r = await service.startExport({ ...rest, ...(lang ? { lang } : {}) }, admin);
+    if (r.ok) return jsonResponse(r.progress, 202);
+    return problemBody(r.problem.rule === 'export.busy' ? 409 : 403, 'export refused', r.problem);
+  }
+
+  if (p.startsWith(`${ADMIN_ROUTES.export}/`) && req.method === 'GET') {
+    const progress = service.exportProgress(decodeURIComponent(p.slice(ADMIN_ROUTES.export.length + 1)));
+    return progress ? jsonResponse(progress) : problemBody(404, 'no such export');
+  }
+
+  return problemBody(404, 'no such admin route');
+}

@@ -1,0 +1,67 @@
+// The administrator screen (issue 7): imports, records awaiting a clerk,
+// integrity events, the TIS outbox, and the two-person export (issue 9).
+// Shown while the session machine has an administrator signed in; core
+// refuses its API to anyone else, so this screen holds no authority itself.
+import { useCallback, useEffect, useState } from 'react';
+import type { AdminOverview } from '../../../shared/admin-contract';
+import { useI18n } from '../../i18n/context';
+import { adminApi } from './admin-api';
+import { ExportPanel } from './ExportPanel';
+import { ImportsTable, IntegrityTable, OutboxTable } from './OverviewTables';
+import { PendingSection } from './PendingSection';
+import type { SignedInAdmin } from './signed-in-admin';
+
+export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onCompose?: () => void }) {
+  const { t } = useI18n();
+  const [overview, setOverview] = useState<AdminOverview | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  const load = useCallback(() => {
+    void adminApi.overview().then(
+      (r) => {
+        if (r.ok) {
+          setOverview(r.value);
+          setFailed(false);
+        } else setFailed(true);
+      },
+      () => setFailed(true),
+    );
+  }, []);
+  useEffect(load, [load]);
+
+  return (
+    <main className="admin" data-testid="admin-screen" aria-busy={overview === null && !failed}>
+      <header className="bar">
+        <h1>{t('admin.heading')}</h1>
+        <span className="count">{t('admin.signedInAs', { name: admin.name })}</span>
+        {onCompose && (
+          <button type="button" onClick={onCompose} data-testid="admin-compose">
+            {t('compose.heading')}
+          </button>
+        )}
+        <button type="button" onClick={load} data-testid="admin-refresh">
+          {t('admin.refresh')}
+        </button>
+        <button type="button" onClick={() => void adminApi.signOut()} data-testid="admin-sign-out">
+          {t('admin.signOut')}
+        </button>
+      </header>
+      {failed && (
+        <p className="notice" role="alert">
+          {t('admin.loadFailed')}
+        </p>
+      )}
+      {overview === null ? (
+        !failed && <p>{t('admin.loading')}</p>
+      ) : (
+        <>
+          <PendingSection pending={overview.pending} onChanged={load} />
+          <ImportsTable imports={overview.imports} />
+          <IntegrityTable events={overview.integrity} />
+          <OutboxTable items={overview.outbox} />
+          <ExportPanel cases={overview.cases} adminId={admin.id} />
+        </>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,43 @@
+// The administrator screen's calls to core (app/shared/admin-contract.ts),
+// same-origin like the rest of the renderer. Refusals come back as values
+// carrying the core's Problem, so the screen can name the field and rule.
+import {
+  ADMIN_ROUTES,
+  type AdminCompletionRequest,
+  type AdminCompletionResult,
+  type AdminExportRequest,
+  type AdminOverview,
+  type AdminProblemBody,
+  type ExportProgressView,
+} from '../../../shared/admin-contract';
+import { API_ROUTES } from '../../../shared/api-contract';
+import type { Problem } from '../../../shared/problem';
+import type { SessionView } from '../../../shared/session-contract';
+
+export type AdminResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly status: number; readonly problem: Problem | null };
+
+async function call<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<AdminResult<T>> {
+  const res = await fetch(route, {
+    method,
+    credentials: 'same-origin',
+    cache: 'no-store',
+    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+  });
+  let json: unknown = null;
+  try {
+    json = await res.json();
+  } catch {
+    // A body that is not JSON is reported by status alone.
+  }
+  if (res.ok) return { ok: true, value: json as T };
+  return { ok: false, status: res.status, problem: (json as AdminProblemBody | null)?.problem ?? null };
+}
+
+export const adminApi = {
+  overview: () => call<AdminOverview>('GET', ADMIN_ROUTES.overview),
+  complete: (req: AdminCompletionRequest) => call<AdminCompletionResult>('POST', ADMIN_ROUTES.complete, req),
+  startExport: (req: AdminExportRequest) => call<ExportProgressView>('POST', ADMIN_ROUTES.export, req),
+  exportProgress: (jobId: string) => call<ExportProgressView>('GET', `${ADMIN_ROUTES.export}/${encodeURIComponent(jobId)}`),
+  /** Ends the administrator's sign-in (the session machine's clerk.cancel). */
+  signOut: () => call<SessionView>('POST', API_ROUTES.session, { type: 'clerk.cancel' }),
+};

@@ -1,0 +1,177 @@
+// The administrator screen's contract with core (issues 7 and 9): what the
+// screen shows (imports, records held for a clerk, integrity events, the TIS
+// outbox), the PL-4.1 completion form, and the two-person export. Kept apart
+// from api-contract.ts so the session screens and the admin screen can grow
+// independently. No secret ever travels back: PINs go in, never out.
+import type { Language } from './i18n/languages';
+import type { Problem } from './problem';
+
+export const ADMIN_ROUTES = {
+  /** GET: AdminOverview. */
+  overview: '/api/admin/overview',
+  /** POST AdminCompletionRequest: AdminCompletionResult, or 422 with the Problem naming the field. */
+  complete: '/api/admin/complete',
+  /** POST AdminExportRequest: ExportProgressView (202); GET `${export}/<jobId>`: ExportProgressView. */
+  export: '/api/admin/export',
+} as const;
+
+export interface AdminImport {
+  readonly id: number;
+  readonly source: string;
+  readonly ref: string;
+  readonly operator: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly outcome: string;
+  readonly files: number;
+  readonly problems: number;
+}
+
+export type CompletionField = 'identifier' | 'date' | 'duration' | 'caseSignature';
+
+/** A recording imported but not shown to anyone until a clerk completes it (PL-4.1) or files it (UA-5). */
+export interface AdminPendingRecording {
+  /** What the completion form sends back: the identifier, or the provisional id (`sha256:…`) while there is none. */
+  readonly ref: string;
+  readonly identifier: string | null;
+  readonly version: number;
+  readonly status: 'incomplete' | 'held';
+  readonly holdReason: string | null;
+  readonly title: string | null;
+  /** PL-3.4 as stored; the screen formats it in the regulation's form. */
+  readonly date: string | null;
+  readonly durationSec: number | null;
+  readonly caseSignature: string | null;
+  readonly missing: readonly CompletionField[];
+}
+
+export interface AdminIntegrityEvent {
+  readonly id: number;
+  readonly at: string;
+  readonly subject: string;
+  readonly reason: string;
+  readonly context: string;
+}
+
+export interface AdminOutboxItem {
+  readonly caseSignature: string;
+  readonly reportId: string;
+  readonly bytes: number;
+  readonly enqueuedAt: string;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly nextAttemptAt: string | null;
+  readonly deliveredAt: string | null;
+}
+
+export interface AdminCase {
+  readonly signature: string;
+  readonly caseNumber: string | null;
+  readonly recordings: number;
+}
+
+export interface AdminOverview {
+  readonly admin: { readonly id: string; readonly name: string };
+  readonly imports: readonly AdminImport[];
+  readonly pending: readonly AdminPendingRecording[];
+  readonly integrity: readonly AdminIntegrityEvent[];
+  readonly outbox: readonly AdminOutboxItem[];
+  /** Cases an export can be made for. */
+  readonly cases: readonly AdminCase[];
+}
+
+export interface AdminCompletionRequest {
+  readonly ref: string;
+  readonly version: number;
+  readonly identifier?: string;
+  /** PL-3.4: YYYY-MM-DDhh:mm:ss (a `T` or space between date and time is accepted). */
+  readonly date?: string;
+  /** PL-3.5: mm:ss or hh:mm:ss. */
+  readonly duration?: string;
+  readonly caseSignature?: string;
+}
+
+export interface AdminCompletionResult {
+  readonly identifier: string | null;
+  readonly version: number;
+  readonly status: 'complete' | 'incomplete' | 'held';
+  readonly completed: ReadonlyArray<{ readonly field: string; readonly old: string | null; readonly new: string }>;
+}
+
+/** One of the two people the export needs (issue 9): an account id and its PIN or password. */
+export interface ExportPerson {
+  readonly accountId: string;
+  readonly secret: string;
+}
+
+/** Why a copy leaves the kiosk (PL-9 supervisory body, PL-5.2 presentation device, PL-2.2 internal copy). */
+export const ADMIN_EXPORT_PURPOSES = ['supervisory', 'transfer', 'backup'] as const;
+export type AdminExportPurpose = (typeof ADMIN_EXPORT_PURPOSES)[number];
+
+export interface AdminExportRequest {
+  readonly caseSignature: string;
+  /** A directory on the target carrier (its mount point or a folder in it). */
+  readonly target: string;
+  readonly purpose: AdminExportPurpose;
+  /** Who receives the copy (the supervisory body, the presentation room, …). */
+  readonly recipient: string;
+  /** Language of the receipt; the kiosk's default when absent. */
+  readonly lang?: Language;
+  /** Must be an administrator. */
+  readonly first: ExportPerson;
+  /** A different clerk or administrator. */
+  readonly second: ExportPerson;
+}
+
+export interface ExportReceiptFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/** What the administrator hands over with the carrier. */
+export interface ExportReceiptView {
+  /** The package folder's name on the target. */
+  readonly exportId: string;
+  /** SHA-256 of the package's tag manifest: its identity. */
+  readonly packageSha256: string;
+  readonly caseSignature: string;
+  readonly purpose: AdminExportPurpose;
+  readonly recipient: string;
+  readonly target: string;
+  readonly finishedAt: string;
+  readonly approvedBy: ReadonlyArray<{ readonly id: string; readonly name: string; readonly role: 'clerk' | 'admin' }>;
+  readonly files: readonly ExportReceiptFile[];
+  readonly totalBytes: number;
+  /** Viewing-log entry that records the export. */
+  readonly logSeq: number | null;
+  /** The signed receipt kept in the kiosk's data directory (JSON, HTML, PDF). */
+  readonly receiptFiles: { readonly json: string; readonly html: string; readonly pdf: string };
+}
+
+export interface ExportProgressView {
+  readonly jobId: string;
+  readonly state: 'running' | 'done' | 'failed';
+  readonly bytesDone: number;
+  readonly bytesTotal: number | null;
+  readonly rateBytesPerSec: number | null;
+  readonly etaSec: number | null;
+  readonly receipt: ExportReceiptView | null;
+  readonly problem: Problem | null;
+}
+
+/** Body of a refused admin request (403/404/409/422). */
+export interface AdminProblemBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly problem?: Problem;
+}
+
+/** Stable rule ids of two-person refusals (app/core/export/two-person.ts), which the screen translates. */
+export const TWO_PERSON_RULES = {
+  same: 'export.approval.same-person',
+  firstFailed: 'export.approval.first-failed',
+  secondFailed: 'export.approval.second-failed',
+  firstNotAdmin: 'export.approval.first-not-admin',
+} as const;
