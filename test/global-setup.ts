@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const DEMO_CACHE = path.join(REPO, 'test', '.tmp', 'demo-carrier-v2');
+export const DEMO_CACHE = path.join(REPO, 'test', '.tmp', 'demo-carrier-v3');
 
 export default async function setup(): Promise<void> {
   execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--renderer-only'], { stdio: 'inherit' });

@@ -55,6 +55,11 @@ export interface MediaRecording {
   readonly version: number;
   /** URL of the HLS playlist under the capability prefix. */
   readonly playlist: string;
+  /**
+   * False when the recording's coding cannot be packaged for the browser (not
+   * H.264): the playlist then answers 404 and the screen should say so.
+   */
+  readonly playable?: boolean;
   /** PL-3 metadata as stored, for the metadata panel. */
   readonly title: string | null;
   /** PL-3.4 as stored; the UI formats it in the regulation's form. */

@@ -10,6 +10,10 @@ export type EndReason = 'viewer' | 'clerk' | 'idle' | 'time-limit' | 'integrity'
 export const DOCUMENT_TYPES = ['id-card', 'passport', 'residence-permit', 'driving-licence', 'other'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
+/** Languages of the viewer's screens (Q-4). */
+export const VIEWER_LANGUAGES = ['pl', 'uk', 'en'] as const;
+export type ViewerLanguage = (typeof VIEWER_LANGUAGES)[number];
+
 /** Playback rates the viewer may choose. */
 export const PLAYBACK_RATES = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
 
@@ -78,7 +82,8 @@ export interface SessionEventPayloads {
   'compose.viewer': ViewerDetails;
   'compose.time': { readonly minutes: number };
   'compose.confirm': Record<never, never>;
-  'handover.viewerReady': Record<never, never>;
+  /** The viewer takes over; `language` is the one they chose for the player (Q-4), logged with the session. */
+  'handover.viewerReady': { readonly language?: ViewerLanguage };
   'viewer.play': { readonly mediaTime: number };
   'viewer.pause': { readonly mediaTime: number };
   /** Target media time. */
@@ -162,4 +167,12 @@ export interface SessionView {
   /** Set when the session service stopped (e.g. the viewing log could not be
    * written): it fails closed, nothing more can be viewed until a restart. */
   readonly fault: string | null;
+  /** Id of the open review session (as in the viewing log); null when none is open. */
+  readonly sessionId: string | null;
+  /**
+   * Where this session's media lives: `base` is `/media/<capability>/` (see
+   * media-contract.ts). Set only while the session may play (handover,
+   * viewing); null otherwise, and the capability is dead from then on.
+   */
+  readonly media: { readonly base: string } | null;
 }

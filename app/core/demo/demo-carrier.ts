@@ -58,6 +58,21 @@ function duration(sec: number): string {
   return h ? `${two(h)}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
 }
 
+/** A few Polish cues, spread over the first `seconds` of the recording. */
+function demoSubtitles(seconds: number): string {
+  const ts = (t: number): string => {
+    const ms = Math.round(t * 1000);
+    const h = Math.floor(ms / 3_600_000);
+    const m = Math.floor((ms % 3_600_000) / 60_000);
+    const sec = Math.floor((ms % 60_000) / 1000);
+    return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
+  };
+  const lines = ['Komornik: Rozpoczynam czynność opisu i oszacowania.', 'Dłużnik jest obecny przy czynności.', 'Przechodzimy do oględzin kuchni.', 'Kończę czynność; protokół zostanie odczytany.'];
+  const step = Math.max(2, Math.floor(seconds / lines.length));
+  const cues = lines.map((text, i) => `${i + 1}\n${ts(1 + i * step)} --> ${ts(Math.min(seconds, 1 + i * step + step - 1))}\n${text}\n`);
+  return `WEBVTT\n\n${cues.join('\n')}`;
+}
+
 async function writePackage(dir: string, files: Array<[string, string]>, recordingsJson: unknown, bagInfo: Array<[string, string]>): Promise<void> {
   const w = await BagWriter.create(dir);
   for (const [rel, src] of files) await w.addPayloadFile(rel, fileChunks(src));
@@ -82,9 +97,12 @@ export async function writeDemoCarrier(root: string, opts: DemoOptions = {}): Pr
     makeMp4(m1, long, marker);
     const p1 = path.join(work, 'protokol.pdf');
     fs.writeFileSync(p1, tinyPdf(['Protokol czynnosci komornika', 'KM 123/24', 'Opis i oszacowanie nieruchomosci', '2024-03-05 10:15']));
+    // Subtitles the player can show (WebVTT, Polish), timed inside even the short test recording.
+    const vtt = path.join(work, 'napisy.pl.vtt');
+    fs.writeFileSync(vtt, demoSubtitles(long));
     await writePackage(
       path.join(root, 'KM-123-24'),
-      [['data/KM12324-20240305-01.mp4', m1], ['data/protokol.pdf', p1]],
+      [['data/KM12324-20240305-01.mp4', m1], ['data/protokol.pdf', p1], ['data/napisy.pl.vtt', vtt]],
       {
         profile: 'crp/1',
         case: { jurisdiction: 'PL', signature: 'KM 123/24', court: plCourt, caseNumber: null, proceedingsNumber: null },
@@ -104,7 +122,10 @@ export async function writeDemoCarrier(root: string, opts: DemoOptions = {}): Pr
               { at: duration(Math.min(70, long - 1)), text: 'Oględziny kuchni' },
               { at: duration(Math.min(120, long - 1)), text: 'Odczytanie protokołu' },
             ],
-            attachments: [{ path: 'data/protokol.pdf', kind: 'protocol', title: 'Protokół czynności', signature: null }],
+            attachments: [
+              { path: 'data/protokol.pdf', kind: 'protocol', title: 'Protokół czynności', signature: null },
+              { path: 'data/napisy.pl.vtt', kind: 'subtitles', title: 'Napisy (polski)', signature: null },
+            ],
             envelopeSheet: '12',
             deviceModel: 'demo body camera',
           },

@@ -10,6 +10,9 @@ import { listRecordings } from '../catalog';
 import { serveAsset } from './static-assets';
 import type { SessionService } from '../session/service';
 import { securityHeaders } from './security-headers';
+import { mediaRoute } from './media-route';
+import { MediaLibrary } from './media-library';
+import { MEDIA_ROOT } from '../../shared/media-contract';
 
 async function sessionRoute(req: Request, session: SessionService | undefined): Promise<Response> {
   if (!session) return problemResponse(404, 'no session service');
@@ -63,8 +66,10 @@ export interface HandlerOptions {
 
 export function createRequestHandler(opts: HandlerOptions): RequestHandler {
   const { kiosk } = opts;
+  const library = new MediaLibrary(kiosk);
   return async (req) => {
     const url = new URL(req.url);
+    if (url.pathname.startsWith(MEDIA_ROOT)) return mediaRoute(req, { kiosk, session: opts.session, library });
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'POST') return problemResponse(405, 'method not allowed');
       switch (url.pathname) {

@@ -13,6 +13,7 @@ import { problem } from '../../shared/problem';
 import {
   DOCUMENT_TYPES,
   RENDERER_EVENT_TYPES,
+  VIEWER_LANGUAGES,
   type IntegrityVerdict,
   type RecordingRef,
   type RendererEvent,
@@ -51,7 +52,7 @@ const rendererEventSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('compose.time'), minutes: z.number().int().min(1).max(600) }),
   z.strictObject({ type: z.literal('compose.confirm') }),
-  z.strictObject({ type: z.literal('handover.viewerReady') }),
+  z.strictObject({ type: z.literal('handover.viewerReady'), language: z.enum(VIEWER_LANGUAGES).optional() }),
   z.strictObject({ type: z.literal('viewer.play'), mediaTime }),
   z.strictObject({ type: z.literal('viewer.pause'), mediaTime }),
   z.strictObject({ type: z.literal('viewer.seek'), mediaTime }),

@@ -23,6 +23,7 @@ import {
   type RecordingRef,
   type SessionCase,
   type ViewerDetails,
+  type ViewerLanguage,
 } from '../../shared/session-contract';
 import type { SessionEvent } from './events';
 import { addRange, progressStretch, totalSeconds } from './ranges';
@@ -54,6 +55,8 @@ export interface SessionContext {
   readonly endCheck: 'none' | 'pending' | 'rejected' | 'locked';
   readonly endReason: EndReason | null;
   readonly endProblem: string | null;
+  /** The language the viewer chose at handover; null when not said. */
+  readonly language: ViewerLanguage | null;
 }
 
 const sameRef = (a: RecordingRef, b: RecordingRef): boolean => a.identifier === b.identifier && a.version === b.version;
@@ -78,6 +81,7 @@ function blankSession(config: SessionConfig): SessionContext {
     endCheck: 'none',
     endReason: null,
     endProblem: null,
+    language: null,
   };
 }
 
@@ -235,6 +239,10 @@ export const sessionMachine = setup({
     clearVerification: assign({ verdicts: [], endReason: null, endProblem: null }),
 
     // --- viewing -------------------------------------------------------------
+    takeLanguage: assign(({ event }) => {
+      assertEvent(event, 'handover.viewerReady');
+      return { language: event.language ?? null };
+    }),
     startViewing: assign(({ context }) => ({
       current: context.recordings[0] ?? null,
       mediaTime: 0,
@@ -364,7 +372,7 @@ export const sessionMachine = setup({
           entry: 'armIdleTimers',
           exit: 'disarmIdleTimers',
           on: {
-            'handover.viewerReady': { target: 'viewing' },
+            'handover.viewerReady': { target: 'viewing', actions: 'takeLanguage' },
             'clerk.cancel': { target: '#session.ended', actions: 'endByClerk' },
             'timer.idleWarning': { actions: 'warnIdle' },
             'timer.idleTimeout': { target: '#session.ended', actions: 'endForIdle' },

@@ -11,6 +11,8 @@ import type { IntegrityVerdict, RecordingRef, SessionCase, SessionView } from '.
 import { parseRendererEvent, type CoreEvent, type EffectEvent, type SessionEvent } from './events';
 import { sessionMachine, type SessionConfig, type SessionContext } from './machine';
 import { toView, type SessionSnapshot } from './view';
+import { MediaGrants, type MediaGrant } from './media-grant';
+import { MEDIA_ROOT } from '../../shared/media-contract';
 
 /** Where the session writes. The viewing-log part implements it (tamper-evident, on disk). */
 export interface SessionLog {
@@ -85,6 +87,12 @@ export interface SessionService {
   readonly recovered: { readonly sessionId: string } | null;
   /** Id of the session open now (for the media server to tie requests to it). */
   currentSessionId(): string | null;
+  /**
+   * The media grant behind `capability`, while the session it was issued to
+   * may play (handover, viewing); null for any other token, and for this one
+   * once the session has left those states.
+   */
+  mediaGrant(capability: string): MediaGrant | null;
   /** Closes an open session as `interrupted`, stops the machine and its timers. */
   dispose(): void;
 }
@@ -192,6 +200,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           withSession({
             reason: context.endReason,
             problem: context.endProblem,
+            language: context.language,
             played: context.played.map((p) => ({ identifier: p.identifier, version: p.version, ranges: p.ranges, seconds: p.seconds })),
           }),
         );
@@ -246,9 +255,31 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const actor = createActor(machine, { input: deps.config, clock, ...(deps.inspect ? { inspect: deps.inspect } : {}) });
 
   let wasViewing = false;
-  const view = (): SessionView => toView(actor.getSnapshot(), { endsAt, fault });
+  const grants = new MediaGrants();
+  const extras = () => {
+    const grant = grants.live;
+    return { endsAt, fault, sessionId, media: grant ? { base: `${MEDIA_ROOT}${grant.capability}/` } : null };
+  };
+  const view = (): SessionView => toView(actor.getSnapshot(), extras());
+  // The capability lives exactly as long as the session may play: issued on
+  // reaching handover with every recording verified, revoked on leaving
+  // handover/viewing for any reason (ended, blocked, shutdown, a fault).
+  const updateGrant = (snapshot: SessionSnapshot): void => {
+    const mayPlay = fault === null && !disposed && (snapshot.matches({ open: 'handover' }) || snapshot.matches({ open: 'viewing' }));
+    if (!mayPlay) {
+      grants.revoke();
+      return;
+    }
+    if (grants.live || sessionId === null) return;
+    const chosen = snapshot.context.recordings;
+    const recordings = snapshot.context.verdicts
+      .filter((v) => v.ok && chosen.some((c) => c.identifier === v.identifier && c.version === v.version))
+      .map((v) => ({ identifier: v.identifier, version: v.version, sha256: v.sha256 ?? '' }));
+    grants.issue(sessionId, recordings, new Date(clock.now()).toISOString());
+  };
   const subscription: Subscription = actor.subscribe({
     next: (snapshot: SessionSnapshot) => {
+      updateGrant(snapshot);
       const viewing = snapshot.matches({ open: 'viewing' });
       if (viewing && !wasViewing) endsAt = clock.now() + limitMs(snapshot.context);
       if (!viewing) endsAt = null;
@@ -260,6 +291,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     // Fail closed: the actor has stopped, nothing more can be viewed.
     error: (err: unknown) => {
       fault = err instanceof Error ? err.message : String(err);
+      grants.revoke();
       const v = view();
       for (const l of listeners) l(v);
     },
@@ -273,7 +305,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     if (!snapshot.can(event)) {
       return {
         ok: false,
-        problem: problem(source, 'session.event.not-allowed', `event ${event.type} is not allowed in state ${toView(snapshot, { endsAt, fault }).state}`),
+        problem: problem(source, 'session.event.not-allowed', `event ${event.type} is not allowed in state ${toView(snapshot, extras()).state}`),
       };
     }
     actor.send(event);
@@ -296,10 +328,12 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     },
     recovered,
     currentSessionId: () => sessionId,
+    mediaGrant: (capability) => (disposed || fault !== null ? null : grants.lookup(capability)),
     dispose() {
       if (disposed) return;
       if (fault === null && actor.getSnapshot().can({ type: 'kiosk.shutdown' })) actor.send({ type: 'kiosk.shutdown' });
       disposed = true;
+      grants.revoke();
       subscription.unsubscribe();
       listeners.clear();
       actor.stop();

@@ -36,6 +36,10 @@ export interface ViewExtras {
   /** Kiosk-clock ms when the time allowed runs out, while viewing. */
   readonly endsAt: number | null;
   readonly fault: string | null;
+  /** The open session's id (null when none is open). */
+  readonly sessionId: string | null;
+  /** The capability prefix while the session may play; null otherwise. */
+  readonly media: { readonly base: string } | null;
 }
 
 export function toView(snapshot: SessionSnapshot, extras: ViewExtras): SessionView {
@@ -74,5 +78,7 @@ export function toView(snapshot: SessionSnapshot, extras: ViewExtras): SessionVi
     },
     ended: (path === 'ended' || path === 'blocked') && c.endReason ? { reason: c.endReason, problem: c.endProblem } : null,
     fault: extras.fault,
+    sessionId: extras.sessionId,
+    media: extras.media,
   };
 }

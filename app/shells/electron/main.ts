@@ -10,6 +10,7 @@ import { loadConfig, locateConfigFile } from '../../core/config';
 import { dataLayout, resolveDataDir } from '../../core/data-dir';
 import { openKiosk, type Kiosk } from '../../core/kiosk';
 import { appRootFrom } from '../../core/app-root';
+import { createKioskSessionService, type SessionService } from '../../core/session';
 import { APP_URL, SCHEME_PRIVILEGES, APP_SCHEME, applyToSession, applyToWebContents, windowOptions } from './window-policy';
 
 // Must run before `ready` (Electron docs: registerSchemesAsPrivileged).
@@ -23,6 +24,7 @@ const rendererDir = path.join(appRoot, 'dist', 'renderer');
 const preloadPath = path.join(__dirname, 'preload.cjs');
 
 let kiosk: Kiosk | null = null;
+let review: SessionService | null = null;
 
 /**
  * The device key from the platform: 32 random bytes kept encrypted by
@@ -57,7 +59,10 @@ if (!app.requestSingleInstanceLock()) app.quit();
 app.whenReady().then(async () => {
   Menu.setApplicationMenu(null);
   kiosk = await openCore();
-  const handler = createRequestHandler({ kiosk, assetsDir: rendererDir, shell: 'electron' });
+  // The review session (DC-2) behind /api/session, and the media grants behind /media/.
+  review = createKioskSessionService(kiosk);
+  if (review.recovered) log('session', { notice: `a session open at the last stop (${review.recovered.sessionId}) was closed as interrupted` });
+  const handler = createRequestHandler({ kiosk, assetsDir: rendererDir, shell: 'electron', session: review });
   protocol.handle(APP_SCHEME, (req) => handler(req));
   applyToSession(session.defaultSession, log);
   const win = new BrowserWindow(windowOptions(preloadPath));
@@ -70,6 +75,7 @@ app.whenReady().then(async () => {
 });
 
 app.on('window-all-closed', () => {
+  review?.dispose();
   kiosk?.close();
   app.quit();
 });

@@ -60,7 +60,77 @@ async function toViewing(r: Rig, minutes = 1): Promise<void> {
   expect(r.service.getSnapshot().state).toBe('open.viewing.paused');
 }
 
+const CAPABILITY_BASE = /^\/media\/([A-Za-z0-9_-]{43})\/$/;
+
 describe('session service', () => {
+  it('[DC-5] issues a media capability at handover for the verified recordings and revokes it the moment the session ends', async () => {
+    const r = await rig();
+    ok(r.service, { type: 'clerk.begin' });
+    ok(r.service, { type: 'clerk.pin', accountId: PINS.clerk, pin: PINS.pin });
+    await r.service.settled();
+    ok(r.service, { type: 'compose.case', query: CASE_QUERY });
+    await r.service.settled();
+    ok(r.service, { type: 'compose.recordings', recordings: CHOSEN });
+    ok(r.service, { type: 'compose.viewer', ...VIEWER });
+    ok(r.service, { type: 'compose.time', minutes: 5 });
+    const composing = ok(r.service, { type: 'compose.confirm' });
+    expect(composing.media).toBeNull();
+    expect(composing.sessionId).toBe('session-1');
+    await r.service.settled();
+    const handover = r.service.getSnapshot();
+    expect(handover.screen).toBe('handover');
+    const cap = CAPABILITY_BASE.exec(handover.media?.base ?? '')?.[1];
+    expect(cap).toBeDefined();
+    const grant = r.service.mediaGrant(cap!);
+    expect(grant?.sessionId).toBe('session-1');
+    expect(grant?.recordings.map((g) => ({ identifier: g.identifier, version: g.version }))).toEqual(CHOSEN);
+    expect(grant?.recordings.every((g) => /^[0-9a-f]{64}$/.test(g.sha256))).toBe(true);
+    expect(r.service.mediaGrant(cap!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')))).toBeNull();
+    const viewing = ok(r.service, { type: 'handover.viewerReady', language: 'uk' });
+    expect(viewing.media?.base).toBe(handover.media?.base);
+    const ended = ok(r.service, { type: 'viewer.end' });
+    expect(ended.media).toBeNull();
+    expect(ended.sessionId).toBeNull();
+    expect(r.service.mediaGrant(cap!)).toBeNull();
+    expect(r.log.entries.at(-1)).toMatchObject({ type: 'session.closed', data: { reason: 'viewer', language: 'uk' } });
+    ok(r.service, { type: 'summary.close' });
+    r.service.dispose();
+  });
+
+  it('[DC-5] a blocked session gets no capability, and a new session never revives an old one', async () => {
+    const r = await rig();
+    r.verifier.failNext = { identifier: CHOSEN[1]!.identifier, problem: 'chunk 3: hash mismatch' };
+    ok(r.service, { type: 'clerk.begin' });
+    ok(r.service, { type: 'clerk.pin', accountId: PINS.clerk, pin: PINS.pin });
+    await r.service.settled();
+    ok(r.service, { type: 'compose.case', query: CASE_QUERY });
+    await r.service.settled();
+    ok(r.service, { type: 'compose.recordings', recordings: CHOSEN });
+    ok(r.service, { type: 'compose.viewer', ...VIEWER });
+    ok(r.service, { type: 'compose.time', minutes: 5 });
+    ok(r.service, { type: 'compose.confirm' });
+    await r.service.settled();
+    expect(r.service.getSnapshot().screen).toBe('blocked');
+    expect(r.service.getSnapshot().media).toBeNull();
+    ok(r.service, { type: 'clerk.back' });
+    ok(r.service, { type: 'compose.recordings', recordings: [CHOSEN[0]] });
+    ok(r.service, { type: 'compose.confirm' });
+    await r.service.settled();
+    const first = CAPABILITY_BASE.exec(r.service.getSnapshot().media?.base ?? '')?.[1];
+    expect(first).toBeDefined();
+    expect(r.service.mediaGrant(first!)?.recordings.map((g) => g.identifier)).toEqual([CHOSEN[0]!.identifier]);
+    ok(r.service, { type: 'clerk.cancel' });
+    expect(r.service.mediaGrant(first!)).toBeNull();
+    r.service.dispose();
+  });
+
+  it('[Q-4] refuses a viewer language the kiosk does not offer', async () => {
+    const r = await rig();
+    const res = r.service.send({ type: 'handover.viewerReady', language: 'de' });
+    expect(res.ok).toBe(false);
+    r.service.dispose();
+  });
+
   it('[DC-2] [DC-6] runs a whole session and logs what was played, merged, with media times', async () => {
     const r = await rig();
     await toViewing(r, 10);
@@ -104,6 +174,7 @@ describe('session service', () => {
           sessionId: 'session-1',
           reason: 'viewer',
           problem: null,
+          language: null,
           played: [
             { identifier: 'VKZ-2025-0001', version: 0, ranges: [[0, 4], [60, 62.5]], seconds: 6.5 },
             { identifier: 'VKZ-2025-0002', version: 1, ranges: [], seconds: 0 },

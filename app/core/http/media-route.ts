@@ -1,0 +1,157 @@
+// GET/HEAD /media/<capability>/…: the only way media reaches the player, in
+// both shells. The path grammar is checked first (media-path.ts), then the
+// capability against the running session's grant, then the recording against
+// the grant's list. Bodies are built in memory from authenticated reads
+// (segments packaged from the stored MP4 with the index kept at import), and
+// a failed read ends the session for integrity instead of sending a byte.
+import type { Kiosk } from '../kiosk';
+import { IntegrityError, KioskError } from '../errors';
+import { initSegment, mediaSegment } from '../media/hls';
+import { readExact } from '../media/read';
+import type { SessionService } from '../session/service';
+import { grantCovers, type MediaGrant } from '../session/media-grant';
+import { MEDIA_ROOT, recordingSegment, type MediaManifest, type MediaRecording } from '../../shared/media-contract';
+import { parseMediaPath, type MediaTarget } from './media-path';
+import { captionsLanguage, isCaptions, type MediaLibrary, type LibraryRecording } from './media-library';
+import { rangeResponse } from './range';
+import { problemResponse, securityHeaders } from './security-headers';
+
+const TYPES = {
+  manifest: 'application/json; charset=utf-8',
+  playlist: 'application/vnd.apple.mpegurl',
+  init: 'video/mp4',
+  segment: 'video/iso.segment',
+  captions: 'text/vtt; charset=utf-8',
+} as const satisfies Record<MediaTarget['kind'], string>;
+
+export interface MediaRouteDeps {
+  readonly kiosk: Kiosk;
+  readonly session: SessionService | undefined;
+  readonly library: MediaLibrary;
+}
+
+/** A refusal: a small problem document, never a stack; media responses always advertise ranges. */
+function refuse(status: number, title: string, detail?: string): Response {
+  const r = problemResponse(status, title, detail);
+  r.headers.set('accept-ranges', 'bytes');
+  return r;
+}
+
+export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Response> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const r = refuse(405, 'method not allowed', 'media is read with GET or HEAD');
+    r.headers.set('allow', 'GET, HEAD');
+    return r;
+  }
+  // The raw path: URL parsing has already resolved dot segments, so what is
+  // left of an escape attempt is caught by the grammar below.
+  const parsed = parseMediaPath(new URL(req.url).pathname);
+  if (!parsed.ok) return refuse(parsed.status, parsed.status === 400 ? 'path not allowed' : 'no such media', parsed.reason);
+  const grant = deps.session?.mediaGrant(parsed.capability) ?? null;
+  if (!grant) return refuse(403, 'capability not valid', 'unknown, expired or revoked media capability');
+  const target = parsed.target;
+
+  let body: Uint8Array;
+  try {
+    if (target.kind === 'manifest') {
+      body = Buffer.from(JSON.stringify(manifest(grant, deps.library)));
+    } else {
+      if (!grantCovers(grant, target.recording)) return refuse(403, 'recording not in this session');
+      const rec = deps.library.get(target.recording);
+      if (!rec) return refuse(404, 'no such media', 'the recording is no longer in the catalog');
+      const built = await buildBody(rec, target);
+      if (built === null) return refuse(404, 'no such media');
+      body = built;
+    }
+  } catch (e) {
+    if (e instanceof IntegrityError && target.kind !== 'manifest') return integrityFailure(deps, target.recording, e);
+    if (e instanceof IntegrityError) return integrityFailureOfManifest(deps, e);
+    if (e instanceof KioskError && e.code === 'not-found') return refuse(404, 'no such media');
+    deps.kiosk.log.append('media.error', { problem: e instanceof Error ? e.message : String(e) });
+    return refuse(500, 'media could not be prepared');
+  }
+  const headers = securityHeaders({ 'content-type': TYPES[target.kind], 'cache-control': 'no-store' });
+  const res = rangeResponse(body, req.headers.get('range'), headers);
+  return req.method === 'HEAD' ? new Response(null, { status: res.status, headers: res.headers }) : res;
+}
+
+async function buildBody(rec: LibraryRecording, target: Exclude<MediaTarget, { kind: 'manifest' }>): Promise<Uint8Array | null> {
+  switch (target.kind) {
+    case 'playlist':
+      return rec.playlist ? Buffer.from(rec.playlist.m3u8) : null;
+    case 'init': {
+      const part = rec.parts.find((p) => p.seq === target.part);
+      return part?.index ? initSegment(part.index) : null;
+    }
+    case 'segment': {
+      const part = rec.parts.find((p) => p.seq === target.part);
+      if (!part?.index || target.index >= part.index.segments.length) return null;
+      return mediaSegment(part.index, target.index, part.read, `recording ${rec.identifier} v${rec.version}: ${part.name}`);
+    }
+    case 'captions': {
+      const a = rec.attachments.find((x) => x.seq === target.caption);
+      if (!a || !isCaptions(a)) return null;
+      return readExact(a.read, 0, a.size, `recording ${rec.identifier} v${rec.version}: ${a.name}`);
+    }
+  }
+}
+
+/**
+ * Q-3 during playback: the failed read is recorded, the session is told (it
+ * ends with reason `integrity`, which revokes the capability), and the player
+ * gets a refusal with no media bytes.
+ */
+function integrityFailure(deps: MediaRouteDeps, ref: { identifier: string; version: number }, e: IntegrityError): Response {
+  const id = (deps.kiosk.db.prepare('SELECT id FROM recordings WHERE identifier = ? AND version = ?').get(ref.identifier, ref.version) as { id: number } | undefined)?.id ?? null;
+  deps.kiosk.integrityEvent(`recording ${ref.identifier} v${ref.version}`, id, e.message, 'during-playback');
+  deps.session?.notify({ type: 'integrity.failed', identifier: ref.identifier, version: ref.version, problem: e.message });
+  return refuse(
+    502,
+    'integrity check failed',
+    `recording ${ref.identifier} v${ref.version} failed its integrity check during playback and will not be played`,
+  );
+}
+
+function integrityFailureOfManifest(deps: MediaRouteDeps, e: IntegrityError): Response {
+  const m = /^recording (.+) v(\d+):/.exec(e.subject);
+  if (m) return integrityFailure(deps, { identifier: m[1]!, version: Number(m[2]) }, e);
+  deps.kiosk.integrityEvent(e.subject, null, e.message, 'during-playback');
+  return refuse(502, 'integrity check failed', 'a recording of this session failed its integrity check and will not be played');
+}
+
+function manifest(grant: MediaGrant, library: MediaLibrary): MediaManifest {
+  const base = `${MEDIA_ROOT}${grant.capability}/`;
+  const recordings: MediaRecording[] = [];
+  for (const g of grant.recordings) {
+    const rec = library.get(g);
+    if (!rec) continue;
+    const prefix = `${base}${recordingSegment(rec.identifier, rec.version)}/`;
+    recordings.push({
+      identifier: rec.identifier,
+      version: rec.version,
+      playlist: `${prefix}playlist.m3u8`,
+      playable: rec.playlist !== null,
+      title: rec.title,
+      date: rec.date,
+      declaredDurationSec: rec.declaredDurationSec,
+      case: rec.case,
+      creator: rec.creator,
+      grouping: rec.grouping,
+      supersedes: rec.supersedes,
+      flags: rec.flags,
+      envelopeSheet: rec.envelopeSheet,
+      timeline: rec.playlist
+        ? { durationSec: rec.playlist.durationSec, parts: rec.playlist.parts.map((p) => ({ startSec: p.startSec, durationSec: p.durationSec })) }
+        : { durationSec: 0, parts: [] },
+      annotations: rec.annotations,
+      captions: rec.attachments.filter(isCaptions).map((a) => ({
+        url: `${prefix}captions/${a.seq}.vtt`,
+        label: a.title ?? a.name.split('/').pop() ?? a.name,
+        lang: captionsLanguage(a.name),
+      })),
+      attachments: rec.attachments.map((a) => ({ kind: a.kind, title: a.title })),
+      verified: { sha256: g.sha256, checkedAt: grant.checkedAt },
+    });
+  }
+  return { recordings };
+}
