@@ -7,7 +7,7 @@
 //   - session start (compose.confirm -> first frame), 4 GiB vs 100 MiB recording
 // Goals: first frame and seeks <= 1.25x the floor; session start 4 GiB <= 1.5x 100 MiB.
 // Prints one JSON document.
-//   npx tsx bench/playback.ts [--runs N] [--seeks N] [--seed N] [--session-runs N]
+//   npx tsx bench/playback.ts [--runs 5] [--seeks 20] [--seed N] [--seek-rounds 2] [--session-runs 5]
 // Media is made once with ffmpeg and cached in $BENCH_MEDIA_DIR (default
 // os.tmpdir()/court-kiosk-bench-playback-v1); each run imports it into a fresh data dir.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -32,12 +32,14 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     seeks: { type: 'string', default: '20' },
     seed: { type: 'string', default: '20261123' },
-    'session-runs': { type: 'string', default: '3' },
+    'seek-rounds': { type: 'string', default: '2' },
+    'session-runs': { type: 'string', default: '5' },
   },
 });
 const RUNS = Number(values.runs);
 const SEEKS = Number(values.seeks);
 const SEED = Number(values.seed);
+const SEEK_ROUNDS = Number(values['seek-rounds']);
 const SESSION_RUNS = Number(values['session-runs']);
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -340,7 +342,7 @@ window.__bench = (() => {
     hls.loadSource(url);
     video.play().catch(() => {});
     const meta = await first;
-    return { seconds: (meta.presentationTime - t0) / 1000, mediaTime: meta.mediaTime, duration: video.duration };
+    return { seconds: (meta.presentationTime - t0) / 1000, mediaTime: meta.mediaTime, duration: video.duration, errors: [...errors] };
   }
   // On the playing video: at t0 set currentTime; ends at the first presented
   // frame within 0.5 s of the target. settleMs of playback between seeks.
@@ -354,7 +356,7 @@ window.__bench = (() => {
       const meta = await next;
       out.push({ position: pos, seconds: (meta.presentationTime - t0) / 1000, mediaTime: meta.mediaTime });
     }
-    return out;
+    return { seeks: out, errors: [...errors] };
   }
   return { firstFrame, seeks, reset, errors };
 })();
@@ -372,6 +374,7 @@ interface FrameResult {
   seconds: number;
   mediaTime: number;
   duration: number;
+  errors: string[];
 }
 interface SeekResult {
   position: number;
@@ -380,7 +383,7 @@ interface SeekResult {
 }
 
 const firstFrame = (page: Page, url: string) => page.evaluate(`window.__bench.firstFrame(${JSON.stringify(url)})`) as Promise<FrameResult>;
-const seekAll = (page: Page, positions: number[]) => page.evaluate(`window.__bench.seeks(${JSON.stringify(positions)}, 500)`) as Promise<SeekResult[]>;
+const seekAll = (page: Page, positions: number[]) => page.evaluate(`window.__bench.seeks(${JSON.stringify(positions)}, 500)`) as Promise<{ seeks: SeekResult[]; errors: string[] }>;
 
 // ---------------------------------------------------------------- numbers
 
@@ -464,18 +467,27 @@ async function main(): Promise<void> {
       await session.send({ type: 'ui.activity' });
     }
     const pos = positions(SEED, SEEKS, floor.durationSec);
-    await firstFrame(floorPage, floorUrl);
-    const floorSeeks = await seekAll(floorPage, pos);
-    await floorPage.evaluate('window.__bench.reset()');
-    await session.send({ type: 'ui.activity' });
-    await firstFrame(kioskPage, kioskUrl);
-    const kioskSeeks = await seekAll(kioskPage, pos);
-    await kioskPage.evaluate('window.__bench.reset()');
+    const floorSeeks: SeekResult[] = [];
+    const kioskSeeks: SeekResult[] = [];
+    const hlsErrors: { floor: string[]; kiosk: string[] } = { floor: ff.floor.flatMap((x) => x.errors), kiosk: ff.kiosk.flatMap((x) => x.errors) };
+    for (let round = 0; round < SEEK_ROUNDS; round++) {
+      // One side plays at a time; rounds alternate which side went last.
+      for (const side of round % 2 === 0 ? (['floor', 'kiosk'] as const) : (['kiosk', 'floor'] as const)) {
+        const [page, url, out] = side === 'floor' ? [floorPage, floorUrl, floorSeeks] : [kioskPage, kioskUrl, kioskSeeks];
+        await firstFrame(page, url);
+        const r = await seekAll(page, pos);
+        out.push(...r.seeks);
+        hlsErrors[side].push(...r.errors);
+        await page.evaluate('window.__bench.reset()');
+        await session.send({ type: 'ui.activity' });
+      }
+    }
     await session.end();
 
     // 2. Session start: compose.confirm -> first frame, 100 MiB and 4 GiB alternating.
     say('session start: 100 MiB vs 4 GiB');
     const starts: { small: number[]; big: number[] } = { small: [], big: [] };
+    const toViewing: { small: number[]; big: number[] } = { small: [], big: [] };
     for (let i = 0; i < SESSION_RUNS; i++) {
       for (const key of ['small', 'big'] as const) {
         const rec = RECORDINGS.find((r) => r.key === key)!;
@@ -485,6 +497,7 @@ async function main(): Promise<void> {
         const tPlay = performance.now();
         const f = await firstFrame(kioskPage, url);
         starts[key].push((tPlay - tConfirm) / 1000 + f.seconds);
+        toViewing[key].push((tPlay - tConfirm) / 1000);
         await kioskPage.evaluate('window.__bench.reset()');
         await session.end();
       }
@@ -517,6 +530,7 @@ async function main(): Promise<void> {
           },
           seek: {
             seeks: SEEKS,
+            rounds: SEEK_ROUNDS,
             seed: SEED,
             positions: pos,
             floor: { p50: r3(quantile(fSeek, 0.5)), p95: r3(quantile(fSeek, 0.95)), seconds: fSeek.map(r3) },
@@ -531,12 +545,14 @@ async function main(): Promise<void> {
             bigSeconds: starts.big.map(r3),
             smallMedian: r3(med(starts.small)),
             bigMedian: r3(med(starts.big)),
+            confirmToViewingMedian: { small: r3(med(toViewing.small)), big: r3(med(toViewing.big)) },
             ratio: r2(med(starts.big) / med(starts.small)),
             goal: 1.5,
           },
+          hlsErrors,
           notes: [
             'first frame: from the call of attachMedia + loadSource + play() on a new <video> and a new Hls (default config) to the presentationTime of the first requestVideoFrameCallback; median of runs, floor and kiosk alternating',
-            'seek: from setting currentTime on the playing video to the presentationTime of the first frame within 0.5 s of the target; 500 ms of playback between seeks; the same seeded positions on both sides',
+            'seek: from setting currentTime on the playing video to the presentationTime of the first frame within 0.5 s of the target; 500 ms of playback between seeks; the same seeded positions on both sides, in rounds alternating which side goes first; p50/p95 over all rounds',
             'session start: from sending compose.confirm (which starts verification) through handover and viewerReady (sent at once) to the first frame, measured as above; the bench polls the session API every 5 ms',
             'floor: the hour recording packaged by the core packager (same init and media segments) as plain files from a node:http static server, cache-control no-store like the kiosk',
             'kiosk: kioskctl serve (web shell) on a fresh data dir with the carrier imported; media through the session capability URL; the page is a kiosk-origin 404 document, not the renderer',
