@@ -11,6 +11,7 @@ import { readExact } from '../media/read';
 import type { SessionService } from '../session/service';
 import { grantCovers, type MediaGrant } from '../session/media-grant';
 import { MEDIA_ROOT, recordingSegment, type MediaManifest, type MediaRecording } from '../../shared/media-contract';
+import type { RecordingRef } from '../../shared/session-contract';
 import { parseMediaPath, type MediaTarget } from './media-path';
 import { captionsLanguage, isCaptions, type MediaLibrary, type LibraryRecording } from './media-library';
 import { rangeResponse } from './range';
@@ -54,7 +55,9 @@ export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Re
   let body: Uint8Array;
   try {
     if (target.kind === 'manifest') {
-      body = Buffer.from(JSON.stringify(manifest(grant, deps.library)));
+      const m = manifest(grant, deps.library);
+      if ('failed' in m) return integrityFailure(deps, m.failed, m.error);
+      body = Buffer.from(JSON.stringify(m));
     } else {
       if (!grantCovers(grant, target.recording)) return refuse(403, 'recording not in this session');
       const rec = deps.library.get(target.recording);
@@ -65,11 +68,12 @@ export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Re
     }
   } catch (e) {
     if (e instanceof IntegrityError && target.kind !== 'manifest') return integrityFailure(deps, target.recording, e);
-    if (e instanceof IntegrityError) return integrityFailureOfManifest(deps, e);
     if (e instanceof KioskError && e.code === 'not-found') return refuse(404, 'no such media');
     deps.kiosk.log.append('media.error', { problem: e instanceof Error ? e.message : String(e) });
     return refuse(500, 'media could not be prepared');
   }
+  // The session may have ended while the body was being read: a capability revoked meanwhile gets nothing.
+  if (deps.session?.mediaGrant(parsed.capability) !== grant) return refuse(403, 'capability not valid', 'the session ended');
   const headers = securityHeaders({ 'content-type': TYPES[target.kind], 'cache-control': 'no-store' });
   const res = rangeResponse(body, req.headers.get('range'), headers);
   return req.method === 'HEAD' ? new Response(null, { status: res.status, headers: res.headers }) : res;
@@ -101,7 +105,7 @@ async function buildBody(rec: LibraryRecording, target: Exclude<MediaTarget, { k
  * ends with reason `integrity`, which revokes the capability), and the player
  * gets a refusal with no media bytes.
  */
-function integrityFailure(deps: MediaRouteDeps, ref: { identifier: string; version: number }, e: IntegrityError): Response {
+function integrityFailure(deps: MediaRouteDeps, ref: RecordingRef, e: IntegrityError): Response {
   const id = (deps.kiosk.db.prepare('SELECT id FROM recordings WHERE identifier = ? AND version = ?').get(ref.identifier, ref.version) as { id: number } | undefined)?.id ?? null;
   deps.kiosk.integrityEvent(`recording ${ref.identifier} v${ref.version}`, id, e.message, 'during-playback');
   deps.session?.notify({ type: 'integrity.failed', identifier: ref.identifier, version: ref.version, problem: e.message });
@@ -112,18 +116,18 @@ function integrityFailure(deps: MediaRouteDeps, ref: { identifier: string; versi
   );
 }
 
-function integrityFailureOfManifest(deps: MediaRouteDeps, e: IntegrityError): Response {
-  const m = /^recording (.+) v(\d+):/.exec(e.subject);
-  if (m) return integrityFailure(deps, { identifier: m[1]!, version: Number(m[2]) }, e);
-  deps.kiosk.integrityEvent(e.subject, null, e.message, 'during-playback');
-  return refuse(502, 'integrity check failed', 'a recording of this session failed its integrity check and will not be played');
-}
-
-function manifest(grant: MediaGrant, library: MediaLibrary): MediaManifest {
+/** The session's manifest, or the first recording whose catalog row failed its check. */
+function manifest(grant: MediaGrant, library: MediaLibrary): MediaManifest | { failed: RecordingRef; error: IntegrityError } {
   const base = `${MEDIA_ROOT}${grant.capability}/`;
   const recordings: MediaRecording[] = [];
   for (const g of grant.recordings) {
-    const rec = library.get(g);
+    let rec: LibraryRecording | null;
+    try {
+      rec = library.get(g);
+    } catch (e) {
+      if (e instanceof IntegrityError) return { failed: { identifier: g.identifier, version: g.version }, error: e };
+      throw e;
+    }
     if (!rec) continue;
     const prefix = `${base}${recordingSegment(rec.identifier, rec.version)}/`;
     recordings.push({

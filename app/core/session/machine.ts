@@ -374,6 +374,11 @@ export const sessionMachine = setup({
           on: {
             'handover.viewerReady': { target: 'viewing', actions: 'takeLanguage' },
             'clerk.cancel': { target: '#session.ended', actions: 'endByClerk' },
+            // The player may already load media here (the capability exists from handover on).
+            'integrity.failed': {
+              target: '#session.ended',
+              actions: ['logIntegrityFailure', 'endForIntegrity', 'noteIntegrityProblem'],
+            },
             'timer.idleWarning': { actions: 'warnIdle' },
             'timer.idleTimeout': { target: '#session.ended', actions: 'endForIdle' },
             'ui.activity': { actions: 'noteActivity' },

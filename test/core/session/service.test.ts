@@ -124,6 +124,29 @@ describe('session service', () => {
     r.service.dispose();
   });
 
+  it('[DC-2] an integrity failure reported at handover (the player may already load) ends the session and revokes its capability', async () => {
+    const r = await rig();
+    ok(r.service, { type: 'clerk.begin' });
+    ok(r.service, { type: 'clerk.pin', accountId: PINS.clerk, pin: PINS.pin });
+    await r.service.settled();
+    ok(r.service, { type: 'compose.case', query: CASE_QUERY });
+    await r.service.settled();
+    ok(r.service, { type: 'compose.recordings', recordings: CHOSEN });
+    ok(r.service, { type: 'compose.viewer', ...VIEWER });
+    ok(r.service, { type: 'compose.time', minutes: 5 });
+    ok(r.service, { type: 'compose.confirm' });
+    await r.service.settled();
+    const cap = CAPABILITY_BASE.exec(r.service.getSnapshot().media?.base ?? '')?.[1];
+    expect(cap).toBeDefined();
+    expect(r.service.notify({ type: 'integrity.failed', identifier: CHOSEN[0]!.identifier, version: CHOSEN[0]!.version, problem: 'chunk 2: tag mismatch' }).ok).toBe(true);
+    const v = r.service.getSnapshot();
+    expect(v.ended?.reason).toBe('integrity');
+    expect(v.media).toBeNull();
+    expect(r.service.mediaGrant(cap!)).toBeNull();
+    expect(r.log.types().slice(-2)).toEqual(['integrity.verdict', 'session.closed']);
+    r.service.dispose();
+  });
+
   it('[Q-4] refuses a viewer language the kiosk does not offer', async () => {
     const r = await rig();
     const res = r.service.send({ type: 'handover.viewerReady', language: 'de' });
