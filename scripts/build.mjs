@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist');
 const only = process.argv.includes('--renderer-only') ? 'renderer' : 'all';
+// --electron-out=DIR builds only the Electron bundles, into DIR: the
+// electronegativity test scans exactly what ships without touching dist/.
+const electronOut = process.argv.find((a) => a.startsWith('--electron-out='))?.slice('--electron-out='.length);
 
 async function buildRenderer() {
   const dir = path.join(out, 'renderer');
@@ -34,14 +37,16 @@ async function buildRenderer() {
   fs.copyFileSync(path.join(root, 'node_modules/hls.js/dist/hls.worker.js'), path.join(dir, 'hls.worker.js'));
 }
 
-async function buildElectron() {
-  const dir = path.join(out, 'electron');
+async function buildElectron(dir = path.join(out, 'electron')) {
   fs.mkdirSync(dir, { recursive: true });
   const common = {
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    target: 'node20',
+    // es2021 syntax (private fields lowered): electronegativity's parser
+    // predates class private fields and would skip the whole bundle with
+    // "Error parsing", so the security scan could not read what ships.
+    target: ['node20', 'es2021'],
     external: ['electron', 'better-sqlite3', 'usb', 'drivelist'],
     logLevel: 'warning',
   };
@@ -63,6 +68,11 @@ async function buildNodePrograms() {
   await build({ ...common, entryPoints: [path.join(root, 'app/shells/web/main.ts')], outfile: path.join(out, 'web', 'main.mjs') });
 }
 
+if (electronOut) {
+  await buildElectron(path.resolve(electronOut));
+  console.log(`built electron shell into ${electronOut}`);
+  process.exit(0);
+}
 await buildRenderer();
 if (only === 'all') await buildNodePrograms();
 if (only === 'all' && fs.existsSync(path.join(root, 'app/shells/electron/main.ts'))) await buildElectron();

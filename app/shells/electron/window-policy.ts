@@ -31,6 +31,9 @@ export function webPreferences(preloadPath: string): WebPreferences {
     allowRunningInsecureContent: false, // checklist 8
     experimentalFeatures: false, // checklist 9
     // enableBlinkFeatures deliberately absent (checklist 10)
+    // Middle-click (auxclick) on a link is another way to ask for a new window;
+    // the open handler denies it anyway, this removes the event altogether.
+    disableBlinkFeatures: 'Auxclick',
     webviewTag: false, // checklist 11/12: no <webview> at all
     devTools: false,
     spellcheck: false,
