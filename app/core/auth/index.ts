@@ -8,3 +8,4 @@ export type { ParsedPinHash, ScryptParams } from './pin-hash';
 export { ADMIN_PASSWORD_MIN, CLERK_PIN, checkSecretPolicy } from './policy';
 export type { Role } from './policy';
 export { makeAccountPinHash } from './config-hash';
+export { createKioskAuth } from './kiosk-auth';

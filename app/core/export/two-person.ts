@@ -3,7 +3,7 @@
 // enter their own PIN before the first byte is written. Every refusal (the
 // same person twice, a wrong PIN, a locked or unknown account, a first person
 // who is not an administrator) is an entry of the viewing log, as is the approval.
-import { Auth, type Account, type AuthenticatedAccount } from '../auth';
+import type { Auth, AuthenticatedAccount } from '../auth';
 import { KioskError } from '../errors';
 import type { Kiosk } from '../kiosk';
 import { problem } from '../../shared/problem';
@@ -21,13 +21,7 @@ export interface TwoPersonApproval {
 
 export type ApprovalRefusal = 'same-person' | 'first-not-admin' | 'first-failed' | 'second-failed';
 
-/** An Auth over kiosk-config's accounts whose every attempt is logged; share one per process so lockouts hold. */
-export function createKioskAuth(kiosk: Kiosk, extraAccounts: readonly Account[] = []): Auth {
-  return new Auth({
-    accounts: [...(kiosk.config.accounts as Account[]), ...extraAccounts],
-    onEvent: (type, data) => void kiosk.log.append(type, data),
-  });
-}
+export { createKioskAuth } from '../auth';
 
 export async function approveTwoPersons(
   kiosk: Kiosk,

@@ -2,7 +2,7 @@
 // kiosk-config, the catalog on disk, the store's authenticated reads for
 // verification, and the tamper-evident viewing log. Shells own one of these.
 import type { Account } from '../auth/accounts';
-import { Auth } from '../auth';
+import { createKioskAuth, type Auth } from '../auth';
 import { recordingMacInput } from '../catalog';
 import type { Kiosk } from '../kiosk';
 import type { IntegrityVerdict, RecordingRef, SessionCase } from '../../shared/session-contract';
@@ -104,6 +104,8 @@ export interface KioskSessionOptions {
   readonly clock?: SessionClock;
   /** Extra accounts (the demo clerk in --demo mode); kiosk-config's come first. */
   readonly extraAccounts?: readonly Account[];
+  /** The process's one Auth (shared with the administrator screen, so lockouts hold across both). */
+  readonly auth?: Auth;
 }
 
 /**
@@ -140,10 +142,7 @@ export function createKioskSessionService(kiosk: Kiosk, opts: KioskSessionOption
     }
     return r;
   };
-  const auth = new Auth({
-    accounts: [...(kiosk.config.accounts as Account[]), ...(opts.extraAccounts ?? [])],
-    onEvent: (type, data) => void kiosk.log.append(type, data),
-  });
+  const auth = opts.auth ?? createKioskAuth(kiosk, opts.extraAccounts ?? []);
   return createSessionService({
     auth,
     verifier: { verify: (refs) => verifyForPlayback(kiosk, refs) },

@@ -11,6 +11,8 @@ import { dataLayout, resolveDataDir } from '../../core/data-dir';
 import { openKiosk, type Kiosk } from '../../core/kiosk';
 import { appRootFrom } from '../../core/app-root';
 import { createKioskSessionService, type SessionService } from '../../core/session';
+import { createAdminService } from '../../core/admin';
+import { createKioskAuth } from '../../core/auth';
 import { APP_URL, SCHEME_PRIVILEGES, APP_SCHEME, applyToSession, applyToWebContents, windowOptions } from './window-policy';
 
 // Must run before `ready` (Electron docs: registerSchemesAsPrivileged).
@@ -60,9 +62,12 @@ app.whenReady().then(async () => {
   Menu.setApplicationMenu(null);
   kiosk = await openCore();
   // The review session (DC-2) behind /api/session, and the media grants behind /media/.
-  review = createKioskSessionService(kiosk);
+  // One Auth for the session and the administrator screen, so lockouts hold across both.
+  const auth = createKioskAuth(kiosk);
+  review = createKioskSessionService(kiosk, { auth });
   if (review.recovered) log('session', { notice: `a session open at the last stop (${review.recovered.sessionId}) was closed as interrupted` });
-  const handler = createRequestHandler({ kiosk, assetsDir: rendererDir, shell: 'electron', session: review });
+  const admin = createAdminService(kiosk, { auth });
+  const handler = createRequestHandler({ kiosk, assetsDir: rendererDir, shell: 'electron', session: review, admin });
   protocol.handle(APP_SCHEME, (req) => handler(req));
   applyToSession(session.defaultSession, log);
   const win = new BrowserWindow(windowOptions(preloadPath));

@@ -12,6 +12,7 @@ import { startWebShell } from './server';
 import { seedDemo, demoAccounts } from '../../core/demo/seed';
 import { createKioskSessionService } from '../../core/session';
 import { createAdminService } from '../../core/admin';
+import { createKioskAuth } from '../../core/auth';
 import { appRootFrom } from '../../core/app-root';
 
 const ROOT = appRootFrom(import.meta.url);
@@ -47,9 +48,11 @@ async function run(argv: string[]): Promise<number> {
   const note = (s: string) => process.stderr.write(`serve: ${s}\n`);
   if (v.demo) await seedDemo(kiosk, note);
   const extraAccounts = v.demo ? await demoAccounts(note) : [];
-  const session = createKioskSessionService(kiosk, { extraAccounts });
+  // One Auth for both doors, so failed PINs at sign-in and at export approval count together.
+  const auth = createKioskAuth(kiosk, extraAccounts);
+  const session = createKioskSessionService(kiosk, { extraAccounts, auth });
   if (session.recovered) note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);
-  const admin = createAdminService(kiosk, { extraAccounts });
+  const admin = createAdminService(kiosk, { extraAccounts, auth });
   const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session, admin });
   const shell = await startWebShell({ handler, port });
   process.stdout.write(shell.url + '\n');

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminService } from '../../../app/core/admin';
-import { hashPin } from '../../../app/core/auth';
+import { createKioskAuth, hashPin, MAX_FAILURES } from '../../../app/core/auth';
 import type { Account } from '../../../app/core/auth/accounts';
 import { loadConfig } from '../../../app/core/config';
 import { createRequestHandler, type RequestHandler } from '../../../app/core/http';
@@ -24,6 +24,7 @@ let kiosk: Kiosk;
 let session: SessionService;
 let handler: RequestHandler;
 let provisional: string;
+let accounts: Account[] = [];
 const dirs: string[] = [];
 
 function tmp(prefix: string): string {
@@ -78,7 +79,7 @@ beforeAll(async () => {
   provisional = `sha256:${sha.slice(0, 16)}`;
   kiosk.integrityEvent('recording KM12324-20240305-01 v0', null, 'before-playback', 'chunk 3: authentication failed');
   new TisOutbox(kiosk.db).enqueue({ caseSignature: 'KM 123/24', reportId: 'report-1', body: Buffer.from('{"report":1}') });
-  const accounts: Account[] = [
+  accounts = [
     { id: 'ewa', name: 'Ewa Sekretarz', role: 'clerk', pinHash: await hashPin('2468') },
     { id: 'piotr', name: 'Piotr Admin', role: 'admin', pinHash: await hashPin('admin-secret-2026') },
     { id: 'olga', name: 'Olga Admin', role: 'admin', pinHash: await hashPin('olga-secret-2026') },
@@ -269,5 +270,39 @@ describe('administrator API', () => {
     });
     expect(s.status).toBe(422);
     expect(s.json.problem?.field).toBe('second.secret');
+  });
+  it('[DC-1] one Auth for both doors: a PIN locked out at the sign-in pad is locked for export approval too', async () => {
+    const auth = createKioskAuth(kiosk, accounts);
+    const own = createKioskSessionService(kiosk, { extraAccounts: accounts, auth });
+    const ownHandler = createRequestHandler({ kiosk, assetsDir: tmp('assets-'), shell: 'web', session: own, admin: createAdminService(kiosk, { extraAccounts: accounts, auth }) });
+    try {
+      const sendOwn = async (e: Record<string, unknown>) => {
+        own.send(e);
+        await own.settled();
+      };
+      await sendOwn({ type: 'clerk.begin' });
+      for (let i = 0; i < MAX_FAILURES; i++) await sendOwn({ type: 'clerk.pin', accountId: 'olga', pin: 'not-her-password' });
+      expect(own.getSnapshot().auth.status).toBe('locked');
+      await sendOwn({ type: 'clerk.pin', accountId: 'piotr', pin: 'admin-secret-2026' });
+      expect(own.getSnapshot().clerk?.id).toBe('piotr');
+      const res = await ownHandler(
+        new Request(`${ORIGIN}${ADMIN_ROUTES.export}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            caseSignature: 'KM 45/25',
+            target: tmp('carrier-'),
+            purpose: 'backup',
+            recipient: 'archiwum zakładowe',
+            first: { accountId: 'piotr', secret: 'admin-secret-2026' },
+            second: { accountId: 'olga', secret: 'olga-secret-2026' },
+          }),
+        }),
+      );
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as AdminProblemBody).problem).toMatchObject({ rule: 'export.approval.second-failed' });
+    } finally {
+      own.dispose();
+    }
   });
 });
