@@ -7,6 +7,7 @@ import { launchChromium } from '../helpers/browser';
 import { serveKiosk, type Served } from '../helpers/kioskctl';
 import { REPO, scratch } from '../helpers/paths';
 import { MESSAGES } from '../../app/shared/i18n';
+import { seriousViolations, smallTargets } from '../helpers/a11y';
 
 let served: Served;
 let browser: Browser;
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('attract screen', () => {
-  it('[Q-4] [DC-1] shows the attract screen in pl, uk and en and saves screenshots', async () => {
+  it('[Q-4] [Q-5] [DC-1] shows the attract screen in pl, uk and en, axe-clean with 44 px targets, and saves screenshots', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(served.url);
     await page.getByTestId('attract').waitFor();
@@ -33,6 +34,8 @@ describe('attract screen', () => {
       await page.getByTestId(`lang-${lang}`).click();
       await expect.poll(() => page.locator('h1').textContent()).toBe(MESSAGES[lang]['attract.heading']);
       expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
+      expect(await seriousViolations(page), lang).toEqual([]);
+      expect(await smallTargets(page), lang).toEqual([]);
       await page.screenshot({ path: path.join(REPO, 'docs', 'screenshots', `attract-${lang}.png`) });
     }
     await page.close();
