@@ -15,24 +15,30 @@ const only = process.argv.includes('--renderer-only') ? 'renderer' : 'all';
 // electronegativity test scans exactly what ships without touching dist/.
 const electronOut = process.argv.find((a) => a.startsWith('--electron-out='))?.slice('--electron-out='.length);
 
-async function buildRenderer() {
-  const dir = path.join(out, 'renderer');
-  fs.mkdirSync(dir, { recursive: true });
-  await build({
-    entryPoints: [path.join(root, 'app/renderer/main.tsx')],
+/** One browser bundle of the renderer (React + hls.js), minified, for Chromium 120+. */
+function bundlePage(entry, outfile) {
+  return build({
+    entryPoints: [path.join(root, entry)],
     bundle: true,
     format: 'esm',
     platform: 'browser',
     target: 'chrome120',
-    outfile: path.join(dir, 'app.js'),
+    outfile,
     minify: true,
     sourcemap: false,
     jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',
   });
-  fs.copyFileSync(path.join(root, 'app/renderer/index.html'), path.join(dir, 'index.html'));
-  fs.copyFileSync(path.join(root, 'app/renderer/styles.css'), path.join(dir, 'styles.css'));
+}
+
+async function buildRenderer() {
+  const dir = path.join(out, 'renderer');
+  fs.mkdirSync(dir, { recursive: true });
+  await bundlePage('app/renderer/main.tsx', path.join(dir, 'app.js'));
+  // The watermark overlay page: Electron shows it in its own click-through window above the player.
+  await bundlePage('app/renderer/watermark-main.tsx', path.join(dir, 'watermark.js'));
+  for (const f of ['index.html', 'styles.css', 'watermark.html', 'watermark.css']) fs.copyFileSync(path.join(root, 'app/renderer', f), path.join(dir, f));
   // hls.js's transmux worker as a file of our own origin, so the CSP needs no blob: worker.
   fs.copyFileSync(path.join(root, 'node_modules/hls.js/dist/hls.worker.js'), path.join(dir, 'hls.worker.js'));
 }

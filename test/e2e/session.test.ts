@@ -66,8 +66,9 @@ async function videoTime(page: Page): Promise<number> {
 }
 
 describe('a review session through the web shell', () => {
-  it('[DC-2] [DC-5] [DC-6] [PL-8.1] [Q-4] [Q-5] clerk signs in, composes, viewer plays, seeks to an annotation, changes speed, pauses, is warned idle and ends; the log holds the played ranges', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  it('[DC-2] [DC-5] [DC-6] [PL-8.1] [Q-4] [Q-5] clerk signs in, composes, viewer plays (watermark overlay drawn), seeks to an annotation, changes speed, pauses, is warned idle and ends; the log holds the played ranges', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
     await page.goto(served.url);
     await page.getByTestId('attract').waitFor();
 
@@ -110,6 +111,20 @@ describe('a review session through the web shell', () => {
     await expect.poll(() => player.getAttribute('data-load'), { timeout: 30_000 }).toBe('ready');
     await expect.poll(() => page.getByTestId('verified-badge').innerText()).toMatch(/[0-9a-f]{12}/);
     expect(await page.getByTestId('annotation-mark').count()).toBeGreaterThan(0);
+    // The watermark's own page (Electron's click-through overlay window) draws while the session plays.
+    const overlay = await context.newPage();
+    await overlay.goto(`${served.origin}/watermark.html`);
+    await overlay.getByTestId('watermark-overlay').waitFor();
+    const inked = () =>
+      overlay.evaluate(() => {
+        const c = document.querySelector('canvas')!;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+        return n;
+      });
+    await expect.poll(inked).toBeGreaterThan(100);
+    await page.bringToFront();
     await page.getByTestId('play-pause').click();
     await expect.poll(() => player.getAttribute('data-status')).toBe('playing');
     await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(3);
@@ -144,6 +159,8 @@ describe('a review session through the web shell', () => {
     await page.getByTestId('player-end').click();
     await page.getByTestId('summary').waitFor();
     expect(await page.getByTestId('summary-reason').innerText()).toBe(MESSAGES.en['summary.reason.viewer']);
+    await overlay.getByTestId('watermark-overlay').waitFor({ state: 'detached' });
+    await overlay.close();
     expect(await page.getByTestId('summary-played').innerText()).toContain(PL_REC);
     await everyLanguage(page, 'summary');
     await page.getByTestId('summary-close').click();
@@ -163,7 +180,7 @@ describe('a review session through the web shell', () => {
     expect(ranges.some(([a, b]) => a <= 1 && b >= 3), `a range from the start: ${JSON.stringify(ranges)}`).toBe(true);
     expect(ranges.some(([a, b]) => a <= target + 1 && b >= target + 3), `a range from the annotation at ${target}s: ${JSON.stringify(ranges)}`).toBe(true);
     expect(report.entries.some((e) => e.type === 'playback.rate')).toBe(true);
-    await page.close();
+    await context.close();
   }, 240_000);
 
   it('[Q-5] axe-core finds no serious or critical violation on any session screen in pl, uk or en, and every target is at least 44x44 px', () => {

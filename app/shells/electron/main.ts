@@ -13,7 +13,7 @@ import { appRootFrom } from '../../core/app-root';
 import { createKioskSessionService, type SessionService } from '../../core/session';
 import { createAdminService } from '../../core/admin';
 import { createKioskAuth } from '../../core/auth';
-import { APP_URL, SCHEME_PRIVILEGES, APP_SCHEME, applyToSession, applyToWebContents, windowOptions } from './window-policy';
+import { APP_URL, SCHEME_PRIVILEGES, APP_SCHEME, applyToSession, applyToWebContents, windowOptions, watermarkWindowOptions, WATERMARK_URL } from './window-policy';
 
 // Must run before `ready` (Electron docs: registerSchemesAsPrivileged).
 protocol.registerSchemesAsPrivileged([SCHEME_PRIVILEGES]);
@@ -74,6 +74,13 @@ app.whenReady().then(async () => {
   win.setContentProtection(true); // no effect on Linux; the watermark is the deterrent there
   win.once('ready-to-show', () => win.show());
   void win.loadURL(APP_URL);
+  // The watermark above the player, in a window of its own (see window-policy.ts).
+  const mark = new BrowserWindow({ ...watermarkWindowOptions(preloadPath), parent: win });
+  mark.setIgnoreMouseEvents(true);
+  mark.setAlwaysOnTop(true, 'screen-saver');
+  mark.setContentProtection(true);
+  mark.once('ready-to-show', () => mark.showInactive());
+  void mark.loadURL(WATERMARK_URL);
 }, (e: unknown) => {
   log('startup-failed', { message: (e as Error).message });
   app.exit(2);

@@ -56,6 +56,32 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
   };
 }
 
+/** The watermark overlay page (app/renderer/watermark-main.tsx). */
+export const WATERMARK_URL = `${APP_ORIGIN}/watermark.html`;
+
+/**
+ * The watermark's own window: transparent, frameless, never focused, above the
+ * player and as large as it. A separate renderer process, so the player page
+ * cannot remove the mark; the shell also makes it ignore the mouse, so it
+ * never takes a touch meant for the player. Same hardened web preferences.
+ */
+export function watermarkWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+  return {
+    fullscreen: true,
+    frame: false,
+    transparent: true,
+    backgroundColor: '#00000000',
+    focusable: false,
+    alwaysOnTop: true,
+    skipTaskbar: true,
+    hasShadow: false,
+    resizable: false,
+    movable: false,
+    show: false,
+    webPreferences: webPreferences(preloadPath),
+  };
+}
+
 /** Only our own origin may be shown (checklist 1, 13). */
 export function isAllowedNavigation(url: string): boolean {
   try {

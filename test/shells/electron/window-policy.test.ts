@@ -20,6 +20,8 @@ import {
   isTrustedSender,
   webPreferences,
   windowOptions,
+  watermarkWindowOptions,
+  WATERMARK_URL,
 } from '../../../app/shells/electron/window-policy';
 import { REPO } from '../../helpers/paths';
 
@@ -223,5 +225,15 @@ describe('Electron security checklist, window policy', () => {
     expect(src).toContain('Menu.setApplicationMenu(null)');
     expect(src).toContain('protocol.registerSchemesAsPrivileged([SCHEME_PRIVILEGES])');
     expect(src).toContain('protocol.handle(APP_SCHEME');
+  });
+  it('[DC-1] [DC-5] the watermark has its own window: transparent, never focused, above the player, same hardened preferences, our origin; main.ts makes it click-through', () => {
+    const o = watermarkWindowOptions('/p.cjs');
+    expect(o).toMatchObject({ transparent: true, frame: false, focusable: false, alwaysOnTop: true, skipTaskbar: true, fullscreen: true });
+    expect(o.webPreferences).toEqual(webPreferences('/p.cjs'));
+    expect(isAllowedNavigation(WATERMARK_URL)).toBe(true);
+    const src = fs.readFileSync(path.join(REPO, 'app/shells/electron/main.ts'), 'utf8');
+    expect(src).toMatch(/new BrowserWindow\(\{ \.\.\.watermarkWindowOptions\(preloadPath\), parent: win \}\)/);
+    expect(src).toContain('mark.setIgnoreMouseEvents(true)');
+    expect(src).toContain('mark.loadURL(WATERMARK_URL)');
   });
 });
