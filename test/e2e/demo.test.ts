@@ -9,6 +9,7 @@ import { DEMO_CARRIER } from '../helpers/demo';
 import { serveKiosk, type Served } from '../helpers/kioskctl';
 import { REPO, scratch } from '../helpers/paths';
 import { seriousViolations, smallTargets } from '../helpers/a11y';
+import { signInClerk } from '../helpers/screens';
 import { MESSAGES } from '../../app/shared/i18n';
 
 let served: Served;
@@ -29,10 +30,7 @@ describe('demo start', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(served.url);
     await page.getByTestId('lang-en').click();
-    await page.getByTestId('clerk-button').click();
-    await page.getByTestId('pin-account').fill('demo-clerk');
-    await page.getByTestId('pin-input').fill('1234');
-    await page.getByTestId('pin-submit').click();
+    await signInClerk(page);
     await page.getByTestId('compose-catalog').click();
     await page.getByTestId('recordings').waitFor();
     const rows = page.getByTestId('recording-row');

@@ -14,6 +14,7 @@ import { DEMO_CARRIER } from '../helpers/demo';
 import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
 import { REPO, scratch } from '../helpers/paths';
 import { seriousViolations, type AxeFinding } from '../helpers/a11y';
+import { signInClerk } from '../helpers/screens';
 import { MESSAGES, type Language } from '../../app/shared/i18n';
 
 const SHOTS = path.join(REPO, 'docs', 'screenshots');
@@ -73,10 +74,7 @@ afterAll(async () => {
 async function signIn(page: Page): Promise<void> {
   await page.goto(served.url);
   await page.getByTestId('lang-en').click();
-  await page.getByTestId('clerk-button').click();
-  await page.getByTestId('pin-account').fill('demo-clerk');
-  await page.getByTestId('pin-input').fill('1234');
-  await page.getByTestId('pin-submit').click();
+  await signInClerk(page);
   await page.getByTestId('compose').waitFor();
 }
 

@@ -4,18 +4,15 @@
 // the composition is acceptable; this form only collects it.
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RecordingSummary } from '../../shared/api-contract';
-import type { MessageKey } from '../../shared/i18n';
 import { formatPlDate, formatPlDuration } from '../../shared/pl3-format';
 import { DOCUMENT_TYPES, type DocumentType, type RecordingRef, type SessionView } from '../../shared/session-contract';
 import type { KioskClient } from '../api/client';
 import type { Send } from './send';
 import { useI18n } from '../i18n/context';
+import { flagKey } from '../i18n/flags';
 
 const refKey = (r: RecordingRef) => `${r.identifier}@${r.version}`;
 
-function flagKey(f: string): MessageKey | null {
-  return f === 'PL-4.2' || f === 'PL-4.3' || f === 'duration-mismatch' ? (`flag.${f}` as MessageKey) : null;
-}
 
 interface Props {
   view: SessionView;

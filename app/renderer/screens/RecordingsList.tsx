@@ -2,12 +2,9 @@
 // PL-3 metadata in the regulation's formats, versions and conformance flags.
 import type { RecordingSummary } from '../../shared/api-contract';
 import { formatPlDate, formatPlDuration } from '../../shared/pl3-format';
-import type { MessageKey } from '../../shared/i18n';
 import { useI18n } from '../i18n/context';
+import { flagKey } from '../i18n/flags';
 
-function flagKey(f: string): MessageKey | null {
-  return f === 'PL-4.2' || f === 'PL-4.3' || f === 'duration-mismatch' ? (`flag.${f}` as MessageKey) : null;
-}
 
 export function RecordingsList({ recordings, onBack }: { recordings: readonly RecordingSummary[]; onBack(): void }) {
   const { t } = useI18n();

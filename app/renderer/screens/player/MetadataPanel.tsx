@@ -1,13 +1,10 @@
 // PL-3 metadata of the recording in the regulation's formats (§ 3), its
 // version, conformance flags and the envelope sheet, read-only.
-import type { MessageKey } from '../../../shared/i18n';
 import type { MediaRecording } from '../../../shared/media-contract';
 import { formatPlDate, formatPlDuration } from '../../../shared/pl3-format';
 import { useI18n } from '../../i18n/context';
+import { flagKey } from '../../i18n/flags';
 
-function flagKey(f: string): MessageKey | null {
-  return f === 'PL-4.2' || f === 'PL-4.3' || f === 'duration-mismatch' ? (`flag.${f}` as MessageKey) : null;
-}
 
 export function MetadataPanel({ rec }: { rec: MediaRecording }) {
   const { t } = useI18n();
