@@ -66,7 +66,7 @@ async function videoTime(page: Page): Promise<number> {
 }
 
 describe('a review session through the web shell', () => {
-  it('[DC-2] [DC-5] [DC-6] [PL-8.1] [Q-4] [Q-5] clerk signs in, composes, viewer plays (watermark overlay drawn), seeks to an annotation, changes speed, pauses, is warned idle and ends; the log holds the played ranges', async () => {
+  it('[DC-2] [DC-5] [DC-6] [PL-8.1] [Q-4] [Q-5] clerk signs in, composes, viewer plays (watermark overlay drawn, subtitles shown), seeks to an annotation, changes speed, pauses, is warned idle and ends; the log holds the played ranges', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
     await page.goto(served.url);
@@ -128,6 +128,12 @@ describe('a review session through the web shell', () => {
     await page.getByTestId('play-pause').click();
     await expect.poll(() => player.getAttribute('data-status')).toBe('playing');
     await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(3);
+    // Subtitles from the recording's WebVTT attachment, fetched through the session's capability.
+    await page.getByTestId('captions').click();
+    await expect
+      .poll(() => page.getByTestId('video').evaluate((v) => { const t = (v as HTMLVideoElement).textTracks[0]; return t ? `${t.mode}:${t.cues?.length ?? 0}` : 'none'; }))
+      .toMatch(/^showing:[1-9]/);
+    expect(await page.locator('video track').getAttribute('src')).toMatch(/^\/media\/[A-Za-z0-9_-]{43}\//);
     await everyLanguage(page, 'player');
 
     // Jump to the first annotation, change speed, play on, pause.
