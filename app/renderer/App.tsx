@@ -85,9 +85,10 @@ export function App({ client }: { client: KioskClient }) {
   const send = useCallback(
     async (event: RendererEvent): Promise<SendOutcome | null> => {
       try {
-        const out = await client.send(event);
-        setView(out.view);
-        return out;
+        // The view is taken only from core's event stream, which is ordered: a
+        // POST's answer can arrive after a newer pushed view (an activity ping
+        // racing a sign-out) and must not roll the screen back.
+        return await client.send(event);
       } catch {
         setFailed(true);
         return null;

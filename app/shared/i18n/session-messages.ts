@@ -112,7 +112,7 @@ type SessionCatalog = Record<keyof typeof SESSION_EN, string>;
 export const SESSION_PL: SessionCatalog = {
   'pin.heading': 'Logowanie pracownika',
   'pin.account': 'Identyfikator pracownika',
-  'pin.pin': 'PIN',
+  'pin.pin': 'Kod PIN',
   'pin.digits': 'Wprowadzone cyfry: {n}',
   'pin.delete': 'Usuń ostatnią cyfrę',
   'pin.submit': 'Zaloguj',
