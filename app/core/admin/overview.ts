@@ -12,6 +12,7 @@ import type {
 } from '../../shared/admin-contract';
 import type { Kiosk } from '../kiosk';
 import { TisOutbox } from '../tis/outbox';
+import type { ImportRow as CatalogImportRow } from '../catalog/rows';
 
 export interface OverviewLimits {
   readonly imports?: number;
@@ -19,16 +20,7 @@ export interface OverviewLimits {
   readonly outbox?: number;
 }
 
-interface ImportRow {
-  id: number;
-  source_kind: string;
-  source_ref: string;
-  operator: string | null;
-  started_at: string;
-  finished_at: string | null;
-  outcome: string;
-  report_json: string;
-}
+type ImportRow = Omit<CatalogImportRow, 'provenance_json'>;
 
 interface PendingRow {
   identifier: string | null;

@@ -7,3 +7,4 @@ export {
   upsertCase, insertImport, insertObject, insertRecording, findRecording, recordIntegrityEvent,
   type CaseInput, type ImportInput, type RecordingInput, type PartInput, type AttachmentInput,
 } from './record-writer';
+export type { RecordingRow, ImportRow } from './rows';

@@ -4,30 +4,11 @@
 // edit made with the sqlite3 tool changes the input and is detected and named.
 import { canonicalJson } from '../../shared/canonical-json';
 import type { CatalogDb } from './db';
+import type { RecordingRow } from './rows';
 
 export type MacFn = (data: Buffer) => Buffer;
 
-interface RecRow {
-  id: number;
-  identifier: string | null;
-  version: number;
-  supersedes_identifier: string | null;
-  supersedes_version: number | null;
-  creator_name: string | null;
-  creator_court: string | null;
-  title: string | null;
-  date: string | null;
-  duration_sec: number | null;
-  grouping: string | null;
-  status: string;
-  hold_reason: string | null;
-  flags_json: string;
-  envelope_sheet: string | null;
-  extra_json: string;
-  purged_at: string | null;
-  case_id: number;
-  import_id: number;
-}
+type RecRow = Omit<RecordingRow, 'row_mac'>;
 
 export function recordingMacInput(db: CatalogDb, recordingId: number): Buffer | null {
   const r = db

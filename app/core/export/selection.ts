@@ -7,6 +7,7 @@ import { recordingMacInput } from '../catalog';
 import { KioskError } from '../errors';
 import type { Kiosk } from '../kiosk';
 import { problem, type Problem } from '../../shared/problem';
+import type { RecordingRow as CatalogRecordingRow } from '../catalog/rows';
 
 export type ExportPurpose = 'supervisory' | 'transfer' | 'backup';
 export const EXPORT_PURPOSES: readonly ExportPurpose[] = ['supervisory', 'transfer', 'backup'];
@@ -21,25 +22,11 @@ export interface CaseRow {
   extra_json: string;
 }
 
-export interface RecordingRow {
-  id: number;
-  identifier: string | null;
-  version: number;
-  supersedes_identifier: string | null;
-  supersedes_version: number | null;
-  creator_name: string | null;
-  creator_court: string | null;
-  title: string | null;
-  date: string | null;
-  duration_sec: number | null;
-  grouping: string | null;
-  status: 'complete' | 'incomplete' | 'held';
-  hold_reason: string | null;
-  envelope_sheet: string | null;
-  extra_json: string;
-  row_mac: Buffer | null;
-  purged_at: string | null;
-}
+export type RecordingRow = Pick<
+  CatalogRecordingRow,
+  | 'id' | 'identifier' | 'version' | 'supersedes_identifier' | 'supersedes_version' | 'creator_name' | 'creator_court'
+  | 'title' | 'date' | 'duration_sec' | 'grouping' | 'status' | 'hold_reason' | 'envelope_sheet' | 'extra_json' | 'row_mac' | 'purged_at'
+>;
 
 export interface StoredFileRow {
   /** Path in the package it was imported from (`data/…`). */

@@ -9,6 +9,7 @@ import { recordingMacInput } from '../catalog';
 import { playlist, type MediaIndex, type Playlist } from '../media/hls';
 import type { ReadFn } from '../media/read';
 import type { RecordingRef } from '../../shared/session-contract';
+import type { RecordingRow } from '../catalog/rows';
 
 export interface LibraryPart {
   readonly seq: number;
@@ -48,25 +49,11 @@ export interface LibraryRecording {
   readonly playlist: Playlist | null;
 }
 
-interface RecRow {
-  id: number;
-  identifier: string;
-  version: number;
-  supersedes_identifier: string | null;
-  supersedes_version: number | null;
-  creator_name: string | null;
-  creator_court: string | null;
-  title: string | null;
-  date: string | null;
-  duration_sec: number | null;
-  grouping: string | null;
-  flags_json: string;
-  envelope_sheet: string | null;
-  row_mac: Buffer | null;
-  signature: string;
-  case_number: string | null;
-  court: string | null;
-}
+type RecRow = Pick<
+  RecordingRow,
+  | 'id' | 'version' | 'supersedes_identifier' | 'supersedes_version' | 'creator_name' | 'creator_court' | 'title' | 'date'
+  | 'duration_sec' | 'grouping' | 'flags_json' | 'envelope_sheet' | 'row_mac'
+> & { identifier: string; signature: string; case_number: string | null; court: string | null };
 
 /** The segment URIs in a playlist are relative to the playlist: `parts/<n>/…`. */
 export const partPrefix = (seq: number): string => `parts/${seq}/`;
