@@ -25,8 +25,29 @@ afterAll(async () => {
 });
 
 describe('web shell', () => {
-  it('[DC-1] listens on 127.0.0.1 only', () => {
+  it('[DC-1] [PL-8.2] listens on 127.0.0.1 only: from this machine\'s other addresses, so from any other device, the port is closed', async () => {
     expect(new URL(shell.url).hostname).toBe('127.0.0.1');
+    const net = await import('node:net');
+    const os = await import('node:os');
+    const port = Number(new URL(shell.origin).port);
+    const others = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((a) => a !== undefined && !a.internal && a.family === 'IPv4')
+      .map((a) => a!.address);
+    const reach = (host: string) =>
+      new Promise<string>((resolve) => {
+        const sock = net.connect({ host, port, timeout: 3000 }, () => {
+          sock.destroy();
+          resolve('connected');
+        });
+        sock.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+        sock.on('timeout', () => {
+          sock.destroy();
+          resolve('timeout');
+        });
+      });
+    expect(await reach('127.0.0.1')).toBe('connected');
+    for (const host of others) expect(await reach(host), host).not.toBe('connected');
   });
 
   it('[DC-1] refuses every request without the per-launch token', async () => {
