@@ -1,10 +1,18 @@
 // What every command that touches the appliance needs: the data directory and
-// the configuration, resolved the same way as the shells do.
+// the configuration, resolved the same way as the shells do, and the rule of
+// one owner: a command that changes data is sent to the kiosk service when one
+// holds the data directory, or run here under the data directory's lock when
+// none does (waiting while another kioskctl command holds it). Read-only
+// commands open the catalog read-only and need no lock.
+import fs from 'node:fs';
 import path from 'node:path';
-import { appRootFrom } from '../core/app-root';
+import { appRootFrom, appVersion } from '../core/app-root';
 import { loadConfig, locateConfigFile, type KioskConfig } from '../core/config';
-import { resolveDataDir } from '../core/data-dir';
+import { dataLayout, resolveDataDir } from '../core/data-dir';
 import { openKiosk, type Kiosk } from '../core/kiosk';
+import { runCommand, type CommandRequest, type Out } from '../core/commands';
+import { commandFailure } from '../core/commands/failure';
+import { connectService, runInService, readOwner, tryOpenOwnedKiosk } from '../core/service';
 
 export const REPO_ROOT = appRootFrom(import.meta.url);
 export const EXAMPLE_CONFIG = path.join(REPO_ROOT, 'kiosk-config', 'court-kiosk-pl.json');
@@ -14,10 +22,76 @@ export interface GlobalOptions {
   readonly config?: string;
 }
 
-export async function openFromOptions(opts: GlobalOptions, notice: (s: string) => void): Promise<{ kiosk: Kiosk; config: KioskConfig }> {
+function resolve(opts: GlobalOptions, notice: (s: string) => void): { dataDir: string; configFile: string; config: KioskConfig } {
   const dataDir = resolveDataDir(opts.dataDir);
   const configFile = locateConfigFile({ ...(opts.config ? { flag: opts.config } : {}), dataDir, exampleFile: EXAMPLE_CONFIG }, notice);
-  const config = loadConfig(configFile);
-  const kiosk = await openKiosk({ dataDir, config, configFile });
-  return { kiosk, config };
+  return { dataDir, configFile, config: loadConfig(configFile) };
+}
+
+/** The configuration a command would use, without opening the kiosk (selftest). */
+export function configFromOptions(opts: GlobalOptions, notice: (s: string) => void): { config: KioskConfig; configFile: string } {
+  const r = resolve(opts, notice);
+  return { config: r.config, configFile: r.configFile };
+}
+
+/**
+ * A read-only kiosk: the catalog opened read-only, nothing swept or written.
+ * A data directory never used before is first initialised (catalog, key) by
+ * this process as its owner, under the lock, so `list` on a new kiosk answers
+ * "nothing stored" rather than an error.
+ */
+export async function openReadOnly(opts: GlobalOptions, notice: (s: string) => void): Promise<Kiosk> {
+  const r = resolve(opts, notice);
+  if (!fs.existsSync(dataLayout(r.dataDir).catalog)) {
+    const init = await tryOpenOwnedKiosk({
+      dataDir: r.dataDir, config: r.config, configFile: r.configFile,
+      who: { kind: 'command', what: 'kioskctl (initialising the data directory)', version: appVersion(REPO_ROOT) },
+    });
+    init?.close();
+  }
+  return openKiosk({ dataDir: r.dataDir, config: r.config, configFile: r.configFile, readonly: true });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs a data-changing command as the one owner: in the service, or here under the lock. */
+export async function runAsOwner(opts: GlobalOptions, req: CommandRequest, out: Out): Promise<number> {
+  const dataDir = resolveDataDir(opts.dataDir);
+  let told = false;
+  for (;;) {
+    const sock = await connectService(dataDir);
+    if (sock) {
+      const sink = {
+        stdout: (t: string) => void process.stdout.write(t),
+        stderr: (t: string) => void process.stderr.write(t),
+        ...(out.progress ? { progress: out.progress.bind(out) } : {}),
+      };
+      const code = await runInService(sock, req, out.json, sink);
+      if (code !== null) return code;
+      // The service went away mid-command (killed): say so, exit 2; whatever it had not committed is not stored.
+      process.stderr.write(`kioskctl: the kiosk service holding ${dataDir} stopped before ${req.command} finished\n`);
+      return 2;
+    }
+    const r = resolve(opts, out.info);
+    const kiosk = await tryOpenOwnedKiosk({
+      dataDir, config: r.config, configFile: r.configFile,
+      who: { kind: 'command', what: `kioskctl ${req.command}`, version: appVersion(REPO_ROOT) },
+    });
+    if (kiosk) {
+      try {
+        return await runCommand(kiosk, req, out);
+      } catch (e) {
+        return commandFailure(e, out);
+      } finally {
+        kiosk.close();
+      }
+    }
+    // Held: by a service still starting (its socket is not up yet) or by another command. Wait for it.
+    const holder = readOwner(dataDir);
+    if (!told && holder?.kind === 'command') {
+      out.info(`kioskctl: waiting for PID ${holder.pid} (${holder.what}) to release ${dataDir}`);
+      told = true;
+    }
+    await sleep(150);
+  }
 }

@@ -1,29 +1,20 @@
 // kioskctl: court IT's command line for the appliance. Exit codes: 0 success,
 // 1 a check failed (invalid, tampered, rejected), 2 usage or environment error.
 // `--json` prints one JSON document on stdout.
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { KioskError } from '../core/errors';
-import { EXIT_FAILED, EXIT_USAGE, UsageError } from './exit-codes';
+import { EXIT_USAGE, UsageError, EXPORT_USAGE, check, list, imports, verify, logVerify, devicePubkey, type CommandRequest } from '../core/commands';
+import { commandFailure } from '../core/commands/failure';
 import { makeOut, type Out } from './output';
-import { openFromOptions, type GlobalOptions } from './context';
+import { openReadOnly, runAsOwner, type GlobalOptions } from './context';
 import { configCheck } from './commands/config-check';
-import { list } from './commands/list';
-import { check, importCmd } from './commands/import';
-import { verify } from './commands/verify';
-import { complete } from './commands/complete';
-import { logCheckpoint, logVerify } from './commands/log';
-import { devicePubkey } from './commands/device';
 import { pinHash } from './commands/pin-hash';
 import { selftest } from './commands/selftest';
-import { logExport } from './commands/log-export';
-import { imports } from './commands/imports';
-import { purge } from './commands/purge';
 import { demoCarrier } from './commands/demo-carrier';
 import type { Kiosk } from '../core/kiosk';
 import { serve } from './commands/serve';
-import { fetchCmd } from './commands/fetch';
-import { outboxCmd } from './commands/outbox';
-import { exportCmd, EXPORT_USAGE } from './commands/export';
+import { status } from './commands/status';
+import { configFromOptions } from './context';
 
 export const HELP = `kioskctl — court-kiosk administration
 
@@ -32,6 +23,7 @@ Usage: kioskctl <command> [options]
 Commands:
   config check FILE [--files]     validate a kiosk-config file (--files: also the files it names)
   check PATH [--bagit-only]       validate a package or every package on a carrier; stores nothing
+  status                          the kiosk service holding the data directory, open sessions, log size
   import PATH [--operator NAME]   import a package, a carrier or a plain folder with SHA256SUMS
   complete REF --version N [--identifier X] [--date D] [--duration T] [--case SIG] --operator NAME
                                   supply metadata a recording came without (PL-4.1); REF is its
@@ -126,14 +118,23 @@ function parsePort(s: string | undefined): number | undefined {
   return n;
 }
 
-async function withKiosk(v: Values, out: Out, f: (k: Kiosk) => number | Promise<number>): Promise<number> {
-  const { kiosk } = await openFromOptions(globals(v), out.info);
+/** A read-only command: the catalog opened read-only, nothing deleted, moved or written. */
+async function readOnly(v: Values, out: Out, f: (k: Kiosk) => number | Promise<number>): Promise<number> {
+  const kiosk = await openReadOnly(globals(v), out.info);
   try {
     return await f(kiosk);
   } finally {
     kiosk.close();
   }
 }
+
+/** A command that changes data: the kiosk service runs it when one holds the data directory, else this process under the lock. */
+function owned(v: Values, out: Out, req: CommandRequest): Promise<number> {
+  return runAsOwner(globals(v), req, out);
+}
+
+const abs = (p: string): string => path.resolve(p);
+const absOpt = (p: string | undefined): string | undefined => (p === undefined ? undefined : path.resolve(p));
 
 async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
   const cmd = pos[0];
@@ -146,78 +147,66 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
       return check(needPositional(pos, 1, 'PATH'), { bagitOnly: v['bagit-only'] }, out);
     case 'demo-carrier':
       return demoCarrier(needPositional(pos, 1, 'DIR'), out);
+    case 'status':
+      return status(globals(v), out);
     case 'imports':
-      return withKiosk(v, out, (k) => imports(k, out));
+      return readOnly(v, out, (k) => imports(k, out));
     case 'list':
-      return withKiosk(v, out, (k) => list(k, v.case ? { case: v.case } : {}, out));
-    case 'import': {
-      const target = needPositional(pos, 1, 'PATH');
-      return withKiosk(v, out, (k) => importCmd(k, target, { operator: v.operator ?? null }, out));
-    }
+      return readOnly(v, out, (k) => list(k, v.case ? { case: v.case } : {}, out));
+    case 'import':
+      return owned(v, out, { command: 'import', target: abs(needPositional(pos, 1, 'PATH')), operator: v.operator ?? null });
     case 'fetch': {
       if (!v.case) throw new UsageError('usage: kioskctl fetch --case SIG [--tis URL --ca FILE --cert FILE --key FILE] [--operator NAME]');
-      const o = { case: v.case, operator: v.operator ?? null, tis: v.tis, ca: v.ca, cert: v.cert, key: v.key };
-      return withKiosk(v, out, (k) => fetchCmd(k, o, out));
+      return owned(v, out, { command: 'fetch', case: v.case, operator: v.operator ?? null, tis: v.tis, ca: absOpt(v.ca), cert: absOpt(v.cert), key: absOpt(v.key) });
     }
     case 'outbox': {
-      const o = { deliver: v.deliver, tis: v.tis, ca: v.ca, cert: v.cert, key: v.key };
-      return withKiosk(v, out, (k) => outboxCmd(k, o, out));
+      if (v.deliver) return owned(v, out, { command: 'outbox.deliver', tis: v.tis, ca: absOpt(v.ca), cert: absOpt(v.cert), key: absOpt(v.key) });
+      const { outboxCmd } = await import('../core/commands/outbox');
+      return readOnly(v, out, (k) => outboxCmd(k, { deliver: false, tis: v.tis, ca: absOpt(v.ca), cert: absOpt(v.cert), key: absOpt(v.key) }, out));
     }
     case 'complete': {
       const ref = needPositional(pos, 1, 'IDENTIFIER');
       const version = Number(v.version);
       if (v.version === undefined || !Number.isInteger(version) || version < 0) throw new UsageError('--version N is required (a natural number)');
       if (!v.operator) throw new UsageError('--operator NAME is required');
-      const input = {
-        ref, version, operator: v.operator,
-        ...(v.identifier !== undefined ? { identifier: v.identifier } : {}),
-        ...(v.date !== undefined ? { date: v.date } : {}),
-        ...(v.duration !== undefined ? { duration: v.duration } : {}),
-        ...(v.case !== undefined ? { caseSignature: v.case } : {}),
-      };
-      return withKiosk(v, out, (k) => complete(k, input, out));
+      return owned(v, out, {
+        command: 'complete', ref, version, operator: v.operator,
+        identifier: v.identifier, date: v.date, duration: v.duration, caseSignature: v.case,
+      });
     }
     case 'log': {
       if (pos[1] === 'verify') {
         const tc = v['trusted-checkpoint'];
-        return withKiosk(v, out, (k) => logVerify(k, tc ? { trustedCheckpoint: tc } : {}, out));
+        return readOnly(v, out, (k) => logVerify(k, tc ? { trustedCheckpoint: tc } : {}, out));
       }
-      if (pos[1] === 'checkpoint') return withKiosk(v, out, (k) => logCheckpoint(k, out));
+      if (pos[1] === 'checkpoint') return owned(v, out, { command: 'log.checkpoint' });
       if (pos[1] === 'export') {
         if (!v.case || !v.out) throw new UsageError('usage: kioskctl log export --case SIG --out DIR [--lang pl|uk|en]');
-        const o = { case: v.case, out: v.out, ...(v.lang !== undefined ? { lang: v.lang } : {}) };
-        return withKiosk(v, out, (k) => logExport(k, o, out));
+        return owned(v, out, { command: 'log.export', case: v.case, out: abs(v.out), lang: v.lang });
       }
       throw new UsageError('usage: kioskctl log verify|checkpoint|export');
     }
     case 'device':
       if (pos[1] !== 'pubkey') throw new UsageError('usage: kioskctl device pubkey');
-      return withKiosk(v, out, (k) => devicePubkey(k, out));
+      return readOnly(v, out, (k) => devicePubkey(k, out));
     case 'selftest': {
-      const { kiosk, config } = await openFromOptions(globals(v), out.info);
-      const file = kiosk.configFile;
-      kiosk.close();
-      return selftest(config, file, out);
+      const { config, configFile } = configFromOptions(globals(v), out.info);
+      return selftest(config, configFile, out);
     }
     case 'pin-hash':
       return pinHash(v.role, out);
     case 'verify':
-      return withKiosk(v, out, (k) => verify(k, v.case ? { case: v.case } : {}, out));
+      return readOnly(v, out, (k) => verify(k, v.case ? { case: v.case } : {}, out));
     case 'purge': {
       if (!v.case || !v.transferred || !v.operator) throw new UsageError('usage: kioskctl purge --case SIG --transferred REF --operator NAME');
-      const o = { case: v.case, transferred: v.transferred, operator: v.operator };
-      return withKiosk(v, out, (k) => purge(k, o, out));
+      return owned(v, out, { command: 'purge', case: v.case, transferred: v.transferred, operator: v.operator });
     }
     case 'export': {
       if (!v.case || !v.to || !v.purpose || v.recipient === undefined || v.operator === undefined) throw new UsageError(EXPORT_USAGE);
-      const o = {
-        case: v.case, to: v.to, purpose: v.purpose, recipient: v.recipient, operator: v.operator, onlyVersion: v['only-version'],
-        ...(v.identifier !== undefined ? { identifier: v.identifier } : {}),
-        ...(v.version !== undefined ? { version: v.version } : {}),
-        ...(v['envelope-sheet'] !== undefined ? { envelopeSheet: v['envelope-sheet'] } : {}),
-        ...(v.lang !== undefined ? { lang: v.lang } : {}),
-      };
-      return withKiosk(v, out, (k) => exportCmd(k, o, out));
+      return owned(v, out, {
+        command: 'export', case: v.case, to: abs(v.to), purpose: v.purpose, recipient: v.recipient, operator: v.operator, onlyVersion: v['only-version'],
+        identifier: v.identifier, version: v.version, envelopeSheet: v['envelope-sheet'], lang: v.lang,
+      });
     }
     case 'serve': {
       const port = parsePort(v.port);
@@ -257,15 +246,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`kioskctl: ${e.message}\n\n${HELP}`);
       return EXIT_USAGE;
     }
-    if (e instanceof KioskError) {
-      out.problems(e.problems);
-      const code = e.code === 'usage' || e.code === 'environment' || e.code === 'config' ? EXIT_USAGE : EXIT_FAILED;
-      if (out.json) out.result({ ok: false, error: { code: e.code, message: e.message, problems: e.problems } }, () => '');
-      process.stderr.write(`kioskctl: ${e.message}\n`);
-      return code;
-    }
-    process.stderr.write(`kioskctl: ${(e as Error).stack ?? String(e)}\n`);
-    return EXIT_USAGE;
+    return commandFailure(e, out);
   }
 }
 

@@ -1,13 +1,10 @@
-// Output helpers: `--json` prints exactly one JSON document on stdout;
-// human text goes to stdout, diagnostics to stderr.
-import { formatProblem, type Problem } from '../shared/problem';
+// The terminal's Out: `--json` prints exactly one JSON document on stdout;
+// human text goes to stdout, diagnostics and the progress bar to stderr.
+import { formatProblem } from '../shared/problem';
+import type { Out } from '../core/commands/out';
+import { drawProgress } from './progress-bar';
 
-export interface Out {
-  readonly json: boolean;
-  result(doc: unknown, human: () => string): void;
-  info(line: string): void;
-  problems(ps: readonly Problem[]): void;
-}
+export type { Out } from '../core/commands/out';
 
 export function makeOut(json: boolean): Out {
   return {
@@ -21,5 +18,6 @@ export function makeOut(json: boolean): Out {
     problems(ps) {
       for (const p of ps) process.stderr.write(formatProblem(p) + '\n');
     },
+    ...(json || !process.stderr.isTTY ? {} : { progress: drawProgress }),
   };
 }

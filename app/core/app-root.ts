@@ -14,3 +14,13 @@ export function appRootFrom(moduleUrlOrDir: string): string {
     dir = up;
   }
 }
+
+/** The installed application's version (package.json), as `kioskctl status` reports it. */
+export function appVersion(root: string): string {
+  try {
+    const v = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: unknown }).version;
+    return typeof v === 'string' ? v : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

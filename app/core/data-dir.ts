@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { KioskError } from './errors';
+import { problem } from '../shared/problem';
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(os.homedir(), '.local', 'share');
@@ -22,6 +24,8 @@ export interface DataLayout {
   readonly keys: string;
   readonly deviceKeyFile: string;
   readonly exports: string;
+  /** Files found in the store that the catalog does not know, moved aside by the owner's sweep. */
+  readonly quarantine: string;
 }
 
 export function dataLayout(root: string): DataLayout {
@@ -33,11 +37,23 @@ export function dataLayout(root: string): DataLayout {
     keys: path.join(root, 'keys'),
     deviceKeyFile: path.join(root, 'keys', 'device.key'),
     exports: path.join(root, 'exports'),
+    quarantine: path.join(root, 'quarantine'),
   };
 }
 
 export function ensureDataDir(root: string): DataLayout {
   const l = dataLayout(root);
   for (const d of [l.root, l.objects, l.staging, l.keys]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+  return l;
+}
+
+/** The layout of a data directory that must already exist (read-only commands create nothing). */
+export function existingDataDir(root: string): DataLayout {
+  const l = dataLayout(root);
+  if (!fs.existsSync(l.catalog)) {
+    throw new KioskError('environment', `${root} is not a kiosk data directory (no catalog.sqlite); nothing to read`, [
+      problem(l.catalog, 'env.no-data-dir', 'no catalog in the data directory'),
+    ]);
+  }
   return l;
 }

@@ -3,8 +3,8 @@
 // configuration; shells only bind it.
 import type { KioskConfig } from './config';
 import { openDatabase, recordIntegrityEvent, type CatalogDb, type MacFn } from './catalog';
-import { ensureDataDir, type DataLayout } from './data-dir';
-import { DeviceKey, loadOrCreateDeviceKeyFile, type DeviceSigner } from './keys';
+import { ensureDataDir, existingDataDir, type DataLayout } from './data-dir';
+import { DeviceKey, loadDeviceKeyFile, loadOrCreateDeviceKeyFile, type DeviceSigner } from './keys';
 import { ContentStore } from './store';
 import { ViewingLog, hmacSha256 } from './viewing-log';
 import type { KioskInfo, ShellKind } from '../shared/api-contract';
@@ -20,6 +20,8 @@ export interface Kiosk {
   signer(): DeviceSigner;
   /** The tamper-evident viewing log (DC-6); every import, purge, session and export is an entry. */
   readonly log: ViewingLog;
+  /** Opened read-only: nothing is written (see OpenKioskOptions.readonly). */
+  readonly readonly: boolean;
   info(shell: ShellKind): KioskInfo;
   integrityEvent(subject: string, recordingId: number | null, reason: string, context: string): void;
   close(): void;
@@ -34,21 +36,37 @@ export interface OpenKioskOptions {
    * it, the root-only 0600 key file in the data directory is used (web shell, CLI).
    */
   readonly deviceKey?: Buffer;
-  /** Remove orphan objects of an interrupted import (default true). */
+  /**
+   * Quarantine objects the catalog does not know (of an import interrupted
+   * before its commit) and remove those a purge shredded. Only the owner of
+   * the data directory may (see service/owned-kiosk.ts): default false.
+   */
   readonly sweep?: boolean;
+  /**
+   * Open for reading only (`list`, `verify`, `log verify`…): the catalog is
+   * opened read-only, nothing is created, migrated, swept or recorded. A
+   * running service's data directory can be read this way at any time.
+   */
+  readonly readonly?: boolean;
 }
 
 export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
-  const layout = ensureDataDir(opts.dataDir);
-  const db = openDatabase(layout.catalog);
+  const readonly = opts.readonly ?? false;
+  const layout = readonly ? existingDataDir(opts.dataDir) : ensureDataDir(opts.dataDir);
+  const db = openDatabase(layout.catalog, { readonly });
   const config = opts.config;
-  const key = DeviceKey.fromBytes(opts.deviceKey ?? loadOrCreateDeviceKeyFile(layout.deviceKeyFile));
+  const key = DeviceKey.fromBytes(opts.deviceKey ?? (readonly ? loadDeviceKeyFile(layout.deviceKeyFile) : loadOrCreateDeviceKeyFile(layout.deviceKeyFile)));
   const store = new ContentStore({ objectsDir: layout.objects, stagingDir: layout.staging, deviceKey: key });
-  if (opts.sweep ?? true) {
-    // Objects written by an import that never committed, and objects whose key was shredded by a purge
-    // interrupted before its files were removed: neither is reachable, both go.
-    const live = new Set((db.prepare('SELECT id FROM objects WHERE wrapped_key IS NOT NULL').all() as { id: string }[]).map((r) => r.id));
-    await store.sweepOrphans(live);
+  let quarantined: string[] = [];
+  if (opts.sweep === true && !readonly) {
+    // Objects whose key a purge shredded before it could remove their files are
+    // known and unreachable: they go. Files the catalog does not know at all
+    // (an import interrupted before its commit, or anything put there by hand)
+    // are moved to quarantine/, never deleted: court IT decides.
+    const rows = db.prepare('SELECT id, wrapped_key IS NOT NULL AS live FROM objects').all() as { id: string; live: number }[];
+    const live = new Set(rows.filter((r) => r.live).map((r) => r.id));
+    const shredded = new Set(rows.filter((r) => !r.live).map((r) => r.id));
+    quarantined = await store.sweepOrphans(live, { shredded, quarantineDir: layout.quarantine });
   }
   const signer = key.signingKey(layout.keys);
   const rowMac: MacFn = (b) => key.mac('catalog-row/v1', b);
@@ -60,6 +78,7 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
     mac: hmacSha256(key.mac('viewing-log/mac-key', 'v1')),
     origin: `court-kiosk/${config.device.id}`,
   });
+  if (quarantined.length) log.append('store.quarantined', { files: quarantined, to: 'quarantine/' });
   return {
     config,
     configFile: opts.configFile,
@@ -80,7 +99,10 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
         shell,
       };
     },
+    readonly,
     integrityEvent(subject, recordingId, reason, context) {
+      // A read-only kiosk records nothing; the command that found the problem reports it.
+      if (readonly) return;
       recordIntegrityEvent(db, { subject, recordingId, reason, context }, new Date().toISOString());
       log.append('integrity.event', { subject, reason, context });
     },

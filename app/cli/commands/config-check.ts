@@ -1,6 +1,6 @@
 // `kioskctl config check FILE [--files] [--json]`
 import { checkConfigFile, checkReferencedFiles } from '../../core/config';
-import { EXIT_FAILED, EXIT_OK } from '../exit-codes';
+import { EXIT_FAILED, EXIT_OK } from '../../core/commands/exit-codes';
 import type { Out } from '../output';
 import type { Problem } from '../../shared/problem';
 

@@ -1,6 +1,6 @@
 // `kioskctl demo-carrier DIR`
 import { writeDemoCarrier } from '../../core/demo/demo-carrier';
-import { EXIT_OK } from '../exit-codes';
+import { EXIT_OK } from '../../core/commands/exit-codes';
 import type { Out } from '../output';
 
 export async function demoCarrier(dir: string, out: Out): Promise<number> {

@@ -2,7 +2,7 @@
 // (admin) from standard input and prints the scrypt hash for kiosk-config's
 // accounts. The secret is never echoed, logged or passed on the command line.
 import { makeAccountPinHash } from '../../core/auth';
-import { EXIT_OK, UsageError } from '../exit-codes';
+import { EXIT_OK, UsageError } from '../../core/commands/exit-codes';
 import type { Out } from '../output';
 
 async function readStdin(): Promise<string> {

@@ -1,7 +1,7 @@
 // `kioskctl selftest [--json]`: exit 0 only when every step passed.
 import { runSelftest } from '../../core/selftest/selftest';
 import type { KioskConfig } from '../../core/config';
-import { EXIT_FAILED, EXIT_OK } from '../exit-codes';
+import { EXIT_FAILED, EXIT_OK } from '../../core/commands/exit-codes';
 import type { Out } from '../output';
 
 export async function selftest(config: KioskConfig, configFile: string, out: Out): Promise<number> {

@@ -1,6 +1,8 @@
-// `kioskctl serve [--port N] [--demo]`: runs the web shell program. The CLI
-// does not import shells (STYLE.md layering); it starts the shell's own entry
-// point with the same Node flags and passes its output and exit code through.
+// `kioskctl serve [--port N] [--demo]`: runs the web shell program, which is
+// the kiosk service. The CLI does not import shells (STYLE.md layering); it
+// starts the shell's own entry point with the same Node flags and passes its
+// output and exit code through. The child gets an IPC channel so that it
+// stops the moment this process dies, even by SIGKILL (no orphan serving).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +14,7 @@ export function webShellEntry(): string {
 }
 
 export function serve(args: string[]): Promise<number> {
-  const child = spawn(process.execPath, [...process.execArgv, webShellEntry(), ...args], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...process.execArgv, webShellEntry(), ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');

@@ -1,8 +1,8 @@
 // `kioskctl complete IDENTIFIER --version N [--identifier X] [--date D] [--duration T] [--case SIG] --operator NAME`
-import { completeRecording } from '../../core/completion';
-import type { Kiosk } from '../../core/kiosk';
-import { EXIT_OK } from '../exit-codes';
-import type { Out } from '../output';
+import { completeRecording } from '../completion';
+import type { Kiosk } from '../kiosk';
+import { EXIT_OK } from './exit-codes';
+import type { Out } from './out';
 
 export function complete(kiosk: Kiosk, input: Parameters<typeof completeRecording>[1], out: Out): number {
   const r = completeRecording(kiosk, input);

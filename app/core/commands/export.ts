@@ -2,12 +2,11 @@
 //  --purpose supervisory|transfer|backup --recipient TEXT --operator NAME
 //  [--envelope-sheet N] [--only-version] [--lang pl|uk|en] [--json]`:
 // court IT's way to write a verified, signed crp/1 copy to a carrier (PL-9, PL-5.2, PL-2.2).
-import { exportCase, EXPORT_PURPOSES, type ExportPurpose } from '../../core/export';
-import type { Kiosk } from '../../core/kiosk';
+import { exportCase, EXPORT_PURPOSES, type ExportPurpose } from '../export';
+import type { Kiosk } from '../kiosk';
 import { isLanguage } from '../../shared/i18n/languages';
-import { EXIT_OK, UsageError } from '../exit-codes';
-import type { Out } from '../output';
-import { terminalProgress } from './progress-bar';
+import { EXIT_OK, UsageError } from './exit-codes';
+import type { Out } from './out';
 
 export interface ExportCmdOptions {
   readonly case: string;
@@ -53,7 +52,7 @@ export function parseExportOptions(o: ExportCmdOptions): Parameters<typeof expor
 
 export async function exportCmd(kiosk: Kiosk, o: ExportCmdOptions, out: Out): Promise<number> {
   const opts = parseExportOptions(o);
-  const bar = out.json ? undefined : terminalProgress();
+  const bar = out.progress?.bind(out);
   const r = await exportCase(kiosk, opts, bar ? (p) => bar({ ...p, package: 'export', file: p.file ?? '' }) : undefined);
   const doc = {
     package: r.package,

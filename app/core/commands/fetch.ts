@@ -1,17 +1,16 @@
 // `kioskctl fetch --case SIG [--tis URL --ca FILE --cert FILE --key FILE] [--operator NAME] [--json]`:
 // imports a case's recordings from the TIS. Recordings still processing
 // (UA-1) are reported, not failed; any rejected recording fails the run.
-import type { Kiosk } from '../../core/kiosk';
-import { fetchCase } from '../../core/tis';
+import type { Kiosk } from '../kiosk';
+import { fetchCase } from '../tis';
 import { formatProblem } from '../../shared/problem';
-import { EXIT_FAILED, EXIT_OK } from '../exit-codes';
-import type { Out } from '../output';
-import { terminalProgress } from './progress-bar';
+import { EXIT_FAILED, EXIT_OK } from './exit-codes';
+import type { Out } from './out';
 import { tisClientFor, type TisFlags } from './tis-client';
 
 export async function fetchCmd(kiosk: Kiosk, opts: { case: string; operator: string | null } & TisFlags, out: Out): Promise<number> {
   const client = tisClientFor(kiosk, opts, 'fetch');
-  const progress = out.json ? undefined : terminalProgress();
+  const progress = out.progress?.bind(out);
   const r = await fetchCase(kiosk, { signature: opts.case, client, operator: opts.operator, ...(progress ? { onProgress: progress } : {}) });
   const doc = {
     imported: r.imported.map(({ identifier, version, case: c, flags, status, holds }) => ({ identifier, version, case: c, flags, status, holds })),

@@ -1,10 +1,9 @@
 // `kioskctl check PATH [--bagit-only] [--json]` and `kioskctl import PATH [--json]`.
-import { checkPath, importPath, ingestContextFor } from '../../core/ingest';
-import type { Kiosk } from '../../core/kiosk';
+import { checkPath, importPath, ingestContextFor } from '../ingest';
+import type { Kiosk } from '../kiosk';
 import { formatProblem } from '../../shared/problem';
-import { EXIT_FAILED, EXIT_OK } from '../exit-codes';
-import type { Out } from '../output';
-import { terminalProgress } from './progress-bar';
+import { EXIT_FAILED, EXIT_OK } from './exit-codes';
+import type { Out } from './out';
 
 export async function check(target: string, opts: { bagitOnly: boolean }, out: Out): Promise<number> {
   const r = await checkPath(target, { bagitOnly: opts.bagitOnly });
@@ -16,7 +15,7 @@ export async function check(target: string, opts: { bagitOnly: boolean }, out: O
 }
 
 export async function importCmd(kiosk: Kiosk, target: string, opts: { operator: string | null }, out: Out, sourceKind: 'carrier' | 'demo' = 'carrier'): Promise<number> {
-  const progress = out.json ? undefined : terminalProgress();
+  const progress = out.progress?.bind(out);
   const ctx = ingestContextFor(kiosk, { operator: opts.operator, ...(progress ? { onProgress: progress } : {}) });
   const r = await importPath(ctx, target, sourceKind);
   const doc = {

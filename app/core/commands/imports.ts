@@ -1,20 +1,10 @@
 // `kioskctl imports [--json]`: the stored import reports (every file, hash,
 // verdict and flag), newest first, for the clerk and court IT.
-import type { Kiosk } from '../../core/kiosk';
-import { EXIT_OK } from '../exit-codes';
-import type { Out } from '../output';
+import type { Kiosk } from '../kiosk';
+import { EXIT_OK } from './exit-codes';
+import type { Out } from './out';
+import type { ImportRow as Row } from '../catalog';
 
-interface Row {
-  id: number;
-  source_kind: string;
-  source_ref: string;
-  operator: string | null;
-  started_at: string;
-  finished_at: string | null;
-  outcome: string;
-  report_json: string;
-  provenance_json: string;
-}
 
 export function imports(kiosk: Kiosk, out: Out): number {
   const rows = kiosk.db.prepare('SELECT id, source_kind, source_ref, operator, started_at, finished_at, outcome, report_json, provenance_json FROM imports ORDER BY id DESC').all() as Row[];

@@ -1,9 +1,9 @@
 // `kioskctl list [--case SIG] [--json]`
-import { listRecordings } from '../../core/catalog';
+import { listRecordings } from '../catalog';
 import { formatPlDate, formatPlDuration } from '../../shared/pl3-format';
-import type { Kiosk } from '../../core/kiosk';
-import { EXIT_OK } from '../exit-codes';
-import type { Out } from '../output';
+import type { Kiosk } from '../kiosk';
+import { EXIT_OK } from './exit-codes';
+import type { Out } from './out';
 
 export function list(kiosk: Kiosk, opts: { case?: string }, out: Out): number {
   const recs = listRecordings(kiosk.db, opts.case ? { caseSignature: opts.case } : {});

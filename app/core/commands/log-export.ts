@@ -2,11 +2,11 @@
 // signed JSON, HTML and PDF viewing report per session of the case. Exit 1
 // when no session named the case: a mistyped signature must not look like an
 // export that worked.
-import type { Kiosk } from '../../core/kiosk';
-import { exportViewingReports } from '../../core/reports';
+import type { Kiosk } from '../kiosk';
+import { exportViewingReports } from '../reports';
 import { isLanguage } from '../../shared/i18n/languages';
-import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit-codes';
-import type { Out } from '../output';
+import { EXIT_FAILED, EXIT_OK, UsageError } from './exit-codes';
+import type { Out } from './out';
 
 export async function logExport(kiosk: Kiosk, opts: { case: string; out: string; lang?: string }, out: Out): Promise<number> {
   if (opts.lang !== undefined && !isLanguage(opts.lang)) throw new UsageError(`--lang: not one of pl, uk, en: ${opts.lang}`);

@@ -1,8 +1,8 @@
 // `kioskctl log verify [--trusted-checkpoint FILE] [--json]` and `kioskctl log checkpoint`.
 import fs from 'node:fs';
-import type { Kiosk } from '../../core/kiosk';
-import { EXIT_FAILED, EXIT_OK } from '../exit-codes';
-import type { Out } from '../output';
+import type { Kiosk } from '../kiosk';
+import { EXIT_FAILED, EXIT_OK } from './exit-codes';
+import type { Out } from './out';
 
 export function logVerify(kiosk: Kiosk, opts: { trustedCheckpoint?: string }, out: Out): number {
   const trusted = opts.trustedCheckpoint ? fs.readFileSync(opts.trustedCheckpoint, 'utf8') : undefined;

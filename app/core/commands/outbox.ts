@@ -1,9 +1,9 @@
 // `kioskctl outbox [--json]` lists the viewing reports waiting for or
 // delivered to the TIS; `--deliver` tries every due one now (PL-6.1).
-import type { Kiosk } from '../../core/kiosk';
-import { TisOutbox } from '../../core/tis';
-import { EXIT_FAILED, EXIT_OK } from '../exit-codes';
-import type { Out } from '../output';
+import type { Kiosk } from '../kiosk';
+import { TisOutbox } from '../tis';
+import { EXIT_FAILED, EXIT_OK } from './exit-codes';
+import type { Out } from './out';
 import { tisClientFor, type TisFlags } from './tis-client';
 
 export async function outboxCmd(kiosk: Kiosk, opts: { deliver: boolean } & TisFlags, out: Out): Promise<number> {

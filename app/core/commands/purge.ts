@@ -1,8 +1,8 @@
 // `kioskctl purge --case SIG --transferred REF [--operator NAME] [--json]`: prints the signed deletion certificate.
-import type { Kiosk } from '../../core/kiosk';
-import { purgeCase } from '../../core/retention';
-import { EXIT_OK } from '../exit-codes';
-import type { Out } from '../output';
+import type { Kiosk } from '../kiosk';
+import { purgeCase } from '../retention';
+import { EXIT_OK } from './exit-codes';
+import type { Out } from './out';
 
 export async function purge(kiosk: Kiosk, opts: { case: string; transferred: string; operator: string }, out: Out): Promise<number> {
   const signed = await purgeCase(kiosk, { caseSignature: opts.case, transferRef: opts.transferred, operator: opts.operator });

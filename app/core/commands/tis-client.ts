@@ -2,11 +2,11 @@
 // `tis`, field by field; whatever is missing from both is a usage error.
 import fs from 'node:fs';
 import path from 'node:path';
-import { configRelative } from '../../core/config';
-import { KioskError } from '../../core/errors';
-import type { Kiosk } from '../../core/kiosk';
-import { TisClient } from '../../core/tis';
-import { UsageError } from '../exit-codes';
+import { configRelative } from '../config';
+import { KioskError } from '../errors';
+import type { Kiosk } from '../kiosk';
+import { TisClient } from '../tis';
+import { UsageError } from './exit-codes';
 
 export interface TisFlags {
   readonly tis?: string | undefined;

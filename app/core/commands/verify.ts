@@ -1,8 +1,8 @@
 // `kioskctl verify [--case SIG] [--json]`: exit 1 when anything fails, naming the recording.
-import { verifyStore } from '../../core/integrity';
-import type { Kiosk } from '../../core/kiosk';
-import { EXIT_FAILED, EXIT_OK } from '../exit-codes';
-import type { Out } from '../output';
+import { verifyStore } from '../integrity';
+import type { Kiosk } from '../kiosk';
+import { EXIT_FAILED, EXIT_OK } from './exit-codes';
+import type { Out } from './out';
 
 export async function verify(kiosk: Kiosk, opts: { case?: string }, out: Out): Promise<number> {
   const r = await verifyStore(kiosk, opts.case ? { caseSignature: opts.case } : {});

@@ -22,13 +22,17 @@ const CHECK_MODE = process.platform !== 'win32';
 export function loadOrCreateDeviceKeyFile(file: string): Buffer {
   const dir = path.dirname(file);
   if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  let st: fs.Stats;
   try {
-    st = fs.lstatSync(file);
+    return loadDeviceKeyFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     return create(file, dir);
   }
+}
+
+/** Reads the existing key file (read-only commands never create one); ENOENT passes through. */
+export function loadDeviceKeyFile(file: string): Buffer {
+  const st = fs.lstatSync(file);
   if (!st.isFile()) {
     throw new KioskError('environment', `device key file ${file} is not a regular file (rule keys.file.type)`);
   }

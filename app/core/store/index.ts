@@ -265,27 +265,45 @@ export class ContentStore {
    * in `known` (renamed into place but never recorded in the catalog) and
    * everything in staging. Returns the object ids and `staging/<name>` entries removed.
    */
-  async sweepOrphans(known: Set<string>): Promise<string[]> {
-    const removed: string[] = [];
+  /**
+   * Clears what an interrupted import or purge left: an object the catalog
+   * marks shredded is removed; a file the catalog does not know at all is
+   * moved into `quarantineDir/<time>/` (never deleted: it may be evidence of
+   * something court IT must see); staging scratch is removed. Returns what was
+   * quarantined, as `objects/<prefix>/<name>` paths. The caller must own the
+   * data directory (an import in another process would look like an orphan).
+   */
+  async sweepOrphans(known: Set<string>, opts: { shredded: Set<string>; quarantineDir: string }): Promise<string[]> {
+    const quarantined: string[] = [];
+    let qdir: string | null = null;
     for (const prefix of await fsp.readdir(this.#objectsDir, { withFileTypes: true })) {
       if (!prefix.isDirectory() || !/^[0-9a-f]{2}$/.test(prefix.name)) continue;
       const dir = path.join(this.#objectsDir, prefix.name);
       let changed = false;
       for (const entry of await fsp.readdir(dir)) {
         if (known.has(entry)) continue;
-        await fsp.rm(path.join(dir, entry), { force: true, recursive: true });
-        removed.push(entry);
         changed = true;
+        if (opts.shredded.has(entry)) {
+          await fsp.rm(path.join(dir, entry), { force: true, recursive: true });
+          continue;
+        }
+        if (qdir === null) {
+          qdir = path.join(opts.quarantineDir, new Date().toISOString().replace(/[:.]/g, '-'));
+          await fsp.mkdir(qdir, { recursive: true, mode: 0o700 });
+        }
+        await fsp.rename(path.join(dir, entry), path.join(qdir, `${prefix.name}-${entry}`));
+        quarantined.push(`objects/${prefix.name}/${entry}`);
       }
       if (changed) await fsyncDir(dir);
     }
-    const staged = await fsp.readdir(this.#stagingDir);
-    for (const entry of staged) {
-      await fsp.rm(path.join(this.#stagingDir, entry), { force: true, recursive: true });
-      removed.push(`staging/${entry}`);
+    if (qdir !== null) {
+      await fsyncDir(qdir);
+      await fsyncDir(path.dirname(qdir));
     }
+    const staged = await fsp.readdir(this.#stagingDir);
+    for (const entry of staged) await fsp.rm(path.join(this.#stagingDir, entry), { force: true, recursive: true });
     if (staged.length) await fsyncDir(this.#stagingDir);
-    return removed;
+    return quarantined;
   }
 }
 

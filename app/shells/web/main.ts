@@ -7,12 +7,9 @@ import { parseArgs } from 'node:util';
 import { createRequestHandler } from '../../core/http';
 import { loadConfig, locateConfigFile } from '../../core/config';
 import { resolveDataDir } from '../../core/data-dir';
-import { openKiosk } from '../../core/kiosk';
 import { startWebShell } from './server';
 import { seedDemo, demoAccounts } from '../../core/demo/seed';
-import { createKioskSessionService } from '../../core/session';
-import { createAdminService } from '../../core/admin';
-import { createKioskAuth } from '../../core/auth';
+import { startKioskService } from '../../core/service';
 import { appRootFrom } from '../../core/app-root';
 
 const ROOT = appRootFrom(import.meta.url);
@@ -44,15 +41,16 @@ async function run(argv: string[]): Promise<number> {
     { ...(v.config ? { flag: v.config } : {}), dataDir, exampleFile: path.join(ROOT, 'kiosk-config', 'court-kiosk-pl.json') },
     (s) => process.stderr.write(`serve: ${s}\n`),
   );
-  const kiosk = await openKiosk({ dataDir, config: loadConfig(configFile), configFile });
   const note = (s: string) => process.stderr.write(`serve: ${s}\n`);
-  if (v.demo) await seedDemo(kiosk, note);
-  const extraAccounts = v.demo ? await demoAccounts(note) : [];
-  // One Auth for both doors, so failed PINs at sign-in and at export approval count together.
-  const auth = createKioskAuth(kiosk, extraAccounts);
-  const session = createKioskSessionService(kiosk, { extraAccounts, auth });
-  if (session.recovered) note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);
-  const admin = createAdminService(kiosk, { extraAccounts, auth });
+  const service = await startKioskService({
+    dataDir,
+    config: loadConfig(configFile),
+    configFile,
+    what: 'kioskctl serve',
+    note,
+    ...(v.demo ? { extraAccounts: await demoAccounts(note), prepare: async (k) => void (await seedDemo(k, note)) } : {}),
+  });
+  const { kiosk, session, admin } = service;
   const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session, admin });
   const shell = await startWebShell({ handler, port });
   process.stdout.write(shell.url + '\n');
@@ -60,10 +58,13 @@ async function run(argv: string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
+    // Started by `kioskctl serve` with an IPC channel: when that parent dies,
+    // however it dies (SIGKILL included), the channel closes and this process
+    // stops serving at once instead of living on as an orphan.
+    if (process.send) process.once('disconnect', () => resolve());
   });
   await shell.close();
-  session.dispose();
-  kiosk.close();
+  await service.close();
   return 0;
 }
 
@@ -74,5 +75,7 @@ run(process.argv.slice(2)).then(
   (e: unknown) => {
     process.stderr.write(`serve: ${(e as Error).message}\n`);
     process.exitCode = 2;
+    // A refused start must not linger on an IPC channel its parent keeps open.
+    if (process.connected) process.disconnect();
   },
 );

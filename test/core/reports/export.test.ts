@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logExport } from '../../../app/cli/commands/log-export';
+import { logExport } from '../../../app/core/commands/log-export';
 import type { Out } from '../../../app/cli/output';
 import { verifyViewingReport, type ViewingReport } from '../../../app/core/reports';
 import { CASE, appendSession, openFixture, type Fixture } from './fixture';

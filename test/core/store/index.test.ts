@@ -420,18 +420,27 @@ describe('ContentStore.shred and sweepOrphans', () => {
     await expect(store.reader(r.objectId, r.wrappedKey, r.size).readRange(0, 1)).rejects.toBeInstanceOf(IntegrityError);
   });
 
-  it('[Q-1] sweepOrphans removes unknown objects and all staging files, and keeps known ones', async () => {
+  it('[Q-1] sweepOrphans quarantines unknown objects, removes shredded ones and staging files, and keeps known ones', async () => {
     const keep1 = await put(crypto.randomBytes(100));
     const keep2 = await put(crypto.randomBytes(CS + 1));
     const orphan = await put(crypto.randomBytes(300));
+    const shredded = await put(crypto.randomBytes(50));
     fs.writeFileSync(path.join(stagingDir, 'deadbeef.cks.part'), 'half written');
-    const removed = await store.sweepOrphans(new Set([keep1.objectId, keep2.objectId]));
-    expect(removed.sort()).toEqual([orphan.objectId, 'staging/deadbeef.cks.part'].sort());
+    const quarantineDir = path.join(path.dirname(stagingDir), 'quarantine');
+    const orphanBytes = fs.readFileSync(store.objectPath(orphan.objectId));
+    const opts = { shredded: new Set([shredded.objectId]), quarantineDir };
+    const moved = await store.sweepOrphans(new Set([keep1.objectId, keep2.objectId]), opts);
+    expect(moved).toEqual([`objects/${orphan.objectId.slice(0, 2)}/${orphan.objectId}`]);
     expect(fs.existsSync(store.objectPath(orphan.objectId))).toBe(false);
+    expect(fs.existsSync(store.objectPath(shredded.objectId))).toBe(false);
+    // Moved, not deleted: the same bytes sit under quarantine/<time>/.
+    const q = filesUnder(quarantineDir);
+    expect(q).toHaveLength(1);
+    expect(fs.readFileSync(q[0]!).equals(orphanBytes)).toBe(true);
     expect(filesUnder(stagingDir)).toEqual([]);
     for (const k of [keep1, keep2]) {
       expect(await store.verifyObject(k.objectId, k.wrappedKey, k.size, k.sha256)).toEqual({ ok: true });
     }
-    expect(await store.sweepOrphans(new Set([keep1.objectId, keep2.objectId]))).toEqual([]);
+    expect(await store.sweepOrphans(new Set([keep1.objectId, keep2.objectId]), opts)).toEqual([]);
   });
 });

@@ -1,0 +1,49 @@
+// The commands that change a kiosk's data, as plain JSON requests. kioskctl
+// builds one from its argv (paths already absolute), then either sends it to
+// the kiosk service that owns the data directory or, with no service running,
+// runs it itself under the data directory's lock. The service parses what
+// arrives on its socket with the schema below: the socket is a boundary.
+import { z } from 'zod';
+
+const str = z.string();
+const opt = z.string().optional();
+const tis = { tis: opt, ca: opt, cert: opt, key: opt };
+
+export const CommandRequestSchema = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('import'), target: str, operator: z.string().nullable() }).strict(),
+  z.object({ command: z.literal('fetch'), case: str, operator: z.string().nullable(), ...tis }).strict(),
+  z
+    .object({
+      command: z.literal('complete'),
+      ref: str,
+      version: z.number().int().nonnegative(),
+      operator: str,
+      identifier: opt,
+      date: opt,
+      duration: opt,
+      caseSignature: opt,
+    })
+    .strict(),
+  z
+    .object({
+      command: z.literal('export'),
+      case: str,
+      to: str,
+      purpose: str,
+      recipient: str,
+      operator: str,
+      onlyVersion: z.boolean(),
+      identifier: opt,
+      version: opt,
+      envelopeSheet: opt,
+      lang: opt,
+    })
+    .strict(),
+  z.object({ command: z.literal('purge'), case: str, transferred: str, operator: str }).strict(),
+  z.object({ command: z.literal('outbox.deliver'), ...tis }).strict(),
+  z.object({ command: z.literal('log.export'), case: str, out: str, lang: opt }).strict(),
+  z.object({ command: z.literal('log.checkpoint') }).strict(),
+]);
+
+export type CommandRequest = z.infer<typeof CommandRequestSchema>;
+export type CommandName = CommandRequest['command'];

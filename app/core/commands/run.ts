@@ -1,0 +1,53 @@
+// Runs one data-changing command against an open kiosk: the same code whether
+// kioskctl runs it alone (holding the data directory's lock) or the kiosk
+// service runs it for a kioskctl client over the control socket.
+import type { Kiosk } from '../kiosk';
+import type { CommandRequest } from './requests';
+import type { Out } from './out';
+import { importCmd } from './import';
+import { fetchCmd } from './fetch';
+import { complete } from './complete';
+import { exportCmd } from './export';
+import { purge } from './purge';
+import { outboxCmd } from './outbox';
+import { logExport } from './log-export';
+import { logCheckpoint } from './log';
+
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+export async function runCommand(kiosk: Kiosk, req: CommandRequest, out: Out): Promise<number> {
+  switch (req.command) {
+    case 'import':
+      return importCmd(kiosk, req.target, { operator: req.operator }, out);
+    case 'fetch': {
+      const { command: _c, ...o } = req;
+      return fetchCmd(kiosk, o, out);
+    }
+    case 'complete': {
+      const { command: _c, ...o } = req;
+      return complete(kiosk, defined(o), out);
+    }
+    case 'export': {
+      const { command: _c, ...o } = req;
+      return exportCmd(kiosk, defined(o), out);
+    }
+    case 'purge': {
+      const { command: _c, ...o } = req;
+      return purge(kiosk, o, out);
+    }
+    case 'outbox.deliver': {
+      const { command: _c, ...o } = req;
+      return outboxCmd(kiosk, { deliver: true, ...o }, out);
+    }
+    case 'log.export': {
+      const { command: _c, ...o } = req;
+      return logExport(kiosk, defined(o), out);
+    }
+    case 'log.checkpoint':
+      return logCheckpoint(kiosk, out);
+    default: {
+      const never: never = req;
+      throw new Error(`unknown command ${JSON.stringify(never)}`);
+    }
+  }
+}

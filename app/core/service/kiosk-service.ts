@@ -1,0 +1,107 @@
+// The kiosk service: the one long-running process of a kiosk. It holds the
+// data directory's lock for its whole life, owns the only writer of the
+// catalog, the store and the viewing log, sweeps orphans only under that lock,
+// runs kioskctl's data-changing commands for clients on its control socket,
+// and gives a shell (web, Electron) what it needs to serve the renderer.
+// Started by `kioskctl serve`, `npm start`, the Electron main process and the
+// appliance's unit. A second service on the same data directory is refused
+// (env.data-dir-held, exit 2, naming the holder's PID).
+import type { Account, Auth } from '../auth';
+import { createKioskAuth } from '../auth';
+import { createAdminService, type AdminService } from '../admin';
+import type { KioskConfig } from '../config';
+import type { Kiosk } from '../kiosk';
+import { createKioskSessionService, type SessionService } from '../session';
+import { openOwnedKiosk } from './owned-kiosk';
+import { startControlServer, type ControlServer } from './control-server';
+import { appRootFrom, appVersion } from '../app-root';
+
+export interface KioskServiceOptions {
+  readonly dataDir: string;
+  readonly config: KioskConfig;
+  readonly configFile: string;
+  readonly deviceKey?: Buffer;
+  /** What runs the service, for `status` and for a refused second owner's message. */
+  readonly what: string;
+  /** Accounts beside kiosk-config's (demo mode only). */
+  readonly extraAccounts?: readonly Account[];
+  /** Runs after the kiosk is open and before sessions start (demo seeding). */
+  readonly prepare?: (kiosk: Kiosk) => Promise<void>;
+  readonly note: (line: string) => void;
+}
+
+export interface KioskService {
+  readonly kiosk: Kiosk;
+  readonly auth: Auth;
+  readonly session: SessionService;
+  readonly admin: AdminService;
+  readonly control: ControlServer;
+  /** Unhandled promise rejections seen (logged and counted, never fatal). */
+  unhandledRejections(): number;
+  close(): Promise<void>;
+}
+
+const OPEN_SCREENS = new Set(['composing', 'verifying', 'blocked', 'handover', 'viewing']);
+
+export async function startKioskService(opts: KioskServiceOptions): Promise<KioskService> {
+  const version = appVersion(appRootFrom(import.meta.url));
+  const kiosk = await openOwnedKiosk({
+    dataDir: opts.dataDir,
+    config: opts.config,
+    configFile: opts.configFile,
+    ...(opts.deviceKey ? { deviceKey: opts.deviceKey } : {}),
+    who: { kind: 'service', what: opts.what, version },
+  });
+  const since = new Date().toISOString();
+  // A long-running appliance must not die of one forgotten promise: the fault
+  // is logged and counted (status shows it), and the action that made it has
+  // already failed closed where it was awaited.
+  let rejections = 0;
+  const onRejection = (reason: unknown) => {
+    rejections++;
+    opts.note(`unhandled rejection (${rejections}): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+  };
+  process.on('unhandledRejection', onRejection);
+  try {
+    await opts.prepare?.(kiosk);
+    const extraAccounts = opts.extraAccounts ?? [];
+    // One Auth for both doors, so failed PINs at sign-in and at export approval count together.
+    const auth = createKioskAuth(kiosk, extraAccounts);
+    const session = createKioskSessionService(kiosk, { extraAccounts, auth });
+    if (session.recovered) opts.note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);
+    const admin = createAdminService(kiosk, { extraAccounts, auth });
+    const control = await startControlServer({
+      kiosk,
+      note: opts.note,
+      status: () => ({
+        pid: process.pid,
+        since,
+        version,
+        what: opts.what,
+        sessions: { open: OPEN_SCREENS.has(session.getSnapshot().screen) ? 1 : 0 },
+        unhandledRejections: rejections,
+      }),
+    });
+    let closed = false;
+    return {
+      kiosk,
+      auth,
+      session,
+      admin,
+      control,
+      unhandledRejections: () => rejections,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await control.close();
+        session.dispose();
+        kiosk.close();
+        process.off('unhandledRejection', onRejection);
+      },
+    };
+  } catch (e) {
+    kiosk.close();
+    process.off('unhandledRejection', onRejection);
+    throw e;
+  }
+}

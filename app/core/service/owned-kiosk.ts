@@ -1,0 +1,39 @@
+// Opening the kiosk as the owner of its data directory: the lock first, then
+// the catalog, store and log, then the orphan sweep (safe only under the lock:
+// without it, a sweep could take the object of an import another process is
+// still writing). Closing releases the lock.
+import { openKiosk, type Kiosk, type OpenKioskOptions } from '../kiosk';
+import { lockDataDir, tryLockDataDir, type DataDirLock, type OwnerInfo } from './data-dir-lock';
+
+export type OwnedKioskOptions = Omit<OpenKioskOptions, 'sweep' | 'readonly'> & { readonly who: Omit<OwnerInfo, 'pid' | 'since'> };
+
+async function openUnder(lock: DataDirLock, opts: OwnedKioskOptions): Promise<Kiosk> {
+  let kiosk: Kiosk;
+  try {
+    kiosk = await openKiosk({ ...opts, sweep: true });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  const close = kiosk.close.bind(kiosk);
+  return Object.assign(kiosk, {
+    close() {
+      try {
+        close();
+      } finally {
+        lock.release();
+      }
+    },
+  });
+}
+
+/** Takes the lock (or throws env.data-dir-held naming the holder) and opens the kiosk. */
+export function openOwnedKiosk(opts: OwnedKioskOptions): Promise<Kiosk> {
+  return openUnder(lockDataDir(opts.dataDir, opts.who), opts);
+}
+
+/** As openOwnedKiosk, or null at once when another process holds the data directory. */
+export async function tryOpenOwnedKiosk(opts: OwnedKioskOptions): Promise<Kiosk | null> {
+  const lock = tryLockDataDir(opts.dataDir, opts.who);
+  return lock ? openUnder(lock, opts) : null;
+}
