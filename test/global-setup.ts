@@ -9,7 +9,47 @@ import { fileURLToPath } from 'node:url';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_CACHE = path.join(REPO, 'test', '.tmp', 'demo-carrier-v3');
 
-export default async function setup(): Promise<void> {
+/** Web-shell processes of this checkout still running (started by a test through kioskctl serve). */
+function liveWebShells(): Array<{ pid: number; cmd: string }> {
+  const found: Array<{ pid: number; cmd: string }> = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    let cmd: string;
+    try {
+      cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      continue;
+    }
+    if (cmd.includes(path.join(REPO, 'app', 'shells', 'web', 'main.ts')) || cmd.includes(path.join(REPO, 'dist', 'web', 'main.mjs'))) found.push({ pid: Number(d), cmd });
+  }
+  return found;
+}
+
+/**
+ * After all tests: no web shell a test started may still be running. Each
+ * one found is killed and the run fails, naming it (a kiosk that leaves
+ * orphans serving the catalogue is a bug, whether in the product or a test).
+ */
+async function teardown(): Promise<void> {
+  // A shell whose parent was just stopped gets a moment to exit on its own.
+  for (let i = 0; i < 30 && liveWebShells().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  const left = liveWebShells();
+  for (const p of left) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  if (left.length) {
+    // vitest reports an error thrown here but still exits 0; the exit code is what CI reads.
+    process.exitCode = 1;
+    process.on('exit', () => (process.exitCode = 1));
+  }
+  if (left.length) throw new Error(`web shells left running after the tests (killed now): ${left.map((p) => `${p.pid} ${p.cmd}`).join('; ')}`);
+}
+
+export default async function setup(): Promise<() => Promise<void>> {
   execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--renderer-only'], { stdio: 'inherit' });
   if (!fs.existsSync(path.join(DEMO_CACHE, '.complete'))) {
     fs.rmSync(DEMO_CACHE, { recursive: true, force: true });
@@ -17,4 +57,5 @@ export default async function setup(): Promise<void> {
     await writeDemoCarrier(DEMO_CACHE, { longSeconds: 40, shortSeconds: 8 });
     fs.writeFileSync(path.join(DEMO_CACHE, '.complete'), '');
   }
+  return teardown;
 }

@@ -12,7 +12,7 @@ import { dataLayout, resolveDataDir } from '../core/data-dir';
 import { openKiosk, type Kiosk } from '../core/kiosk';
 import { runCommand, type CommandRequest, type Out } from '../core/commands';
 import { commandFailure } from '../core/commands/failure';
-import { connectService, runInService, readOwner, tryOpenOwnedKiosk } from '../core/service';
+import { connectService, heldError, runInService, readOwner, tryOpenOwnedKiosk } from '../core/service';
 
 export const REPO_ROOT = appRootFrom(import.meta.url);
 export const EXAMPLE_CONFIG = path.join(REPO_ROOT, 'kiosk-config', 'court-kiosk-pl.json');
@@ -58,6 +58,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runAsOwner(opts: GlobalOptions, req: CommandRequest, out: Out): Promise<number> {
   const dataDir = resolveDataDir(opts.dataDir);
   let told = false;
+  let r: ReturnType<typeof resolve> | null = null;
+  let serviceSilentSince: number | null = null;
   for (;;) {
     const sock = await connectService(dataDir);
     if (sock) {
@@ -72,7 +74,7 @@ export async function runAsOwner(opts: GlobalOptions, req: CommandRequest, out: 
       process.stderr.write(`kioskctl: the kiosk service holding ${dataDir} stopped before ${req.command} finished\n`);
       return 2;
     }
-    const r = resolve(opts, out.info);
+    r ??= resolve(opts, out.info);
     const kiosk = await tryOpenOwnedKiosk({
       dataDir, config: r.config, configFile: r.configFile,
       who: { kind: 'command', what: `kioskctl ${req.command}`, version: appVersion(REPO_ROOT) },
@@ -92,6 +94,12 @@ export async function runAsOwner(opts: GlobalOptions, req: CommandRequest, out: 
       out.info(`kioskctl: waiting for PID ${holder.pid} (${holder.what}) to release ${dataDir}`);
       told = true;
     }
+    // A command holder is waited for as long as it works; a service that holds
+    // the lock but does not answer on its socket for 10 s is named and refused.
+    if (holder?.kind === 'service') {
+      serviceSilentSince ??= Date.now();
+      if (Date.now() - serviceSilentSince > 10_000) return commandFailure(heldError(dataDir, holder), out);
+    } else serviceSilentSince = null;
     await sleep(150);
   }
 }

@@ -56,3 +56,15 @@ export function serveKiosk(args: string[], env: NodeJS.ProcessEnv = {}): Promise
     child.once('exit', (code) => reject(new Error(`kioskctl serve exited ${code}: ${stderr}`)));
   });
 }
+
+/** The real kioskctl as a child process, without blocking: for commands that must run at the same time. */
+export function kioskctlAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(KIOSKCTL, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}

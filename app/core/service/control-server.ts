@@ -113,11 +113,12 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   return {
     path: file,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
+      // Stop taking requests, let the jobs already accepted finish and answer
+      // their clients, then drop what is left.
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       await queue;
+      for (const s of sockets) s.destroy();
+      await stopped;
       fs.rmSync(file, { force: true });
     },
   };

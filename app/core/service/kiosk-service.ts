@@ -12,7 +12,8 @@ import { createAdminService, type AdminService } from '../admin';
 import type { KioskConfig } from '../config';
 import type { Kiosk } from '../kiosk';
 import { createKioskSessionService, type SessionService } from '../session';
-import { openOwnedKiosk } from './owned-kiosk';
+import { tryOpenOwnedKiosk } from './owned-kiosk';
+import { heldError, readOwner } from './data-dir-lock';
 import { startControlServer, type ControlServer } from './control-server';
 import { appRootFrom, appVersion } from '../app-root';
 
@@ -28,6 +29,8 @@ export interface KioskServiceOptions {
   /** Runs after the kiosk is open and before sessions start (demo seeding). */
   readonly prepare?: (kiosk: Kiosk) => Promise<void>;
   readonly note: (line: string) => void;
+  /** How long to wait for a holder that is exiting before refusing to start (default 3 s). */
+  readonly lockWaitMs?: number;
 }
 
 export interface KioskService {
@@ -45,13 +48,23 @@ const OPEN_SCREENS = new Set(['composing', 'verifying', 'blocked', 'handover', '
 
 export async function startKioskService(opts: KioskServiceOptions): Promise<KioskService> {
   const version = appVersion(appRootFrom(import.meta.url));
-  const kiosk = await openOwnedKiosk({
+  const owned = {
     dataDir: opts.dataDir,
     config: opts.config,
     configFile: opts.configFile,
     ...(opts.deviceKey ? { deviceKey: opts.deviceKey } : {}),
-    who: { kind: 'service', what: opts.what, version },
-  });
+    who: { kind: 'service' as const, what: opts.what, version },
+  };
+  // A supervisor restarting a killed kiosk may start the new service while the
+  // old one's last child is still exiting: give a holder that is going away a
+  // moment before refusing (env.data-dir-held, naming it).
+  const deadline = Date.now() + (opts.lockWaitMs ?? 3000);
+  let kiosk = await tryOpenOwnedKiosk(owned);
+  while (!kiosk && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    kiosk = await tryOpenOwnedKiosk(owned);
+  }
+  if (!kiosk) throw heldError(opts.dataDir, readOwner(opts.dataDir));
   const since = new Date().toISOString();
   // A long-running appliance must not die of one forgotten promise: the fault
   // is logged and counted (status shows it), and the action that made it has

@@ -8,11 +8,8 @@ import path from 'node:path';
 import { createRequestHandler } from '../../core/http';
 import { loadConfig, locateConfigFile } from '../../core/config';
 import { dataLayout, resolveDataDir } from '../../core/data-dir';
-import { openKiosk, type Kiosk } from '../../core/kiosk';
 import { appRootFrom } from '../../core/app-root';
-import { createKioskSessionService, type SessionService } from '../../core/session';
-import { createAdminService } from '../../core/admin';
-import { createKioskAuth } from '../../core/auth';
+import { startKioskService, type KioskService } from '../../core/service';
 import { APP_URL, SCHEME_PRIVILEGES, APP_SCHEME, applyToSession, applyToWebContents, windowOptions, watermarkWindowOptions, WATERMARK_URL } from './window-policy';
 
 // Must run before `ready` (Electron docs: registerSchemesAsPrivileged).
@@ -25,8 +22,7 @@ const appRoot = appRootFrom(__dirname);
 const rendererDir = path.join(appRoot, 'dist', 'renderer');
 const preloadPath = path.join(__dirname, 'preload.cjs');
 
-let kiosk: Kiosk | null = null;
-let review: SessionService | null = null;
+let service: KioskService | null = null;
 
 /**
  * The device key from the platform: 32 random bytes kept encrypted by
@@ -46,11 +42,15 @@ function platformDeviceKey(keysDir: string): Buffer | undefined {
   return key;
 }
 
-async function openCore(): Promise<Kiosk> {
+/** The kiosk service in this process: it owns the data directory for the app's whole life. */
+async function openCore(): Promise<KioskService> {
   const dataDir = resolveDataDir(undefined);
   const configFile = locateConfigFile({ dataDir, exampleFile: path.join(appRoot, 'kiosk-config', 'court-kiosk-pl.json') }, (s) => log('config', { notice: s }));
   const deviceKey = platformDeviceKey(dataLayout(dataDir).keys);
-  return openKiosk({ dataDir, config: loadConfig(configFile), configFile, ...(deviceKey ? { deviceKey } : {}) });
+  return startKioskService({
+    dataDir, config: loadConfig(configFile), configFile, what: 'electron', note: (s) => log('service', { notice: s }),
+    ...(deviceKey ? { deviceKey } : {}),
+  });
 }
 
 app.on('web-contents-created', (_e, contents: WebContents) => applyToWebContents(contents, log));
@@ -60,13 +60,10 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 app.whenReady().then(async () => {
   Menu.setApplicationMenu(null);
-  kiosk = await openCore();
-  // The review session (DC-2) behind /api/session, and the media grants behind /media/.
-  // One Auth for the session and the administrator screen, so lockouts hold across both.
-  const auth = createKioskAuth(kiosk);
-  review = createKioskSessionService(kiosk, { auth });
-  if (review.recovered) log('session', { notice: `a session open at the last stop (${review.recovered.sessionId}) was closed as interrupted` });
-  const admin = createAdminService(kiosk, { auth });
+  service = await openCore();
+  // The review session (DC-2) behind /api/session, and the media grants behind /media/;
+  // the service made one Auth for the session and the administrator screen, so lockouts hold across both.
+  const { kiosk, session: review, admin } = service;
   const handler = createRequestHandler({ kiosk, assetsDir: rendererDir, shell: 'electron', session: review, admin });
   protocol.handle(APP_SCHEME, (req) => handler(req));
   applyToSession(session.defaultSession, log);
@@ -87,7 +84,7 @@ app.whenReady().then(async () => {
 });
 
 app.on('window-all-closed', () => {
-  review?.dispose();
-  kiosk?.close();
-  app.quit();
+  const s = service;
+  service = null;
+  void (s ? s.close() : Promise.resolve()).finally(() => app.quit());
 });

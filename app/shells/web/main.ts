@@ -10,6 +10,8 @@ import { resolveDataDir } from '../../core/data-dir';
 import { startWebShell } from './server';
 import { seedDemo, demoAccounts } from '../../core/demo/seed';
 import { startKioskService } from '../../core/service';
+import { KioskError } from '../../core/errors';
+import { formatProblem } from '../../shared/problem';
 import { appRootFrom } from '../../core/app-root';
 
 const ROOT = appRootFrom(import.meta.url);
@@ -68,12 +70,18 @@ async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
+// The IPC channel from `kioskctl serve` only tells this process when its
+// parent dies; it must not keep the event loop alive once serving has ended.
+process.channel?.unref();
+
 run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    if (process.connected) process.disconnect();
   },
   (e: unknown) => {
     process.stderr.write(`serve: ${(e as Error).message}\n`);
+    if (e instanceof KioskError) for (const p of e.problems) process.stderr.write(`serve: ${formatProblem(p)}\n`);
     process.exitCode = 2;
     // A refused start must not linger on an IPC channel its parent keeps open.
     if (process.connected) process.disconnect();
