@@ -121,11 +121,19 @@ function parsePort(s: string | undefined): number | undefined {
 /** A read-only command: the catalog opened read-only, nothing deleted, moved or written. */
 async function readOnly(v: Values, out: Out, f: (k: Kiosk) => number | Promise<number>): Promise<number> {
   const kiosk = await openReadOnly(globals(v), out.info);
+  let code: number;
   try {
-    return await f(kiosk);
+    code = await f(kiosk);
   } finally {
     kiosk.close();
   }
+  // What it found but could not record (a verify's integrity events) goes to the owner, which records it.
+  if (kiosk.unrecorded.length) {
+    const quiet: Out = { json: true, result: () => undefined, info: () => undefined, problems: () => undefined };
+    const r = await runAsOwner(globals(v), { command: 'integrity.record', events: kiosk.unrecorded }, quiet);
+    if (r !== 0) out.info(`kioskctl: the integrity events found could not be recorded (exit ${r})`);
+  }
+  return code;
 }
 
 /** A command that changes data: the kiosk service runs it when one holds the data directory, else this process under the lock. */

@@ -22,9 +22,18 @@ export interface Kiosk {
   readonly log: ViewingLog;
   /** Opened read-only: nothing is written (see OpenKioskOptions.readonly). */
   readonly readonly: boolean;
+  /** Integrity events a read-only kiosk found but may not record: its caller hands them to the owner. */
+  readonly unrecorded: IntegrityEventInput[];
   info(shell: ShellKind): KioskInfo;
   integrityEvent(subject: string, recordingId: number | null, reason: string, context: string): void;
   close(): void;
+}
+
+export interface IntegrityEventInput {
+  readonly subject: string;
+  readonly recordingId: number | null;
+  readonly reason: string;
+  readonly context: string;
 }
 
 export interface OpenKioskOptions {
@@ -78,6 +87,7 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
     mac: hmacSha256(key.mac('viewing-log/mac-key', 'v1')),
     origin: `court-kiosk/${config.device.id}`,
   });
+  const unrecorded: IntegrityEventInput[] = [];
   if (quarantined.length) log.append('store.quarantined', { files: quarantined, to: 'quarantine/' });
   return {
     config,
@@ -100,9 +110,13 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
       };
     },
     readonly,
+    unrecorded,
     integrityEvent(subject, recordingId, reason, context) {
-      // A read-only kiosk records nothing; the command that found the problem reports it.
-      if (readonly) return;
+      // A read-only kiosk writes nothing: the event is kept for the owner to record.
+      if (readonly) {
+        unrecorded.push({ subject, recordingId, reason, context });
+        return;
+      }
       recordIntegrityEvent(db, { subject, recordingId, reason, context }, new Date().toISOString());
       log.append('integrity.event', { subject, reason, context });
     },

@@ -43,6 +43,13 @@ export const CommandRequestSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('outbox.deliver'), ...tis }).strict(),
   z.object({ command: z.literal('log.export'), case: str, out: str, lang: opt }).strict(),
   z.object({ command: z.literal('log.checkpoint') }).strict(),
+  // What a read-only `verify` found: recorded by the owner (catalog event + log entry).
+  z
+    .object({
+      command: z.literal('integrity.record'),
+      events: z.array(z.object({ subject: str, recordingId: z.number().int().nullable(), reason: str, context: str }).strict()).max(10_000),
+    })
+    .strict(),
 ]);
 
 export type CommandRequest = z.infer<typeof CommandRequestSchema>;

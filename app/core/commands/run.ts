@@ -45,6 +45,9 @@ export async function runCommand(kiosk: Kiosk, req: CommandRequest, out: Out): P
     }
     case 'log.checkpoint':
       return logCheckpoint(kiosk, out);
+    case 'integrity.record':
+      for (const e of req.events) kiosk.integrityEvent(e.subject, e.recordingId, e.reason, e.context);
+      return 0;
     default: {
       const never: never = req;
       throw new Error(`unknown command ${JSON.stringify(never)}`);
