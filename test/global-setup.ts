@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_CACHE = path.join(REPO, 'test', '.tmp', 'demo-carrier-v3');
 
-/** Web-shell processes of this checkout still running (started by a test through kioskctl serve). */
+// Every process this run starts inherits the marker, so the teardown finds
+// exactly this run's web shells, never those of another run beside it.
+const RUN_MARK = `KIOSK_TEST_RUN=${process.pid}-${Date.now()}`;
+process.env.KIOSK_TEST_RUN = RUN_MARK.slice('KIOSK_TEST_RUN='.length);
+
+/** Web-shell processes this run started that are still running. */
 function liveWebShells(): Array<{ pid: number; cmd: string }> {
   const found: Array<{ pid: number; cmd: string }> = [];
   for (const d of fs.readdirSync('/proc')) {
@@ -20,7 +25,14 @@ function liveWebShells(): Array<{ pid: number; cmd: string }> {
     } catch {
       continue;
     }
-    if (cmd.includes(path.join(REPO, 'app', 'shells', 'web', 'main.ts')) || cmd.includes(path.join(REPO, 'dist', 'web', 'main.mjs'))) found.push({ pid: Number(d), cmd });
+    if (!cmd.includes(path.join('shells', 'web', 'main.ts')) && !cmd.includes(path.join('dist', 'web', 'main.mjs'))) continue;
+    let environ: string[];
+    try {
+      environ = fs.readFileSync(`/proc/${d}/environ`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (environ.includes(RUN_MARK)) found.push({ pid: Number(d), cmd });
   }
   return found;
 }

@@ -9,7 +9,8 @@ export const MAX_FAILURES = 5;
 export const LOCKOUT_MS = 5 * 60 * 1000;
 
 export type AuthEventType = 'auth.success' | 'auth.failure' | 'auth.lockout';
-export type AuthFailureReason = 'wrong-pin' | 'unknown-account' | 'locked' | 'malformed';
+/** `fault`: the attempt could not be logged (disk full, I/O error), so it is refused. */
+export type AuthFailureReason = 'wrong-pin' | 'unknown-account' | 'locked' | 'malformed' | 'fault';
 
 export interface AuthenticatedAccount {
   readonly id: string;

@@ -130,6 +130,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   // the clerk already cancelled) never lands in a later session; nothing is
   // delivered after dispose.
   const latest = { pin: 0, lookup: 0, verify: 0 };
+  // A sign-in whose log entry cannot be written (disk full, I/O error) is
+  // refused: no one is let in unlogged, and the screen does not hang.
+  const refuseOnFault = (): EffectEvent => ({ type: 'auth.verdict', ok: false, reason: 'fault' });
   function track(kind: keyof typeof latest, work: Promise<EffectEvent>, deliver: (e: EffectEvent) => void): void {
     const token = ++latest[kind];
     const p = work.then((e) => {
@@ -145,7 +148,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         assertEvent(event, 'clerk.pin');
         track(
           'pin',
-          deps.auth.attempt(event.accountId, event.pin, { purpose: 'open-session' }).then((v) => ({ type: 'auth.verdict' as const, ...v })),
+          deps.auth.attempt(event.accountId, event.pin, { purpose: 'open-session' }).then((v) => ({ type: 'auth.verdict' as const, ...v }), refuseOnFault),
           (e) => self.send(e),
         );
       },
@@ -155,7 +158,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           'pin',
           deps.auth
             .attempt(event.accountId, event.pin, withSession({ purpose: 'end-session' }))
-            .then((v) => ({ type: 'auth.verdict' as const, ...v })),
+            .then((v) => ({ type: 'auth.verdict' as const, ...v }), refuseOnFault),
           (e) => self.send(e),
         );
       },

@@ -446,3 +446,42 @@ describe('session service', () => {
     r.service.dispose();
   });
 });
+
+/** A log on a disk that has just filled: every append fails as SQLite's would. */
+class FullDiskLog extends ArrayLog {
+  full = false;
+  override append(type: string, data: Record<string, unknown>): { seq: number } {
+    if (this.full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    return super.append(type, data);
+  }
+}
+
+describe('a log that cannot be written', () => {
+  it('[Q-1] [DC-6] a sign-in whose log entry cannot be written is refused, the screen does not hang, and no promise is left unhandled', async () => {
+    const log = new FullDiskLog();
+    const r = await rig({ log });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      ok(r.service, { type: 'clerk.begin' });
+      log.full = true;
+      ok(r.service, { type: 'clerk.pin', accountId: PINS.clerk, pin: PINS.pin });
+      await r.service.settled();
+      await until(r.service, (v) => v.auth.status !== 'checking');
+      const v = r.service.getSnapshot();
+      expect(v.screen).toBe('authenticating');
+      expect(v.clerk).toBeNull();
+      expect(v.auth.status).toBe('rejected');
+      await new Promise((res) => setTimeout(res, 20));
+      expect(unhandled).toEqual([]);
+      // Space back: the same PIN now signs in.
+      log.full = false;
+      ok(r.service, { type: 'clerk.pin', accountId: PINS.clerk, pin: PINS.pin });
+      await r.service.settled();
+      expect(r.service.getSnapshot().screen).toBe('composing');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
