@@ -1,27 +1,19 @@
 // Read-side queries over recordings, shaped for `kioskctl list` and the UI.
 import type { CatalogDb } from './db';
-import type { RecordingSummary, RecordingStatus, Jurisdiction } from '../../shared/api-contract';
+import type { RecordingSummary, Jurisdiction } from '../../shared/api-contract';
+import type { RecordingRow } from './rows';
 
-interface Row {
-  id: number;
-  identifier: string | null;
-  version: number;
-  supersedes_identifier: string | null;
-  supersedes_version: number | null;
-  creator_name: string | null;
-  creator_court: string | null;
-  title: string | null;
-  date: string | null;
-  duration_sec: number | null;
-  status: RecordingStatus;
-  flags_json: string;
+type Row = Pick<
+  RecordingRow,
+  'id' | 'identifier' | 'version' | 'supersedes_identifier' | 'supersedes_version' | 'creator_name' | 'creator_court' | 'title' | 'date' | 'duration_sec' | 'status' | 'flags_json'
+> & {
   jurisdiction: Jurisdiction;
   signature: string;
   court: string | null;
   case_number: string | null;
   proceedings_number: string | null;
   parts: number;
-}
+};
 
 export function listRecordings(db: CatalogDb, opts: { caseSignature?: string } = {}): RecordingSummary[] {
   const rows = db
