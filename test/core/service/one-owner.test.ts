@@ -240,4 +240,27 @@ describe('the kiosk service owns the data directory', () => {
     expect(closed).toHaveLength(1);
     expect(closed[0]!.data.reason).toBe('interrupted');
   }, 180_000);
+
+  it('[Q-1] [Q-3] a file in the store that the catalog does not know is quarantined by the owner, never deleted; the log names it and verify lists it', async () => {
+    const k = new KioskDir();
+    expect(k.ctl(['import', copyOfDemo('pl')]).code).toBe(0);
+    const stray = path.join(k.dir, 'objects', 'ab', 'ab'.padEnd(64, '0'));
+    fs.mkdirSync(path.dirname(stray), { recursive: true });
+    fs.writeFileSync(stray, 'left by an import killed before its commit');
+    // Read-only commands leave it where it is.
+    expect(k.ctl(['list']).code).toBe(0);
+    expect(fs.existsSync(stray)).toBe(true);
+    // The next owner (here a command under the lock) moves it aside and logs it.
+    expect(k.ctl(['log', 'checkpoint']).code).toBe(0);
+    expect(fs.existsSync(stray)).toBe(false);
+    const logged = entries(k).filter((e) => e.type === 'store.quarantined');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.data.files).toEqual([`objects/ab/${path.basename(stray)}`]);
+    const v = k.json<{ ok: boolean; quarantined: string[] }>(['verify']);
+    expect(v.code).toBe(0);
+    expect(v.json.quarantined).toHaveLength(1);
+    expect(v.json.quarantined[0]).toMatch(new RegExp(`ab-${path.basename(stray)}$`));
+    const human = k.ctl(['verify']);
+    expect(human.stdout).toContain('QUARANTINED quarantine/');
+  }, 120_000);
 });
