@@ -156,8 +156,17 @@ export class ViewingLog {
   private readonly ownKey: ParsedVerifierKey;
   private readonly insertRow: Statement;
   private readonly insertCheckpoint: Statement;
+  private readonly tailRow: Statement;
+  private readonly countRows: Statement;
+  // A cache of the tree over the committed table, so an append need not
+  // re-read the log. It is only ever trusted after checking it against the
+  // table's tail inside the writing transaction (syncHead): an enclosing
+  // transaction that rolled back, or a commit that failed, leaves it ahead
+  // of the table, and the next write (or root()) rebuilds it from the table.
   private range = new CompactRange();
   private lastMac: Buffer = Buffer.alloc(0);
+  /** Entries this process knows are committed: the table may never hold fewer (entries removed). */
+  private acknowledged = 0;
 
   constructor(opts: ViewingLogOptions) {
     this.db = opts.db;
@@ -186,23 +195,50 @@ export class ViewingLog {
 
     this.insertRow = this.db.prepare('INSERT INTO viewing_log (seq, entry, leaf_hash, mac) VALUES (?, ?, ?, ?)');
     this.insertCheckpoint = this.db.prepare('INSERT INTO viewing_log_checkpoint (size, note) VALUES (?, ?) ON CONFLICT (size) DO NOTHING');
-
-    // Rebuild the compact range once; appends then never re-read the table.
-    // Only leaf hashes are needed for the tree (reading the MACs too would double the work).
-    for (const lh of this.db.prepare('SELECT leaf_hash FROM viewing_log ORDER BY seq').pluck().iterate()) {
-      this.range.append(lh as Buffer);
-    }
-    const last = this.db.prepare('SELECT mac FROM viewing_log ORDER BY seq DESC LIMIT 1').pluck().get();
-    if (Buffer.isBuffer(last)) this.lastMac = last;
+    this.tailRow = this.db.prepare('SELECT seq, mac FROM viewing_log ORDER BY seq DESC LIMIT 1').raw();
+    this.countRows = this.db.prepare('SELECT coalesce(max(seq) + 1, 0) FROM viewing_log').pluck();
+    this.rebuild();
+    this.acknowledged = this.range.size;
   }
 
-  /** Entries in the log (= Merkle tree size = next seq). */
+  /** Reads the whole tree from the table (at open, and after the cache fell out of step). */
+  private rebuild(): void {
+    // Only leaf hashes are needed for the tree (reading the MACs too would double the work).
+    const range = new CompactRange();
+    for (const lh of this.db.prepare('SELECT leaf_hash FROM viewing_log ORDER BY seq').pluck().iterate()) range.append(lh as Buffer);
+    const tail = this.tailRow.get() as [number, Buffer] | undefined;
+    this.range = range;
+    this.lastMac = tail ? tail[1] : Buffer.alloc(0);
+  }
+
+  /**
+   * Brings the cached head (next seq, previous MAC, tree) in step with the
+   * table. Called inside the writing transaction, so what it reads is what
+   * the write builds on: the head is never carried across transactions.
+   * A table shorter than what this process saw committed is not resynced
+   * over: committed entries were removed, and writing on would hide it.
+   */
+  private syncHead(): void {
+    const tail = this.tailRow.get() as [number, Buffer] | undefined;
+    const n = tail ? tail[0] + 1 : 0;
+    if (n === this.range.size && (tail ? tail[1].equals(this.lastMac) : this.lastMac.length === 0)) return;
+    if (n < this.acknowledged) {
+      throw new IntegrityError(
+        `viewing log holds ${n} entries but ${this.acknowledged} were committed (entries removed or database replaced); nothing more is written`,
+        'viewing_log',
+      );
+    }
+    this.rebuild();
+  }
+
+  /** Entries in the log (= Merkle tree size = next seq), as committed in the table. */
   get size(): number {
-    return this.range.size;
+    return this.countRows.get() as number;
   }
 
   /** Hex root of the current tree. */
   root(): string {
+    this.syncHead();
     return this.range.root().toString('hex');
   }
 
@@ -211,28 +247,18 @@ export class ViewingLog {
     return makeVerifierKey(this.signer.name, this.signer.publicKeyRaw);
   }
 
-  /** Appends one entry in its own durable transaction; returns once it is on disk. */
+  /**
+   * Appends one entry and returns once it is on disk. Inside a caller's
+   * transaction (an import's catalog rows, say) the entry is part of that
+   * transaction: both commit, or neither does.
+   */
   append(type: string, data: Record<string, unknown>): { seq: number; leafHash: string } {
-    if ((this.size + 1) % this.checkpointEvery !== 0) {
-      // The common case: a single autocommitted INSERT (its own transaction,
-      // fsynced by synchronous=FULL), the same statement cost as a bare
-      // insert; the tree advances only once it has succeeded.
-      const row = this.makeRow(this.size, this.lastMac, type, data);
-      this.insertRow.run(row);
-      this.range.append(row[2]);
-      this.lastMac = row[3];
-      return { seq: row[0], leafHash: row[2].toString('hex') };
-    }
     const [r] = this.write([{ type, data }]);
     if (r === undefined) throw new Error('append wrote nothing');
     return r;
   }
 
   private makeRow(seq: number, prevMac: Buffer, type: string, data: Record<string, unknown>): [number, string, Buffer, Buffer] {
-    if (typeof type !== 'string' || type.length === 0) throw new KioskError('invalid-input', 'log entry type must be a non-empty string');
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new KioskError('invalid-input', 'log entry data must be an object');
-    }
     const time = this.clock().toISOString();
     const entry = canonicalJson({ seq, time, type, data });
     const lh = leafHash(Buffer.from(entry, 'utf8'));
@@ -248,37 +274,49 @@ export class ViewingLog {
   }
 
   private write(items: ReadonlyArray<{ type: string; data: Record<string, unknown> }>): Array<{ seq: number; leafHash: string }> {
-    const range = this.range.clone();
-    let lastMac = this.lastMac;
-    const rows: Row[] = [];
-    const notes: Array<[number, string]> = [];
-    const out: Array<{ seq: number; leafHash: string }> = [];
+    // Validate before taking the write lock: bad input changes nothing.
     for (const { type, data } of items) {
-      const row = this.makeRow(range.size, lastMac, type, data);
-      const [seq, , lh, mac] = row;
-      range.append(lh);
-      lastMac = mac;
-      rows.push(row);
-      out.push({ seq, leafHash: lh.toString('hex') });
-      if (range.size % this.checkpointEvery === 0) {
-        notes.push([range.size, signCheckpoint({ origin: this.origin, size: range.size, root: range.root() }, this.signer)]);
-      }
+      if (typeof type !== 'string' || type.length === 0) throw new KioskError('invalid-input', 'log entry type must be a non-empty string');
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new KioskError('invalid-input', 'log entry data must be an object');
     }
-    this.db.transaction(() => {
-      for (const r of rows) this.insertRow.run(r);
-      for (const n of notes) this.insertCheckpoint.run(n);
-    })();
-    // Only after the commit: a failed write must not advance the tree.
-    this.range = range;
-    this.lastMac = lastMac;
+    const run = (): Array<{ seq: number; leafHash: string }> => {
+      this.syncHead();
+      const range = this.range.clone();
+      let lastMac = this.lastMac;
+      const out: Array<{ seq: number; leafHash: string }> = [];
+      for (const { type, data } of items) {
+        const row = this.makeRow(range.size, lastMac, type, data);
+        const [seq, , lh, mac] = row;
+        this.insertRow.run(row);
+        range.append(lh);
+        lastMac = mac;
+        out.push({ seq, leafHash: lh.toString('hex') });
+        if (range.size % this.checkpointEvery === 0) {
+          this.insertCheckpoint.run(range.size, signCheckpoint({ origin: this.origin, size: range.size, root: range.root() }, this.signer));
+        }
+      }
+      // Ahead of the commit: if it (or an enclosing transaction) does not
+      // happen, syncHead sees the table behind the cache and rebuilds.
+      this.range = range;
+      this.lastMac = lastMac;
+      return out;
+    };
+    if (this.db.inTransaction) return this.db.transaction(run)();
+    // IMMEDIATE: the head is read under the write lock, so no other writer
+    // can slip an entry between the read and the insert.
+    const out = this.db.transaction(run).immediate();
+    this.acknowledged = Math.max(this.acknowledged, this.range.size);
     return out;
   }
 
   /** Signs the current tree, stores the note and returns it. */
   checkpoint(): string {
-    const note = signCheckpoint({ origin: this.origin, size: this.size, root: this.range.root() }, this.signer);
-    this.insertCheckpoint.run(this.size, note);
-    return note;
+    return this.db.transaction(() => {
+      this.syncHead();
+      const note = signCheckpoint({ origin: this.origin, size: this.range.size, root: this.range.root() }, this.signer);
+      this.insertCheckpoint.run(this.range.size, note);
+      return note;
+    }).immediate();
   }
 
   latestCheckpoint(): string | null {
@@ -375,8 +413,8 @@ export class ViewingLog {
     if (beyond !== undefined) {
       return fail(n, `${beyond[1].what} covers ${beyond[0]} entries but the log holds only ${n} (entries removed or database replaced by an older copy)`);
     }
-    if (this.size > n) {
-      return fail(n, `this process appended ${this.size} entries but the log holds only ${n}`);
+    if (this.acknowledged > n) {
+      return fail(n, `this process committed ${this.acknowledged} entries but the log holds only ${n}`);
     }
     return { ok: true, entries, firstBad: null, checkpoint: best };
   }

@@ -302,6 +302,61 @@ describe('ViewingLog', () => {
   });
 });
 
+describe('the log head is read inside the writing transaction', () => {
+  it('[DC-6] [Q-1] an entry appended inside a transaction that rolls back leaves no trace: size, root, proofs and the next seq follow the table', () => {
+    const { log, db } = fresh({ checkpointEvery: 4 });
+    fill(log, 3);
+    const rootBefore = log.root();
+    expect(() =>
+      db.transaction(() => {
+        log.append('import.package', { ref: 'carrier-1' });
+        log.append('import.package', { ref: 'carrier-2' }); // crosses a checkpoint boundary too
+        throw new Error('the catalog insert failed');
+      })(),
+    ).toThrow('the catalog insert failed');
+    expect(log.size).toBe(3);
+    expect(log.root()).toBe(rootBefore);
+    expect(db.prepare('SELECT count(*) FROM viewing_log_checkpoint').pluck().get()).toBe(0);
+    expect(log.verify()).toMatchObject({ ok: true, entries: 3 });
+    expect(log.append('import.package', { ref: 'carrier-3' }).seq).toBe(3);
+    expect(log.verify()).toMatchObject({ ok: true, entries: 4, checkpoint: { size: 4 } });
+    expect(log.entries(3, 4)[0]?.data).toEqual({ ref: 'carrier-3' });
+  });
+
+  it('[DC-6] [Q-1] an entry and the rows it describes commit together inside one transaction', () => {
+    const { log, db } = fresh();
+    db.exec('CREATE TABLE t (x INTEGER)');
+    db.transaction(() => {
+      db.prepare('INSERT INTO t VALUES (1)').run();
+      log.append('import.package', { ref: 'carrier-1' });
+    })();
+    expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
+    expect(log.size).toBe(1);
+    expect(log.verify().ok).toBe(true);
+  });
+
+  it('[DC-6] [Q-1] a second writer on another connection never makes the first fail on a duplicate seq: each append builds on the table', () => {
+    const a = fresh();
+    const b = fresh();
+    a.log.append('view.start', { n: 0 });
+    b.log.append('view.start', { n: 1 });
+    expect(a.log.append('view.start', { n: 2 }).seq).toBe(2);
+    expect(b.log.append('view.start', { n: 3 }).seq).toBe(3);
+    expect(a.log.size).toBe(4);
+    expect(a.log.root()).toBe(b.log.root());
+    expect(a.log.verify()).toMatchObject({ ok: true, entries: 4 });
+  });
+
+  it('[Q-3] committed entries cut from the tail under a running log: the next append is refused, never written over the gap', () => {
+    const { log } = fresh();
+    fill(log, 5);
+    sqlite3(file, 'DELETE FROM viewing_log WHERE seq >= 3');
+    expect(() => log.append('view.start', { n: 5 })).toThrow(IntegrityError);
+    expect(() => log.append('view.start', { n: 5 })).toThrow(/holds 3 entries but 5 were committed/);
+    expect(log.verify()).toMatchObject({ ok: false, firstBad: 3 });
+  });
+});
+
 describe('hmacSha256', () => {
   it('equals node:crypto HMAC-SHA-256 for short, block-sized and long keys and data', async () => {
     const { createHmac, randomBytes } = await import('node:crypto');
