@@ -26,6 +26,8 @@ export interface DataLayout {
   readonly exports: string;
   /** Files found in the store that the catalog does not know, moved aside by the owner's sweep. */
   readonly quarantine: string;
+  /** Space held back so the viewing log can still record a session's end when the disk fills (space/ballast.ts). */
+  readonly ballast: string;
 }
 
 export function dataLayout(root: string): DataLayout {
@@ -38,6 +40,7 @@ export function dataLayout(root: string): DataLayout {
     deviceKeyFile: path.join(root, 'keys', 'device.key'),
     exports: path.join(root, 'exports'),
     quarantine: path.join(root, 'quarantine'),
+    ballast: path.join(root, 'space.ballast'),
   };
 }
 

@@ -78,6 +78,8 @@ export interface AdminOverview {
   readonly outbox: readonly AdminOutboxItem[];
   /** Cases an export can be made for. */
   readonly cases: readonly AdminCase[];
+  /** Free space on the data directory's disk against kiosk-config's storage.reserveBytes; `low` refuses sessions. */
+  readonly storage: { readonly freeBytes: number; readonly reserveBytes: number; readonly low: boolean };
 }
 
 export interface AdminCompletionRequest {

@@ -4,7 +4,7 @@
 // are the promise, the parser is the proof.
 
 /** Why a session ended. `interrupted`: the kiosk stopped (shutdown, crash recovered at start). */
-export type EndReason = 'viewer' | 'clerk' | 'idle' | 'time-limit' | 'integrity' | 'carrier' | 'interrupted';
+export type EndReason = 'viewer' | 'clerk' | 'idle' | 'time-limit' | 'integrity' | 'carrier' | 'interrupted' | 'fault';
 
 /** Identity documents the clerk may record; only the type and its last 4 characters are kept. */
 export const DOCUMENT_TYPES = ['id-card', 'passport', 'residence-permit', 'driving-licence', 'other'] as const;

@@ -1,6 +1,7 @@
 // What the administrator screen shows at a glance (issue 7): recent imports,
 // recordings held or incomplete awaiting a clerk (UA-5, PL-4.1), recent
 // integrity events and the TIS outbox. Read-only queries over the catalog.
+import { spaceState } from '../space';
 import type {
   AdminCase,
   AdminImport,
@@ -143,5 +144,6 @@ export function adminOverview(kiosk: Kiosk, admin: { id: string; name: string },
     integrity: recentIntegrityEvents(kiosk, limits.integrity),
     outbox: outboxItems(kiosk, limits.outbox),
     cases: exportableCases(kiosk),
+    storage: (({ freeBytes, reserveBytes, low }) => ({ freeBytes, reserveBytes, low }))(spaceState(kiosk.layout.root, kiosk.config.storage.reserveBytes)),
   };
 }

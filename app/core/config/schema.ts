@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../shared/i18n/languages';
 import { parsePinHash } from '../auth/pin-hash';
+import { DEFAULT_RESERVE_BYTES } from '../space/reserve';
 
 const language = z.enum(LANGUAGES);
 
@@ -63,6 +64,12 @@ export const kioskConfigSchema = z
         path: ['idleWarningSec'],
       })
       .default({ idleWarningSec: 120, idleTimeoutSec: 300, maxSessionMin: 60 }),
+    storage: z
+      .strictObject({
+        /** Free space kept on the data directory's disk: below it sessions are refused, and an import must leave it free. */
+        reserveBytes: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(DEFAULT_RESERVE_BYTES),
+      })
+      .default({ reserveBytes: DEFAULT_RESERVE_BYTES }),
     importSources: z
       .array(z.enum(['carrier', 'plain-folder', 'tis']))
       .default(['carrier']),

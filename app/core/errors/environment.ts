@@ -32,6 +32,12 @@ export function environmentRule(e: unknown): string | undefined {
   return c === undefined ? undefined : RULES[c]!.rule;
 }
 
+/** The error as an environment KioskError when it is one (already mapped, or a system error such as ENOSPC); else undefined. */
+export function asEnvironmentError(e: unknown): KioskError | undefined {
+  if (e instanceof KioskError) return e.code === 'environment' ? e : undefined;
+  return environmentError(e);
+}
+
 /** A KioskError('environment') for a system error, naming the path; undefined for anything else. */
 export function environmentError(e: unknown, fallbackPath?: string): KioskError | undefined {
   const c = codeOf(e);

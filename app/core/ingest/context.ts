@@ -22,6 +22,8 @@ export interface IngestContext {
   /** Tamper-evident log of imports (DC-6); optional until the log is wired. */
   readonly log?: (type: string, data: Record<string, unknown>) => void;
   readonly readTimeoutMs?: number;
+  /** Throws env.no-space unless `bytes` fit with the configured reserve left free; asked before the first byte is copied. */
+  readonly requireSpace?: (bytes: number, what: string) => void;
   /** Devices whose export signature is checked on import (kiosk-config trustedDevices). */
   readonly trustedDevices?: ReadonlyArray<{ readonly id: string; readonly publicKeyPem: string }>;
 }

@@ -1,6 +1,7 @@
 // Ingest of one validated crp/1 package: one pass per file (read from the
 // carrier, hash, encrypt, write), the bytes actually copied compared with the
-// manifest, then one SQLite transaction. A crash, power cut or pulled carrier
+// manifest, then one SQLite transaction holding the catalog rows and the
+// import's log entry. A crash, power cut or pulled carrier
 // at any moment leaves the whole package or nothing (Q-1): objects written
 // before the transaction are orphans that start-up sweeps; a re-run completes.
 import crypto from 'node:crypto';
@@ -9,12 +10,14 @@ import { findRecording, insertImport, insertObject, insertRecording, sealRecordi
 import { caseInput, recordingInput, statusOf } from './recording-input';
 import { type Problem, problem } from '../../shared/problem';
 import { KioskError } from '../errors';
+import { asEnvironmentError } from '../errors/environment';
 import { openCarrierFile } from './carrier-read';
 import type { IngestContext, ImportedRecording, PackageOutcome } from './context';
 import { progressTracker } from './progress';
 import { verifyProtocols } from './protocols';
 import type { PackageCheck } from './validate-package';
 import { exportProvenance } from '../export/provenance';
+import { crashPoint } from '../faults/crash-point';
 
 const MAX_ATTACHMENT_IN_MEMORY = 64 << 20;
 
@@ -85,6 +88,8 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
     }
   }
   const total = [...wanted.keys()].reduce((n, p) => n + (bag.payload.get(p)?.size ?? 0), 0);
+  // Refused before the first byte when it would not fit (exit 2, env.no-space): never a half-copied package.
+  ctx.requireSpace?.(total, `importing ${path.basename(pkg)}`);
   const progress = progressTracker(path.basename(pkg), total, wanted.size, ctx.onProgress);
   const stored = new Map<string, StoredFile>();
   try {
@@ -97,6 +102,9 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
     }
   } catch (e) {
     await discard(ctx, stored);
+    // The machine's fault (disk full, I/O error, permission) is not the carrier's: exit 2 with env.*, never bagit.*.
+    const env = asEnvironmentError(e);
+    if (env) throw env;
     const ps = e instanceof KioskError && e.problems.length ? [...e.problems] : [problem(pkg, 'ingest.read', (e as Error).message)];
     return { package: pkg, imported: [], unchanged: [], problems: ps, warnings: check.warnings };
   }
@@ -146,16 +154,21 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
         sealRecording(ctx.db, id, ctx.mac);
         imported.push({ ...summary(i, status, flags), holds });
       }
+      // In the same transaction as the rows: never stored-but-unlogged (DC-6, Q-1).
+      ctx.log?.('import.package', {
+        source: sourceKind, ref: sourceRef, package: check.packageSha256, operator: ctx.operator,
+        ...(signed.provenance ? { provenance: signed.provenance.text } : {}),
+        recordings: imported.map((r) => ({ identifier: r.identifier, version: r.version, status: r.status })),
+      });
+      crashPoint('import.before-commit');
     })();
   } catch (e) {
     await discard(ctx, stored);
+    const env = asEnvironmentError(e);
+    if (env) throw env;
     return { package: pkg, imported: [], unchanged: [], problems: [problem(pkg, 'ingest.catalog', (e as Error).message)], warnings: check.warnings };
   }
-  ctx.log?.('import.package', {
-    source: sourceKind, ref: sourceRef, package: check.packageSha256, operator: ctx.operator,
-    ...(signed.provenance ? { provenance: signed.provenance.text } : {}),
-    recordings: imported.map((r) => ({ identifier: r.identifier, version: r.version, status: r.status })),
-  });
+  crashPoint('import.after-commit');
   return { package: pkg, imported, unchanged, problems: [], warnings: check.warnings };
 
   function summary(i: number, status: ImportedRecording['status'], flags: string[]): ImportedRecording {
@@ -202,7 +215,9 @@ async function copyOne(
     try {
       r = await ctx.store.ingest(tee(), { expectedSha256: expected });
     } catch (e) {
-      if (e instanceof KioskError && e.code === 'environment') throw e;
+      // A full disk or an I/O error while writing the store is not a bad hash on the carrier.
+      const env = asEnvironmentError(e);
+      if (env) throw env;
       throw new KioskError('invalid-input', `${rel}: ${(e as Error).message}`, [problem(rel, 'bagit.manifest.hash', `the bytes read do not match manifest-sha256.txt (${(e as Error).message})`)]);
     }
     for (const x of extra) {

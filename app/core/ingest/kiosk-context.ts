@@ -6,6 +6,7 @@ import { KioskError } from '../errors';
 import { problem } from '../../shared/problem';
 import type { Kiosk } from '../kiosk';
 import { verifyDetachedCms } from '../signature/cms';
+import { requireSpace } from '../space';
 import type { IngestContext } from './context';
 import type { ProgressListener } from './progress';
 
@@ -29,6 +30,7 @@ export function ingestContextFor(kiosk: Kiosk, opts: { operator?: string | null;
     allowUnsignedProtocols: kiosk.config.allowUnsignedProtocols,
     operator: opts.operator ?? null,
     now: () => new Date(),
+    requireSpace: (bytes, what) => requireSpace(kiosk.layout.root, bytes, kiosk.config.storage.reserveBytes, what),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     log: opts.log ?? ((type, data) => void kiosk.log.append(type, data)),
   };

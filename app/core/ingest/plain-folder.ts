@@ -5,11 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseSha256Sums } from '../carrier/sha256sums';
+import { crashPoint } from '../faults/crash-point';
 import { insertImport, insertObject, insertRecording, sealRecording, upsertCase } from '../catalog';
 import { probeMp4, conformanceFlags, type MediaInfo } from '../media/probe';
 import { indexMp4, isProblem, type MediaIndex } from '../media';
 import { type Problem, problem } from '../../shared/problem';
 import { KioskError } from '../errors';
+import { asEnvironmentError } from '../errors/environment';
 import { openCarrierFile } from './carrier-read';
 import type { IngestContext, ImportedRecording } from './context';
 import { progressTracker } from './progress';
@@ -79,7 +81,9 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
     todo.push({ ...e, media: m, hls: await indexFile(path.join(dir, e.name), m, ctx.readTimeoutMs), size: fs.statSync(path.join(dir, e.name)).size });
   }
   if (todo.length === 0) return { imported: [], unchanged, problems: [] };
-  const progress = progressTracker(path.basename(dir), todo.reduce((n, t) => n + t.size, 0), todo.length, ctx.onProgress);
+  const total = todo.reduce((n, t) => n + t.size, 0);
+  ctx.requireSpace?.(total, `importing ${path.basename(dir)}`);
+  const progress = progressTracker(path.basename(dir), total, todo.length, ctx.onProgress);
   const stored: Array<{ e: (typeof todo)[number]; objectId: string; wrappedKey: Buffer; size: number }> = [];
   try {
     for (const e of todo) {
@@ -92,8 +96,10 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
             yield c;
           }
         }
-        const r = await ctx.store.ingest(counted(), { expectedSha256: e.sha256 }).catch((err: Error) => {
-          throw new KioskError('invalid-input', err.message, [problem(e.name, 'plain.sha256sums.hash', `the bytes read do not match SHA256SUMS (${err.message})`)]);
+        const r = await ctx.store.ingest(counted(), { expectedSha256: e.sha256 }).catch((err: unknown) => {
+          // A full disk or an I/O error while writing the store is not a bad hash on the carrier.
+          const message = err instanceof Error ? err.message : String(err);
+          throw asEnvironmentError(err) ?? new KioskError('invalid-input', message, [problem(e.name, 'plain.sha256sums.hash', `the bytes read do not match SHA256SUMS (${message})`)]);
         });
         stored.push({ e, objectId: r.objectId, wrappedKey: r.wrappedKey, size: r.size });
       } finally {
@@ -103,6 +109,8 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
     }
   } catch (err) {
     for (const s of stored) await ctx.store.shred(s.objectId).catch(() => undefined);
+    const env = asEnvironmentError(err);
+    if (env) throw env;
     return { imported: [], unchanged: [], problems: err instanceof KioskError ? err.problems.slice() : [problem(dir, 'ingest.read', (err as Error).message)] };
   }
   const now = ctx.now().toISOString();
@@ -125,7 +133,10 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
       sealRecording(ctx.db, id, ctx.mac);
       imported.push({ identifier: null, version: 0, case: UNASSIGNED_CASE, status: 'incomplete', flags, holds: [] });
     }
+    // In the same transaction as the rows: never stored-but-unlogged (DC-6, Q-1).
+    ctx.log?.('import.plain-folder', { ref: dir, operator: ctx.operator, files: stored.map((s) => s.e.sha256) });
+    crashPoint('import.before-commit');
   })();
-  ctx.log?.('import.plain-folder', { ref: dir, operator: ctx.operator, files: stored.map((s) => s.e.sha256) });
+  crashPoint('import.after-commit');
   return { imported, unchanged, problems: [] };
 }

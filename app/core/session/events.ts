@@ -2,7 +2,7 @@
 // come from the (untrusted) renderer:
 //   renderer  clerk.* compose.* handover.* viewer.* media.* ui.* summary.*
 //             (types in app/shared/session-contract.ts, parsed here with zod)
-//   core      integrity.failed (media server), carrier.* (hot-plug), kiosk.shutdown
+//   core      integrity.failed (media server), carrier.* (hot-plug), kiosk.shutdown, kiosk.fault
 //   effects   auth.verdict, catalog.case, verify.result: answers of effects the
 //             machine started, delivered by the service
 //   timers    timer.*: raised by the machine itself after its named delays
@@ -99,7 +99,9 @@ export type CoreEvent =
   | { readonly type: 'integrity.failed'; readonly identifier: string; readonly version: number; readonly problem: string }
   | { readonly type: 'carrier.inserted'; readonly device: string }
   | { readonly type: 'carrier.removed'; readonly device: string }
-  | { readonly type: 'kiosk.shutdown' };
+  | { readonly type: 'kiosk.shutdown' }
+  /** The viewing log could not be written (disk full, I/O error): the session ends, failing closed. */
+  | { readonly type: 'kiosk.fault'; readonly problem: string };
 
 /** Answers of the machine's effects, delivered by the service. */
 export type EffectEvent =

@@ -9,6 +9,9 @@ import type { IntegrityVerdict, RecordingRef, SessionCase } from '../../shared/s
 import { createSessionService, type SessionClock, type SessionService, type SessionLogType } from './service';
 import { buildViewingReports } from '../reports';
 import { TisOutbox } from '../tis/outbox';
+import { environmentRule } from '../errors/environment';
+import { Ballast, sessionSpaceProblem } from '../space';
+import { problem } from '../../shared/problem';
 
 interface RecRow {
   id: number;
@@ -123,8 +126,26 @@ function queueReport(kiosk: Kiosk, caseSignature: string, sessionId: string): vo
 
 export function createKioskSessionService(kiosk: Kiosk, opts: KioskSessionOptions = {}): SessionService {
   const caseOf = new Map<string, string>();
+  const ballast = new Ballast(kiosk.layout.ballast);
+  ballast.ensure();
+  // Set once the service exists (below); the log binding tells it of a fault.
+  let service: SessionService | null = null;
+  const write = (type: SessionLogType, data: Record<string, unknown>): { seq: number } => {
+    try {
+      return kiosk.log.append(type, data);
+    } catch (e) {
+      // The disk is full: the ballast's space lets this entry, and the
+      // session's closing one, still be written; the session then ends with
+      // reason `fault`, since nothing guarantees the next entry a place.
+      if (environmentRule(e) !== 'env.no-space' || !ballast.release()) throw e;
+      const r = kiosk.log.append(type, data);
+      const message = e instanceof Error ? e.message : String(e);
+      setImmediate(() => service?.notify({ type: 'kiosk.fault', problem: `the viewing log is out of space: ${message}` }));
+      return r;
+    }
+  };
   const append = (type: SessionLogType, data: Record<string, unknown>) => {
-    const r = kiosk.log.append(type, data);
+    const r = write(type, data);
     const id = typeof data.sessionId === 'string' ? data.sessionId : null;
     const c = data.case as { signature?: unknown } | undefined;
     if (type === 'session.opened' && id && typeof c?.signature === 'string') caseOf.set(id, c.signature);
@@ -136,19 +157,30 @@ export function createKioskSessionService(kiosk: Kiosk, opts: KioskSessionOption
         try {
           queueReport(kiosk, sig, id);
         } catch (e) {
-          kiosk.log.append('report.queue-failed', { sessionId: id, problem: (e as Error).message });
+          // Not even this may escape: an exception thrown from a timer ends the process.
+          try {
+            kiosk.log.append('report.queue-failed', { sessionId: id, problem: (e as Error).message });
+          } catch {
+            // The report is rebuilt from the log by `kioskctl log export` whenever it is wanted.
+          }
         }
       });
     }
     return r;
   };
   const auth = opts.auth ?? createKioskAuth(kiosk, opts.extraAccounts ?? []);
-  return createSessionService({
+  service = createSessionService({
     auth,
     verifier: { verify: (refs) => verifyForPlayback(kiosk, refs) },
     log: { append, lastOpenSession: () => lastOpenSession(kiosk) },
     catalog: { findCase: (q) => findCase(kiosk, q) },
     config: kiosk.config.limits,
+    // A session opens only with the reserve free and the ballast in place
+    // (recreated here once space has come back after a fault).
+    canOpen: () =>
+      sessionSpaceProblem(kiosk.layout.root, kiosk.config.storage.reserveBytes) ??
+      (ballast.ensure() ? null : problem(kiosk.layout.ballast, 'session.space-low', 'no room to recreate the viewing log\'s space ballast: no session is opened until space is freed', 'storage.reserveBytes')),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
+  return service;
 }

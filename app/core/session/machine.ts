@@ -280,6 +280,10 @@ export const sessionMachine = setup({
     endForIntegrity: assign({ endReason: 'integrity' }),
     endForCarrier: assign({ endReason: 'carrier' }),
     endInterrupted: assign({ endReason: 'interrupted' }),
+    endForFault: assign(({ event }) => {
+      assertEvent(event, 'kiosk.fault');
+      return { endReason: 'fault' as const, endProblem: event.problem };
+    }),
     noteIntegrityProblem: assign(({ event }) => {
       if (event.type === 'integrity.failed') return { endProblem: `${event.identifier} v${event.version}: ${event.problem}` };
       if (event.type === 'verify.result') {
@@ -353,6 +357,7 @@ export const sessionMachine = setup({
       initial: 'verifying',
       on: {
         'kiosk.shutdown': { target: 'ended', actions: 'endInterrupted' },
+        'kiosk.fault': { target: 'ended', actions: 'endForFault' },
       },
       states: {
         verifying: {

@@ -70,6 +70,12 @@ export interface SessionServiceDeps {
   readonly newId?: () => string;
   /** xstate inspection (tests measure transition coverage with it). */
   readonly inspect?: (event: InspectionEvent) => void;
+  /**
+   * Asked before a session opens: a problem when the kiosk cannot keep a
+   * viewing log safely (free space below the configured reserve); the clerk
+   * is refused with it and nothing is opened.
+   */
+  readonly canOpen?: () => Problem | null;
 }
 
 export type SendResult = { readonly ok: true; readonly view: SessionView } | { readonly ok: false; readonly problem: Problem };
@@ -108,7 +114,6 @@ const limitMs = (c: SessionContext): number => Math.min(c.minutes ?? c.config.ma
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? randomUUID;
-  const { log } = deps;
   const pending = new Set<Promise<unknown>>();
   const listeners = new Set<(view: SessionView) => void>();
   let sessionId: string | null = null;
@@ -117,9 +122,38 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   let endsAt: number | null = null;
 
   // A session the log shows open was cut off by a crash or power loss.
-  const open = log.lastOpenSession();
+  const open = deps.log.lastOpenSession();
   const recovered = open ? { sessionId: open.sessionId } : null;
-  if (recovered) log.append('session.closed', { sessionId: recovered.sessionId, reason: 'interrupted', recovered: true });
+  if (recovered) deps.log.append('session.closed', { sessionId: recovered.sessionId, reason: 'interrupted', recovered: true });
+
+  // Every entry the machine's actions write goes through here. A write that
+  // fails (disk full, I/O error) must not throw inside the machine (that
+  // would stop it, and the kiosk with it): the session fails closed instead.
+  // Its media capability dies at once, and the machine is told to end the
+  // session with reason `fault`, whose closing entry is written when the log
+  // can take it (or closed as interrupted at the next start when it cannot).
+  let faultQueued = false;
+  const log: Pick<SessionLog, 'append'> = {
+    append(type, data) {
+      try {
+        return deps.log.append(type, data);
+      } catch (e) {
+        reportFault(e instanceof Error ? e.message : String(e));
+        return { seq: -1 };
+      }
+    },
+  };
+  function reportFault(message: string): void {
+    grants.revoke();
+    if (faultQueued) return;
+    faultQueued = true;
+    queueMicrotask(() => {
+      faultQueued = false;
+      if (!disposed && fault === null && actor.getSnapshot().can({ type: 'kiosk.fault', problem: message })) {
+        actor.send({ type: 'kiosk.fault', problem: `the viewing log could not be written: ${message}` });
+      }
+    });
+  }
 
   const withSession = (data: Record<string, unknown>): Record<string, unknown> => ({ sessionId, ...data });
   const current = (c: SessionContext): Record<string, unknown> =>
@@ -310,6 +344,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         ok: false,
         problem: problem(source, 'session.event.not-allowed', `event ${event.type} is not allowed in state ${toView(snapshot, extras()).state}`),
       };
+    }
+    if (event.type === 'compose.confirm') {
+      const refused = deps.canOpen?.() ?? null;
+      if (refused) return { ok: false, problem: refused };
     }
     actor.send(event);
     return { ok: true, view: view() };

@@ -10,6 +10,8 @@ import { caseInput, recordingInput, statusOf } from '../ingest/recording-input';
 import { checkMetadata, recordingsFileSchema, type RecordingsFile, type RecordingVerdict } from '../crp';
 import { KioskError } from '../errors';
 import { ingestContextFor, type ImportedRecording, type IngestContext, type ProgressListener } from '../ingest';
+import { crashPoint } from '../faults/crash-point';
+import { asEnvironmentError } from '../errors/environment';
 import { progressTracker } from '../ingest/progress';
 import { verifyProtocols } from '../ingest/protocols';
 import type { Kiosk } from '../kiosk';
@@ -124,7 +126,7 @@ export async function fetchCaseWith(ctx: IngestContext, opts: FetchCaseOptions):
       out.problems.push(known);
       continue;
     }
-    const r1 = await importRecording(ctx, client, { source, doc, index: i, tis: r, verdict: meta.recordings[i]! });
+    const r1 = await storeRecording(ctx, client, { source, doc, index: i, tis: r, verdict: meta.recordings[i]! });
     if (r1.kind === 'imported') out.imported.push(r1.recording);
     else if (r1.kind === 'not-ready') out.notReady.push(r1.notReady);
     else out.problems.push(...r1.problems);
@@ -220,21 +222,6 @@ type RecordingOutcome =
   | { kind: 'not-ready'; notReady: NotReadyRecording }
   | { kind: 'rejected'; problems: Problem[] };
 
-async function importRecording(
-  ctx: IngestContext,
-  client: TisClient,
-  job: { source: string; doc: RecordingsFile; index: number; tis: TisRecording; verdict: RecordingVerdict },
-): Promise<RecordingOutcome> {
-  const r = await storeRecording(ctx, client, job);
-  // Logged after the commit, outside it: a log failure must not shred committed objects.
-  if (r.kind === 'imported')
-    ctx.log?.('import.tis', {
-      source: 'tis', ref: job.source, case: r.recording.case, operator: ctx.operator,
-      recordings: [{ identifier: r.recording.identifier, version: r.recording.version, status: r.recording.status }],
-    });
-  return r;
-}
-
 async function storeRecording(
   ctx: IngestContext,
   client: TisClient,
@@ -261,7 +248,10 @@ async function storeRecording(
     return { kind: 'rejected', problems: [problem(source, 'tis.signature.unhashed', 'the protocol signature is listed without sha256 and size; nothing from the TIS is stored without a hash to check (DC-4)', `recordings.${i}.attachments.${bare}.signature`)] };
 
   const label = `${doc.case.signature} ${rec.identifier ?? '(no identifier)'} v${rec.version}`;
-  const progress = progressTracker(label, wanted.reduce((n, w) => n + w.size, 0), wanted.length, ctx.onProgress);
+  const total = wanted.reduce((n, w) => n + w.size, 0);
+  // Refused before the first byte is downloaded when it would not fit (exit 2, env.no-space).
+  ctx.requireSpace?.(total, `fetching ${label}`);
+  const progress = progressTracker(label, total, wanted.length, ctx.onProgress);
   const stored = new Map<string, Stored>();
   const discard = async (): Promise<void> => {
     for (const s of stored.values()) await ctx.store.shred(s.objectId).catch(() => undefined);
@@ -349,10 +339,20 @@ async function storeRecording(
         signatureVerdict: (a) => protocols.verdicts.get(a),
       }), now);
       sealRecording(ctx.db, id, ctx.mac);
+      // In the same transaction as the rows: a failed log entry stores nothing, so nothing is stored unlogged (DC-6, Q-1).
+      ctx.log?.('import.tis', {
+        source: 'tis', ref: source, case: doc.case.signature, operator: ctx.operator,
+        recordings: [{ identifier: rec.identifier, version: rec.version, status }],
+      });
+      crashPoint('import.before-commit');
     })();
+    crashPoint('import.after-commit');
     return { kind: 'imported', recording: { identifier: rec.identifier, version: rec.version, case: doc.case.signature, status, flags, holds } };
   } catch (e) {
     await discard();
+    // The machine's fault is not the case-file system's: exit 2 with env.*.
+    const env = asEnvironmentError(e);
+    if (env) throw env;
     if (e instanceof KioskError && e.problems.length) return { kind: 'rejected', problems: e.problems.map((p) => ({ ...p, field: p.field ?? `recordings.${i}` })) };
     return { kind: 'rejected', problems: [problem(source, 'tis.import', (e as Error).message, `recordings.${i}`)] };
   }

@@ -84,7 +84,8 @@ export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
     ]) {
       const out = await send(ev);
       if (!out || out.problem) {
-        setProblem(out?.problem?.message ?? t('error.generic'));
+        // Core's words are for the log; the clerk reads a translated one where there is one.
+        setProblem(out?.problem?.rule === 'session.space-low' ? t('compose.spaceLow') : (out?.problem?.message ?? t('error.generic')));
         return;
       }
     }

@@ -3,6 +3,7 @@ import { SimulatedClock } from 'xstate';
 import { createSessionService, type SessionService } from '../../../app/core/session/service';
 import type { SessionView } from '../../../app/shared/session-contract';
 import { ArrayLog, CASE_QUERY, CHOSEN, CONFIG, PINS, ScriptedVerifier, makeAuth, memoryCatalog } from './model-fixtures';
+import { problem, type Problem } from '../../../app/shared/problem';
 
 interface Rig {
   service: SessionService;
@@ -12,7 +13,7 @@ interface Rig {
   views: SessionView[];
 }
 
-async function rig(options: { open?: { sessionId: string } | null; minutes?: number; log?: ArrayLog } = {}): Promise<Rig> {
+async function rig(options: { open?: { sessionId: string } | null; minutes?: number; log?: ArrayLog; canOpen?: () => Problem | null } = {}): Promise<Rig> {
   const clock = new SimulatedClock();
   clock.set(Date.UTC(2025, 1, 7, 9, 0, 0));
   const log = options.log ?? new ArrayLog(options.open ?? null);
@@ -25,6 +26,7 @@ async function rig(options: { open?: { sessionId: string } | null; minutes?: num
     config: CONFIG,
     clock,
     newId: () => 'session-1',
+    ...(options.canOpen ? { canOpen: options.canOpen } : {}),
   });
   const views: SessionView[] = [];
   service.subscribe((v) => views.push(v));
@@ -46,6 +48,15 @@ async function until(service: SessionService, pred: (v: SessionView) => boolean)
 const VIEWER = { name: 'Jan Nowak', documentType: 'id-card', documentLast4: 'ab12', purpose: 'Wgląd w nagranie czynności' } as const;
 
 async function toViewing(r: Rig, minutes = 1): Promise<void> {
+  await toComposed(r, minutes);
+  ok(r.service, { type: 'compose.confirm' });
+  await r.service.settled();
+  ok(r.service, { type: 'handover.viewerReady' });
+  expect(r.service.getSnapshot().state).toBe('open.viewing.paused');
+}
+
+/** Signed in and composed, up to (not including) compose.confirm. */
+async function toComposed(r: Rig, minutes: number): Promise<void> {
   ok(r.service, { type: 'clerk.begin' });
   ok(r.service, { type: 'clerk.pin', accountId: PINS.clerk, pin: PINS.pin });
   await r.service.settled();
@@ -54,10 +65,6 @@ async function toViewing(r: Rig, minutes = 1): Promise<void> {
   ok(r.service, { type: 'compose.recordings', recordings: CHOSEN });
   ok(r.service, { type: 'compose.viewer', ...VIEWER });
   ok(r.service, { type: 'compose.time', minutes });
-  ok(r.service, { type: 'compose.confirm' });
-  await r.service.settled();
-  ok(r.service, { type: 'handover.viewerReady' });
-  expect(r.service.getSnapshot().state).toBe('open.viewing.paused');
 }
 
 const CAPABILITY_BASE = /^\/media\/([A-Za-z0-9_-]{43})\/$/;
@@ -378,7 +385,7 @@ describe('session service', () => {
     expect(r.service.send({ type: 'clerk.begin' }).ok).toBe(false);
   });
 
-  it('[DC-6] fails closed when the viewing log cannot be written', async () => {
+  it('[DC-6] [Q-1] a log write that fails mid-session ends the session with reason fault (recorded), kills its capability at once, and the kiosk takes the next session', async () => {
     const log = new ArrayLog();
     let broken = false;
     const original = log.append.bind(log);
@@ -388,11 +395,38 @@ describe('session service', () => {
     };
     const r = await rig({ log });
     await toViewing(r);
+    const capability = r.service.getSnapshot().media?.base.split('/').at(-2) ?? '';
+    expect(r.service.mediaGrant(capability)).not.toBeNull();
     broken = true;
     r.service.send({ type: 'viewer.play', mediaTime: 0 });
-    expect(r.service.getSnapshot().fault).toMatch(/disk full/);
-    const after = r.service.send({ type: 'viewer.pause', mediaTime: 1 });
-    expect(after.ok ? null : after.problem.rule).toBe('session.fault');
+    // Before the machine has even moved on, nothing more can be played.
+    expect(r.service.mediaGrant(capability)).toBeNull();
+    await Promise.resolve();
+    const v = r.service.getSnapshot();
+    expect(v.state).toBe('ended');
+    expect(v.ended).toEqual({ reason: 'fault', problem: expect.stringMatching(/viewing log could not be written: viewing log: disk full/) as unknown });
+    expect(v.fault).toBeNull();
+    const closed = r.log.entries.filter((e) => e.type === 'session.closed');
+    expect(closed).toHaveLength(1);
+    expect(closed[0]?.data).toMatchObject({ sessionId: 'session-1', reason: 'fault' });
+    // The process and the service go on: the next clerk opens the next session.
+    broken = false;
+    ok(r.service, { type: 'summary.close' });
+    await toViewing(r);
+    r.service.dispose();
+  });
+
+  it('[DC-6] [Q-1] a session is refused, with the problem for the clerk, while the kiosk cannot open one safely (free space below the reserve)', async () => {
+    let low = true;
+    const r = await rig({ canOpen: () => (low ? problem('/data', 'session.space-low', 'below the reserve', 'storage.reserveBytes') : null) });
+    await toComposed(r, 1);
+    const refused = r.service.send({ type: 'compose.confirm' });
+    expect(refused.ok ? null : refused.problem.rule).toBe('session.space-low');
+    expect(r.service.getSnapshot().state).toBe('composing');
+    expect(r.log.entries.some((e) => e.type === 'session.opened')).toBe(false);
+    low = false;
+    ok(r.service, { type: 'compose.confirm' });
+    expect(r.log.entries.some((e) => e.type === 'session.opened')).toBe(true);
     r.service.dispose();
   });
 

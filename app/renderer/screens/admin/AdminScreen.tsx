@@ -7,12 +7,13 @@ import type { AdminOverview } from '../../../shared/admin-contract';
 import { useI18n } from '../../i18n/context';
 import { adminApi } from './admin-api';
 import { ExportPanel } from './ExportPanel';
+import { formatBytes } from './format';
 import { ImportsTable, IntegrityTable, OutboxTable } from './OverviewTables';
 import { PendingSection } from './PendingSection';
 import type { SignedInAdmin } from './signed-in-admin';
 
 export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onCompose?: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [overview, setOverview] = useState<AdminOverview | null>(null);
   const [failed, setFailed] = useState(false);
 
@@ -55,6 +56,11 @@ export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onComp
         !failed && <p>{t('admin.loading')}</p>
       ) : (
         <>
+          {overview.storage.low && (
+            <p className="notice" role="alert" data-testid="admin-space-low">
+              {t('admin.spaceLow', { free: formatBytes(lang, overview.storage.freeBytes), reserve: formatBytes(lang, overview.storage.reserveBytes) })}
+            </p>
+          )}
           <PendingSection pending={overview.pending} onChanged={load} />
           <ImportsTable imports={overview.imports} />
           <IntegrityTable events={overview.integrity} />
