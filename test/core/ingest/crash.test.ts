@@ -1,7 +1,7 @@
 // Q-1: a crash, power cut or pulled carrier at any moment leaves the whole
 // package or nothing, and running the import again completes it. The import
 // is the real kioskctl in a child process, killed with SIGKILL.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,6 +80,31 @@ describe('[Q-1] crash safety of the import', () => {
     console.log(`crash test: ${killed} of ${attempts} imports were killed mid-run (full run ${full} ms)`);
     expect(killed).toBeGreaterThanOrEqual(20);
   }, 600_000);
+
+  it('[Q-1] [DC-6] SIGKILL placed exactly before and after the commit of the catalog rows and the log entry: never stored-but-unlogged, never logged-but-unstored', async () => {
+    const carrier = copyOfDemo();
+    for (const point of ['import.before-commit', 'import.after-commit'] as const) {
+      const k = new KioskDir();
+      const r = spawnSync(KIOSKCTL, ['import', carrier, '--json'], { env: { ...process.env, ...k.env, KIOSK_CRASH_AT: point }, encoding: 'utf8' });
+      expect(r.signal, `${point}: ${r.stderr}`).toBe('SIGKILL');
+      consistent(k);
+      // Per package: its recordings are in the catalog exactly when its import entry is in the log.
+      const logged = new Set(
+        k.query<{ entry: string }>("SELECT entry FROM viewing_log WHERE entry LIKE '%\"type\":\"import.package\"%'").map(
+          (row) => (JSON.parse(row.entry) as { data: { package: string } }).data.package,
+        ),
+      );
+      const stored = new Set(k.query<{ package_sha256: string }>('SELECT package_sha256 FROM imports').map((row) => row.package_sha256));
+      expect([...stored].sort(), point).toEqual([...logged].sort());
+      // Killed inside the first package's transaction: nothing of it; killed after its commit: all of it.
+      expect(stored.size, point).toBe(point === 'import.before-commit' ? 0 : 1);
+      expect(k.ctl(['log', 'verify']).code).toBe(0);
+      expect(k.ctl(['import', carrier]).code).toBe(0);
+      expect(k.json<{ recordings: unknown[] }>(['list']).json.recordings).toHaveLength(4);
+      expect(k.ctl(['log', 'verify']).code).toBe(0);
+      expect(k.ctl(['verify']).code).toBe(0);
+    }
+  }, 300_000);
 
   it('a carrier pulled mid-copy (source truncated while it is read) stores nothing; a re-run with the carrier back completes', async () => {
     const { carrier, media } = await paddedPackage(400);
