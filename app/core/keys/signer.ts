@@ -5,7 +5,16 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { KioskError } from '../errors';
-import type { DeviceKey } from './device-key';
+
+/**
+ * What the signer needs of the device key: wrapping its private key. Declared
+ * here, not imported from device-key.ts, so the two modules do not import
+ * each other (device-key hands itself to the signer).
+ */
+export interface KeyWrapper {
+  wrapKey(key: Buffer, label: string): Buffer;
+  unwrapKey(wrapped: Buffer, label: string): Buffer;
+}
 
 export interface DeviceSigner {
   /** Key name used in signatures/exports, e.g. 'court-kiosk'. */
@@ -20,7 +29,7 @@ export interface DeviceSigner {
 export const SIGNING_KEY_FILE = 'signing-key.wrapped';
 const WRAP_LABEL = 'court-kiosk/signing-key/ed25519';
 
-export function loadOrCreateSigner(deviceKey: DeviceKey, dir: string): DeviceSigner {
+export function loadOrCreateSigner(deviceKey: KeyWrapper, dir: string): DeviceSigner {
   const file = path.join(dir, SIGNING_KEY_FILE);
   let privateKey: crypto.KeyObject;
   if (fs.existsSync(file)) {
