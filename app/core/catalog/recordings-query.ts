@@ -1,12 +1,9 @@
 // Read-side queries over recordings, shaped for `kioskctl list` and the UI.
 import type { CatalogDb } from './db';
 import type { RecordingSummary, Jurisdiction } from '../../shared/api-contract';
-import type { RecordingRow } from './rows';
+import { recordingColumns, type RecordingRow } from './rows';
 
-type Row = Pick<
-  RecordingRow,
-  'id' | 'identifier' | 'version' | 'supersedes_identifier' | 'supersedes_version' | 'creator_name' | 'creator_court' | 'title' | 'date' | 'duration_sec' | 'status' | 'flags_json'
-> & {
+type Row = RecordingRow & {
   jurisdiction: Jurisdiction;
   signature: string;
   court: string | null;
@@ -18,8 +15,7 @@ type Row = Pick<
 export function listRecordings(db: CatalogDb, opts: { caseSignature?: string } = {}): RecordingSummary[] {
   const rows = db
     .prepare(
-      `SELECT r.id, r.identifier, r.version, r.supersedes_identifier, r.supersedes_version,
-              r.creator_name, r.creator_court, r.title, r.date, r.duration_sec, r.status, r.flags_json,
+      `SELECT ${recordingColumns('r')},
               c.jurisdiction, c.signature, c.court, c.case_number, c.proceedings_number,
               (SELECT count(*) FROM parts p WHERE p.recording_id = r.id) AS parts
          FROM recordings r JOIN cases c ON c.id = r.case_id

@@ -4,7 +4,7 @@
 // edit made with the sqlite3 tool changes the input and is detected and named.
 import { canonicalJson } from '../../shared/canonical-json';
 import type { CatalogDb } from './db';
-import type { RecordingRow } from './rows';
+import { recordingColumns, type RecordingRow } from './rows';
 
 export type MacFn = (data: Buffer) => Buffer;
 
@@ -13,9 +13,7 @@ type RecRow = Omit<RecordingRow, 'row_mac'>;
 export function recordingMacInput(db: CatalogDb, recordingId: number): Buffer | null {
   const r = db
     .prepare(
-      `SELECT id, identifier, version, supersedes_identifier, supersedes_version, creator_name, creator_court, title, date,
-              duration_sec, grouping, status, hold_reason, flags_json, envelope_sheet, extra_json, purged_at, case_id, import_id
-         FROM recordings WHERE id = ?`,
+`SELECT ${recordingColumns(undefined, { withMac: false })} FROM recordings WHERE id = ?`,
     )
     .get(recordingId) as RecRow | undefined;
   if (!r) return null;

@@ -26,6 +26,26 @@ export interface RecordingRow {
   purged_at: string | null;
 }
 
+/**
+ * The recording columns covered by the row MAC: every column but row_mac
+ * itself. One list, so a column added by a migration is read (and sealed) by
+ * every query at once; the MAC input is built from exactly these (row-mac.ts).
+ */
+export const RECORDING_MAC_COLUMNS = [
+  'id', 'case_id', 'identifier', 'version', 'supersedes_identifier', 'supersedes_version', 'creator_name', 'creator_court', 'title', 'date',
+  'duration_sec', 'grouping', 'status', 'hold_reason', 'flags_json', 'envelope_sheet', 'extra_json', 'import_id', 'purged_at',
+] as const satisfies ReadonlyArray<Exclude<keyof RecordingRow, 'row_mac'>>;
+
+/**
+ * The one SELECT list of a recording row, for every query that reads
+ * recordings (row MAC, `list`, export selection, the media library):
+ * `recordingColumns('r')` → `r.id, r.case_id, …, r.row_mac`.
+ */
+export function recordingColumns(alias?: string, opts: { withMac?: boolean } = {}): string {
+  const cols: readonly string[] = opts.withMac === false ? RECORDING_MAC_COLUMNS : [...RECORDING_MAC_COLUMNS, 'row_mac'];
+  return cols.map((c) => (alias ? `${alias}.${c}` : c)).join(', ');
+}
+
 export interface ImportRow {
   id: number;
   source_kind: string;

@@ -7,7 +7,7 @@ import { recordingMacInput } from '../catalog';
 import { KioskError } from '../errors';
 import type { Kiosk } from '../kiosk';
 import { problem, type Problem } from '../../shared/problem';
-import type { RecordingRow as CatalogRecordingRow } from '../catalog/rows';
+import { recordingColumns, type RecordingRow as CatalogRecordingRow } from '../catalog/rows';
 
 export type ExportPurpose = 'supervisory' | 'transfer' | 'backup';
 export const EXPORT_PURPOSES: readonly ExportPurpose[] = ['supervisory', 'transfer', 'backup'];
@@ -22,11 +22,7 @@ export interface CaseRow {
   extra_json: string;
 }
 
-export type RecordingRow = Pick<
-  CatalogRecordingRow,
-  | 'id' | 'identifier' | 'version' | 'supersedes_identifier' | 'supersedes_version' | 'creator_name' | 'creator_court'
-  | 'title' | 'date' | 'duration_sec' | 'grouping' | 'status' | 'hold_reason' | 'envelope_sheet' | 'extra_json' | 'row_mac' | 'purged_at'
->;
+export type RecordingRow = CatalogRecordingRow;
 
 export interface StoredFileRow {
   /** Path in the package it was imported from (`data/…`). */
@@ -81,9 +77,7 @@ export function selectForExport(kiosk: Kiosk, opts: SelectOptions): Selection {
   if (!c) refuse(`unknown case ${opts.caseSignature}: nothing was written`, 'export.case.unknown', 'case');
   const all = db
     .prepare(
-      `SELECT id, identifier, version, supersedes_identifier, supersedes_version, creator_name, creator_court, title, date,
-              duration_sec, grouping, status, hold_reason, envelope_sheet, extra_json, row_mac, purged_at
-         FROM recordings WHERE case_id = ? ORDER BY identifier, version, id`,
+      `SELECT ${recordingColumns()} FROM recordings WHERE case_id = ? ORDER BY identifier, version, id`,
     )
     .all(c.id) as RecordingRow[];
   let chosen: RecordingRow[];

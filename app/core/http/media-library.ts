@@ -9,7 +9,7 @@ import { recordingMacInput } from '../catalog';
 import { playlist, type MediaIndex, type Playlist } from '../media/hls';
 import type { ReadFn } from '../media/read';
 import type { RecordingRef } from '../../shared/session-contract';
-import type { RecordingRow } from '../catalog/rows';
+import { recordingColumns, type RecordingRow } from '../catalog/rows';
 
 export interface LibraryPart {
   readonly seq: number;
@@ -49,11 +49,7 @@ export interface LibraryRecording {
   readonly playlist: Playlist | null;
 }
 
-type RecRow = Pick<
-  RecordingRow,
-  | 'id' | 'version' | 'supersedes_identifier' | 'supersedes_version' | 'creator_name' | 'creator_court' | 'title' | 'date'
-  | 'duration_sec' | 'grouping' | 'flags_json' | 'envelope_sheet' | 'row_mac'
-> & { identifier: string; signature: string; case_number: string | null; court: string | null };
+type RecRow = RecordingRow & { identifier: string; signature: string; case_number: string | null; court: string | null };
 
 /** The segment URIs in a playlist are relative to the playlist: `parts/<n>/…`. */
 export const partPrefix = (seq: number): string => `parts/${seq}/`;
@@ -100,8 +96,7 @@ export class MediaLibrary {
     const db = this.#kiosk.db;
     const r = db
       .prepare(
-        `SELECT r.id, r.identifier, r.version, r.supersedes_identifier, r.supersedes_version, r.creator_name, r.creator_court, r.title,
-                r.date, r.duration_sec, r.grouping, r.flags_json, r.envelope_sheet, r.row_mac, c.signature, c.case_number, c.court
+        `SELECT ${recordingColumns('r')}, c.signature, c.case_number, c.court
            FROM recordings r JOIN cases c ON c.id = r.case_id
           WHERE r.identifier = ? AND r.version = ? AND r.status = 'complete' AND r.purged_at IS NULL`,
       )
