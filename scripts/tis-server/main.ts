@@ -45,7 +45,13 @@ const server = await startTisServer({
 process.stdout.write(`${server.url}\n`);
 
 const stop = (): void => {
-  void server.close().then(() => process.exit(0));
+  server.close().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      process.stderr.write(`tis-server: close failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -167,13 +167,24 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   // A sign-in whose log entry cannot be written (disk full, I/O error) is
   // refused: no one is let in unlogged, and the screen does not hang.
   const refuseOnFault = (): EffectEvent => ({ type: 'auth.verdict', ok: false, reason: 'fault' });
+  // An effect that fails with no answer of its own (the catalog cannot be
+  // read) fails closed like an action that threw: the service stops with the
+  // fault shown, rather than a lookup stuck at 'pending' or a "not found" that
+  // is not true. The promise kept in `pending` never rejects, so nothing is
+  // left unhandled.
   function track(kind: keyof typeof latest, work: Promise<EffectEvent>, deliver: (e: EffectEvent) => void): void {
     const token = ++latest[kind];
-    const p = work.then((e) => {
-      if (!disposed && token === latest[kind]) deliver(e);
-    });
+    const p: Promise<void> = work
+      .then((e) => {
+        if (!disposed && token === latest[kind]) deliver(e);
+      })
+      .catch((err: unknown) => {
+        if (disposed) return;
+        failClosed(err);
+        actor.stop();
+      })
+      .finally(() => pending.delete(p));
     pending.add(p);
-    void p.finally(() => pending.delete(p));
   }
 
   const machine = sessionMachine.provide({
@@ -199,6 +210,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       lookupCase: ({ event, self }) => {
         assertEvent(event, 'compose.case');
         const query = event.query;
+        // The catalog and the viewing log are one SQLite database: a lookup
+        // that throws has no answer, and track() fails the service closed.
         track(
           'lookup',
           Promise.resolve().then(() => ({ type: 'catalog.case' as const, query, found: deps.catalog.findCase(query) })),
@@ -324,15 +337,17 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       const v = view();
       for (const l of listeners) l(v);
     },
-    // An effect threw (most likely the viewing log could not be written).
-    // Fail closed: the actor has stopped, nothing more can be viewed.
-    error: (err: unknown) => {
-      fault = err instanceof Error ? err.message : String(err);
-      grants.revoke();
-      const v = view();
-      for (const l of listeners) l(v);
-    },
+    // An action threw (not the log: its faults end the session, see `log`
+    // above). Fail closed: the actor has stopped, nothing more can be viewed.
+    error: failClosed,
   });
+  function failClosed(err: unknown): void {
+    if (fault !== null) return;
+    fault = err instanceof Error ? err.message : String(err);
+    grants.revoke();
+    const v = view();
+    for (const l of listeners) l(v);
+  }
   actor.start();
 
   function deliver(event: SessionEvent, source: 'renderer' | 'core'): SendResult {

@@ -58,6 +58,16 @@ app.on('web-contents-created', (_e, contents: WebContents) => applyToWebContents
 // One instance only: a second launch focuses the first instead of racing it for the catalog.
 if (!app.requestSingleInstanceLock()) app.quit();
 
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+// A page that cannot load leaves its window empty (the app's shows nothing;
+// without the overlay the player still draws its own watermark), and the log
+// says why instead of an unhandled rejection.
+const loadFailed = (url: string) => (e: unknown) => log('load-failed', { url, message: messageOf(e) });
+
+// Any failure on the way up, Electron's or the kiosk service's (config,
+// data directory held by another owner), ends the app with status 2 rather
+// than leaving it running with no window and an unhandled rejection.
 app.whenReady().then(async () => {
   Menu.setApplicationMenu(null);
   service = await openCore();
@@ -70,21 +80,29 @@ app.whenReady().then(async () => {
   const win = new BrowserWindow(windowOptions(preloadPath));
   win.setContentProtection(true); // no effect on Linux; the watermark is the deterrent there
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(APP_URL);
+  win.loadURL(APP_URL).catch(loadFailed(APP_URL));
   // The watermark above the player, in a window of its own (see window-policy.ts).
   const mark = new BrowserWindow({ ...watermarkWindowOptions(preloadPath), parent: win });
   mark.setIgnoreMouseEvents(true);
   mark.setAlwaysOnTop(true, 'screen-saver');
   mark.setContentProtection(true);
   mark.once('ready-to-show', () => mark.showInactive());
-  void mark.loadURL(WATERMARK_URL);
-}, (e: unknown) => {
-  log('startup-failed', { message: (e as Error).message });
+  mark.loadURL(WATERMARK_URL).catch(loadFailed(WATERMARK_URL));
+}).catch((e: unknown) => {
+  log('startup-failed', { message: messageOf(e) });
   app.exit(2);
 });
 
+// The service closes (control socket, session, catalog) before the app
+// quits; a close that fails is logged and ends the app with status 1.
 app.on('window-all-closed', () => {
   const s = service;
   service = null;
-  void (s ? s.close() : Promise.resolve()).finally(() => app.quit());
+  (s ? s.close() : Promise.resolve()).then(
+    () => app.quit(),
+    (e: unknown) => {
+      log('close-failed', { message: messageOf(e) });
+      app.exit(1);
+    },
+  );
 });

@@ -79,9 +79,13 @@ export async function startWebShell(opts: { handler: RequestHandler; port?: numb
       stream.on('error', () => res.destroy());
       stream.pipe(res);
     })().catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end('internal error');
-      process.stderr.write(`web shell: ${(e as Error).message}\n`);
+      // A request that fails is answered here, so no rejection is left
+      // unhandled and the shell goes on serving. Said first, so it is said
+      // whatever the response does; a body already under way is cut off
+      // rather than ended with text that is not part of it.
+      process.stderr.write(`web shell: ${e instanceof Error ? e.message : String(e)}\n`);
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, Object.fromEntries(securityHeaders({ 'content-type': 'text/plain' }))).end('internal error');
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { createSessionService, type SessionService } from '../../../app/core/session/service';
+import { createSessionService, type SessionCatalog, type SessionService } from '../../../app/core/session/service';
 import type { SessionView } from '../../../app/shared/session-contract';
 import { ArrayLog, CASE_QUERY, CHOSEN, CONFIG, PINS, ScriptedVerifier, makeAuth, memoryCatalog } from './model-fixtures';
 import { problem, type Problem } from '../../../app/shared/problem';
@@ -13,7 +13,7 @@ interface Rig {
   views: SessionView[];
 }
 
-async function rig(options: { open?: { sessionId: string } | null; minutes?: number; log?: ArrayLog; canOpen?: () => Problem | null } = {}): Promise<Rig> {
+async function rig(options: { open?: { sessionId: string } | null; minutes?: number; log?: ArrayLog; catalog?: SessionCatalog; canOpen?: () => Problem | null } = {}): Promise<Rig> {
   const clock = new SimulatedClock();
   clock.set(Date.UTC(2025, 1, 7, 9, 0, 0));
   const log = options.log ?? new ArrayLog(options.open ?? null);
@@ -22,7 +22,7 @@ async function rig(options: { open?: { sessionId: string } | null; minutes?: num
     auth: await makeAuth(clock, log),
     verifier,
     log,
-    catalog: memoryCatalog,
+    catalog: options.catalog ?? memoryCatalog,
     config: CONFIG,
     clock,
     newId: () => 'session-1',
@@ -516,6 +516,40 @@ describe('a log that cannot be written', () => {
       expect(r.service.getSnapshot().screen).toBe('composing');
     } finally {
       process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
+describe('a catalog that cannot be read', () => {
+  it('[Q-1] a case lookup that throws fails the service closed: no "not found", no lookup stuck at pending, no promise left unhandled', async () => {
+    const broken: SessionCatalog = {
+      findCase: () => {
+        throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+      },
+    };
+    const r = await rig({ catalog: broken });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      ok(r.service, { type: 'clerk.begin' });
+      ok(r.service, { type: 'clerk.pin', accountId: PINS.clerk, pin: PINS.pin });
+      await r.service.settled();
+      expect(r.service.getSnapshot().screen).toBe('composing');
+      ok(r.service, { type: 'compose.case', query: CASE_QUERY });
+      await r.service.settled();
+      const v = r.service.getSnapshot();
+      expect(v.fault).toBe('disk I/O error');
+      expect(v.composition.lookup).not.toBe('not-found');
+      // The screens were told (the renderer shows the fault), and nothing more is taken.
+      expect(r.views.at(-1)?.fault).toBe('disk I/O error');
+      const refused = r.service.send({ type: 'compose.case', query: CASE_QUERY });
+      expect(refused.ok ? null : refused.problem.rule).toBe('session.fault');
+      await new Promise((res) => setTimeout(res, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      r.service.dispose();
     }
   });
 });

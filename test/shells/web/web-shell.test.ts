@@ -1,7 +1,7 @@
 // The web shell over real HTTP on 127.0.0.1: token, cookie, Host check, CSP.
 import path from 'node:path';
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRequestHandler } from '../../../app/core/http';
 import { openKiosk, type Kiosk } from '../../../app/core/kiosk';
 import { loadConfig } from '../../../app/core/config';
@@ -93,6 +93,35 @@ describe('web shell', () => {
     for (const p of ['/..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/nothing.html']) {
       const r = await fetch(`${shell.origin}${p}`, { headers });
       expect([400, 404]).toContain(r.status);
+    }
+  });
+
+  it('[Q-1] a handler that fails answers 500 with the security headers, says why, leaves no rejection unhandled, and the shell goes on serving', async () => {
+    const failing = await startWebShell({
+      handler: async (req) => {
+        if (new URL(req.url).pathname === '/fail') throw new Error('catalog unreadable');
+        return new Response('ok');
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    const said = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const headers = { cookie: `kiosk_token=${failing.token}` };
+      const r = await fetch(`${failing.origin}/fail`, { headers });
+      expect(r.status).toBe(500);
+      expect(await r.text()).toBe('internal error');
+      expect(r.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+      expect(said.mock.calls.map((c) => String(c[0]))).toContain('web shell: catalog unreadable\n');
+      const next = await fetch(`${failing.origin}/`, { headers });
+      expect(await next.text()).toBe('ok');
+      await new Promise((res) => setTimeout(res, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      said.mockRestore();
+      process.off('unhandledRejection', onUnhandled);
+      await failing.close();
     }
   });
 });

@@ -1,6 +1,8 @@
 // The administrator screen's calls to core (app/shared/admin-contract.ts),
 // same-origin like the rest of the renderer. Refusals come back as values
-// carrying the core's Problem, so the screen can name the field and rule.
+// carrying the core's Problem, so the screen can name the field and rule; so
+// does a core that cannot be reached (status 0), so no call ever rejects and
+// no screen is left 'checking' or busy by a request that never answered.
 import {
   ADMIN_ROUTES,
   type AdminCompletionRequest,
@@ -12,17 +14,23 @@ import {
 } from '../../../shared/admin-contract';
 import { API_ROUTES } from '../../../shared/api-contract';
 import type { Problem } from '../../../shared/problem';
+import { problem } from '../../../shared/problem';
 import type { SessionView } from '../../../shared/session-contract';
 
 export type AdminResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly status: number; readonly problem: Problem | null };
 
 async function call<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<AdminResult<T>> {
-  const res = await fetch(route, {
-    method,
-    credentials: 'same-origin',
-    cache: 'no-store',
-    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-  });
+  let res: Response;
+  try {
+    res = await fetch(route, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+    });
+  } catch (e) {
+    return { ok: false, status: 0, problem: problem(route, 'admin.unreachable', e instanceof Error ? e.message : String(e)) };
+  }
   let json: unknown = null;
   try {
     json = await res.json();
