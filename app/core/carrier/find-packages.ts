@@ -3,9 +3,12 @@
 // bagit.txt (a BagIt bag, not descended into) or, otherwise, .mp4 files and
 // a SHA256SUMS file (a plain folder). A folder with .mp4 files but no
 // SHA256SUMS is refused: the kiosk never imports a recording it has no stored
-// hash for (DC-4). Symbolic links are never followed.
+// hash for (DC-4). A folder named as an export's staging folder
+// (INCOMPLETE-EXPORT-…) is refused whatever it holds: an export that never
+// finished. Symbolic links are never followed.
 import path from 'node:path';
 import type { Problem } from '../../shared/problem';
+import { incompleteExportProblem, isIncompleteExport } from './incomplete-export';
 import { ProblemSink } from './problem-sink';
 import { quote } from './names';
 import { type CarrierIo, CarrierTimeoutError, DEFAULT_READ_TIMEOUT_MS, describeSpecial, isNodeError, lstat, readdirRaw } from './safe-fs';
@@ -26,7 +29,11 @@ export interface RefusedFolder {
 
 export interface CarrierScan {
   readonly packages: FoundPackage[];
-  /** Folders that look like recordings but cannot be imported, with why. */
+  /**
+   * Folders that look like recordings (or are an unfinished export) but cannot
+   * be imported, with why; file is relative to the root (the root itself goes
+   * by its name).
+   */
   readonly refused: RefusedFolder[];
   /** Problems of the carrier itself (links not followed, unreadable names, time-outs); file is relative to the root. */
   readonly problems: Problem[];
@@ -66,6 +73,10 @@ export async function scanCarrier(carrierRoot: string, opts: ScanOptions = {}): 
       const dir = queue.shift();
       if (!dir) break;
       const abs = dir.rel ? path.join(root, dir.rel) : root;
+      if (isIncompleteExport(abs)) {
+        refused.push({ path: abs, problems: [incompleteExportProblem(dir.rel || path.basename(root))] });
+        continue;
+      }
       const entries: Array<{ name: string; kind: 'file' | 'dir' | 'special' }> = [];
       for (const b of await readdirRaw(io, abs, dir.rel || '.')) {
         let name: string;

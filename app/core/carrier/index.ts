@@ -22,5 +22,6 @@ export {
   type ScanOptions,
   DEFAULT_MAX_DEPTH,
 } from './find-packages';
+export { STAGING_PREFIX, isIncompleteExport, incompleteExportProblem } from './incomplete-export';
 export { parseSha256Sums, SHA256SUMS, type Sha256Sums, type Sha256SumsEntry, type Sha256SumsOptions } from './sha256sums';
 export { DEFAULT_READ_TIMEOUT_MS } from './safe-fs';

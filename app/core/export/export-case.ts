@@ -1,16 +1,27 @@
 // `exportCase`: the one sanctioned way a recording leaves the kiosk (PL-9,
 // PL-5.2, PL-2.2). Plaintext comes only from the store's authenticated reads,
-// is hashed as it is written and compared with the SHA-256 recorded at import;
-// the package (crp/1, exactly what the kiosk imports) is built in a clearly
-// named staging folder on the target, fsynced, signed by the device key,
-// logged, and only then renamed to its final name. A kill or a pulled carrier
-// at any moment leaves no folder that passes as a finished package under a
-// package's name, and a re-run removes the leftovers and completes.
+// is hashed as it is written and compared with the SHA-256 recorded at import.
+// The package (crp/1, exactly what the kiosk imports) is built in a staging
+// folder on the target, INCOMPLETE-EXPORT-<name>, and becomes a package in
+// this order, each step durable before the next:
+//   1. payload and tag manifest written and fsynced;
+//   2. the receipt's JSON, HTML and PDF fsynced as *.part in the data directory;
+//   3. the `export` entry appended to the viewing log (committed);
+//   4. the signature written and fsynced;
+//   5. the folder renamed to <name>, the target fsynced;
+//   6. the receipt files renamed to their names.
+// So a folder that passes as a finished package is signed and logged: before
+// step 5 its name alone makes `check` and `import` refuse it
+// (export.incomplete). A kill at any moment leaves the finished package or at
+// most the staging folder, which the next export to the target removes, and
+// receipts that the owner promotes (logged) or removes (not logged) when it
+// next opens the data directory (recoverReceipts).
 import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { BagWriter } from '../carrier/bagit/writer';
 import { IntegrityError, KioskError } from '../errors';
+import { crashPoint } from '../faults/crash-point';
 import type { Kiosk } from '../kiosk';
 import { problem } from '../../shared/problem';
 import type { Language } from '../../shared/i18n/languages';
@@ -18,7 +29,7 @@ import { BAG_INFO, SIGNATURE_FILE, SIGNED_FILE, keyFingerprint } from './package
 import { planPackage, type PlannedFile } from './recordings-doc';
 import { EXPORT_PURPOSES, selectForExport, type ExportPurpose } from './selection';
 import { checkTarget, fsyncDir, packageNameFor } from './target';
-import { writeReceipt, type ExportReceipt, type ReceiptFiles } from './receipt';
+import { discardReceipt, prepareReceipt, promoteReceipt, type ExportReceipt, type ReceiptFiles } from './receipt';
 
 export interface ExportOptions {
   readonly caseSignature: string;
@@ -122,6 +133,8 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
     onProgress({ bytesDone, bytesTotal, file, filesDone, filesTotal: plan.files.length, rateBytesPerSec: rate, etaSec: rate > 0 ? (bytesTotal - bytesDone) / rate : null });
   };
   const written = new Map<string, { sha256: string; size: number }>();
+  let receiptFiles: ReceiptFiles | null = null;
+  let logged = false;
   let renamed = false;
   try {
     const w = await BagWriter.create(target.stagingDir);
@@ -153,16 +166,8 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
       ...(envelopeSheet !== undefined ? [[BAG_INFO.envelopeSheet, envelopeSheet] as [string, string]] : []),
     ];
     await w.finish(bagInfo);
+    crashPoint('export.after-payload');
     const tagManifest = await fsp.readFile(path.join(target.stagingDir, SIGNED_FILE));
-    const signature = signer.sign(tagManifest);
-    const sigFh = await fsp.open(path.join(target.stagingDir, SIGNATURE_FILE), 'wx', 0o644);
-    try {
-      await sigFh.writeFile(signature);
-      await sigFh.sync();
-    } finally {
-      await sigFh.close();
-    }
-    await fsyncDir(target.stagingDir);
     const packageSha256 = crypto.createHash('sha256').update(tagManifest).digest('hex');
 
     const recordings: ExportedRecording[] = sel.recordings.map(({ row }) => {
@@ -189,16 +194,32 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
       recordings: recordings.map((r) => ({ identifier: r.identifier, version: r.version, sha256: r.parts.map((p) => p.sha256) })),
       files: plan.files.map((f) => ({ path: f.path, sha256: written.get(f.path)!.sha256, size: written.get(f.path)!.size })),
     };
-    // Logged before the rename: every package that can exist under its final name is in the log (DC-6, PL-9).
+    receiptFiles = await prepareReceipt(kiosk, receipt, opts.lang ?? kiosk.config.languages.default);
+    crashPoint('export.after-receipt-parts');
+    // Logged before the package can validate: unsigned and under the staging
+    // name until this entry is committed, so every package that passes as
+    // finished is in the log (DC-6, PL-9).
     kiosk.log.append('export', {
       case: sel.case.signature, purpose: opts.purpose, recipient, operator, approvedBy: receipt.approvedBy,
       envelopeSheet: receipt.envelopeSheet, target: target.root, package: receipt.package, packageSha256, bytes: bytesDone,
       recordings: receipt.recordings,
     });
+    logged = true;
+    crashPoint('export.after-log');
+    const sigFh = await fsp.open(path.join(target.stagingDir, SIGNATURE_FILE), 'wx', 0o644);
+    try {
+      await sigFh.writeFile(signer.sign(tagManifest));
+      await sigFh.sync();
+    } finally {
+      await sigFh.close();
+    }
+    await fsyncDir(target.stagingDir);
+    crashPoint('export.after-signature');
     await fsp.rename(target.stagingDir, target.finalDir);
     renamed = true;
     await fsyncDir(target.root);
-    const receiptFiles = await writeReceipt(kiosk, receipt, opts.lang ?? kiosk.config.languages.default);
+    crashPoint('export.after-rename');
+    await promoteReceipt(receiptFiles);
     return {
       package: target.finalDir,
       recordings,
@@ -212,6 +233,8 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
       await fsp.rm(target.stagingDir, { recursive: true, force: true }).catch(() => undefined);
       await fsyncDir(target.root).catch(() => undefined);
     }
+    // The receipt follows the log: a logged export keeps it, however it ended.
+    if (receiptFiles) await (logged ? promoteReceipt(receiptFiles) : discardReceipt(receiptFiles)).catch(() => undefined);
     throw e;
   }
 }

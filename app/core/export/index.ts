@@ -6,4 +6,4 @@ export { approveTwoPersons, createKioskAuth, type ApprovalRefusal, type PinEntry
 export { EXPORT_PURPOSES, type ExportPurpose } from './selection';
 export { BAG_INFO, SIGNATURE_FILE, SIGNED_FILE, keyFingerprint, verifyPackageSignature } from './package-signature';
 export { STAGING_PREFIX } from './target';
-export { receiptDocument, signReceipt, type ExportReceipt, type ReceiptFiles, type SignedReceipt } from './receipt';
+export { receiptDocument, recoverReceipts, signReceipt, type ExportReceipt, type ReceiptFile, type ReceiptFiles, type ReceiptRecovery, type SignedReceipt } from './receipt';

@@ -2,16 +2,26 @@
 // and PDF renderings in the operator's language, drawn in the same layout as
 // the viewing report. Kept in the data directory's exports/ folder, which an
 // export target may never be inside, so the receipt stays with the court.
+//
+// A receipt never goes missing for an export the viewing log holds: all three
+// files are rendered and fsynced as `*.part` before the export's log entry is
+// appended (prepareReceipt), and renamed to their names only after it
+// (promoteReceipt). When the owner opens the data directory, recoverReceipts
+// finishes what a kill left: the .part files of a logged export are promoted,
+// those of an export the log does not hold are removed, and a missing HTML or
+// PDF is drawn again from its JSON.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../../shared/canonical-json';
-import type { Language } from '../../shared/i18n/languages';
+import { isLanguage, type Language } from '../../shared/i18n/languages';
 import { translateExport, type ExportMessageKey } from '../../shared/i18n/export-messages';
 import { formatPlDate } from '../../shared/pl3-format';
+import { crashPoint } from '../faults/crash-point';
 import type { Kiosk } from '../kiosk';
 import { renderDocumentHtml, renderDocumentPdf, type ReportDocument } from '../reports';
 import type { ExportPurpose } from './selection';
+import { fsyncDir } from './target';
 
 export interface ExportReceipt {
   readonly type: 'court-kiosk/export-receipt/v1';
@@ -37,6 +47,11 @@ export interface SignedReceipt {
   /** Ed25519 over the canonical JSON of `receipt`, base64. */
   readonly signature: string;
   readonly publicKeyPem: string;
+}
+
+/** The JSON file: the signed receipt, and outside the signature the language its HTML and PDF are drawn in. */
+export interface ReceiptFile extends SignedReceipt {
+  readonly language: Language;
 }
 
 export interface ReceiptFiles {
@@ -111,27 +126,154 @@ export function receiptDocument(signed: SignedReceipt, lang: Language): ReportDo
   };
 }
 
-async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
-  const tmp = `${file}.part`;
-  const fh = await fsp.open(tmp, 'w', 0o644);
+const KINDS = ['json', 'html', 'pdf'] as const;
+const RECEIPT_NAME = /^(.+)\.receipt\.(?:json|html|pdf)(\.part|\.redraw)?$/u;
+const part = (file: string): string => `${file}.part`;
+/** A redrawing's scratch: not a `.part`, which recovery trusts once the log holds the export. */
+const redraw = (file: string): string => `${file}.redraw`;
+
+function receiptsDir(kiosk: Kiosk): string {
+  return path.join(kiosk.layout.exports, 'receipts');
+}
+
+function filesAt(base: string, language: Language): ReceiptFiles {
+  return { json: `${base}.receipt.json`, html: `${base}.receipt.html`, pdf: `${base}.receipt.pdf`, language };
+}
+
+async function writeSynced(file: string, data: string | Buffer): Promise<void> {
+  const fh = await fsp.open(file, 'w', 0o644);
   try {
     await fh.writeFile(data);
     await fh.sync();
   } finally {
     await fh.close();
   }
-  await fsp.rename(tmp, file);
 }
 
-export async function writeReceipt(kiosk: Kiosk, receipt: ExportReceipt, lang: Language): Promise<ReceiptFiles> {
-  const signed = signReceipt(kiosk, receipt);
-  const dir = path.join(kiosk.layout.exports, 'receipts');
+async function renderings(file: ReceiptFile): Promise<{ html: string; pdf: Buffer }> {
+  const r = file.receipt;
+  const doc = receiptDocument(file, file.language);
+  const title = `${doc.title} — ${r.case}`;
+  return { html: renderDocumentHtml(doc, title), pdf: await renderDocumentPdf(doc, { title, author: r.organisation, footer: `${r.case} · ${r.package}` }) };
+}
+
+/** Two exports of one case within a second share a package name (on two targets); their receipts must not. */
+function freeBase(dir: string, packageName: string): string {
+  const taken = (base: string) => KINDS.some((k) => fs.existsSync(path.join(dir, `${base}.receipt.${k}`)) || fs.existsSync(part(path.join(dir, `${base}.receipt.${k}`))));
+  let base = packageName;
+  for (let n = 2; taken(base); n++) base = `${packageName}-${n}`;
+  return path.join(dir, base);
+}
+
+/**
+ * Before the export's log entry: the receipt signed and all three files
+ * rendered and fsynced as `*.part`, none yet under its name. Returns the names
+ * promoteReceipt gives them.
+ */
+export async function prepareReceipt(kiosk: Kiosk, receipt: ExportReceipt, language: Language): Promise<ReceiptFiles> {
+  const dir = receiptsDir(kiosk);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const base = path.join(dir, receipt.package);
-  const doc = receiptDocument(signed, lang);
-  const files: ReceiptFiles = { json: `${base}.receipt.json`, html: `${base}.receipt.html`, pdf: `${base}.receipt.pdf`, language: lang };
-  await writeAtomic(files.json, `${JSON.stringify(signed, null, 2)}\n`);
-  await writeAtomic(files.html, renderDocumentHtml(doc, `${doc.title} — ${receipt.case}`));
-  await writeAtomic(files.pdf, await renderDocumentPdf(doc, { title: `${doc.title} — ${receipt.case}`, author: receipt.organisation, footer: `${receipt.case} · ${receipt.package}` }));
+  const files = filesAt(freeBase(dir, receipt.package), language);
+  const content: ReceiptFile = { ...signReceipt(kiosk, receipt), language };
+  const { html, pdf } = await renderings(content);
+  await writeSynced(part(files.json), `${JSON.stringify(content, null, 2)}\n`);
+  await writeSynced(part(files.html), html);
+  await writeSynced(part(files.pdf), pdf);
+  await fsyncDir(dir);
   return files;
+}
+
+/** After the export's log entry: each `*.part` renamed to its name (those already renamed are left), then the folder fsynced. */
+export async function promoteReceipt(files: ReceiptFiles): Promise<void> {
+  for (const k of KINDS) {
+    try {
+      await fsp.rename(part(files[k]), files[k]);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync(files[k])) throw e;
+    }
+    if (k === 'json') crashPoint('export.after-receipt-json');
+  }
+  await fsyncDir(path.dirname(files.json));
+}
+
+/** The receipt of an export that was never logged: its `*.part` files go. */
+export async function discardReceipt(files: ReceiptFiles): Promise<void> {
+  for (const k of KINDS) await fsp.rm(part(files[k]), { force: true });
+}
+
+/** A receipt JSON file as the kiosk wrote it, or null (absent, cut short, or not a receipt). */
+function readReceiptFile(file: string, fallback: Language): ReceiptFile | null {
+  let doc: Partial<ReceiptFile>;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<ReceiptFile>;
+  } catch {
+    return null;
+  }
+  const r = doc.receipt;
+  if (typeof doc.signature !== 'string' || typeof doc.publicKeyPem !== 'string' || typeof r !== 'object' || r === null) return null;
+  if (r.type !== 'court-kiosk/export-receipt/v1' || !/^[0-9a-f]{64}$/u.test(String(r.packageSha256)) || !Array.isArray(r.recordings) || !Array.isArray(r.files)) return null;
+  return { receipt: r, signature: doc.signature, publicKeyPem: doc.publicKeyPem, language: isLanguage(doc.language) ? doc.language : fallback };
+}
+
+/** Whether the viewing log holds the `export` entry of this package (a scan, for recovery only). */
+function exportLogged(kiosk: Kiosk, packageSha256: string): boolean {
+  const rows = kiosk.db.prepare('SELECT entry FROM viewing_log WHERE entry LIKE ?').pluck().all(`%"packageSha256":"${packageSha256}"%`) as Array<string | Buffer>;
+  return rows.some((row) => {
+    const e = JSON.parse(row.toString()) as { type?: unknown; data?: { packageSha256?: unknown } };
+    return e.type === 'export' && e.data?.packageSha256 === packageSha256;
+  });
+}
+
+export interface ReceiptRecovery {
+  /** Receipts (by base name) whose export the log holds: their `*.part` files renamed. */
+  readonly promoted: string[];
+  /** Receipts of exports the log does not hold: their `*.part` files removed. */
+  readonly discarded: string[];
+  /** Receipts whose HTML or PDF was missing and was drawn again from the JSON. */
+  readonly redrawn: string[];
+}
+
+/**
+ * Run by the owner of the data directory when it opens it (the only writer,
+ * so no export is under way): finishes every receipt a kill left half-done.
+ */
+export async function recoverReceipts(kiosk: Kiosk): Promise<ReceiptRecovery> {
+  const out: ReceiptRecovery = { promoted: [], discarded: [], redrawn: [] };
+  const dir = receiptsDir(kiosk);
+  if (!fs.existsSync(dir)) return out;
+  const fallback = kiosk.config.languages.default;
+  const bases = new Map<string, { pending: boolean }>();
+  for (const name of await fsp.readdir(dir)) {
+    const m = RECEIPT_NAME.exec(name);
+    if (!m) continue;
+    if (m[2] === '.redraw') await fsp.rm(path.join(dir, name), { force: true });
+    const seen = bases.get(m[1]!) ?? { pending: false };
+    bases.set(m[1]!, { pending: seen.pending || m[2] === '.part' });
+  }
+  for (const [base, { pending }] of bases) {
+    const files = filesAt(path.join(dir, base), fallback);
+    if (pending) {
+      // The JSON was fsynced before the log entry was appended: if the entry exists, so do all three .part files, whole.
+      const json = readReceiptFile(files.json, fallback) ?? readReceiptFile(part(files.json), fallback);
+      if (json && exportLogged(kiosk, json.receipt.packageSha256)) {
+        await promoteReceipt(files);
+        out.promoted.push(base);
+      } else {
+        await discardReceipt(files);
+        out.discarded.push(base);
+      }
+    }
+    if (fs.existsSync(files.html) && fs.existsSync(files.pdf)) continue;
+    const json = readReceiptFile(files.json, fallback);
+    if (!json) continue;
+    const drawn = await renderings(json);
+    for (const k of ['html', 'pdf'] as const) {
+      if (fs.existsSync(files[k])) continue;
+      await writeSynced(redraw(files[k]), drawn[k]);
+      await fsp.rename(redraw(files[k]), files[k]);
+    }
+    out.redrawn.push(base);
+  }
+  if (out.discarded.length || out.redrawn.length) await fsyncDir(dir);
+  return out;
 }

@@ -8,11 +8,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { STAGING_PREFIX, isIncompleteExport } from '../carrier';
 import { KioskError } from '../errors';
 import { problem } from '../../shared/problem';
 
-/** Prefix of the folder an export is written into before its rename. */
-export const STAGING_PREFIX = 'INCOMPLETE-EXPORT-';
+// The prefix is the carrier's: `check` and `import` refuse a folder so named (export.incomplete).
+export { STAGING_PREFIX };
 /** Room kept free beyond the package's bytes: tag files, directory blocks, file-system slack. */
 const HEADROOM_BYTES = 4 << 20;
 
@@ -80,7 +81,7 @@ export async function checkTarget(to: string, packageName: string, dataDir: stri
 export async function removeStaleStaging(root: string): Promise<string[]> {
   const removed: string[] = [];
   for (const e of await fsp.readdir(root, { withFileTypes: true })) {
-    if (!e.isDirectory() || !e.name.startsWith(STAGING_PREFIX)) continue;
+    if (!e.isDirectory() || !isIncompleteExport(e.name)) continue;
     await fsp.rm(path.join(root, e.name), { recursive: true, force: true });
     removed.push(e.name);
   }

@@ -6,11 +6,12 @@
 // exit handler and no buffered write may run, exactly as in a power cut.
 // Unset (every real kiosk), a crash point is one string comparison.
 
-/** Every crash point the code places; a test names one of these. */
+/** Every crash point the code places, export ones in the order an export reaches them; a test names one of these. */
 export const CRASH_POINTS = [
   'import.before-commit',
   'import.after-commit',
   'export.after-payload',
+  'export.after-receipt-parts',
   'export.after-log',
   'export.after-signature',
   'export.after-rename',

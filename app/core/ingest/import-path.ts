@@ -2,7 +2,7 @@
 // every package up to 3 levels below it). One pipeline for every source.
 import fs from 'node:fs';
 import path from 'node:path';
-import { scanCarrier } from '../carrier';
+import { isIncompleteExport, scanCarrier, type FoundPackage } from '../carrier';
 import { type Problem, problem } from '../../shared/problem';
 import type { IngestContext, ImportedRecording } from './context';
 import { ingestPackage } from './ingest-package';
@@ -16,21 +16,35 @@ export interface ImportResult {
   readonly warnings: Problem[];
 }
 
-/** Packages at a path; folders refused on the carrier (e.g. .mp4 without SHA256SUMS) come back as problems. */
-async function packagesAt(p: string): Promise<Array<{ path: string; kind: 'bag' | 'plain' }> | Problem> {
+interface PackagesAt {
+  readonly packages: FoundPackage[];
+  /** Why the path, or a folder on it, is refused. */
+  readonly problems: Problem[];
+}
+
+const refusedPath = (p: Problem): PackagesAt => ({ packages: [], problems: [p] });
+
+/**
+ * Packages at a path. A folder refused on the carrier (e.g. .mp4 without
+ * SHA256SUMS) refuses the whole path; an export that never finished
+ * (INCOMPLETE-EXPORT-…, given itself or found on the carrier) is refused on
+ * its own and the other packages go on.
+ */
+async function packagesAt(p: string): Promise<PackagesAt> {
   let st: fs.Stats;
   try {
     st = fs.lstatSync(p);
   } catch {
-    return problem(p, 'import.path.missing', 'no such file or directory');
+    return refusedPath(problem(p, 'import.path.missing', 'no such file or directory'));
   }
-  if (!st.isDirectory()) return problem(p, 'import.path.not-directory', 'a package or a carrier is a directory');
-  if (fs.existsSync(path.join(p, 'bagit.txt'))) return [{ path: p, kind: 'bag' }];
+  if (!st.isDirectory()) return refusedPath(problem(p, 'import.path.not-directory', 'a package or a carrier is a directory'));
+  if (!isIncompleteExport(p) && fs.existsSync(path.join(p, 'bagit.txt'))) return { packages: [{ path: p, kind: 'bag' }], problems: [] };
   const scan = await scanCarrier(p, { maxDepth: 3 });
-  const refused = scan.refused.flatMap((r) => r.problems.map((x) => ({ ...x, file: path.join(path.relative(p, r.path), x.file) })));
-  if (refused.length) return refused[0]!;
-  if (scan.packages.length === 0) return problem(p, 'import.no-package', 'no crp/1 package or SHA256SUMS folder found up to 3 levels below');
-  return scan.packages;
+  const unfinished = scan.refused.filter((r) => isIncompleteExport(r.path)).flatMap((r) => r.problems);
+  const refused = scan.refused.filter((r) => !isIncompleteExport(r.path)).flatMap((r) => r.problems);
+  if (refused.length) return refusedPath(refused[0]!);
+  if (scan.packages.length === 0 && unfinished.length === 0) return refusedPath(problem(p, 'import.no-package', 'no crp/1 package or SHA256SUMS folder found up to 3 levels below'));
+  return { packages: scan.packages, problems: unfinished };
 }
 
 /** Relative names in problems become carrier-relative paths a clerk can find. */
@@ -41,9 +55,8 @@ function locate(pkgDir: string, root: string, ps: readonly Problem[]): Problem[]
 
 export async function importPath(ctx: IngestContext, target: string, sourceKind: 'carrier' | 'demo' = 'carrier'): Promise<ImportResult> {
   const root = path.resolve(target);
-  const pkgs = await packagesAt(root);
-  if (!Array.isArray(pkgs)) return { imported: [], unchanged: [], problems: [pkgs], warnings: [] };
-  const out: ImportResult = { imported: [], unchanged: [], problems: [], warnings: [] };
+  const { packages: pkgs, problems } = await packagesAt(root);
+  const out: ImportResult = { imported: [], unchanged: [], problems: [...problems], warnings: [] };
   for (const p of pkgs) {
     const base = pkgs.length === 1 && p.path === root ? path.dirname(root) : root;
     if (p.kind === 'plain') {
@@ -65,9 +78,8 @@ export async function importPath(ctx: IngestContext, target: string, sourceKind:
 
 export async function checkPath(target: string, opts: { bagitOnly?: boolean; readTimeoutMs?: number } = {}): Promise<{ valid: boolean; problems: Problem[]; warnings: Problem[]; packages: string[] }> {
   const root = path.resolve(target);
-  const pkgs = await packagesAt(root);
-  if (!Array.isArray(pkgs)) return { valid: false, problems: [pkgs], warnings: [], packages: [] };
-  const problems: Problem[] = [];
+  const { packages: pkgs, problems: refused } = await packagesAt(root);
+  const problems: Problem[] = [...refused];
   const warnings: Problem[] = [];
   for (const p of pkgs) {
     const base = pkgs.length === 1 && p.path === root ? path.dirname(root) : root;

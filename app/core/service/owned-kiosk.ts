@@ -1,7 +1,10 @@
 // Opening the kiosk as the owner of its data directory: the lock first, then
-// the catalog, store and log, then the orphan sweep (safe only under the lock:
-// without it, a sweep could take the object of an import another process is
-// still writing). Closing releases the lock.
+// the catalog, store and log, then the orphan sweep and the recovery of export
+// receipts a kill left as *.part (both safe only under the lock: without it, a
+// sweep could take the object of an import another process is still writing,
+// and a recovery the receipt of an export not yet logged). Closing releases
+// the lock.
+import { recoverReceipts } from '../export';
 import { openKiosk, type Kiosk, type OpenKioskOptions } from '../kiosk';
 import { lockDataDir, tryLockDataDir, type DataDirLock, type OwnerInfo } from './data-dir-lock';
 
@@ -12,6 +15,13 @@ async function openUnder(lock: DataDirLock, opts: OwnedKioskOptions): Promise<Ki
   try {
     kiosk = await openKiosk({ ...opts, sweep: true });
   } catch (e) {
+    lock.release();
+    throw e;
+  }
+  try {
+    await recoverReceipts(kiosk);
+  } catch (e) {
+    kiosk.close();
     lock.release();
     throw e;
   }

@@ -66,6 +66,21 @@ describe('[DC-3] findPackages', () => {
     ]);
   });
 
+  it('[Q-1] refuses an unfinished export (INCOMPLETE-EXPORT-…) with export.incomplete even when it holds a valid bag, and still finds the others; a root so named is refused itself', async () => {
+    writeBag(path.join(root, 'INCOMPLETE-EXPORT-KM-1-24_export_20261123T152834Z'), { payload: { 'data/a.txt': 'a' } });
+    fs.mkdirSync(path.join(root, 'x/INCOMPLETE-EXPORT-empty'), { recursive: true });
+    writeBag(path.join(root, 'KM-1-24_export_20261123T152834Z'), { payload: { 'data/a.txt': 'a' } });
+    const scan = await scanCarrier(root);
+    expect(scan.packages).toEqual([{ path: path.join(root, 'KM-1-24_export_20261123T152834Z'), kind: 'bag' }]);
+    expect(scan.refused.map((r) => r.problems)).toEqual([
+      [expect.objectContaining({ file: 'INCOMPLETE-EXPORT-KM-1-24_export_20261123T152834Z', rule: 'export.incomplete', message: expect.stringContaining('never finished') })],
+      [expect.objectContaining({ file: 'x/INCOMPLETE-EXPORT-empty', rule: 'export.incomplete' })],
+    ]);
+    const itself = await scanCarrier(path.join(root, 'INCOMPLETE-EXPORT-KM-1-24_export_20261123T152834Z'));
+    expect(itself.packages).toEqual([]);
+    expect(itself.refused[0]?.problems).toEqual([expect.objectContaining({ file: 'INCOMPLETE-EXPORT-KM-1-24_export_20261123T152834Z', rule: 'export.incomplete' })]);
+  });
+
   it('skips system folders of removable media', async () => {
     plain(path.join(root, 'System Volume Information'), false);
     plain(path.join(root, '.Trashes'), false);

@@ -242,6 +242,37 @@ describe('kioskctl export', () => {
     expect(b.query('SELECT * FROM recordings')).toEqual([]);
   }, 120_000);
 
+  it('[Q-1] [PL-9] check and import refuse an unfinished export (INCOMPLETE-EXPORT-…) with export.incomplete, given itself or found beside a finished package; nothing of it is stored', () => {
+    const a = importedKiosk();
+    const target = scratch('carrier-out-');
+    const out = a.json<ExportJson>(exportArgs('KM 45/25', target, 'transfer'));
+    expect(out.code, out.stderr).toBe(0);
+    // The finished package under the staging name: every BagIt and crp/1 check passes, only the name says it never finished.
+    const unfinished = `INCOMPLETE-EXPORT-${path.basename(out.json.package)}`;
+    fs.cpSync(out.json.package, path.join(target, unfinished), { recursive: true });
+    const refusal = [expect.objectContaining({ file: unfinished, rule: 'export.incomplete', message: expect.stringContaining('never finished; it was not logged as complete and must not be imported') })];
+
+    const b = secondKiosk(a);
+    expect(b.ctl(['list']).code).toBe(0);
+    const before = b.dump();
+    for (const cmd of ['check', 'import']) {
+      const r = b.json<{ problems: Problem[] }>([cmd, path.join(target, unfinished)]);
+      expect(r.code, `${cmd}: ${r.stderr}`).toBe(1);
+      expect(r.json.problems).toEqual(refusal);
+    }
+    expect(b.dump()).toBe(before);
+
+    // On the carrier beside the finished package: the unfinished one is refused, the finished one checked and imported.
+    const check = b.json<{ valid: boolean; problems: Problem[] }>(['check', target]);
+    expect(check.code).toBe(1);
+    expect(check.json.problems).toEqual(refusal);
+    const imp = b.json<{ imported: Array<{ identifier: string; version: number }>; problems: Problem[] }>(['import', target]);
+    expect(imp.code).toBe(1);
+    expect(imp.json.problems).toEqual(refusal);
+    expect(imp.json.imported.map((r) => r.version).sort()).toEqual(out.json.recordings.map((r) => r.version).sort());
+    expect(b.query<{ source_ref: string }>('SELECT source_ref FROM imports').map((r) => path.basename(r.source_ref))).toEqual([path.basename(out.json.package)]);
+  }, 120_000);
+
   describe('refusals: a clear message, exit 1, nothing written', () => {
     it('[PL-9] unknown case, unknown recording, held recording outside a backup, purged case, target missing, not a directory, not writable, inside the data directory', () => {
       const a = importedKiosk();
