@@ -135,6 +135,7 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
   const written = new Map<string, { sha256: string; size: number }>();
   let receiptFiles: ReceiptFiles | null = null;
   let logged = false;
+  let packageSha256Logged = '';
   let renamed = false;
   try {
     const w = await BagWriter.create(target.stagingDir);
@@ -205,6 +206,7 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
       recordings: receipt.recordings,
     });
     logged = true;
+    packageSha256Logged = packageSha256;
     crashPoint('export.after-log');
     const sigFh = await fsp.open(path.join(target.stagingDir, SIGNATURE_FILE), 'wx', 0o644);
     try {
@@ -235,6 +237,17 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
     }
     // The receipt follows the log: a logged export keeps it, however it ended.
     if (receiptFiles) await (logged ? promoteReceipt(receiptFiles) : discardReceipt(receiptFiles)).catch(() => undefined);
+    // Logged but never finished (the carrier was pulled while it was signed,
+    // say): the log says so, so its `export` entry is not read as a copy that
+    // left the building. A kill here leaves no such entry; the target then
+    // holds only a refused INCOMPLETE-EXPORT- folder, which says the same.
+    if (logged && !renamed) {
+      try {
+        kiosk.log.append('export.abandoned', { package: path.basename(target.finalDir), packageSha256: packageSha256Logged, reason: e instanceof Error ? e.message : String(e) });
+      } catch {
+        // The log cannot take it either: the original error is what the operator must see.
+      }
+    }
     throw e;
   }
 }

@@ -107,6 +107,29 @@ describe('exportCase', () => {
     expect(fs.readdirSync(to)).toEqual([path.basename(res.package)]);
   });
 
+  it('[PL-9] [DC-6] an export that fails after its log entry (the package cannot be signed) leaves no package and logs export.abandoned beside the export entry', async () => {
+    const k = await openWith();
+    expect((await importPath(ingestContextFor(k), copyOfDemo(), 'carrier')).problems).toEqual([]);
+    const real = k.signer();
+    let signatures = 0;
+    // The receipt is signed before the log entry, the package after it: the second signature fails.
+    const sign = (m: Buffer): Buffer => {
+      if (++signatures === 2) throw new Error('signing device removed');
+      return real.sign(m);
+    };
+    const failing: Kiosk = { ...k, signer: () => ({ ...real, sign }) };
+    const to = scratch('carrier-out-');
+    const e = await exportCase(failing, { caseSignature: 'KM 123/24', to, purpose: 'backup', recipient: 'Kancelaria', operator: 'Anna Informatyk' }).then(() => null, (x: unknown) => x);
+    expect(String(e)).toMatch(/signing device removed/);
+    expect(fs.readdirSync(to)).toEqual([]);
+    const log = logTypes(k);
+    const exported = log.find((x) => x.type === 'export');
+    const abandoned = log.find((x) => x.type === 'export.abandoned');
+    expect(exported).toBeDefined();
+    expect(abandoned?.data).toMatchObject({ package: exported?.data.package, packageSha256: exported?.data.packageSha256, reason: 'signing device removed' });
+    expect(k.log.verify().ok).toBe(true);
+  });
+
   it('refuses a target too small before the first byte, and removes an interrupted export\'s staging folder', async () => {
     const to = scratch('carrier-out-');
     fs.mkdirSync(path.join(to, `${STAGING_PREFIX}KM-1-26_export_20260101T000000Z`, 'data'), { recursive: true });
