@@ -31,7 +31,8 @@ function mp4(out: string, size: string, fps: number, seconds: number): Buffer {
   return fs.readFileSync(out);
 }
 
-function recordingsJson(over: { case?: Record<string, unknown>; rec?: Record<string, unknown> } = {}): Record<string, unknown> {
+/** A valid crp/1 recordings.json for one recording of data/rec.mp4; `over` replaces fields of the case or the recording. */
+export function recordingsJson(over: { case?: Record<string, unknown>; rec?: Record<string, unknown> } = {}): Record<string, unknown> {
   return {
     profile: 'crp/1',
     case: { jurisdiction: 'PL', signature: 'KM 900/26', court: 'Sąd Rejonowy Testowy', caseNumber: null, proceedingsNumber: null, ...over.case },
@@ -59,7 +60,8 @@ async function* once(b: Buffer): AsyncIterable<Uint8Array> {
   yield b;
 }
 
-async function bag(dir: string, files: Array<[string, Buffer]>, recs: unknown): Promise<void> {
+/** Writes a crp/1 bag at `dir` with these payload files and recordings.json. */
+export async function bag(dir: string, files: Array<[string, Buffer]>, recs: unknown): Promise<void> {
   const w = await BagWriter.create(dir);
   for (const [rel, b] of files) await w.addPayloadFile(rel, once(b));
   await w.addTagFile('recordings.json', typeof recs === 'string' ? recs : JSON.stringify(recs, null, 2));

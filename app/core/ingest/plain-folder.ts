@@ -37,7 +37,7 @@ async function entriesOf(dir: string): Promise<{ entries: Entry[]; problems: Pro
 async function probeFile(file: string, timeoutMs: number | undefined): Promise<MediaInfo | Problem> {
   const f = await openCarrierFile(file, timeoutMs);
   try {
-    return await probeMp4((o, n) => f.read(o, n), f.size);
+    return await probeMp4((o, n) => f.read(o, n), f.size, path.basename(file));
   } finally {
     await f.close();
   }

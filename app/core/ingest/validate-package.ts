@@ -130,7 +130,7 @@ export async function validatePackage(dir: string, opts: ValidateOptions = {}): 
       let media: MediaInfo | null = null;
       let hls: MediaIndex | null = null;
       try {
-        const probed = await probeMp4((o, n) => f.read(o, n), f.size);
+        const probed = await probeMp4((o, n) => f.read(o, n), f.size, p.path);
         if ('rule' in probed) problems.push({ ...probed, file: p.path });
         else media = probed;
         // The playback index (segment layout for hls.js) is built once, here, so

@@ -1,77 +1,54 @@
 // Finds ftyp and moov by walking the top-level boxes (reading only their
 // headers, so mdat is skipped whatever its size and wherever moov sits), then
-// lets mp4box parse just those two boxes.
-import { createFile, type ISOFile, type MP4BoxBuffer } from 'mp4box';
-import { KioskError } from '../errors';
-import { type Problem, problem } from '../../shared/problem';
+// reads the movie box through our own bounded walk (moov.ts): every count is
+// checked against its box and MEDIA_LIMITS before anything is allocated.
+// mp4box sees only the sample descriptions, on a worker with a heap and time
+// budget (sample-entries.ts).
+import { MEDIA_LIMITS, type MediaLimits } from './limits';
+import { type TrackBoxes, readMovieBoxes } from './moov';
+import { mediaProblem } from './problems';
 import { type ReadFn, readExact } from './read';
-
-/** moov of a 1-hour 720p recording is ~3 MB; anything this big is not a recording we can play. */
-export const MAX_MOOV_BYTES = 64 * 1024 * 1024;
-/** A recording has a handful of top-level boxes; a long walk means we are not reading an MP4. */
-const MAX_TOP_LEVEL_BOXES = 10_000;
+import { type SampleArrays, forEachSample, sampleArrays } from './sample-tables';
+import { type SampleDescription, describeSampleEntries } from './sample-entries';
 
 export interface TopLevelBox {
   readonly type: string;
   readonly offset: number;
   readonly size: number;
+  /** Its header said size 0: it extends to the end of the file. */
+  readonly sizeZero?: boolean;
+}
+
+export interface Track extends TrackBoxes {
+  /** The entries of stsd, as mp4box reads them. */
+  readonly descriptions: readonly SampleDescription[];
+  /** Sum of the sample durations, in the track's timescale (the last one lasts to the media duration). */
+  readonly durationUnits: number;
 }
 
 export interface LoadedMovie {
-  readonly file: ISOFile;
-  /** The ftyp and moov bytes exactly as stored, concatenated; mp4box box `start`s index into it. */
+  /** The ftyp and moov bytes exactly as stored, concatenated; box offsets index into it. */
   readonly header: Buffer;
   readonly ftyp: TopLevelBox;
   readonly moov: TopLevelBox;
+  /** Major brand of ftyp, e.g. `isom`. */
+  readonly brand: string;
+  /** mvhd timescale and duration. */
+  readonly timescale: number;
+  readonly duration: number;
+  readonly tracks: readonly Track[];
+  readonly file: string;
 }
-
-/** Rule ids of the Problems media code returns (Q-2): stable, UIs translate by them. */
-export const MEDIA_RULES = [
-  'media.not-mp4', // not an ISO BMFF file at all (text, random bytes, other container)
-  'media.truncated', // a box or sample extends past the end of the file
-  'media.no-moov', // no movie box: recording never finalised
-  'media.bad-moov', // the movie box cannot be parsed or lacks required parts
-  'media.fragmented', // already fragmented MP4: not a recording format we accept
-  'media.moov-too-large',
-  'media.no-video', // no video track with samples
-  'media.unsupported-codec', // indexMp4 only: video other than H.264 cannot be played through MSE
-  'media.unsupported-layout', // indexMp4 only: samples overlap or are out of file order
-] as const;
-export type MediaRule = (typeof MEDIA_RULES)[number];
-
-/** Thrown inside media code and turned into a returned Problem at the module's face. */
-export class MediaInputError extends KioskError {
-  constructor(readonly problem: Problem) {
-    super('invalid-input', `${problem.file}: ${problem.rule}: ${problem.message}`, [problem]);
-  }
-}
-
-export function mediaProblem(file: string, rule: MediaRule, message: string): MediaInputError {
-  return new MediaInputError(problem(file, rule, message));
-}
-
-/** Runs `f`; a problem in the input becomes a value, anything else (IntegrityError from the reader, I/O) propagates. */
-export async function problemAsValue<T>(f: () => Promise<T>): Promise<T | Problem> {
-  try {
-    return await f();
-  } catch (e) {
-    if (e instanceof MediaInputError) return e.problem;
-    throw e;
-  }
-}
-
-/** mp4box does not export its box classes' types by name. */
-export type TrakBox = ISOFile['moov']['traks'][number];
 
 const FOURCC = /^[\x20-\x7e]{4}$/;
 
 /** Top-level boxes up to and including moov (or to the end); stops at the first malformed header. */
-export async function walkTopLevel(read: ReadFn, size: number, file: string): Promise<TopLevelBox[]> {
+export async function walkTopLevel(read: ReadFn, size: number, file: string, limits: MediaLimits = MEDIA_LIMITS): Promise<TopLevelBox[]> {
   const boxes: TopLevelBox[] = [];
   let offset = 0;
   while (offset < size) {
-    if (boxes.length >= MAX_TOP_LEVEL_BOXES) {
-      throw mediaProblem(file, 'media.not-mp4', `more than ${MAX_TOP_LEVEL_BOXES} top-level boxes`);
+    if (boxes.length >= limits.topLevelBoxes) {
+      throw mediaProblem(file, 'media.not-mp4', `more than ${limits.topLevelBoxes} top-level boxes (limit topLevelBoxes)`);
     }
     if (size - offset < 8) {
       throw mediaProblem(file, 'media.truncated', `${size - offset} stray bytes at offset ${offset}, too few for a box header`);
@@ -81,11 +58,17 @@ export async function walkTopLevel(read: ReadFn, size: number, file: string): Pr
     if (!FOURCC.test(type) || (boxes.length === 0 && type !== 'ftyp')) {
       throw mediaProblem(file, 'media.not-mp4', boxes.length === 0 ? 'the file does not start with an ftyp box' : `unreadable box header at offset ${offset}`);
     }
-    let boxSize = head.readUInt32BE(0);
+    const size32 = head.readUInt32BE(0);
+    let boxSize = size32;
     let headerSize = 8;
     if (boxSize === 1) {
       if (head.length < 16) throw mediaProblem(file, 'media.truncated', `box '${type}' at offset ${offset} is cut short`);
-      boxSize = Number(head.readBigUInt64BE(8));
+      const large = head.readBigUInt64BE(8);
+      // Compared before converting, so a size past 2^53 is reported exactly.
+      if (large > BigInt(size - offset)) {
+        throw mediaProblem(file, 'media.truncated', `box '${type}' at offset ${offset} needs ${large} bytes but the file ends after ${size - offset}`);
+      }
+      boxSize = Number(large);
       headerSize = 16;
     } else if (boxSize === 0) {
       boxSize = size - offset;
@@ -96,73 +79,75 @@ export async function walkTopLevel(read: ReadFn, size: number, file: string): Pr
     if (offset + boxSize > size) {
       throw mediaProblem(file, 'media.truncated', `box '${type}' at offset ${offset} needs ${boxSize} bytes but the file ends after ${size - offset}`);
     }
-    boxes.push({ type, offset, size: boxSize });
+    boxes.push(size32 === 0 ? { type, offset, size: boxSize, sizeZero: true } : { type, offset, size: boxSize });
     if (type === 'moov') break;
     offset += boxSize;
   }
   return boxes;
 }
 
-/** Reads ftyp + moov only and parses them with mp4box; checks the result is an unfragmented movie whose samples lie inside the file. */
-export async function loadMovie(read: ReadFn, size: number, file: string): Promise<LoadedMovie> {
+/**
+ * Reads ftyp + moov only and checks the movie box through the bounded walk: an unfragmented movie
+ * whose tables agree and whose samples lie inside the file. `limits` defaults to MEDIA_LIMITS.
+ */
+export async function loadMovie(read: ReadFn, size: number, file: string, limits: MediaLimits = MEDIA_LIMITS): Promise<LoadedMovie> {
   if (!Number.isSafeInteger(size) || size <= 0) throw mediaProblem(file, 'media.not-mp4', 'the file is empty');
-  const boxes = await walkTopLevel(read, size, file);
+  const boxes = await walkTopLevel(read, size, file, limits);
   const ftyp = boxes.find((b) => b.type === 'ftyp');
   const moov = boxes.find((b) => b.type === 'moov');
   if (!ftyp) throw mediaProblem(file, 'media.not-mp4', 'no ftyp box');
   if (!moov) {
     const rule = boxes.some((b) => b.type === 'moof') ? 'media.fragmented' : 'media.no-moov';
-    throw mediaProblem(file, rule, 'no movie box (moov): the recording was not finalised or is cut short');
+    const last = boxes.at(-1)!;
+    // A size of 0 means "to the end of the file"; in the middle of a file it swallows what follows.
+    const why = last.sizeZero
+      ? `box '${last.type}' at offset ${last.offset} has size 0, so it runs to the end of the file and nothing after it is read`
+      : 'the recording was not finalised or is cut short';
+    throw mediaProblem(file, rule, `no movie box (moov): ${why}`);
   }
-  if (moov.size > MAX_MOOV_BYTES || ftyp.size > 1024 * 1024) {
-    throw mediaProblem(file, 'media.moov-too-large', `movie box of ${moov.size} bytes exceeds ${MAX_MOOV_BYTES}`);
+  if (moov.size > limits.moovBytes || ftyp.size > limits.ftypBytes) {
+    throw mediaProblem(
+      file,
+      'media.moov-too-large',
+      moov.size > limits.moovBytes ? `movie box of ${moov.size} bytes exceeds ${limits.moovBytes} (limit moovBytes)` : `ftyp box of ${ftyp.size} bytes exceeds ${limits.ftypBytes} (limit ftypBytes)`,
+    );
   }
   const header = Buffer.concat([
     await readExact(read, ftyp.offset, ftyp.size, file),
     await readExact(read, moov.offset, moov.size, file),
   ]);
-
-  const iso = createFile();
-  const errors: string[] = [];
-  iso.onError = (module: string, message: string) => {
-    errors.push(`${module}: ${message}`);
+  const movie = readMovieBoxes(header, ftyp.size, header.length, file, limits, moov.offset);
+  const durations = movie.tracks.map((t) => checkSamples(header, t, size, file));
+  const descriptions = await describeSampleEntries(
+    movie.tracks.map((t) => ({ bytes: header.subarray(t.stsd.start, t.stsd.end), path: t.stsd.path })),
+    file,
+    limits,
+  );
+  return {
+    header,
+    ftyp,
+    moov,
+    brand: ftyp.size >= 12 ? header.toString('latin1', 8, 12) : '',
+    timescale: movie.timescale,
+    duration: movie.duration,
+    tracks: movie.tracks.map((t, k) => ({ ...t, descriptions: descriptions[k]!, durationUnits: durations[k]! })),
+    file,
   };
-  const ab = header.buffer.slice(header.byteOffset, header.byteOffset + header.byteLength) as MP4BoxBuffer;
-  ab.fileStart = 0;
-  try {
-    iso.appendBuffer(ab, true);
-    iso.flush();
-  } catch (e) {
-    throw mediaProblem(file, 'media.bad-moov', `the movie box cannot be parsed (${e instanceof Error ? e.message : String(e)})`);
-  }
-  // mp4box reports some box errors only through the flag below rather than throwing.
-  if (!iso.moov || errors.length > 0) {
-    throw mediaProblem(file, 'media.bad-moov', `the movie box cannot be parsed${errors[0] ? ` (${errors[0]})` : ''}`);
-  }
-  // mp4box skips children it cannot parse; a moov without its header or tracks is one of those.
-  if (!iso.moov.mvhd || !(iso.moov.mvhd.timescale > 0) || !iso.moov.traks?.length) {
-    throw mediaProblem(file, 'media.bad-moov', 'the movie box lacks its header or any track');
-  }
-  if (iso.moov.mvex) {
-    throw mediaProblem(file, 'media.fragmented', 'fragmented MP4 is not an accepted recording format');
-  }
-  for (const trak of iso.moov.traks) checkTrack(trak, size, file);
-  return { file: iso, header, ftyp, moov };
 }
 
-function checkTrack(trak: TrakBox, size: number, file: string): void {
-  const id = trak.tkhd?.track_id ?? '?';
-  const mdhd = trak.mdia?.mdhd;
-  if (!mdhd || !(mdhd.timescale > 0) || !trak.mdia.minf?.stbl?.stsd) {
-    throw mediaProblem(file, 'media.bad-moov', `track ${id} lacks a media header, timescale or sample description`);
-  }
-  for (const s of trak.samples ?? []) {
-    if (!(s.offset >= 0) || s.offset + s.size > size) {
-      throw mediaProblem(file, 'media.truncated', `track ${id} sample ${s.number + 1} lies beyond the end of the file`);
-    }
-  }
+/** One pass over a track's tables: every sample inside the file; returns the sum of durations. */
+function checkSamples(header: Buffer, t: TrackBoxes, size: number, file: string): number {
+  let total = 0;
+  if (!t.tables) return 0;
+  forEachSample(header, t.tables, t.mediaDuration, file, (i, offset, bytes, _dts, duration) => {
+    if (offset + bytes > size) throw mediaProblem(file, 'media.truncated', `track ${t.id} sample ${i + 1} lies beyond the end of the file`);
+    total += duration;
+  });
+  return total;
 }
 
-export function handlerOf(trak: TrakBox): string {
-  return trak.mdia?.hdlr?.handler ?? '';
+/** Per-sample columns of a track of `movie` (offsets, sizes, times, sync), for packaging. */
+export function samplesOf(movie: LoadedMovie, track: Track): SampleArrays {
+  if (!track.tables) throw new Error(`media: ${track.path} has no samples`);
+  return sampleArrays(movie.header, track.tables, track.mediaDuration, movie.file);
 }

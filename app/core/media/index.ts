@@ -3,7 +3,8 @@
 import type { Problem } from '../../shared/problem';
 
 export { type ReadFn } from './read';
-export { MEDIA_RULES, type MediaRule } from './container';
+export { MEDIA_RULES, type MediaRule } from './problems';
+export { MEDIA_LIMITS, type MediaLimits } from './limits';
 export {
   type MediaInfo,
   type VideoInfo,

@@ -1,9 +1,10 @@
 // What a recording is (codec, size, frame rate, duration) and whether it
 // meets PL-4.2 / PL-4.3, read from the movie box alone.
-import type { AudioSampleEntry, SampleEntry, VisualSampleEntry } from 'mp4box';
 import type { Problem } from '../../shared/problem';
 import { type ReadFn } from './read';
-import { type TrakBox, handlerOf, loadMovie, mediaProblem, problemAsValue } from './container';
+import { type Track, loadMovie } from './container';
+import { mediaProblem, problemAsValue } from './problems';
+import type { SampleDescription } from './sample-entries';
 
 export type VideoFormat = 'h264' | 'mpeg4-part2' | 'hevc' | 'other';
 
@@ -42,28 +43,22 @@ export function probeMp4(read: ReadFn, size: number, file = 'recording.mp4'): Pr
 }
 
 async function probe(read: ReadFn, size: number, file: string): Promise<MediaInfo> {
-  const { file: iso } = await loadMovie(read, size, file);
-  const traks = iso.moov.traks;
-  const videoTrak = traks.find((t) => handlerOf(t) === 'vide' && t.samples.length > 0);
-  if (!videoTrak) throw mediaProblem(file, 'media.no-video', 'the recording has no video track with samples');
-  const audioTrak = traks.find((t) => handlerOf(t) === 'soun' && t.samples.length > 0);
+  const movie = await loadMovie(read, size, file);
+  const videoTrack = movie.tracks.find((t) => t.handler === 'vide' && t.sampleCount > 0);
+  if (!videoTrack) throw mediaProblem(file, 'media.no-video', 'the recording has no video track with samples');
+  const audioTrack = movie.tracks.find((t) => t.handler === 'soun' && t.sampleCount > 0);
 
-  const mvhd = iso.moov.mvhd;
-  const trackSeconds = traks.map((t) => t.samples_duration / t.mdia.mdhd.timescale);
-  const movieSeconds = mvhd && mvhd.timescale > 0 ? mvhd.duration / mvhd.timescale : 0;
+  const trackSeconds = movie.tracks.map((t) => t.durationUnits / t.timescale);
+  const movieSeconds = movie.duration / movie.timescale;
   return {
-    brand: iso.ftyp?.major_brand ?? '',
+    brand: movie.brand,
     durationSec: movieSeconds > 0 ? movieSeconds : Math.max(0, ...trackSeconds),
-    video: videoInfo(videoTrak),
-    audio: audioTrak ? audioInfo(audioTrak) : null,
+    video: videoInfo(videoTrack),
+    audio: audioTrack ? audioInfo(audioTrack) : null,
   };
 }
 
-function firstEntry(trak: TrakBox): SampleEntry | undefined {
-  return trak.mdia.minf.stbl.stsd.entries[0];
-}
-
-export function videoFormatOf(entry: SampleEntry): VideoFormat {
+export function videoFormatOf(entry: SampleDescription): VideoFormat {
   switch (entry.type) {
     case 'avc1':
     case 'avc2':
@@ -75,47 +70,38 @@ export function videoFormatOf(entry: SampleEntry): VideoFormat {
       return 'hevc';
     case 'mp4v':
       // 0x20 is Visual ISO/IEC 14496-2 (MPEG-4 Part 2); mp4v may also carry MPEG-1/2 video.
-      return mpeg4ObjectType(entry) === 0x20 ? 'mpeg4-part2' : 'other';
+      return entry.objectType === 0x20 ? 'mpeg4-part2' : 'other';
     default:
       return 'other';
   }
 }
 
-function mpeg4ObjectType(entry: SampleEntry): number | null {
-  const esds = (entry as SampleEntry & { esds?: { esd?: { getOTI(): unknown } } }).esds;
-  const oti = esds?.esd?.getOTI();
-  return typeof oti === 'number' ? oti : null;
-}
-
-function codecString(entry: SampleEntry): string {
-  const oti = mpeg4ObjectType(entry);
+function codecString(entry: SampleDescription): string {
   // mp4box leaves out the object type for mp4v; RFC 6381 puts it in hex.
-  if (entry.type === 'mp4v' && oti !== null) return `mp4v.${oti.toString(16)}`;
-  return entry.getCodec();
+  if (entry.type === 'mp4v' && entry.objectType !== null) return `mp4v.${entry.objectType.toString(16)}`;
+  return entry.codec;
 }
 
-function videoInfo(trak: TrakBox): VideoInfo {
-  const entry = firstEntry(trak) as VisualSampleEntry | undefined;
-  const seconds = trak.samples_duration / trak.mdia.mdhd.timescale;
-  const fps = seconds > 0 ? trak.samples.length / seconds : 0;
-  // The sample entry holds the coded size; tkhd (16.16) holds the display size and is the fallback.
-  const width = entry?.width || Math.round(trak.tkhd.width / 65536);
-  const height = entry?.height || Math.round(trak.tkhd.height / 65536);
+function videoInfo(track: Track): VideoInfo {
+  const entry = track.descriptions[0];
+  const seconds = track.durationUnits / track.timescale;
+  const fps = seconds > 0 ? track.sampleCount / seconds : 0;
+  // The sample entry holds the coded size; tkhd holds the display size and is the fallback.
   return {
     codec: entry ? codecString(entry) : '',
     format: entry ? videoFormatOf(entry) : 'other',
-    width,
-    height,
+    width: entry?.width || track.width,
+    height: entry?.height || track.height,
     fps: Math.round(fps * 1000) / 1000,
   };
 }
 
-function audioInfo(trak: TrakBox): AudioInfo {
-  const entry = firstEntry(trak) as AudioSampleEntry | undefined;
+function audioInfo(track: Track): AudioInfo {
+  const entry = track.descriptions[0];
   return {
     codec: entry ? codecString(entry) : '',
-    sampleRate: entry ? entry.getSampleRate() : 0,
-    channels: entry ? entry.getChannelCount() : 0,
+    sampleRate: entry?.sampleRate ?? 0,
+    channels: entry?.channels ?? 0,
   };
 }
 

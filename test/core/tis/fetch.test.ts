@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../app/core/config';
 import { openKiosk, type Kiosk } from '../../../app/core/kiosk';
 import { fetchCase, TisClient, TisOutbox, type FetchResult } from '../../../app/core/tis';
+import { withU32 } from '../../../scripts/make-hostile-media';
 import { writeTisCase, type CaseJson } from '../../../scripts/tis-server/cases';
 import { startTisServer, type TisServer } from '../../../scripts/tis-server/server';
 import { KIOSKCTL } from '../../helpers/paths';
@@ -224,6 +225,24 @@ describe('fetchCase from the TIS', () => {
     expect(r.imported).toEqual([]);
     expect(r.problems.length).toBeGreaterThan(0);
     expect(r.problems[0]).toMatchObject({ rule: 'tis.hash-mismatch', file: expect.stringContaining('/files/VKZ-2025-0003-1.mp4') });
+    expect(objectFiles()).toEqual(files);
+    expect(dump()).toBe(catalog);
+    expect(fs.readdirSync(kiosk.layout.staging)).toEqual([]);
+  });
+
+  it('[Q-2] a part whose stsz claims 50,000,000 samples (a 20-byte edit) is refused by the bounded probe, media.limits naming the box; nothing stored', async () => {
+    const sig = '757/33334/25-ц';
+    const stsz = 'moov/trak[0]/mdia/minf/stbl/stsz';
+    media.push(withU32(media[0]!, stsz, 4, 1, 50_000_000));
+    await uaCase(sig, 'VKZ-2025-0008', { parts: [media.length - 1] });
+    const files = objectFiles();
+    const catalog = dump();
+    const started = Date.now();
+    const r = await fetchCase(kiosk, { signature: sig, client: client() });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.imported).toEqual([]);
+    expect(r.problems).toEqual([expect.objectContaining({ rule: 'media.limits', file: expect.stringContaining('/files/VKZ-2025-0008-1.mp4'), field: 'data/VKZ-2025-0008-1.mp4' })]);
+    expect(r.problems[0]!.message).toContain(`${stsz} claims 50000000 samples`);
     expect(objectFiles()).toEqual(files);
     expect(dump()).toBe(catalog);
     expect(fs.readdirSync(kiosk.layout.staging)).toEqual([]);
