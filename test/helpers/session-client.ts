@@ -19,6 +19,12 @@ export class SessionClient {
     return (await r.json()) as SessionView;
   }
 
+  /** GET any API route with this client's cookie (the administrator's overview, say). */
+  async get<T>(route: string): Promise<{ status: number; json: T }> {
+    const r = await fetch(`${this.origin}${route}`, { headers: { cookie: this.cookie } });
+    return { status: r.status, json: (await r.json()) as T };
+  }
+
   async send(event: Record<string, unknown>): Promise<{ status: number; view: SessionView; problem?: { rule: string } }> {
     const r = await fetch(`${this.origin}/api/session`, {
       method: 'POST',

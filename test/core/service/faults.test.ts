@@ -11,6 +11,7 @@ import { DEMO_CARRIER, paddedPackage } from '../../helpers/demo';
 import { serveKiosk, type Served } from '../../helpers/kioskctl';
 import { KioskDir } from '../../helpers/kiosk-dir';
 import { REPO, scratch } from '../../helpers/paths';
+import { ADMIN_ROUTES, type AdminOverview } from '../../../app/shared/admin-contract';
 import { SessionClient, openDemoSession } from '../../helpers/session-client';
 
 const MiB = 1024 * 1024;
@@ -60,7 +61,7 @@ interface Entry {
 const entries = (k: KioskDir): Entry[] => k.query<{ entry: string }>('SELECT entry FROM viewing_log ORDER BY seq').map((r) => JSON.parse(r.entry) as Entry);
 
 describe('faults never end the process', () => {
-  it('[Q-1] [DC-6] a service on a tmpfs that fills mid-session: the process stays up, the session ends with reason fault recorded, new sessions are refused until space returns, log verify passes', async () => {
+  it('[Q-1] [DC-6] a service on a tmpfs that fills mid-session: the process stays up, the session ends with reason fault recorded, new sessions are refused and the administrator overview shows storage low until space returns, log verify passes', async () => {
     const k = kioskOnTmpfs(48, 8);
     served = await serveKiosk(['--demo'], { ...k.env, KIOSK_DEMO_CARRIER: DEMO_CARRIER });
     const c = await SessionClient.connect(served);
@@ -88,6 +89,14 @@ describe('faults never end the process', () => {
     expect(refused.problem?.rule).toBe('session.space-low');
     expect(refused.view.screen).toBe('composing');
     await c.sendUntil({ type: 'clerk.cancel' }, (v) => v.screen === 'locked');
+    // The administrator screen shows the condition.
+    await c.sendUntil({ type: 'clerk.begin' }, (v) => v.screen === 'authenticating');
+    await c.sendUntil({ type: 'clerk.pin', accountId: 'demo-admin', pin: 'demo-admin-2026' }, (v) => v.screen === 'composing');
+    const overview = await c.get<AdminOverview>(ADMIN_ROUTES.overview);
+    expect(overview.status).toBe(200);
+    expect(overview.json.storage).toMatchObject({ low: true, reserveBytes: 8 * MiB });
+    expect(overview.json.storage.freeBytes).toBeLessThan(8 * MiB);
+    await c.sendUntil({ type: 'clerk.cancel' }, (v) => v.screen === 'locked');
 
     fs.rmSync(filler);
     expect(served.child.exitCode).toBeNull();
@@ -100,6 +109,11 @@ describe('faults never end the process', () => {
     // Space is back: the next session opens (and the ballast is in place again).
     await openDemoSession(c);
     expect(fs.statSync(path.join(k.dir, 'space.ballast')).size).toBe(8 * MiB);
+    await c.sendUntil({ type: 'viewer.end' }, (v) => v.screen === 'ended');
+    await c.sendUntil({ type: 'summary.close' }, (v) => v.screen === 'locked');
+    await c.sendUntil({ type: 'clerk.begin' }, (v) => v.screen === 'authenticating');
+    await c.sendUntil({ type: 'clerk.pin', accountId: 'demo-admin', pin: 'demo-admin-2026' }, (v) => v.screen === 'composing');
+    expect((await c.get<AdminOverview>(ADMIN_ROUTES.overview)).json.storage.low).toBe(false);
   }, 180_000);
 
   it('[Q-1] [Q-2] an import larger than the free space is refused before copying: exit 2, env.no-space naming storage.reserveBytes, nothing stored', async () => {
