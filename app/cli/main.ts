@@ -49,7 +49,7 @@ Commands:
   log export --case SIG --out DIR [--lang pl|uk|en]
                                   signed JSON + HTML + PDF viewing report per session of the case
   device pubkey                   print the device's Ed25519 public key (PEM)
-  pin-hash --role clerk|admin     read a PIN/password on stdin, print its hash for kiosk-config
+  pin-hash --role clerk|admin     read a PIN (6-12 digits) or password (10+ characters) on stdin, print its hash
   selftest                        an end-to-end review session on a scratch data directory
   serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints the URL (with token) first
   demo-carrier DIR                write a demo carrier (crp/1 packages with real media) into DIR

@@ -24,7 +24,9 @@ export function issuesToProblems(file: string, issues: readonly z.core.$ZodIssue
       }
     } else {
       const field = base || '(root)';
-      out.push(problem(file, `config.${issue.code}`, `${field}: ${issue.message}`, field));
+      // A check with a rule of its own (the secret policy's auth.pin.policy) names it; the rest are config.<zod code>.
+      const own = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+      out.push(problem(file, typeof own === 'string' ? own : `config.${issue.code}`, `${field}: ${issue.message}`, field));
     }
   }
   return out;

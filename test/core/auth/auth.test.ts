@@ -6,6 +6,7 @@ import {
   LOCKOUT_MS,
   checkSecretPolicy,
   hashPin,
+  hashPolicyProblem,
   makeAccountPinHash,
   parseAccounts,
   parsePinHash,
@@ -52,11 +53,18 @@ describe('PIN hashes', () => {
     expect(parsePinHash(a)?.salt.equals(parsePinHash(b)?.salt ?? Buffer.alloc(0))).toBe(false);
   });
 
-  it('uses scrypt with N = 2^15 by default', async () => {
-    const h = await hashPin('4711');
+  it('uses scrypt with N = 2^17, r = 8 by default (about 0.3 s of CPU a guess on the reference machine, bench/scrypt.ts)', async () => {
+    const h = await hashPin('135790');
     expect(parsePinHash(h)?.params).toEqual(DEFAULT_SCRYPT);
-    expect(DEFAULT_SCRYPT.ln).toBeGreaterThanOrEqual(15);
-    expect(await verifyPin(h, '4711')).toBe(true);
+    expect(DEFAULT_SCRYPT).toEqual({ ln: 17, r: 8, p: 1 });
+    expect(await verifyPin(h, '135790')).toBe(true);
+  });
+
+  it('keeps verifying a hash made with the older, cheaper default (N = 2^15) by the parameters it records', async () => {
+    const old = await hashPin('135790', { ln: 15, r: 8, p: 1 });
+    expect(old).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$/);
+    expect(await verifyPin(old, '135790')).toBe(true);
+    expect(await verifyPin(old, '135791')).toBe(false);
   });
 
   it('never matches a malformed or tampered hash', async () => {
@@ -72,20 +80,39 @@ describe('PIN hashes', () => {
 });
 
 describe('PIN policy and config hashes', () => {
-  it('accepts 4 to 12 digits for clerks, 10+ characters for admins', () => {
-    expect(checkSecretPolicy('clerk', '4711')).toEqual([]);
+  it('accepts 6 to 12 digits for clerks, 10+ characters for admins', () => {
+    expect(checkSecretPolicy('clerk', '135790')).toEqual([]);
+    expect(checkSecretPolicy('clerk', '4711')[0]?.rule).toBe('auth.pin.policy');
+    expect(checkSecretPolicy('clerk', '47110')[0]?.rule).toBe('auth.pin.policy');
     expect(checkSecretPolicy('clerk', '123')[0]?.rule).toBe('auth.pin.policy');
     expect(checkSecretPolicy('clerk', '12ab')[0]?.rule).toBe('auth.pin.policy');
     expect(checkSecretPolicy('clerk', '1234567890123')[0]?.rule).toBe('auth.pin.policy');
     expect(checkSecretPolicy('admin', 'short')[0]?.rule).toBe('auth.password.policy');
+    expect(checkSecretPolicy('admin', '123456789')[0]?.rule).toBe('auth.password.policy');
     expect(checkSecretPolicy('admin', 'correct horse')).toEqual([]);
   });
 
-  it('makes a config pinHash only for a secret within the policy', async () => {
+  it('makes a config pinHash only for a secret within the policy, and records the policy in it', async () => {
     const h = await makeAccountPinHash('clerk', '135790', FAST);
+    expect(h).toMatch(/^\$scrypt\$ln=10,r=8,p=1,policy=clerk-6\$/);
+    expect(parsePinHash(h)?.policy).toEqual({ role: 'clerk', min: 6 });
     expect(await verifyPin(h, '135790')).toBe(true);
+    expect(await makeAccountPinHash('admin', 'correct horse', FAST)).toMatch(/,policy=admin-10\$/);
     await expect(makeAccountPinHash('clerk', '12', FAST)).rejects.toBeInstanceOf(KioskError);
-    await expect(makeAccountPinHash('admin', '12345', FAST)).rejects.toThrow(/at least|10 to/);
+    await expect(makeAccountPinHash('clerk', '12345', FAST)).rejects.toThrow(/6 to 12 digits/);
+    await expect(makeAccountPinHash('admin', '123456789', FAST)).rejects.toThrow(/10 to/);
+  });
+
+  it('judges a stored hash by the policy it records: none, an older minimum or another role is refused, naming the rule', async () => {
+    expect(hashPolicyProblem('clerk', await makeAccountPinHash('clerk', '135790', FAST))).toBeNull();
+    expect(hashPolicyProblem('admin', await makeAccountPinHash('admin', 'correct horse', FAST))).toBeNull();
+    // Made without a policy (a 4-digit PIN hashed before the policy, or by hand).
+    expect(hashPolicyProblem('clerk', await hashPin('4711', FAST))).toMatchObject({ rule: 'auth.pin.policy', message: expect.stringMatching(/at least|6 to 12.*kioskctl pin-hash --role clerk/) });
+    expect(hashPolicyProblem('admin', await hashPin('admin-2026', FAST))?.rule).toBe('auth.password.policy');
+    // Made when 4 digits were enough.
+    expect(hashPolicyProblem('clerk', await hashPin('4711', FAST, { role: 'clerk', min: 4 }))).toMatchObject({ rule: 'auth.pin.policy', message: expect.stringContaining('4 were enough') });
+    // An admin's hash on a clerk's account.
+    expect(hashPolicyProblem('clerk', await makeAccountPinHash('admin', '1234567890', FAST))?.rule).toBe('auth.pin.policy');
   });
 
   it('parses accounts from the config and names the bad field', async () => {
@@ -158,4 +185,16 @@ describe('Auth', () => {
     for (let i = 0; i < 4; i++) await auth.attempt('nobody', '4711');
     expect(auth.lockedFor('nobody')).toBe(300);
   });
+
+  it('holds a typed secret to the policy its hash records: a 4-digit entry for a 6-digit account is malformed, and counts', async () => {
+    const accounts: Account[] = [{ id: 'ewa', name: 'Ewa', role: 'clerk', pinHash: await makeAccountPinHash('clerk', '135790', FAST) }];
+    const auth = new Auth({ accounts });
+    expect(await auth.attempt('ewa', '1357')).toEqual({ ok: false, reason: 'malformed' });
+    expect((await auth.attempt('ewa', '135790')).ok).toBe(true);
+    // A hash whose recorded policy was edited upwards locks its 4-digit PIN out rather than letting it in.
+    const edited = (await hashPin('4711', FAST)).replace('p=1$', 'p=1,policy=clerk-6$');
+    const forged = new Auth({ accounts: [{ id: 'old', name: 'Old', role: 'clerk', pinHash: edited }] });
+    expect(await forged.attempt('old', '4711')).toEqual({ ok: false, reason: 'malformed' });
+  });
 });
+

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkConfigFile, parseConfig, checkReferencedFiles } from '../../../app/core/config';
+import { hashPin, makeAccountPinHash } from '../../../app/core/auth';
 import { REPO, scratch } from '../../helpers/paths';
 
 const examples = fs.readdirSync(path.join(REPO, 'kiosk-config')).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'));
@@ -69,6 +70,14 @@ describe('kiosk configuration', () => {
     const r = checkConfigFile(f);
     expect(r.ok).toBe(true);
     if (r.ok) expect(checkReferencedFiles(f, r.config).map((p) => p.field)).toEqual(['tis.certFile', 'tis.keyFile']);
+  });
+
+  it('[PL-8.1] refuses an account whose hash does not record the secret policy for its role, naming auth.pin.policy and the field', async () => {
+    const cheap = { ln: 10, r: 8, p: 1 };
+    const good = { id: 'ewa', name: 'Ewa', role: 'clerk', pinHash: await makeAccountPinHash('clerk', '135790', cheap) };
+    expect(parseConfig(JSON.stringify({ ...base, accounts: [good] }), 'c.json').ok).toBe(true);
+    const r = parseConfig(JSON.stringify({ ...base, accounts: [good, { ...good, id: 'jan', pinHash: await hashPin('4711', cheap) }] }), 'c.json');
+    expect(r.ok ? [] : r.problems).toEqual([expect.objectContaining({ file: 'c.json', rule: 'auth.pin.policy', field: 'accounts[1].pinHash' })]);
   });
 
   it('keeps docs/configuration.md in step with the schema: every top-level key is documented', () => {
