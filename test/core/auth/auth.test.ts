@@ -4,9 +4,13 @@ import {
   Auth,
   DEFAULT_SCRYPT,
   LOCKOUT_MS,
+  MAX_LOCKOUT_MS,
+  MemoryLockoutStore,
+  UNKNOWN_IDS_KEPT,
   checkSecretPolicy,
   hashPin,
   hashPolicyProblem,
+  lockoutMs,
   makeAccountPinHash,
   parseAccounts,
   parsePinHash,
@@ -196,5 +200,51 @@ describe('Auth', () => {
     const forged = new Auth({ accounts: [{ id: 'old', name: 'Old', role: 'clerk', pinHash: edited }] });
     expect(await forged.attempt('old', '4711')).toEqual({ ok: false, reason: 'malformed' });
   });
+
+  it('[PL-8.1] backs off: each lockout without a success in between doubles, 5, 10, 20, 40 minutes, then an hour at most; a success starts again', async () => {
+    expect([1, 2, 3, 4, 5, 6, 50].map((n) => lockoutMs(n) / 60_000)).toEqual([5, 10, 20, 40, 60, 60, 60]);
+    const { auth, clock, events } = await setup();
+    for (const minutes of [5, 10, 20, 40, 60, 60]) {
+      for (let i = 0; i < 5; i++) await auth.attempt('anna', '0000');
+      expect(auth.lockedFor('anna')).toBe(minutes * 60);
+      expect(events.at(-1)).toMatchObject({ type: 'auth.lockout', data: { retryAfterSec: minutes * 60 } });
+      clock.increment(minutes * 60_000);
+    }
+    expect(MAX_LOCKOUT_MS).toBe(60 * 60_000);
+    expect((await auth.attempt('anna', '4711')).ok).toBe(true);
+    for (let i = 0; i < 5; i++) await auth.attempt('anna', '0000');
+    expect(auth.lockedFor('anna')).toBe(LOCKOUT_MS / 1000);
+  });
+
+  it('[PL-8.1] takes a burst of attempts on one account one at a time: eight at once get five checks, then the lockout', async () => {
+    const { auth, events } = await setup();
+    const verdicts = await Promise.all(Array.from({ length: 8 }, () => auth.attempt('anna', '0000')));
+    expect(verdicts.map((v) => (v.ok ? 'ok' : v.reason))).toEqual(['wrong-pin', 'wrong-pin', 'wrong-pin', 'wrong-pin', 'locked', 'locked', 'locked', 'locked']);
+    expect(events.filter((e) => e.data.reason === 'wrong-pin').map((e) => e.data.consecutiveFailures)).toEqual([1, 2, 3, 4, 5]);
+    expect(events.filter((e) => e.type === 'auth.lockout')).toHaveLength(1);
+  });
+
+  it(`[PL-8.1] never forgets an account's failures for made-up ids: ${UNKNOWN_IDS_KEPT + 200} unknown ids later, a locked account is still locked`, async () => {
+    const { auth } = await setup();
+    for (let i = 0; i < 5; i++) await auth.attempt('anna', '0000');
+    for (let i = 0; i < 3; i++) await auth.attempt('it', 'wrong password');
+    for (let i = 0; i < UNKNOWN_IDS_KEPT + 200; i++) await auth.attempt(`made-up-${i}`, '1234');
+    expect(auth.lockedFor('anna')).toBe(300);
+    // 'it' had three failures: two more lock it, they were not flushed either.
+    for (let i = 0; i < 2; i++) await auth.attempt('it', 'wrong password');
+    expect(auth.lockedFor('it')).toBe(300);
+  }, 120_000);
 });
 
+describe('MemoryLockoutStore', () => {
+  it(`keeps the newest ${UNKNOWN_IDS_KEPT} unknown ids, dropping the oldest one by one, and every known account`, () => {
+    const store = new MemoryLockoutStore();
+    const one = { failures: 1, lockouts: 0, lockedUntil: null };
+    store.put('anna', one, true, 0);
+    for (let i = 0; i < UNKNOWN_IDS_KEPT + 10; i++) store.put(`x${i}`, one, false, i);
+    expect(store.get('anna')).toEqual(one);
+    expect(store.get('x9')).toBeUndefined();
+    expect(store.get('x10')).toEqual(one);
+    expect(store.get(`x${UNKNOWN_IDS_KEPT + 9}`)).toEqual(one);
+  });
+});
