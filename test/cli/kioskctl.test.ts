@@ -77,7 +77,7 @@ function configWith(accounts: unknown[]): string {
   return file;
 }
 
-describe('kioskctl: secrets at rest', () => {
+describe('kioskctl: secrets and files at rest', () => {
   it('[PL-8.1] pin-hash refuses a clerk PIN under 6 digits and an admin password under 10 characters, and records the policy in what it prints', () => {
     const short = pinHash('clerk', '12345');
     expect(short.code).toBe(1);
@@ -119,5 +119,59 @@ describe('kioskctl: secrets at rest', () => {
     const list = kioskctl(['list', '--config', bad], { KIOSK_DATA_DIR: dataDir });
     expect(list.code).toBe(2);
     expect(list.stderr).toContain('auth.pin.policy');
+  });
+
+  it('[DC-1] config check refuses a kiosk-config others may write (0666): exit 2, config.mode naming the file; the kiosk refuses it too', () => {
+    const file = configWith([]);
+    fs.chmodSync(file, 0o666);
+    const dataDir = scratch();
+    const r = kioskctlJson<CheckJson>(['config', 'check', file, '--data-dir', dataDir]);
+    expect(r.code).toBe(2);
+    expect(r.json.problems).toEqual([expect.objectContaining({ file, rule: 'config.mode', message: expect.stringContaining('0666') })]);
+    const human = kioskctl(['config', 'check', file, '--data-dir', dataDir]);
+    expect(human.code).toBe(2);
+    expect(human.stderr).toContain(`${file}: config.mode`);
+    const list = kioskctl(['list', '--config', file, '--data-dir', dataDir]);
+    expect(list.code).toBe(2);
+    expect(list.stderr).toContain('config.mode');
+    fs.chmodSync(file, 0o644);
+    expect(kioskctl(['config', 'check', file, '--data-dir', dataDir]).code).toBe(0);
+  });
+
+  it('[DC-1] config check refuses a 0777 data directory and a group-writable folder in it: exit 2, env.data-dir.mode naming each; the kiosk will not open it', () => {
+    const file = configWith([]);
+    const dataDir = scratch();
+    expect(kioskctl(['list'], { KIOSK_DATA_DIR: dataDir }).code).toBe(0); // a kiosk's data directory, with its folders and key
+    fs.chmodSync(dataDir, 0o777);
+    fs.chmodSync(path.join(dataDir, 'objects'), 0o770);
+    const r = kioskctlJson<CheckJson>(['config', 'check', file], { KIOSK_DATA_DIR: dataDir });
+    expect(r.code).toBe(2);
+    expect(r.json.problems.map((p) => [p.file, p.rule])).toEqual([
+      [dataDir, 'env.data-dir.mode'],
+      [path.join(dataDir, 'objects'), 'env.data-dir.mode'],
+    ]);
+    expect(r.json.problems[0]?.message).toContain('0777');
+    for (const args of [['list'], ['verify'], ['import', scratch()]]) {
+      const refused = kioskctl(args, { KIOSK_DATA_DIR: dataDir, KIOSK_CONFIG: file });
+      expect(refused.code, args[0]).toBe(2);
+      expect(refused.stderr, args[0]).toContain('env.data-dir.mode');
+    }
+    fs.chmodSync(dataDir, 0o700);
+    fs.chmodSync(path.join(dataDir, 'objects'), 0o700);
+    expect(kioskctl(['config', 'check', file], { KIOSK_DATA_DIR: dataDir }).code).toBe(0);
+  });
+
+  it.runIf(process.getuid?.() === 0)('[DC-1] config check and the kiosk refuse a key file the kiosk\'s user does not own: exit 2, env.key-file.owner naming it', () => {
+    const file = configWith([]);
+    const dataDir = scratch();
+    expect(kioskctl(['list'], { KIOSK_DATA_DIR: dataDir }).code).toBe(0);
+    const key = path.join(dataDir, 'keys', 'device.key');
+    fs.chownSync(key, 65534, 65534);
+    const r = kioskctlJson<CheckJson>(['config', 'check', file], { KIOSK_DATA_DIR: dataDir });
+    expect(r.code).toBe(2);
+    expect(r.json.problems).toEqual([expect.objectContaining({ file: key, rule: 'env.key-file.owner', message: expect.stringContaining('uid 65534') })]);
+    const list = kioskctl(['list'], { KIOSK_DATA_DIR: dataDir, KIOSK_CONFIG: file });
+    expect(list.code).toBe(2);
+    expect(list.stderr).toContain('env.key-file.owner');
   });
 });
