@@ -120,8 +120,14 @@ describe('PIN policy and config hashes', () => {
   });
 
   it('parses accounts from the config and names the bad field', async () => {
-    const good = { id: 'anna', name: 'Anna', role: 'clerk', pinHash: await hashPin('4711', FAST) };
+    const good = { id: 'anna', name: 'Anna', role: 'clerk', pinHash: await makeAccountPinHash('clerk', '135790', FAST) };
     expect(parseAccounts([good])).toHaveLength(1);
+    try {
+      parseAccounts([{ ...good, pinHash: await hashPin('4711', FAST) }]);
+      expect.unreachable();
+    } catch (err) {
+      expect((err as KioskError).problems).toEqual([expect.objectContaining({ rule: 'auth.pin.policy', field: 'accounts.0.pinHash' })]);
+    }
     try {
       parseAccounts([{ ...good, pinHash: 'md5:abc' }]);
       expect.unreachable();
