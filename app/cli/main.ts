@@ -21,7 +21,8 @@ export const HELP = `kioskctl — court-kiosk administration
 Usage: kioskctl <command> [options]
 
 Commands:
-  config check FILE [--files]     validate a kiosk-config file (--files: also the files it names)
+  config check FILE [--files]     validate a kiosk-config file (--files: also the files it names), its mode
+                                  and the data directory's (exit 2: config.mode, env.data-dir.mode, env.key-file.owner)
   check PATH [--bagit-only]       validate a package or every package on a carrier; stores nothing
   status                          the kiosk service holding the data directory, open sessions, log size
   import PATH [--operator NAME]   import a package, a carrier or a plain folder with SHA256SUMS
@@ -49,7 +50,7 @@ Commands:
   log export --case SIG --out DIR [--lang pl|uk|en]
                                   signed JSON + HTML + PDF viewing report per session of the case
   device pubkey                   print the device's Ed25519 public key (PEM)
-  pin-hash --role clerk|admin     read a PIN/password on stdin, print its hash for kiosk-config
+  pin-hash --role clerk|admin     read a PIN (6-12 digits) or password (10+ characters) on stdin, print its hash
   selftest                        an end-to-end review session on a scratch data directory
   serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints the URL (with token) first
   demo-carrier DIR                write a demo carrier (crp/1 packages with real media) into DIR
@@ -149,7 +150,7 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
   switch (cmd) {
     case 'config': {
       if (pos[1] !== 'check') throw new UsageError('usage: kioskctl config check FILE');
-      return configCheck(needPositional(pos, 2, 'FILE'), { files: v.files }, out);
+      return configCheck(needPositional(pos, 2, 'FILE'), { files: v.files, ...(v['data-dir'] ? { dataDir: v['data-dir'] } : {}) }, out);
     }
     case 'check':
       return check(needPositional(pos, 1, 'PATH'), { bagitOnly: v['bagit-only'] }, out);

@@ -4,6 +4,7 @@
 import type { KioskConfig } from './config';
 import { openDatabase, recordIntegrityEvent, type CatalogDb, type MacFn } from './catalog';
 import { ensureDataDir, existingDataDir, type DataLayout } from './data-dir';
+import { dataDirProblems, refuseUnsafe } from './file-safety';
 import { DeviceKey, loadDeviceKeyFile, loadOrCreateDeviceKeyFile, type DeviceSigner } from './keys';
 import { ContentStore } from './store';
 import { ViewingLog, hmacSha256 } from './viewing-log';
@@ -62,6 +63,10 @@ export interface OpenKioskOptions {
 export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
   const readonly = opts.readonly ?? false;
   const layout = readonly ? existingDataDir(opts.dataDir) : ensureDataDir(opts.dataDir);
+  // A data directory others may write, or a key file someone else owns, is
+  // refused before anything in it is read or trusted (env.data-dir.mode,
+  // env.key-file.owner; exit 2).
+  refuseUnsafe(dataDirProblems(layout.root));
   const db = openDatabase(layout.catalog, { readonly });
   const config = opts.config;
   const key = DeviceKey.fromBytes(opts.deviceKey ?? (readonly ? loadDeviceKeyFile(layout.deviceKeyFile) : loadOrCreateDeviceKeyFile(layout.deviceKeyFile)));

@@ -1,20 +1,26 @@
 // Renderer-side lockdown (DC-1, DC-5): no context menu, no dragging media out,
-// no printing, and the shortcuts that open, save, print, reload or inspect are
-// swallowed. The shells enforce the same at their level; this is the layer a
-// viewer touches first. Returns a disposer (a kiosk runs for months).
-const BLOCKED_WITH_CTRL = new Set(['o', 's', 'p', 'r', 'u', 'j', 'i', 'n', 't', 'w', 'f', 'g', 'c', 'x', 'a']);
-const BLOCKED_KEYS = new Set(['F1', 'F3', 'F5', 'F6', 'F7', 'F11', 'F12', 'BrowserBack', 'BrowserForward', 'BrowserRefresh', 'ContextMenu']);
+// no dropping anything in (a dropped link or file would navigate away from the
+// kiosk), no printing, no zoom, and every browser shortcut swallowed (the
+// table is lockdown-keys.ts). The shells enforce the same at their level
+// (window-policy.ts: navigation denied, navigateOnDragDrop off, no menu); this
+// is the layer a viewer touches first. Installed by every page the kiosk
+// shows (main.tsx, watermark-main.tsx). Returns a disposer (a kiosk runs for
+// months).
+import { isBlockedKey, isTextEntry } from './lockdown-keys';
 
-export function isBlockedShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target'>): boolean {
-  if (BLOCKED_KEYS.has(e.key)) return true;
-  if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'Home')) return true;
-  const mod = e.ctrlKey || e.metaKey;
-  if (!mod) return false;
-  const k = e.key.toLowerCase();
-  // Copy/cut/select-all stay available inside form fields, where a clerk types.
-  const inField = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
-  if (inField && (k === 'c' || k === 'x' || k === 'a' || k === 'v')) return false;
-  return BLOCKED_WITH_CTRL.has(k);
+export { isBlockedKey, isTextEntry, type KeyStroke } from './lockdown-keys';
+
+/** Whether the kiosk swallows this keydown, judged where it happens (in a text field or not). */
+export function isBlockedShortcut(e: KeyboardEvent): boolean {
+  const target = e.target instanceof Element ? (e.target as Element & { type?: string; isContentEditable?: boolean }) : null;
+  return isBlockedKey(
+    { key: e.key, code: e.code, ctrlKey: e.ctrlKey, altKey: e.altKey, shiftKey: e.shiftKey, metaKey: e.metaKey, altGraph: e.getModifierState('AltGraph') },
+    isTextEntry(target),
+  );
+}
+
+function isTextTarget(t: EventTarget | null): boolean {
+  return t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement ? isTextEntry(t) : false;
 }
 
 export function installLockdown(win: Window): () => void {
@@ -26,27 +32,41 @@ export function installLockdown(win: Window): () => void {
   const onKey = (e: KeyboardEvent) => {
     if (isBlockedShortcut(e)) stop(e);
   };
+  // Cancelling dragenter/dragover is what tells the browser the page handles
+  // the drop itself, and cancelling the drop is what keeps it from loading
+  // the dropped link or file; `none` shows the viewer a refusing cursor.
+  const refuseDrag = (e: DragEvent) => {
+    stop(e);
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'none';
+  };
+  // Ctrl+wheel (and a touchpad's pinch, which arrives as one) zooms the page.
+  const onWheel = (e: WheelEvent) => {
+    if (e.ctrlKey || e.metaKey) e.preventDefault();
+  };
   const onCopy = (e: ClipboardEvent) => {
-    const t = e.target;
-    if (!(t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement)) stop(e);
+    if (!isTextTarget(e.target)) stop(e);
   };
   const onBeforePrint = () => {
     doc.body.dataset.printBlocked = 'true';
   };
-  doc.addEventListener('contextmenu', stop, true);
-  doc.addEventListener('dragstart', stop, true);
-  doc.addEventListener('drop', stop, true);
-  doc.addEventListener('keydown', onKey, true);
-  doc.addEventListener('copy', onCopy, true);
-  doc.addEventListener('cut', onCopy, true);
+  // Capture on the window: before any listener of the page, whatever the target.
+  const captured: Array<[string, EventListener]> = [
+    ['contextmenu', stop],
+    ['dragstart', stop],
+    ['dragenter', refuseDrag as EventListener],
+    ['dragover', refuseDrag as EventListener],
+    ['drop', refuseDrag as EventListener],
+    ['keydown', onKey as EventListener],
+    ['copy', onCopy as EventListener],
+    ['cut', onCopy as EventListener],
+  ];
+  for (const [type, fn] of captured) win.addEventListener(type, fn, true);
+  // Not passive: a passive listener may not cancel the zoom.
+  win.addEventListener('wheel', onWheel, { capture: true, passive: false });
   win.addEventListener('beforeprint', onBeforePrint);
   return () => {
-    doc.removeEventListener('contextmenu', stop, true);
-    doc.removeEventListener('dragstart', stop, true);
-    doc.removeEventListener('drop', stop, true);
-    doc.removeEventListener('keydown', onKey, true);
-    doc.removeEventListener('copy', onCopy, true);
-    doc.removeEventListener('cut', onCopy, true);
+    for (const [type, fn] of captured) win.removeEventListener(type, fn, true);
+    win.removeEventListener('wheel', onWheel, { capture: true });
     win.removeEventListener('beforeprint', onBeforePrint);
   };
 }

@@ -8,6 +8,7 @@ import { createRoot } from 'react-dom/client';
 import type { KioskInfo } from '../shared/api-contract';
 import type { SessionView } from '../shared/session-contract';
 import { createKioskClient } from './api/client';
+import { installLockdown } from './lockdown';
 import { Watermark } from './screens/player/Watermark';
 
 function WatermarkOverlay() {
@@ -26,5 +27,8 @@ function WatermarkOverlay() {
   );
 }
 
+// The overlay never takes focus or a pointer, but it is a page like any other:
+// nothing typed, dropped or wheeled into it may navigate, zoom or open anything.
+installLockdown(window);
 const root = document.getElementById('root');
 if (root) createRoot(root).render(<WatermarkOverlay />);

@@ -1,12 +1,23 @@
 // Clerk and admin authentication on the kiosk: scrypt-hashed secrets,
-// lockout after repeated failures, every attempt reported.
+// lockout after repeated failures with a back-off that rises with each
+// lockout, kept per account where a restart cannot forget it (lockouts.ts),
+// every attempt reported.
 import { DEFAULT_SCRYPT, parsePinHash, verifyPin } from './pin-hash';
 import type { Account } from './accounts';
 import type { Role } from './policy';
-import { CLERK_PIN, SECRET_MAX } from './policy';
+import { acceptableEntry, SECRET_MAX } from './policy';
+import { MemoryLockoutStore, type LockoutState, type LockoutStore } from './lockouts';
 
 export const MAX_FAILURES = 5;
+/** The first lockout; each further one without a success in between doubles it… */
 export const LOCKOUT_MS = 5 * 60 * 1000;
+/** …up to an hour: 5 guesses an hour at most, while a clerk who forgot the PIN waits no longer than that. */
+export const MAX_LOCKOUT_MS = 60 * 60 * 1000;
+
+/** How long the `n`th lockout (1, 2, …) since the last success lasts: 5, 10, 20, 40, 60, 60… minutes. */
+export function lockoutMs(n: number): number {
+  return Math.min(LOCKOUT_MS * 2 ** Math.max(0, Math.min(n - 1, 30)), MAX_LOCKOUT_MS);
+}
 
 export type AuthEventType = 'auth.success' | 'auth.failure' | 'auth.lockout';
 /** `fault`: the attempt could not be logged (disk full, I/O error), so it is refused. */
@@ -24,15 +35,12 @@ export type AuthVerdict =
 
 export interface AuthOptions {
   readonly accounts: readonly Account[];
-  /** Milliseconds; a SimulatedClock's `now` in tests. */
+  /** Milliseconds since the epoch; a SimulatedClock's `now` in tests. Lockouts are stored in this time. */
   readonly now?: () => number;
   /** Receives every attempt's outcome. Data never holds the secret. */
   readonly onEvent?: (type: AuthEventType, data: Record<string, unknown>) => void;
-}
-
-interface FailureState {
-  count: number;
-  lockedUntil: number | null;
+  /** Where failures and lockouts are kept: the catalog on a kiosk (createKioskAuth); memory by default. */
+  readonly lockouts?: LockoutStore;
 }
 
 // Verified against for unknown ids and malformed secrets, so they cost as
@@ -42,23 +50,33 @@ function decoyHash(like: string | undefined): string {
   return `$scrypt$ln=${params.ln},r=${params.r},p=${params.p}$${'A'.repeat(22)}==$${'A'.repeat(43)}=`;
 }
 
+/** Ids are at most 64 characters; a longer one is kept under a key no account can have. */
+function keyOf(accountId: string): string {
+  return accountId.length <= 64 ? accountId : `${accountId.slice(0, 64)}…`;
+}
+
+const NOTHING: LockoutState = { failures: 0, lockouts: 0, lockedUntil: null };
+
 export class Auth {
   private readonly accounts: ReadonlyMap<string, Account>;
   private readonly now: () => number;
   private readonly onEvent: (type: AuthEventType, data: Record<string, unknown>) => void;
-  private readonly failures = new Map<string, FailureState>();
+  private readonly store: LockoutStore;
   private readonly decoy: string;
+  /** The attempt in progress per account: attempts on one account run one after another. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(options: AuthOptions) {
     this.accounts = new Map(options.accounts.map((a) => [a.id, a]));
     this.now = options.now ?? Date.now;
     this.onEvent = options.onEvent ?? (() => undefined);
+    this.store = options.lockouts ?? new MemoryLockoutStore();
     this.decoy = decoyHash(options.accounts[0]?.pinHash);
   }
 
   /** Seconds until `accountId` may try again; 0 when not locked. */
   lockedFor(accountId: string): number {
-    const until = this.failures.get(accountId)?.lockedUntil ?? null;
+    const until = this.store.get(keyOf(accountId))?.lockedUntil ?? null;
     if (until === null) return 0;
     const left = until - this.now();
     return left > 0 ? Math.ceil(left / 1000) : 0;
@@ -66,58 +84,68 @@ export class Auth {
 
   /**
    * Checks `secret` for `accountId`. `context` (e.g. purpose, session id) is
-   * added to the logged event. Never throws for a wrong or malformed secret.
+   * added to the logged event. Never throws for a wrong or malformed secret;
+   * rejects when the attempt cannot be recorded (the caller refuses it).
+   * Attempts on one account are taken one at a time, so a burst of them
+   * cannot all be checked before the first failures lock the account.
    */
-  async attempt(accountId: string, secret: string, context: Record<string, unknown> = {}): Promise<AuthVerdict> {
+  attempt(accountId: string, secret: string, context: Record<string, unknown> = {}): Promise<AuthVerdict> {
+    const key = keyOf(accountId);
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(() => this.attemptNow(key, accountId, secret, context));
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, tail);
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    return run;
+  }
+
+  private async attemptNow(key: string, accountId: string, secret: string, context: Record<string, unknown>): Promise<AuthVerdict> {
     const base = { ...context, accountId: accountId.slice(0, 64) };
     const lockedFor = this.lockedFor(accountId);
     if (lockedFor > 0) {
       this.onEvent('auth.failure', { ...base, reason: 'locked', retryAfterSec: lockedFor });
       return { ok: false, reason: 'locked', retryAfterSec: lockedFor };
     }
-    this.expireLock(accountId);
 
     const account = this.accounts.get(accountId);
-    const wellFormed = secret.length > 0 && secret.length <= SECRET_MAX && (account?.role !== 'clerk' || CLERK_PIN.test(secret));
+    const wellFormed = account ? acceptableEntry(account.role, account.pinHash, secret) : secret.length > 0 && secret.length <= SECRET_MAX;
     // Always pay for one scrypt, whatever the outcome, so timing says nothing.
     const matches = await verifyPin(account && wellFormed ? account.pinHash : this.decoy, secret.slice(0, SECRET_MAX));
 
     if (account && wellFormed && matches) {
-      this.failures.delete(accountId);
+      this.store.clear(key);
       const who = { id: account.id, name: account.name, role: account.role };
       this.onEvent('auth.success', { ...base, role: account.role });
       return { ok: true, account: who };
     }
     const reason: AuthFailureReason = !account ? 'unknown-account' : !wellFormed ? 'malformed' : 'wrong-pin';
-    return this.fail(accountId, reason, base);
+    return this.fail(key, !!account, reason, base);
   }
 
-  private expireLock(accountId: string): void {
-    const state = this.failures.get(accountId);
-    if (state?.lockedUntil !== null && state?.lockedUntil !== undefined && state.lockedUntil <= this.now()) {
-      this.failures.delete(accountId);
+  private fail(key: string, known: boolean, reason: AuthFailureReason, base: Record<string, unknown>): AuthVerdict {
+    const now = this.now();
+    const before = this.store.get(key) ?? NOTHING;
+    // A lockout that has run out leaves its step behind (the next one is longer) but not its failures.
+    const expired = before.lockedUntil !== null && before.lockedUntil <= now;
+    const failures = (expired ? 0 : before.failures) + 1;
+    if (failures < MAX_FAILURES) {
+      // Recorded (and committed) before the verdict is told: a guesser learns nothing a restart would forget.
+      this.store.put(key, { failures, lockouts: before.lockouts, lockedUntil: null }, known, now);
+      this.onEvent('auth.failure', { ...base, reason, consecutiveFailures: failures });
+      return { ok: false, reason };
     }
-  }
-
-  private fail(accountId: string, reason: AuthFailureReason, base: Record<string, unknown>): AuthVerdict {
-    // Concurrent attempts may have locked the account while we hashed.
-    const already = this.lockedFor(accountId);
-    if (already > 0) {
-      this.onEvent('auth.failure', { ...base, reason: 'locked', retryAfterSec: already });
-      return { ok: false, reason: 'locked', retryAfterSec: already };
-    }
-    const state = this.failures.get(accountId) ?? { count: 0, lockedUntil: null };
-    state.count += 1;
-    // Bound the map: unknown ids typed at the keypad must not grow it forever.
-    if (!this.failures.has(accountId) && this.failures.size >= 1000) this.failures.clear();
-    this.failures.set(accountId, state);
-    this.onEvent('auth.failure', { ...base, reason, consecutiveFailures: state.count });
-    if (state.count >= MAX_FAILURES) {
-      state.lockedUntil = this.now() + LOCKOUT_MS;
-      const retryAfterSec = LOCKOUT_MS / 1000;
-      this.onEvent('auth.lockout', { ...base, lockedUntil: new Date(state.lockedUntil).toISOString(), retryAfterSec });
-      return { ok: false, reason: 'locked', retryAfterSec };
-    }
-    return { ok: false, reason };
+    const lockouts = before.lockouts + 1;
+    const ms = lockoutMs(lockouts);
+    const lockedUntil = now + ms;
+    this.store.put(key, { failures, lockouts, lockedUntil }, known, now);
+    this.onEvent('auth.failure', { ...base, reason, consecutiveFailures: failures });
+    const retryAfterSec = Math.ceil(ms / 1000);
+    this.onEvent('auth.lockout', { ...base, lockedUntil: new Date(lockedUntil).toISOString(), retryAfterSec, lockouts });
+    return { ok: false, reason: 'locked', retryAfterSec };
   }
 }

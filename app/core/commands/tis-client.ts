@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { configRelative } from '../config';
 import { KioskError } from '../errors';
+import { keyFileProblems, refuseUnsafe } from '../file-safety';
 import type { Kiosk } from '../kiosk';
 import { TisClient } from '../tis';
 import { UsageError } from './exit-codes';
@@ -40,6 +41,8 @@ export function tisClientFor(kiosk: Kiosk, flags: TisFlags, command: string): Ti
       throw new KioskError('environment', `${what}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   };
+  // The client key must be the kiosk's own: one someone else owns may have been swapped (env.key-file.owner).
+  refuseUnsafe(keyFileProblems(files.key));
   try {
     return new TisClient({
       baseUrl,

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { kioskConfigSchema, type KioskConfig } from './schema';
 import { type Problem, problem } from '../../shared/problem';
 import { KioskError } from '../errors';
+import { configFileProblems, keyFileProblems, refuseUnsafe } from '../file-safety';
 
 export type ConfigResult = { ok: true; config: KioskConfig; file: string } | { ok: false; problems: Problem[] };
 
@@ -24,7 +25,9 @@ export function issuesToProblems(file: string, issues: readonly z.core.$ZodIssue
       }
     } else {
       const field = base || '(root)';
-      out.push(problem(file, `config.${issue.code}`, `${field}: ${issue.message}`, field));
+      // A check with a rule of its own (the secret policy's auth.pin.policy) names it; the rest are config.<zod code>.
+      const own = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+      out.push(problem(file, typeof own === 'string' ? own : `config.${issue.code}`, `${field}: ${issue.message}`, field));
     }
   }
   return out;
@@ -66,13 +69,17 @@ export function checkReferencedFiles(file: string, c: KioskConfig): Problem[] {
     need('tis.caFile', c.tis.caFile);
     need('tis.certFile', c.tis.certFile);
     need('tis.keyFile', c.tis.keyFile);
+    // The kiosk's TLS key must be its own (env.key-file.owner).
+    missing.push(...keyFileProblems(configRelative(file, c.tis.keyFile)).map((p) => ({ ...p, field: 'tis.keyFile' })));
   }
   c.trustedSigners.forEach((s, i) => need(`trustedSigners[${i}].certFile`, s.certFile));
   c.trustedDevices.forEach((d, i) => need(`trustedDevices[${i}].publicKeyFile`, d.publicKeyFile));
   return missing;
 }
 
+/** The configuration a kiosk runs with: refused (exit 2, config.mode) when others may write the file, and when invalid. */
 export function loadConfig(file: string): KioskConfig {
+  refuseUnsafe(configFileProblems(file));
   const r = checkConfigFile(file);
   if (!r.ok) throw new KioskError('config', `invalid configuration ${file}`, r.problems);
   return r.config;

@@ -4,17 +4,25 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../shared/i18n/languages';
 import { parsePinHash } from '../auth/pin-hash';
+import { hashPolicyProblem } from '../auth/policy';
 import { DEFAULT_RESERVE_BYTES } from '../space/reserve';
 
 const language = z.enum(LANGUAGES);
 
-const account = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'lower-case letters, digits, ".", "_" or "-", 2-64 characters'),
-  name: z.string().min(1).max(200),
-  role: z.enum(['clerk', 'admin']),
-  /** `$scrypt$ln=15,r=8,p=1$salt$hash` as printed by `kioskctl pin-hash`; never a PIN in clear. */
-  pinHash: z.string().refine((h) => parsePinHash(h) !== null, 'a scrypt hash made by `kioskctl pin-hash` ($scrypt$ln=…,r=…,p=…$salt$hash)'),
-});
+const account = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'lower-case letters, digits, ".", "_" or "-", 2-64 characters'),
+    name: z.string().min(1).max(200),
+    role: z.enum(['clerk', 'admin']),
+    /** `$scrypt$ln=17,r=8,p=1,policy=clerk-6$salt$hash` as printed by `kioskctl pin-hash`; never a PIN in clear. */
+    pinHash: z.string().refine((h) => parsePinHash(h) !== null, 'a scrypt hash made by `kioskctl pin-hash` ($scrypt$ln=…,r=…,p=…$salt$hash)'),
+  })
+  // Clerk PINs of at least 6 digits, admin passwords of at least 10 characters:
+  // the hash must record that it was made under that policy (auth/policy.ts).
+  .superRefine((a, ctx) => {
+    const p = hashPolicyProblem(a.role, a.pinHash);
+    if (p) ctx.addIssue({ code: 'custom', path: ['pinHash'], message: p.message, params: { rule: p.rule } });
+  });
 
 const tis = z.strictObject({
   baseUrl: z.url({ protocol: /^https$/ }),

@@ -33,7 +33,14 @@ export async function seedDemo(kiosk: Kiosk, notice: (s: string) => void): Promi
   return r;
 }
 
-/** Demo mode only: a clerk (PIN 1234) and an administrator, said aloud on stderr. Never in a configured kiosk. */
+/**
+ * Demo mode only: a clerk (PIN 1234) and an administrator, said aloud on
+ * stderr. Never in a configured kiosk. They are the one exemption from the
+ * secret policy (auth/policy.ts: 6-digit PINs, 10-character passwords): their
+ * hashes record no policy, which kiosk-config refuses, so they can reach the
+ * kiosk only here, through `--demo`, and every browser test can sign in with
+ * a PIN it can type quickly.
+ */
 export async function demoAccounts(notice: (s: string) => void): Promise<Account[]> {
   notice('demo accounts: clerk "demo-clerk" PIN 1234; administrator "demo-admin" password demo-admin-2026');
   return [

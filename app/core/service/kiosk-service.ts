@@ -24,7 +24,7 @@ export interface KioskServiceOptions {
   readonly deviceKey?: Buffer;
   /** What runs the service, for `status` and for a refused second owner's message. */
   readonly what: string;
-  /** Accounts beside kiosk-config's (demo mode only). */
+  /** Accounts beside kiosk-config's: demo mode only (`--demo`), where they are exempt from the secret policy (demo/seed.ts). */
   readonly extraAccounts?: readonly Account[];
   /** Runs after the kiosk is open and before sessions start (demo seeding). */
   readonly prepare?: (kiosk: Kiosk) => Promise<void>;

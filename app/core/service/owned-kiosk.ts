@@ -7,6 +7,7 @@
 import { recoverReceipts } from '../export';
 import { openKiosk, type Kiosk, type OpenKioskOptions } from '../kiosk';
 import { lockDataDir, tryLockDataDir, type DataDirLock, type OwnerInfo } from './data-dir-lock';
+import { dataDirProblems, refuseUnsafe } from '../file-safety';
 
 export type OwnedKioskOptions = Omit<OpenKioskOptions, 'sweep' | 'readonly'> & { readonly who: Omit<OwnerInfo, 'pid' | 'since'> };
 
@@ -38,12 +39,15 @@ async function openUnder(lock: DataDirLock, opts: OwnedKioskOptions): Promise<Ki
 }
 
 /** Takes the lock (or throws env.data-dir-held naming the holder) and opens the kiosk. */
-export function openOwnedKiosk(opts: OwnedKioskOptions): Promise<Kiosk> {
+export async function openOwnedKiosk(opts: OwnedKioskOptions): Promise<Kiosk> {
+  // Refused before the lock writes its files into a directory others may write (openKiosk checks again).
+  refuseUnsafe(dataDirProblems(opts.dataDir));
   return openUnder(lockDataDir(opts.dataDir, opts.who), opts);
 }
 
 /** As openOwnedKiosk, or null at once when another process holds the data directory. */
 export async function tryOpenOwnedKiosk(opts: OwnedKioskOptions): Promise<Kiosk | null> {
+  refuseUnsafe(dataDirProblems(opts.dataDir));
   const lock = tryLockDataDir(opts.dataDir, opts.who);
   return lock ? openUnder(lock, opts) : null;
 }

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkConfigFile, parseConfig, checkReferencedFiles } from '../../../app/core/config';
+import { checkConfigFile, parseConfig, checkReferencedFiles, loadConfig } from '../../../app/core/config';
+import { hashPin, makeAccountPinHash } from '../../../app/core/auth';
+import { KioskError } from '../../../app/core/errors';
 import { REPO, scratch } from '../../helpers/paths';
 
 const examples = fs.readdirSync(path.join(REPO, 'kiosk-config')).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'));
@@ -69,6 +71,44 @@ describe('kiosk configuration', () => {
     const r = checkConfigFile(f);
     expect(r.ok).toBe(true);
     if (r.ok) expect(checkReferencedFiles(f, r.config).map((p) => p.field)).toEqual(['tis.certFile', 'tis.keyFile']);
+  });
+
+  it('[PL-8.1] refuses an account whose hash does not record the secret policy for its role, naming auth.pin.policy and the field', async () => {
+    const cheap = { ln: 10, r: 8, p: 1 };
+    const good = { id: 'ewa', name: 'Ewa', role: 'clerk', pinHash: await makeAccountPinHash('clerk', '135790', cheap) };
+    expect(parseConfig(JSON.stringify({ ...base, accounts: [good] }), 'c.json').ok).toBe(true);
+    const r = parseConfig(JSON.stringify({ ...base, accounts: [good, { ...good, id: 'jan', pinHash: await hashPin('4711', cheap) }] }), 'c.json');
+    expect(r.ok ? [] : r.problems).toEqual([expect.objectContaining({ file: 'c.json', rule: 'auth.pin.policy', field: 'accounts[1].pinHash' })]);
+  });
+
+  it('[DC-1] loadConfig refuses a kiosk-config group or others may write, as an environment error naming config.mode; 0644 is fine', () => {
+    const f = path.join(scratch(), 'c.json');
+    fs.writeFileSync(f, JSON.stringify(base), { mode: 0o644 });
+    expect(loadConfig(f).device).toEqual(base.device);
+    for (const mode of [0o664, 0o646]) {
+      fs.chmodSync(f, mode);
+      try {
+        loadConfig(f);
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(KioskError);
+        expect((e as KioskError).code).toBe('environment');
+        expect((e as KioskError).problems).toEqual([expect.objectContaining({ file: f, rule: 'config.mode' })]);
+      }
+    }
+  });
+
+  it.runIf(process.getuid?.() === 0)('[DC-1] --files refuses a TIS client key the kiosk\'s user does not own (env.key-file.owner, naming the field)', () => {
+    const dir = scratch();
+    for (const f of ['ca.pem', 'kiosk.pem', 'kiosk.key']) fs.writeFileSync(path.join(dir, f), 'x', { mode: 0o600 });
+    const f = path.join(dir, 'c.json');
+    const cfg = { ...base, tis: { baseUrl: 'https://tis.example/', caFile: 'ca.pem', certFile: 'kiosk.pem', keyFile: 'kiosk.key' } };
+    fs.writeFileSync(f, JSON.stringify(cfg));
+    const r = checkConfigFile(f);
+    if (!r.ok) throw new Error('config invalid');
+    expect(checkReferencedFiles(f, r.config)).toEqual([]);
+    fs.chownSync(path.join(dir, 'kiosk.key'), 65534, 65534);
+    expect(checkReferencedFiles(f, r.config)).toEqual([expect.objectContaining({ file: path.join(dir, 'kiosk.key'), rule: 'env.key-file.owner', field: 'tis.keyFile' })]);
   });
 
   it('keeps docs/configuration.md in step with the schema: every top-level key is documented', () => {
