@@ -16,6 +16,7 @@ import { parseMediaPath, type MediaTarget } from './media-path';
 import { captionsLanguage, isCaptions, type MediaLibrary, type LibraryRecording } from './media-library';
 import { rangeResponse } from './range';
 import { problemResponse, securityHeaders } from './security-headers';
+import type { ProblemTypeName } from '../../shared/problem-types';
 
 const TYPES = {
   manifest: 'application/json; charset=utf-8',
@@ -31,25 +32,21 @@ export interface MediaRouteDeps {
   readonly library: MediaLibrary;
 }
 
-/** A refusal: a small problem document, never a stack; media responses always advertise ranges. */
-function refuse(status: number, title: string, detail?: string): Response {
-  const r = problemResponse(status, title, detail);
-  r.headers.set('accept-ranges', 'bytes');
-  return r;
+/** A refusal: a problem document of the kiosk's own type, never a stack; media responses always advertise ranges. */
+function refuse(name: ProblemTypeName, detail: string, headers: Record<string, string> = {}): Response {
+  return problemResponse(name, detail, {}, { ...headers, 'accept-ranges': 'bytes' });
 }
 
 export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Response> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    const r = refuse(405, 'method not allowed', 'media is read with GET or HEAD');
-    r.headers.set('allow', 'GET, HEAD');
-    return r;
+    return refuse('method-not-allowed', 'media is read with GET or HEAD', { allow: 'GET, HEAD' });
   }
   // The raw path: URL parsing has already resolved dot segments, so what is
   // left of an escape attempt is caught by the grammar below.
   const parsed = parseMediaPath(new URL(req.url).pathname);
-  if (!parsed.ok) return refuse(parsed.status, parsed.status === 400 ? 'path not allowed' : 'no such media', parsed.reason);
+  if (!parsed.ok) return refuse(parsed.status === 400 ? 'path-not-allowed' : 'no-such-media', parsed.reason);
   const grant = deps.session?.mediaGrant(parsed.capability) ?? null;
-  if (!grant) return refuse(403, 'capability not valid', 'unknown, expired or revoked media capability');
+  if (!grant) return refuse('capability-not-valid', 'unknown, expired or revoked media capability');
   const target = parsed.target;
 
   let body: Uint8Array;
@@ -59,21 +56,23 @@ export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Re
       if ('failed' in m) return integrityFailure(deps, m.failed, m.error);
       body = Buffer.from(JSON.stringify(m));
     } else {
-      if (!grantCovers(grant, target.recording)) return refuse(403, 'recording not in this session');
+      if (!grantCovers(grant, target.recording)) {
+        return refuse('recording-not-in-session', `recording ${target.recording.identifier} v${target.recording.version} was not chosen and verified for this session`);
+      }
       const rec = deps.library.get(target.recording);
-      if (!rec) return refuse(404, 'no such media', 'the recording is no longer in the catalog');
+      if (!rec) return refuse('no-such-media', 'the recording is no longer in the catalog');
       const built = await buildBody(rec, target);
-      if (built === null) return refuse(404, 'no such media');
+      if (built === null) return refuse('no-such-media', `recording ${rec.identifier} v${rec.version} has no such ${target.kind}`);
       body = built;
     }
   } catch (e) {
     if (e instanceof IntegrityError && target.kind !== 'manifest') return integrityFailure(deps, target.recording, e);
-    if (e instanceof KioskError && e.code === 'not-found') return refuse(404, 'no such media');
+    if (e instanceof KioskError && e.code === 'not-found') return refuse('no-such-media', e.message);
     deps.kiosk.log.append('media.error', { problem: e instanceof Error ? e.message : String(e) });
-    return refuse(500, 'media could not be prepared');
+    return refuse('media-not-prepared', 'the media could not be read from the store; the event is in the viewing log');
   }
   // The session may have ended while the body was being read: a capability revoked meanwhile gets nothing.
-  if (deps.session?.mediaGrant(parsed.capability) !== grant) return refuse(403, 'capability not valid', 'the session ended');
+  if (deps.session?.mediaGrant(parsed.capability) !== grant) return refuse('capability-not-valid', 'the session ended');
   const headers = securityHeaders({ 'content-type': TYPES[target.kind], 'cache-control': 'no-store' });
   const res = rangeResponse(body, req.headers.get('range'), headers);
   return req.method === 'HEAD' ? new Response(null, { status: res.status, headers: res.headers }) : res;
@@ -110,8 +109,7 @@ function integrityFailure(deps: MediaRouteDeps, ref: RecordingRef, e: IntegrityE
   deps.kiosk.integrityEvent(`recording ${ref.identifier} v${ref.version}`, id, e.message, 'during-playback');
   deps.session?.notify({ type: 'integrity.failed', identifier: ref.identifier, version: ref.version, problem: e.message });
   return refuse(
-    502,
-    'integrity check failed',
+    'integrity-check-failed',
     `recording ${ref.identifier} v${ref.version} failed its integrity check during playback and will not be played`,
   );
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { RequestHandler } from '../../core/http';
-import { securityHeaders } from '../../core/http';
+import { problemResponse, securityHeaders } from '../../core/http';
 import { checkRequest, newToken, COOKIE } from './token-guard';
 
 export interface WebShell {
@@ -30,6 +30,19 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
+/** Writes a fetch Response to node:http (no body for HEAD; a stream stops when its client goes). */
+async function send(res: http.ServerResponse, response: Response, method: string | undefined, req?: http.IncomingMessage): Promise<void> {
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  if (!response.body || method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
+  req?.on('close', () => stream.destroy());
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
 export async function startWebShell(opts: { handler: RequestHandler; port?: number; token?: string }): Promise<WebShell> {
   const token = opts.token ?? newToken();
   let allowedHosts: string[] = [];
@@ -38,8 +51,7 @@ export async function startWebShell(opts: { handler: RequestHandler; port?: numb
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
       const verdict = checkRequest(token, allowedHosts, { host: req.headers.host, cookie: req.headers.cookie, url });
       if (verdict.kind === 'deny') {
-        res.writeHead(verdict.status, Object.fromEntries(securityHeaders({ 'content-type': 'text/plain' })));
-        res.end(verdict.reason);
+        await send(res, problemResponse(verdict.status === 421 ? 'host-not-allowed' : 'not-signed-in', verdict.reason), req.method);
         return;
       }
       if (verdict.kind === 'exchange') {
@@ -56,7 +68,7 @@ export async function startWebShell(opts: { handler: RequestHandler; port?: numb
       if (req.method === 'POST' || req.method === 'PUT') {
         body = await readBody(req);
         if (body === null) {
-          res.writeHead(413).end('body too large');
+          await send(res, problemResponse('body-too-large', `a request body is at most ${MAX_BODY} bytes`), req.method);
           return;
         }
       }
@@ -68,20 +80,11 @@ export async function startWebShell(opts: { handler: RequestHandler; port?: numb
       const ac = new AbortController();
       res.on('close', () => ac.abort());
       const request = new Request(url, { method: req.method ?? 'GET', headers, signal: ac.signal, ...(body ? { body: new Uint8Array(body) } : {}) });
-      const response = await opts.handler(request);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      if (!response.body || req.method === 'HEAD') {
-        res.end();
-        return;
-      }
-      const stream = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
-      req.on('close', () => stream.destroy());
-      stream.on('error', () => res.destroy());
-      stream.pipe(res);
-    })().catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end('internal error');
+      await send(res, await opts.handler(request), req.method, req);
+    })().catch(async (e: unknown) => {
       process.stderr.write(`web shell: ${(e as Error).message}\n`);
+      if (res.headersSent) res.destroy();
+      else await send(res, problemResponse('internal-error', 'the request could not be answered; the shell logged why'), req.method);
     });
   });
   await new Promise<void>((resolve, reject) => {
