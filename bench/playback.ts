@@ -24,7 +24,7 @@ import { importPath, ingestContextFor } from '../app/core/ingest';
 import { openKiosk } from '../app/core/kiosk';
 import { INIT_SEGMENT_NAME, indexMp4, initSegment, isProblem, mediaSegment, mediaSegmentName, playlist, type ReadFn } from '../app/core/media';
 import { ensureTool, run } from '../app/core/tools/external-tool';
-import { recordingSegment } from '../app/shared/media-contract';
+import { MEDIA_CAPABILITY_HEADER, recordingSegment } from '../app/shared/media-contract';
 import type { SessionView } from '../app/shared/session-contract';
 
 const { values } = parseArgs({
@@ -290,12 +290,12 @@ class Session {
     await this.until(await this.send({ type: 'compose.time', minutes: 30 }), (v) => v.composition.complete, 'composition complete');
   }
 
-  /** compose.confirm through verification and handover to viewing; returns the playlist URL. */
-  async start(rec: BenchRecording): Promise<string> {
+  /** compose.confirm through verification and handover to viewing; returns the playlist and the session's capability. */
+  async start(rec: BenchRecording): Promise<Stream> {
     const handover = await this.until(await this.send({ type: 'compose.confirm' }), (v) => v.screen === 'handover' || v.screen === 'blocked', 'handover');
     if (handover.screen === 'blocked') throw new Error(`verification blocked: ${JSON.stringify(handover.verification)}`);
     const viewing = await this.until(await this.send({ type: 'handover.viewerReady' }), (v) => v.screen === 'viewing' && v.media !== null, 'viewing');
-    return `${this.origin}${viewing.media!.base}${recordingSegment(rec.identifier, 0)}/playlist.m3u8`;
+    return { url: `${this.origin}/media/${recordingSegment(rec.identifier, 0)}/playlist.m3u8`, capability: viewing.media!.capability };
   }
 
   async end(): Promise<void> {
@@ -328,13 +328,14 @@ window.__bench = (() => {
   }
   // Play pressed on an idle player: a new <video> and Hls, then at t0
   // attachMedia + loadSource + play(); ends at the first presented frame.
-  async function firstFrame(url) {
+  // The kiosk side sends the session's capability in its header, as the kiosk's own loader does.
+  async function firstFrame(url, capability) {
     reset();
     video = document.createElement('video');
     video.muted = true;
     video.width = 640;
     document.body.appendChild(video);
-    hls = new Hls();
+    hls = new Hls(capability ? { xhrSetup: (xhr) => xhr.setRequestHeader(${JSON.stringify(MEDIA_CAPABILITY_HEADER)}, capability) } : undefined);
     hls.on(Hls.Events.ERROR, (_e, d) => errors.push(d.details + (d.fatal ? ' (fatal)' : '')));
     const first = frame(video, () => true, 60000);
     const t0 = performance.now();
@@ -382,7 +383,13 @@ interface SeekResult {
   mediaTime: number;
 }
 
-const firstFrame = (page: Page, url: string) => page.evaluate(`window.__bench.firstFrame(${JSON.stringify(url)})`) as Promise<FrameResult>;
+/** A playlist to play: the floor's needs nothing, the kiosk's needs the session's capability in a header. */
+interface Stream {
+  readonly url: string;
+  readonly capability: string | null;
+}
+
+const firstFrame = (page: Page, s: Stream) => page.evaluate(`window.__bench.firstFrame(${JSON.stringify(s.url)}, ${JSON.stringify(s.capability)})`) as Promise<FrameResult>;
 const seekAll = (page: Page, positions: number[]) => page.evaluate(`window.__bench.seeks(${JSON.stringify(positions)}, 500)`) as Promise<{ seeks: SeekResult[]; errors: string[] }>;
 
 // ---------------------------------------------------------------- numbers
@@ -449,13 +456,13 @@ async function main(): Promise<void> {
     // kiosk's own headers), so the kiosk's player does not also start.
     const floorPage = await benchPage(floorCtx, `${fileServer.origin}/`);
     const kioskPage = await benchPage(kioskCtx, `${kioskd.origin}/bench-blank`);
-    const floorUrl = `${fileServer.origin}/playlist.m3u8`;
+    const floorUrl: Stream = { url: `${fileServer.origin}/playlist.m3u8`, capability: null };
 
     // 1. Time to first frame and seeks on the hour recording.
     say('hour recording: first frame and seeks');
     await session.compose(hourRec);
     const kioskUrl = await session.start(hourRec);
-    const kioskPlaylist = await (await fetch(kioskUrl, { headers: { cookie: `kiosk_token=${kioskd.token}` } })).text();
+    const kioskPlaylist = await (await fetch(kioskUrl.url, { headers: { cookie: `kiosk_token=${kioskd.token}`, [MEDIA_CAPABILITY_HEADER]: kioskUrl.capability! } })).text();
     const kioskSegments = kioskPlaylist.split('\n').filter((l) => l.endsWith('.m4s')).length;
     const ff: { floor: FrameResult[]; kiosk: FrameResult[] } = { floor: [], kiosk: [] };
     for (let i = 0; i < RUNS; i++) {

@@ -1,7 +1,7 @@
-// GET/HEAD /media/<capability>/…: the only way media reaches the player, in
-// both shells. The path grammar is checked first (media-path.ts), then the
-// capability against the running session's grant, then the recording against
-// the grant's list. Bodies are built in memory from authenticated reads
+// GET/HEAD /media/…: the only way media reaches the player, in both shells.
+// The path grammar is checked first (media-path.ts), then the capability from
+// its request header (MEDIA_CAPABILITY_HEADER, never the URL) against the
+// running session's grant, then the recording against the grant's list. Bodies are built in memory from authenticated reads
 // (segments packaged from the stored MP4 with the index kept at import), and
 // a failed read ends the session for integrity instead of sending a byte.
 import type { Kiosk } from '../kiosk';
@@ -10,9 +10,9 @@ import { initSegment, mediaSegment } from '../media/hls';
 import { readExact } from '../media/read';
 import type { SessionService } from '../session/service';
 import { grantCovers, type MediaGrant } from '../session/media-grant';
-import { MEDIA_ROOT, recordingSegment, type MediaManifest, type MediaRecording } from '../../shared/media-contract';
+import { MEDIA_CAPABILITY_HEADER, MEDIA_ROOT, recordingSegment, type MediaManifest, type MediaRecording } from '../../shared/media-contract';
 import type { RecordingRef } from '../../shared/session-contract';
-import { parseMediaPath, type MediaTarget } from './media-path';
+import { parseCapability, parseMediaPath, type MediaTarget } from './media-path';
 import { captionsLanguage, isCaptions, type MediaLibrary, type LibraryRecording } from './media-library';
 import { rangeResponse } from './range';
 import { problemResponse, securityHeaders } from './security-headers';
@@ -45,8 +45,11 @@ export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Re
   // left of an escape attempt is caught by the grammar below.
   const parsed = parseMediaPath(new URL(req.url).pathname);
   if (!parsed.ok) return refuse(parsed.status === 400 ? 'path-not-allowed' : 'no-such-media', parsed.reason);
-  const grant = deps.session?.mediaGrant(parsed.capability) ?? null;
-  if (!grant) return refuse('capability-not-valid', 'unknown, expired or revoked media capability');
+  const header = req.headers.get(MEDIA_CAPABILITY_HEADER);
+  if (header === null) return refuse('media-capability-missing', `media is served only with the session's capability in the ${MEDIA_CAPABILITY_HEADER} header`);
+  const capability = parseCapability(header);
+  const grant = capability === null ? null : (deps.session?.mediaGrant(capability) ?? null);
+  if (!grant || capability === null) return refuse('capability-not-valid', 'unknown, expired or revoked media capability');
   const target = parsed.target;
 
   let body: Uint8Array;
@@ -72,7 +75,7 @@ export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Re
     return refuse('media-not-prepared', 'the media could not be read from the store; the event is in the viewing log');
   }
   // The session may have ended while the body was being read: a capability revoked meanwhile gets nothing.
-  if (deps.session?.mediaGrant(parsed.capability) !== grant) return refuse('capability-not-valid', 'the session ended');
+  if (deps.session?.mediaGrant(capability) !== grant) return refuse('capability-not-valid', 'the session ended');
   const headers = securityHeaders({ 'content-type': TYPES[target.kind], 'cache-control': 'no-store' });
   const res = rangeResponse(body, req.headers.get('range'), headers);
   return req.method === 'HEAD' ? new Response(null, { status: res.status, headers: res.headers }) : res;
@@ -116,7 +119,7 @@ function integrityFailure(deps: MediaRouteDeps, ref: RecordingRef, e: IntegrityE
 
 /** The session's manifest, or the first recording whose catalog row failed its check. */
 function manifest(grant: MediaGrant, library: MediaLibrary): MediaManifest | { failed: RecordingRef; error: IntegrityError } {
-  const base = `${MEDIA_ROOT}${grant.capability}/`;
+  const base = MEDIA_ROOT;
   const recordings: MediaRecording[] = [];
   for (const g of grant.recordings) {
     let rec: LibraryRecording | null;

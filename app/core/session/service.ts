@@ -12,7 +12,6 @@ import { parseRendererEvent, type CoreEvent, type EffectEvent, type SessionEvent
 import { sessionMachine, type SessionConfig, type SessionContext } from './machine';
 import { toView, type SessionSnapshot } from './view';
 import { MediaGrants, type MediaGrant } from './media-grant';
-import { MEDIA_ROOT } from '../../shared/media-contract';
 
 /** Where the session writes. The viewing-log part implements it (tamper-evident, on disk). */
 export interface SessionLog {
@@ -295,7 +294,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const grants = new MediaGrants();
   const extras = () => {
     const grant = grants.live;
-    return { endsAt, fault, sessionId, media: grant ? { base: `${MEDIA_ROOT}${grant.capability}/` } : null };
+    return { endsAt, fault, sessionId, media: grant ? { capability: grant.capability } : null };
   };
   const view = (): SessionView => toView(actor.getSnapshot(), extras());
   // The capability lives exactly as long as the session may play: issued on

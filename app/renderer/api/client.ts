@@ -3,7 +3,7 @@
 // 127.0.0.1 with a token cookie; Electron: the kiosk: scheme), so this one
 // adapter works in either; the shell kind is reported by core in /api/info.
 import { API_ROUTES, type KioskInfo, type RecordingSummary } from '../../shared/api-contract';
-import type { MediaManifest } from '../../shared/media-contract';
+import { MEDIA_CAPABILITY_HEADER, MEDIA_ROOT, type MediaManifest } from '../../shared/media-contract';
 import type { RendererEvent, SessionView } from '../../shared/session-contract';
 
 export interface SendOutcome {
@@ -19,7 +19,8 @@ export interface KioskClient {
   send(event: RendererEvent): Promise<SendOutcome>;
   /** Every new session view as core publishes it (timers, effects); returns the unsubscribe. */
   watch(onView: (v: SessionView) => void, onLost: () => void): () => void;
-  manifest(base: string): Promise<MediaManifest>;
+  /** The session's media manifest, fetched with its capability in the header. */
+  manifest(capability: string): Promise<MediaManifest>;
 }
 
 export class ApiError extends Error {
@@ -31,8 +32,8 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+async function getJson<T>(path: string, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(path, { credentials: 'same-origin', cache: 'no-store', headers });
   if (!res.ok) throw new ApiError(res.status, `${path}: ${res.status}`);
   return (await res.json()) as T;
 }
@@ -66,6 +67,6 @@ export function createKioskClient(): KioskClient {
       es.onerror = () => onLost();
       return () => es.close();
     },
-    manifest: (base) => getJson<MediaManifest>(`${base}manifest.json`),
+    manifest: (capability) => getJson<MediaManifest>(`${MEDIA_ROOT}manifest.json`, { [MEDIA_CAPABILITY_HEADER]: capability }),
   };
 }

@@ -67,7 +67,7 @@ async function toComposed(r: Rig, minutes: number): Promise<void> {
   ok(r.service, { type: 'compose.time', minutes });
 }
 
-const CAPABILITY_BASE = /^\/media\/([A-Za-z0-9_-]{43})\/$/;
+const CAPABILITY = /^([A-Za-z0-9_-]{43})$/;
 
 describe('session service', () => {
   it('[DC-5] issues a media capability at handover for the verified recordings and revokes it the moment the session ends', async () => {
@@ -86,7 +86,7 @@ describe('session service', () => {
     await r.service.settled();
     const handover = r.service.getSnapshot();
     expect(handover.screen).toBe('handover');
-    const cap = CAPABILITY_BASE.exec(handover.media?.base ?? '')?.[1];
+    const cap = CAPABILITY.exec(handover.media?.capability ?? '')?.[1];
     expect(cap).toBeDefined();
     const grant = r.service.mediaGrant(cap!);
     expect(grant?.sessionId).toBe('session-1');
@@ -94,7 +94,7 @@ describe('session service', () => {
     expect(grant?.recordings.every((g) => /^[0-9a-f]{64}$/.test(g.sha256))).toBe(true);
     expect(r.service.mediaGrant(cap!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')))).toBeNull();
     const viewing = ok(r.service, { type: 'handover.viewerReady', language: 'uk' });
-    expect(viewing.media?.base).toBe(handover.media?.base);
+    expect(viewing.media?.capability).toBe(handover.media?.capability);
     const ended = ok(r.service, { type: 'viewer.end' });
     expect(ended.media).toBeNull();
     expect(ended.sessionId).toBeNull();
@@ -123,7 +123,7 @@ describe('session service', () => {
     ok(r.service, { type: 'compose.recordings', recordings: [CHOSEN[0]] });
     ok(r.service, { type: 'compose.confirm' });
     await r.service.settled();
-    const first = CAPABILITY_BASE.exec(r.service.getSnapshot().media?.base ?? '')?.[1];
+    const first = CAPABILITY.exec(r.service.getSnapshot().media?.capability ?? '')?.[1];
     expect(first).toBeDefined();
     expect(r.service.mediaGrant(first!)?.recordings.map((g) => g.identifier)).toEqual([CHOSEN[0]!.identifier]);
     ok(r.service, { type: 'clerk.cancel' });
@@ -143,7 +143,7 @@ describe('session service', () => {
     ok(r.service, { type: 'compose.time', minutes: 5 });
     ok(r.service, { type: 'compose.confirm' });
     await r.service.settled();
-    const cap = CAPABILITY_BASE.exec(r.service.getSnapshot().media?.base ?? '')?.[1];
+    const cap = CAPABILITY.exec(r.service.getSnapshot().media?.capability ?? '')?.[1];
     expect(cap).toBeDefined();
     expect(r.service.notify({ type: 'integrity.failed', identifier: CHOSEN[0]!.identifier, version: CHOSEN[0]!.version, problem: 'chunk 2: tag mismatch' }).ok).toBe(true);
     const v = r.service.getSnapshot();
@@ -395,7 +395,7 @@ describe('session service', () => {
     };
     const r = await rig({ log });
     await toViewing(r);
-    const capability = r.service.getSnapshot().media?.base.split('/').at(-2) ?? '';
+    const capability = r.service.getSnapshot().media?.capability ?? '';
     expect(r.service.mediaGrant(capability)).not.toBeNull();
     broken = true;
     r.service.send({ type: 'viewer.play', mediaTime: 0 });
