@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { DEMO_CARRIER } from '../helpers/demo';
 import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
+import { kioskContext } from '../helpers/launch';
 import { REPO, scratch } from '../helpers/paths';
 import { seriousViolations, smallTargets, type AxeFinding } from '../helpers/a11y';
 import { MESSAGES } from '../../app/shared/i18n';
@@ -68,14 +69,14 @@ async function videoTime(page: Page): Promise<number> {
 
 describe('a review session through the web shell', () => {
   it('[DC-2] [DC-5] [DC-6] [PL-8.1] [Q-4] [Q-5] clerk signs in, composes, viewer plays (watermark overlay drawn, subtitles shown), seeks to an annotation, changes speed, pauses, is warned idle and ends; the log holds the played ranges', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const context = await kioskContext(browser, served, { viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
     // Every media request the page makes: its URL and its capability header.
     const mediaRequests: Array<{ url: string; capability: string | undefined }> = [];
     page.on('request', (r) => {
       if (new URL(r.url()).pathname.startsWith('/media/')) mediaRequests.push({ url: r.url(), capability: r.headers()[MEDIA_CAPABILITY_HEADER] });
     });
-    await page.goto(served.url);
+    await page.goto(`${served.origin}/`);
     await page.getByTestId('attract').waitFor();
 
     // Clerk: PIN pad, wrong PIN first (refused), then the right one on the keypad.

@@ -13,8 +13,8 @@ import { openKiosk, type Kiosk } from '../../../app/core/kiosk';
 import { createKioskSessionService, type SessionService } from '../../../app/core/session';
 import { ADMIN_ROUTES } from '../../../app/shared/admin-contract';
 import { MEDIA_CAPABILITY_HEADER, recordingSegment } from '../../../app/shared/media-contract';
-import { PROBLEM_TYPE_BASE, PROBLEM_TYPES } from '../../../app/shared/problem-types';
 import { REPO, scratch } from '../../helpers/paths';
+import { expectProblem } from '../../helpers/problem';
 
 const ORIGIN = 'http://127.0.0.1:1';
 let kiosk: Kiosk;
@@ -40,26 +40,6 @@ afterAll(() => {
   kiosk?.close();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-/** Checks one error answer against RFC 9457 and the kiosk's catalogue; returns its body. */
-export async function expectProblem(r: Response, what: string): Promise<Record<string, unknown>> {
-  expect(r.status, what).toBeGreaterThanOrEqual(400);
-  expect(r.headers.get('content-type'), what).toBe('application/problem+json; charset=utf-8');
-  const text = await r.text();
-  expect(text, what).not.toMatch(/\n\s+at /);
-  const body = JSON.parse(text) as Record<string, unknown>;
-  expect(typeof body.type, what).toBe('string');
-  const type = body.type as string;
-  expect(type, what).not.toBe('about:blank');
-  expect(type.startsWith(PROBLEM_TYPE_BASE), `${what}: ${type}`).toBe(true);
-  const entry = PROBLEM_TYPES[type.slice(PROBLEM_TYPE_BASE.length) as keyof typeof PROBLEM_TYPES];
-  expect(entry, `${what}: ${type} is in the catalogue`).toBeDefined();
-  expect(body.status, what).toBe(r.status);
-  expect(entry.status, what).toBe(r.status);
-  expect(body.title, what).toBe(entry.title);
-  expect(typeof body.detail === 'string' && body.detail.length > 0, what).toBe(true);
-  return body;
-}
 
 const req = (p: string, init?: RequestInit) => handler(new Request(ORIGIN + p, init));
 const json = (body: string, type = 'application/json') => ({ method: 'POST', headers: { 'content-type': type }, body });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebShell, type WebShell } from '../../../app/shells/web/server';
 import { MEDIA_CAPABILITY_HEADER, recordingSegment, type MediaManifest } from '../../../app/shared/media-contract';
 import { launchChromium } from '../../helpers/browser';
+import { kioskPage, type Launchable } from '../../helpers/launch';
 import { openMediaKiosk, openSession, UA_CASE, UA_REC, type MediaKiosk } from '../../helpers/media-kiosk';
 import { REPO } from '../../helpers/paths';
 
@@ -38,6 +39,7 @@ window.startPlayback = function (src, capability) {
 
 let mk: MediaKiosk;
 let shell: WebShell;
+let launched: Launchable;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -47,6 +49,7 @@ beforeAll(async () => {
     'hls.min.js': fs.readFileSync(path.join(REPO, 'node_modules', 'hls.js', 'dist', 'hls.min.js')),
   });
   shell = await startWebShell({ handler: mk.handler });
+  launched = { origin: shell.origin, launch: shell.launch.url };
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 });
 
@@ -80,9 +83,8 @@ describe('a session plays through the media handler', () => {
   it('[DC-5] [UA-2] hls.js plays the 3-part recording from the session capability across a part boundary, through the web shell', async () => {
     const view = await openSession(mk.session, UA_CASE, [UA_REC]);
     const capability = view.media!.capability;
-    const page = await browser.newPage();
+    const page = await kioskPage(browser, launched);
     try {
-      await page.goto(shell.url);
       const manifest = await page.evaluate(
         async ([h, c]) => (await fetch('/media/manifest.json', { headers: { [h]: c } })).json(),
         [MEDIA_CAPABILITY_HEADER, capability] as const,
@@ -114,9 +116,8 @@ describe('a session plays through the media handler', () => {
   });
 
   it('[DC-5] a player that does not send the capability header gets no media, though it has the cookie and the right URLs', async () => {
-    const page = await browser.newPage();
+    const page = await kioskPage(browser, launched);
     try {
-      await page.goto(shell.url);
       const playlist = `/media/${recordingSegment(UA_REC.identifier, UA_REC.version)}/playlist.m3u8`;
       const plain = await page.evaluate(async (u) => {
         const res = await fetch(u);
@@ -134,9 +135,8 @@ describe('a session plays through the media handler', () => {
 
   it('[DC-5] once the session ends the same player gets nothing more: the capability is refused', async () => {
     const capability = mk.session.getSnapshot().media!.capability;
-    const page = await browser.newPage();
+    const page = await kioskPage(browser, launched);
     try {
-      await page.goto(shell.url);
       const get = (u: string) =>
         page.evaluate(
           async ([url, h, c]) => {
