@@ -68,7 +68,7 @@ async function videoTime(page: Page): Promise<number> {
 }
 
 describe('a review session through the web shell', () => {
-  it('[DC-2] [DC-5] [DC-6] [PL-8.1] [Q-4] [Q-5] clerk signs in, composes, viewer plays (watermark overlay drawn, subtitles shown), seeks to an annotation, changes speed, pauses, is warned idle and ends; the log holds the played ranges', async () => {
+  it('[DC-2] [DC-5] [DC-6] [PL-8.1] [Q-4] [Q-5] clerk signs in, composes, viewer plays (watermark overlay drawn, subtitles shown), seeks to an annotation, changes speed, pauses, is warned idle and ends; the log and the report hold the played ranges and, beside them, what was served', async () => {
     const context = await kioskContext(browser, served, { viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
     // Every media request the page makes: its URL and its capability header.
@@ -201,6 +201,11 @@ describe('a review session through the web shell', () => {
     expect(ranges.some(([a, b]) => a <= 1 && b >= 3), `a range from the start: ${JSON.stringify(ranges)}`).toBe(true);
     expect(ranges.some(([a, b]) => a <= target + 1 && b >= target + 3), `a range from the annotation at ${target}s: ${JSON.stringify(ranges)}`).toBe(true);
     expect(report.entries.some((e) => e.type === 'playback.rate')).toBe(true);
+    // Beside what was played, what the kiosk served the player: bytes, and a timeline that holds every played range.
+    const servedToPlayer = report.recordings.find((r) => r.identifier === PL_REC)!.served;
+    expect(servedToPlayer.bytes).toBeGreaterThan(0);
+    expect(report.entries.some((e) => e.type === 'media.served')).toBe(true);
+    for (const [a, b] of ranges) expect(servedToPlayer.ranges.some(([c, d]) => c <= a + 0.5 && d >= b - 0.5), `played ${a}-${b} within served ${JSON.stringify(servedToPlayer.ranges)}`).toBe(true);
     await context.close();
   }, 240_000);
 

@@ -53,6 +53,8 @@ export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Re
   const target = parsed.target;
 
   let body: Uint8Array;
+  /** For a media segment, the stretch of the recording's timeline it covers (for the served-ranges tally). */
+  let span: readonly [number, number] | null = null;
   try {
     if (target.kind === 'manifest') {
       const m = manifest(grant, deps.library);
@@ -67,6 +69,7 @@ export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Re
       const built = await buildBody(rec, target);
       if (built === null) return refuse('no-such-media', `recording ${rec.identifier} v${rec.version} has no such ${target.kind}`);
       body = built;
+      if (target.kind === 'segment') span = segmentSpan(rec, target.part, target.index);
     }
   } catch (e) {
     if (e instanceof IntegrityError && target.kind !== 'manifest') return integrityFailure(deps, target.recording, e);
@@ -78,7 +81,26 @@ export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Re
   if (deps.session?.mediaGrant(capability) !== grant) return refuse('capability-not-valid', 'the session ended');
   const headers = securityHeaders({ 'content-type': TYPES[target.kind], 'cache-control': 'no-store' });
   const res = rangeResponse(body, req.headers.get('range'), headers);
-  return req.method === 'HEAD' ? new Response(null, { status: res.status, headers: res.headers }) : res;
+  if (req.method === 'HEAD') return new Response(null, { status: res.status, headers: res.headers });
+  // Every media byte that leaves is counted for the session (DC-6): the viewing log keeps it beside what was played.
+  const bytes = Number(res.headers.get('content-length') ?? 0);
+  if (target.kind !== 'manifest' && bytes > 0) deps.session?.mediaServed(capability, { recording: target.recording, kind: target.kind, bytes, span });
+  return res;
+}
+
+/**
+ * Where media segment `index` of part `part` lies on the recording's one
+ * timeline: the part's start plus the EXTINF durations before it, as hls.js
+ * lays the playlist out (so it compares with the played ranges).
+ */
+function segmentSpan(rec: LibraryRecording, part: number, index: number): readonly [number, number] | null {
+  const n = rec.parts.findIndex((x) => x.seq === part);
+  const partStart = rec.playlist?.parts[n]?.startSec;
+  const segments = rec.parts[n]?.index?.segments;
+  if (partStart === undefined || !segments || index >= segments.length) return null;
+  let at = partStart;
+  for (let i = 0; i < index; i++) at += segments[i]!.durationSec;
+  return [at, at + segments[index]!.durationSec];
 }
 
 async function buildBody(rec: LibraryRecording, target: Exclude<MediaTarget, { kind: 'manifest' }>): Promise<Uint8Array | null> {

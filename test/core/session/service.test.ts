@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { createSessionService, type SessionService } from '../../../app/core/session/service';
+import { createSessionService, SERVED_FLUSH_MS, type SessionService } from '../../../app/core/session/service';
 import type { SessionView } from '../../../app/shared/session-contract';
 import { ArrayLog, CASE_QUERY, CHOSEN, CONFIG, PINS, ScriptedVerifier, makeAuth, memoryCatalog } from './model-fixtures';
 import { problem, type Problem } from '../../../app/shared/problem';
@@ -517,5 +517,34 @@ describe('a log that cannot be written', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it('[DC-6] [DC-5] counts what the media route serves under the live capability, writes it as media.served every SERVED_FLUSH_MS while playing (only when it changed) and before the closing entry; a dead or foreign capability counts nothing', async () => {
+    const r = await rig();
+    await toViewing(r, 5);
+    const cap = r.service.getSnapshot().media!.capability;
+    const rec = { identifier: CHOSEN[0]!.identifier, version: CHOSEN[0]!.version };
+    const served = () => r.log.entries.filter((e) => e.type === 'media.served').map((e) => e.data);
+    r.service.mediaServed(cap, { recording: rec, kind: 'playlist', bytes: 300, span: null });
+    r.service.mediaServed(cap, { recording: rec, kind: 'segment', bytes: 5000, span: [0, 4] });
+    r.service.mediaServed(cap, { recording: rec, kind: 'segment', bytes: 4000, span: [4, 8] });
+    r.service.mediaServed('A'.repeat(43), { recording: rec, kind: 'segment', bytes: 9999, span: [100, 104] });
+    expect(served()).toEqual([]);
+    r.clock.increment(SERVED_FLUSH_MS);
+    expect(served()).toEqual([{ sessionId: 'session-1', ...rec, ranges: [[0, 8]], seconds: 8, bytes: 9300, requests: 3 }]);
+    // Nothing new: nothing written.
+    r.clock.increment(SERVED_FLUSH_MS);
+    expect(served()).toHaveLength(1);
+    r.service.mediaServed(cap, { recording: rec, kind: 'segment', bytes: 1000, span: [20, 24] });
+    ok(r.service, { type: 'viewer.end' });
+    const types = r.log.types();
+    const closed = types.lastIndexOf('session.closed');
+    expect(types.lastIndexOf('media.served')).toBe(closed - 1);
+    expect(served().at(-1)).toEqual({ sessionId: 'session-1', ...rec, ranges: [[0, 8], [20, 24]], seconds: 12, bytes: 10300, requests: 4 });
+    // The capability is dead: later bytes are not counted, and no timer writes again.
+    r.service.mediaServed(cap, { recording: rec, kind: 'segment', bytes: 1, span: [30, 34] });
+    r.clock.increment(SERVED_FLUSH_MS * 3);
+    expect(served()).toHaveLength(2);
+    r.service.dispose();
   });
 });
