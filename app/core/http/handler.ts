@@ -1,8 +1,10 @@
 // The one fetch-style handler both shells use: Request -> Response.
 // Electron binds it with protocol.handle on the `kiosk:` scheme; the web shell
 // adapts node:http requests to it on 127.0.0.1. Authentication of the caller
-// (the per-launch token in the web shell) is the shell's job; this handler
-// assumes its caller is the kiosk's own renderer.
+// (the launch exchange's cookie, Origin and fetch metadata in the web shell)
+// is the shell's job; this handler assumes its caller is the kiosk's own
+// renderer, and still requires JSON POSTs, a clerk for the catalogue and the
+// media capability header (docs/security.md). Every error is problem+json.
 import type { Kiosk } from '../kiosk';
 import type { ShellKind } from '../../shared/api-contract';
 import { API_ROUTES } from '../../shared/api-contract';

@@ -1,7 +1,8 @@
 // The renderer's only door to core: the shared API contract over same-origin
 // fetch. Both shells serve the contract at the renderer's own origin (web:
-// 127.0.0.1 with a token cookie; Electron: the kiosk: scheme), so this one
-// adapter works in either; the shell kind is reported by core in /api/info.
+// 127.0.0.1 with the launch exchange's session cookie; Electron: the kiosk:
+// scheme), so this one adapter works in either; the shell kind is reported by
+// core in /api/info. POSTs are JSON (core refuses any other body type).
 import { API_ROUTES, type KioskInfo, type RecordingSummary } from '../../shared/api-contract';
 import { MEDIA_CAPABILITY_HEADER, MEDIA_ROOT, type MediaManifest } from '../../shared/media-contract';
 import type { RendererEvent, SessionView } from '../../shared/session-contract';
