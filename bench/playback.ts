@@ -24,7 +24,7 @@ import { importPath, ingestContextFor } from '../app/core/ingest';
 import { openKiosk } from '../app/core/kiosk';
 import { INIT_SEGMENT_NAME, indexMp4, initSegment, isProblem, mediaSegment, mediaSegmentName, playlist, type ReadFn } from '../app/core/media';
 import { ensureTool, run } from '../app/core/tools/external-tool';
-import { recordingSegment } from '../app/shared/media-contract';
+import { MEDIA_CAPABILITY_HEADER, recordingSegment } from '../app/shared/media-contract';
 import type { SessionView } from '../app/shared/session-contract';
 
 const { values } = parseArgs({
@@ -228,10 +228,20 @@ function staticServer(dir: string): Promise<{ origin: string; close: () => Promi
 }
 
 interface Kioskd {
-  readonly url: string;
   readonly origin: string;
-  readonly token: string;
+  /** The session cookie (`kiosk_session=…`) from the one launch exchange. */
+  readonly cookie: string;
   readonly child: ChildProcess;
+}
+
+/** The one-time exchange the launcher page makes: the code from the 0600 page, posted as its form does. */
+async function exchangeLaunch(origin: string, launchUrl: string): Promise<string> {
+  const html = fs.readFileSync(new URL(launchUrl), 'utf8');
+  const code = /name="code" value="([A-Za-z0-9_-]+)"/.exec(html)?.[1];
+  if (!code) throw new Error(`no launch code in ${launchUrl}`);
+  const r = await fetch(`${origin}/launch`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ code }).toString() });
+  if (r.status !== 200) throw new Error(`launch exchange refused: ${r.status}`);
+  return (r.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
 /** `kioskctl serve --demo --data-dir D`: demo mode only for the demo clerk account; the catalog is not empty, so nothing is seeded. */
@@ -240,9 +250,9 @@ function serve(dataDir: string): Promise<Kioskd> {
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).once('line', (url) => {
-      const u = new URL(url);
-      resolve({ url, origin: u.origin, token: u.searchParams.get('token') ?? '', child });
+    readline.createInterface({ input: child.stdout! }).once('line', (line) => {
+      const { origin, launch } = JSON.parse(line) as { origin: string; launch: string };
+      exchangeLaunch(origin, launch).then((cookie) => resolve({ origin, cookie, child }), reject);
     });
     child.once('exit', (code) => reject(new Error(`kioskctl serve exited ${code}: ${stderr}`)));
   });
@@ -262,7 +272,9 @@ class Session {
   }
 
   async send(event: Record<string, unknown>): Promise<SessionView> {
-    const r = await fetch(`${this.origin}/api/session`, { method: 'POST', headers: { cookie: this.cookie, 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    // As the kiosk page sends it: the shell refuses a change without its own Origin and Sec-Fetch-Site same-origin.
+    const headers = { cookie: this.cookie, origin: this.origin, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' };
+    const r = await fetch(`${this.origin}/api/session`, { method: 'POST', headers, body: JSON.stringify(event) });
     const body = (await r.json()) as SessionView | { view: SessionView; problem: { rule: string } };
     if ('problem' in body) throw new Error(`${event.type as string}: ${body.problem.rule}`);
     return body;
@@ -290,12 +302,12 @@ class Session {
     await this.until(await this.send({ type: 'compose.time', minutes: 30 }), (v) => v.composition.complete, 'composition complete');
   }
 
-  /** compose.confirm through verification and handover to viewing; returns the playlist URL. */
-  async start(rec: BenchRecording): Promise<string> {
+  /** compose.confirm through verification and handover to viewing; returns the playlist and the session's capability. */
+  async start(rec: BenchRecording): Promise<Stream> {
     const handover = await this.until(await this.send({ type: 'compose.confirm' }), (v) => v.screen === 'handover' || v.screen === 'blocked', 'handover');
     if (handover.screen === 'blocked') throw new Error(`verification blocked: ${JSON.stringify(handover.verification)}`);
     const viewing = await this.until(await this.send({ type: 'handover.viewerReady' }), (v) => v.screen === 'viewing' && v.media !== null, 'viewing');
-    return `${this.origin}${viewing.media!.base}${recordingSegment(rec.identifier, 0)}/playlist.m3u8`;
+    return { url: `${this.origin}/media/${recordingSegment(rec.identifier, 0)}/playlist.m3u8`, capability: viewing.media!.capability };
   }
 
   async end(): Promise<void> {
@@ -328,13 +340,14 @@ window.__bench = (() => {
   }
   // Play pressed on an idle player: a new <video> and Hls, then at t0
   // attachMedia + loadSource + play(); ends at the first presented frame.
-  async function firstFrame(url) {
+  // The kiosk side sends the session's capability in its header, as the kiosk's own loader does.
+  async function firstFrame(url, capability) {
     reset();
     video = document.createElement('video');
     video.muted = true;
     video.width = 640;
     document.body.appendChild(video);
-    hls = new Hls();
+    hls = new Hls(capability ? { xhrSetup: (xhr) => xhr.setRequestHeader(${JSON.stringify(MEDIA_CAPABILITY_HEADER)}, capability) } : undefined);
     hls.on(Hls.Events.ERROR, (_e, d) => errors.push(d.details + (d.fatal ? ' (fatal)' : '')));
     const first = frame(video, () => true, 60000);
     const t0 = performance.now();
@@ -382,7 +395,13 @@ interface SeekResult {
   mediaTime: number;
 }
 
-const firstFrame = (page: Page, url: string) => page.evaluate(`window.__bench.firstFrame(${JSON.stringify(url)})`) as Promise<FrameResult>;
+/** A playlist to play: the floor's needs nothing, the kiosk's needs the session's capability in a header. */
+interface Stream {
+  readonly url: string;
+  readonly capability: string | null;
+}
+
+const firstFrame = (page: Page, s: Stream) => page.evaluate(`window.__bench.firstFrame(${JSON.stringify(s.url)}, ${JSON.stringify(s.capability)})`) as Promise<FrameResult>;
 const seekAll = (page: Page, positions: number[]) => page.evaluate(`window.__bench.seeks(${JSON.stringify(positions)}, 500)`) as Promise<{ seeks: SeekResult[]; errors: string[] }>;
 
 // ---------------------------------------------------------------- numbers
@@ -443,19 +462,20 @@ async function main(): Promise<void> {
     // refuse the injected hls.min.js, so both bypass CSP.
     const floorCtx = await browser.newContext({ bypassCSP: true });
     const kioskCtx = await browser.newContext({ bypassCSP: true });
-    await kioskCtx.addCookies([{ name: 'kiosk_token', value: kioskd.token, url: kioskd.origin }]);
-    const session = new Session(kioskd.origin, `kiosk_token=${kioskd.token}`);
+    const [cookieName, cookieValue] = kioskd.cookie.split('=') as [string, string];
+    await kioskCtx.addCookies([{ name: cookieName, value: cookieValue, url: kioskd.origin }]);
+    const session = new Session(kioskd.origin, kioskd.cookie);
     // A page of the kiosk's origin that is not the renderer (a 404 with the
     // kiosk's own headers), so the kiosk's player does not also start.
     const floorPage = await benchPage(floorCtx, `${fileServer.origin}/`);
     const kioskPage = await benchPage(kioskCtx, `${kioskd.origin}/bench-blank`);
-    const floorUrl = `${fileServer.origin}/playlist.m3u8`;
+    const floorUrl: Stream = { url: `${fileServer.origin}/playlist.m3u8`, capability: null };
 
     // 1. Time to first frame and seeks on the hour recording.
     say('hour recording: first frame and seeks');
     await session.compose(hourRec);
     const kioskUrl = await session.start(hourRec);
-    const kioskPlaylist = await (await fetch(kioskUrl, { headers: { cookie: `kiosk_token=${kioskd.token}` } })).text();
+    const kioskPlaylist = await (await fetch(kioskUrl.url, { headers: { cookie: kioskd.cookie, [MEDIA_CAPABILITY_HEADER]: kioskUrl.capability! } })).text();
     const kioskSegments = kioskPlaylist.split('\n').filter((l) => l.endsWith('.m4s')).length;
     const ff: { floor: FrameResult[]; kiosk: FrameResult[] } = { floor: [], kiosk: [] };
     for (let i = 0; i < RUNS; i++) {
@@ -555,7 +575,7 @@ async function main(): Promise<void> {
             'seek: from setting currentTime on the playing video to the presentationTime of the first frame within 0.5 s of the target; 500 ms of playback between seeks; the same seeded positions on both sides, in rounds alternating which side goes first; p50/p95 over all rounds',
             'session start: from sending compose.confirm (which starts verification) through handover and viewerReady (sent at once) to the first frame, measured as above; the bench polls the session API every 5 ms',
             'floor: the hour recording packaged by the core packager (same init and media segments) as plain files from a node:http static server, cache-control no-store like the kiosk',
-            'kiosk: kioskctl serve (web shell) on a fresh data dir with the carrier imported; media through the session capability URL; the page is a kiosk-origin 404 document, not the renderer',
+            'kiosk: kioskctl serve (web shell) on a fresh data dir with the carrier imported; media with the session capability in its request header; the page is a kiosk-origin 404 document, not the renderer',
             "both browser contexts bypass CSP (bypassCSP: true) so the injected hls.min.js runs under the kiosk's strict CSP; the same hls.min.js and page script on both sides",
             'muted video, --autoplay-policy=no-user-gesture-required, headless Chromium without GPU: software decoding on a shared 2-core machine',
           ],

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // `npm start [-- --demo]`: the Electron shell when its binary is present and a
 // display exists; otherwise the web shell with Debian's Chromium in kiosk mode,
-// or, with no display, the URL printed. Says which it did.
+// or, with no display, the launcher page printed. Says which it did.
+// No secret passes through here: the web shell writes its one-time launch code
+// into a 0600 launcher page and prints only that page's file:// URL, which is
+// all Chromium's argv gets (docs/security.md).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const hasDisplay = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+// Debian's Chromium unless KIOSK_CHROMIUM names another binary (another distribution's path, a wrapper).
+const chromium = process.env.KIOSK_CHROMIUM || '/usr/bin/chromium';
 
 function electronBinary() {
   try {
@@ -31,21 +36,39 @@ if (electron && hasDisplay) {
 } else {
   console.log(`start: ${electron ? 'no display for Electron' : 'Electron binary not installed'}; starting the web shell`);
   const web = spawn(path.join(root, 'scripts/kioskctl'), ['serve', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let browser = null;
   const rl = readline.createInterface({ input: web.stdout });
-  rl.once('line', (url) => {
-    if (hasDisplay && fs.existsSync('/usr/bin/chromium')) {
-      console.log('start: opening Debian Chromium in kiosk mode');
+  rl.once('line', (line) => {
+    let launch;
+    try {
+      launch = new URL(JSON.parse(line).launch);
+    } catch {
+      console.error(`start: the web shell did not print its launcher page: ${line}`);
+      web.kill('SIGTERM');
+      return;
+    }
+    if (launch.protocol !== 'file:') {
+      console.error(`start: the launcher is not a local file: ${launch.href}`);
+      web.kill('SIGTERM');
+      return;
+    }
+    if (hasDisplay && fs.existsSync(chromium)) {
+      console.log(`start: opening Chromium (${chromium}) in kiosk mode at the launcher page ${launch.href}`);
       const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'court-kiosk-chromium-'));
-      const flags = ['--kiosk', `--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-translate', '--disable-features=Translate,MediaRouter', '--noerrdialogs', '--disable-pinch', '--overscroll-history-navigation=0'];
+      const flags = ['--kiosk', `--app=${launch.href}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-translate', '--disable-features=Translate,MediaRouter', '--noerrdialogs', '--disable-pinch', '--overscroll-history-navigation=0'];
       if (process.getuid?.() === 0) flags.push('--no-sandbox');
-      const browser = spawn('/usr/bin/chromium', flags, { stdio: 'ignore' });
+      browser = spawn(chromium, flags, { stdio: 'ignore' });
       browser.on('exit', () => web.kill('SIGTERM'));
     } else {
-      console.log(`start: no display; open this URL in Chromium: ${url}`);
+      console.log(`start: no display; open this launcher page in Chromium on this machine, once: ${launch.href}`);
     }
   });
   const stop = () => web.kill('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  web.on('exit', (code) => process.exit(code ?? 0));
+  // Without its shell the kiosk page has nothing to talk to: the browser goes too.
+  web.on('exit', (code) => {
+    browser?.kill('SIGTERM');
+    process.exit(code ?? 0);
+  });
 }

@@ -52,7 +52,7 @@ Commands:
   device pubkey                   print the device's Ed25519 public key (PEM)
   pin-hash --role clerk|admin     read a PIN (6-12 digits) or password (10+ characters) on stdin, print its hash
   selftest                        an end-to-end review session on a scratch data directory
-  serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints the URL (with token) first
+  serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints {origin, launch} first (launch: the 0600 launcher page to open once)
   demo-carrier DIR                write a demo carrier (crp/1 packages with real media) into DIR
 
 Global options:

@@ -5,6 +5,7 @@
 // independently. No secret ever travels back: PINs go in, never out.
 import type { Language } from './i18n/languages';
 import type { Problem } from './problem';
+import type { ProblemDetails } from './problem-types';
 
 export const ADMIN_ROUTES = {
   /** GET: AdminOverview. */
@@ -163,10 +164,8 @@ export interface ExportProgressView {
 }
 
 /** Body of a refused admin request (403/404/409/422). */
-export interface AdminProblemBody {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
+/** An admin refusal: RFC 9457 (app/shared/problem-types.ts) with the core's Problem as an extension member. */
+export interface AdminProblemBody extends ProblemDetails {
   readonly problem?: Problem;
 }
 

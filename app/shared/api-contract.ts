@@ -53,10 +53,5 @@ export interface RecordingSummary {
   readonly creator: { readonly name: string | null; readonly court: string | null };
 }
 
-/** Errors the API answers with (RFC 9457 problem details, kept small). */
-export interface ApiProblem {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail?: string;
-}
+/** Errors the API answers with: RFC 9457 problem details of the kiosk's own types (problem-types.ts). */
+export type { ProblemDetails as ApiProblem } from './problem-types';

@@ -1,17 +1,23 @@
 // The media a running review session may play, as the renderer sees it.
-// Everything lives under one capability URL prefix, `/media/<capability>/`,
-// handed to the renderer in the session view while (and only while) the
-// session it belongs to is viewing; it names no file and dies with the session.
+// Every media request carries the session's capability in one request
+// header, MEDIA_CAPABILITY_HEADER, which the player's own loaders set (the
+// hls.js loader, the manifest and captions fetches). The capability is handed
+// to the renderer in the session view while (and only while) the session it
+// belongs to may play; it names no file, dies with the session, and is never
+// part of a URL (so never in history, a Referer, a log line or a <video src>).
 //
-//   GET /media/<cap>/manifest.json                       -> MediaManifest
-//   GET /media/<cap>/<rec>/playlist.m3u8                 one timeline, EXT-X-DISCONTINUITY between parts (UA-2)
-//   GET /media/<cap>/<rec>/parts/<n>/init.mp4            fMP4 init segment of part n
-//   GET /media/<cap>/<rec>/parts/<n>/<i>.m4s             media segment i of part n (authenticated reads only)
-//   GET /media/<cap>/<rec>/captions/<k>.vtt              a WebVTT attachment
+//   GET /media/manifest.json                       -> MediaManifest
+//   GET /media/<rec>/playlist.m3u8                 one timeline, EXT-X-DISCONTINUITY between parts (UA-2)
+//   GET /media/<rec>/parts/<n>/init.mp4            fMP4 init segment of part n
+//   GET /media/<rec>/parts/<n>/<i>.m4s             media segment i of part n (authenticated reads only)
+//   GET /media/<rec>/captions/<k>.vtt              a WebVTT attachment
 //
 // `<rec>` is `<identifier>~v<version>` percent-encoded as one path segment.
 
 export const MEDIA_ROOT = '/media/';
+
+/** The request header that carries the session's media capability (32 random bytes, base64url). */
+export const MEDIA_CAPABILITY_HEADER = 'kiosk-media-capability';
 
 export function recordingSegment(identifier: string, version: number): string {
   return encodeURIComponent(`${identifier}~v${version}`);
@@ -43,7 +49,7 @@ export interface MediaAnnotation {
 }
 
 export interface MediaCaptions {
-  /** URL under the capability prefix. */
+  /** URL under /media/ (fetched with the capability header, shown through a blob: URL). */
   readonly url: string;
   readonly label: string;
   /** BCP 47 when known. */
@@ -53,7 +59,7 @@ export interface MediaCaptions {
 export interface MediaRecording {
   readonly identifier: string;
   readonly version: number;
-  /** URL of the HLS playlist under the capability prefix. */
+  /** URL of the HLS playlist under /media/. */
   readonly playlist: string;
   /**
    * False when the recording's coding cannot be packaged for the browser (not

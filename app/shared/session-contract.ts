@@ -170,9 +170,10 @@ export interface SessionView {
   /** Id of the open review session (as in the viewing log); null when none is open. */
   readonly sessionId: string | null;
   /**
-   * Where this session's media lives: `base` is `/media/<capability>/` (see
-   * media-contract.ts). Set only while the session may play (handover,
-   * viewing); null otherwise, and the capability is dead from then on.
+   * This session's media capability: the player sends it in the
+   * MEDIA_CAPABILITY_HEADER of every request under /media/ (see
+   * media-contract.ts), never in a URL. Set only while the session may play
+   * (handover, viewing); null otherwise, and the capability is dead from then on.
    */
-  readonly media: { readonly base: string } | null;
+  readonly media: { readonly capability: string } | null;
 }

@@ -13,6 +13,7 @@ import { MESSAGES } from '../../app/shared/i18n';
 import { launchChromium } from '../helpers/browser';
 import { DEMO_CARRIER } from '../helpers/demo';
 import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
+import { kioskPage } from '../helpers/launch';
 import { REPO, scratch } from '../helpers/paths';
 
 const LANGS = ['pl', 'uk', 'en'] as const;
@@ -119,8 +120,7 @@ afterAll(async () => {
 
 describe('administrator screen', () => {
   it('[PL-9] [DC-6] [Q-4] [Q-5] two-person export: same person twice and a wrong PIN are refused and logged, two different people get the receipt; axe-clean in pl, uk and en', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(served.url);
+    const page = await kioskPage(browser, served, { width: 1280, height: 900 });
     await page.getByTestId('attract').waitFor();
     // Nobody signed in: core refuses the admin API.
     expect(await page.evaluate(async () => (await fetch('/api/admin/overview')).status)).toBe(403);
@@ -226,8 +226,7 @@ describe('administrator screen: records awaiting a clerk', () => {
   });
 
   it('[PL-4.1] [PL-3.4] [Q-4] [Q-5] the completion form names a malformed date, then completes the record with the administrator as operator; axe-clean in pl, uk and en', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(served2.url);
+    const page = await kioskPage(browser, served2, { width: 1280, height: 900 });
     await page.getByTestId('attract').waitFor();
     await signInFromPage(page, 'demo-admin', 'demo-admin-2026');
     await page.getByTestId('admin-screen').waitFor();

@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { serveKiosk, type Served } from '../helpers/kioskctl';
+import { kioskContext, kioskPage } from '../helpers/launch';
 import { REPO, scratch } from '../helpers/paths';
 import { MESSAGES } from '../../app/shared/i18n';
 import { seriousViolations, smallTargets } from '../helpers/a11y';
@@ -24,10 +25,9 @@ afterAll(async () => {
 
 describe('attract screen', () => {
   it('[Q-4] [Q-5] [DC-1] shows the attract screen in pl, uk and en, axe-clean with 44 px targets, and saves screenshots', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(served.url);
+    const page = await kioskPage(browser, served, { width: 1280, height: 800 });
     await page.getByTestId('attract').waitFor();
-    expect(new URL(page.url()).search).toBe(''); // the token left the address bar
+    expect(new URL(page.url()).search).toBe(''); // no secret in the address bar
     // hls.js is bundled and finds Media Source Extensions in Chromium.
     expect(await page.evaluate(() => document.documentElement.dataset.playback)).toBe('hls');
     for (const lang of ['pl', 'uk', 'en'] as const) {
@@ -42,8 +42,7 @@ describe('attract screen', () => {
   });
 
   it('[DC-1] the context menu and the print/save/reload shortcuts are swallowed', async () => {
-    const page = await browser.newPage();
-    await page.goto(served.url);
+    const page = await kioskPage(browser, served);
     await page.getByTestId('attract').waitFor();
     const prevented = await page.evaluate(() => {
       const results: Record<string, boolean> = {};
@@ -72,12 +71,12 @@ describe('attract screen', () => {
   });
 
   it('[DC-1] the page runs under the strict CSP: inline script is refused', async () => {
-    const page = await browser.newPage();
+    const page = await (await kioskContext(browser, served)).newPage();
     const violations: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
     });
-    await page.goto(served.url);
+    await page.goto(`${served.origin}/`);
     await page.getByTestId('attract').waitFor();
     const ran = await page.evaluate(() => {
       const s = document.createElement('script');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { DEMO_CARRIER } from '../helpers/demo';
 import { serveKiosk, type Served } from '../helpers/kioskctl';
+import { kioskPage } from '../helpers/launch';
 import { REPO, scratch } from '../helpers/paths';
 import { seriousViolations, smallTargets } from '../helpers/a11y';
 import { signInClerk } from '../helpers/screens';
@@ -27,8 +28,7 @@ afterAll(async () => {
 
 describe('demo start', () => {
   it('[DC-3] [PL-3.7] [UA-2] [Q-4] [Q-5] serve --demo imports the demo carrier and lists its recordings for a signed-in clerk; the catalogue passes axe-core in pl, uk and en', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(served.url);
+    const page = await kioskPage(browser, served, { width: 1280, height: 800 });
     await page.getByTestId('lang-en').click();
     await signInClerk(page);
     await page.getByTestId('compose-catalog').click();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { DEMO_CARRIER } from '../helpers/demo';
 import { serveKiosk, type Served } from '../helpers/kioskctl';
+import { kioskPage } from '../helpers/launch';
 import { scratch } from '../helpers/paths';
 
 let served: Served;
@@ -35,8 +36,7 @@ const videoTime = (page: Page) => page.getByTestId('video').evaluate((v) => (v a
 
 describe('keyboard only', () => {
   it('[Q-5] [DC-2] a clerk and a viewer run a whole session with the keyboard alone', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(served.url);
+    const page = await kioskPage(browser, served, { width: 1366, height: 900 });
     await page.getByTestId('attract').waitFor();
 
     await tabTo(page, 'clerk-button');

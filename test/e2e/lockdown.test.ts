@@ -6,6 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
+import { kioskContext } from '../helpers/launch';
 import { DEMO_CARRIER } from '../helpers/demo';
 import { serveKiosk, type Served } from '../helpers/kioskctl';
 import { BROWSER_SHORTCUTS } from '../helpers/lockdown-shortcuts';
@@ -39,24 +40,30 @@ declare global {
 }
 
 /** A page of its own context, recording every key, wheel and drag event the window receives (after the lockdown has judged it). */
-async function openKiosk(): Promise<{ context: BrowserContext; page: Page; opened: Page[]; dialogs: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+async function openKiosk(): Promise<{ context: BrowserContext; page: Page; opened: Page[]; dialogs: string[]; close(): Promise<void> }> {
+  // One signed-in context per launch (the launch code is exchangeable once); each test has its own page in it.
+  const context = await kioskContext(browser, served, { viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
   const opened: Page[] = [];
   const dialogs: string[] = [];
-  context.on('page', (p) => opened.push(p));
+  const onPage = (p: Page) => opened.push(p);
+  context.on('page', onPage);
   page.on('popup', (p) => opened.push(p));
   page.on('dialog', (d) => {
     dialogs.push(d.type());
     void d.dismiss();
   });
-  await page.goto(served.url);
+  const close = async () => {
+    context.off('page', onPage);
+    for (const p of context.pages()) await p.close();
+  };
+  await page.goto(`${served.origin}/`);
   await page.getByTestId('attract').waitFor();
   await page.evaluate(() => {
     window.__seen = [];
     for (const type of ['keydown', 'wheel', 'dragenter', 'dragover', 'drop']) window.addEventListener(type, (e) => window.__seen!.push(e), { capture: true, passive: true });
   });
-  return { context, page, opened, dialogs };
+  return { context, page, opened, dialogs, close };
 }
 
 /** Events seen since the last call; `prevented` is read after dispatch, so it is the final verdict. */
@@ -184,7 +191,7 @@ describe('lockdown', () => {
     await k.page.getByTestId('pin-pad').waitFor();
     await k.page.getByTestId('pin-cancel').click();
     await k.page.getByTestId('attract').waitFor();
-    await k.context.close();
+    await k.close();
   }, 180_000);
 
   it('[DC-1] [Q-5] in the PIN pad\'s text fields the browser shortcuts are swallowed while typing, Backspace and copy/paste still edit', async () => {
@@ -210,7 +217,7 @@ describe('lockdown', () => {
     await page.getByTestId('compose').waitFor();
     await page.getByTestId('compose-signout').click();
     await page.getByTestId('attract').waitFor();
-    await k.context.close();
+    await k.close();
   }, 180_000);
 
   it('[DC-1] [PL-8.2] [Q-5] in the player every browser shortcut and Ctrl+wheel are swallowed, a dropped link never loads, and the player keys still play and change speed', async () => {
@@ -251,6 +258,6 @@ describe('lockdown', () => {
     await page.getByTestId('summary').waitFor();
     await page.getByTestId('summary-close').click();
     await page.getByTestId('attract').waitFor();
-    await k.context.close();
+    await k.close();
   }, 240_000);
 });

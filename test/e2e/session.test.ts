@@ -11,10 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { DEMO_CARRIER } from '../helpers/demo';
 import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
+import { kioskContext } from '../helpers/launch';
 import { REPO, scratch } from '../helpers/paths';
 import { seriousViolations, smallTargets, type AxeFinding } from '../helpers/a11y';
 import { MESSAGES } from '../../app/shared/i18n';
 import type { Language } from '../../app/shared/i18n';
+import { MEDIA_CAPABILITY_HEADER } from '../../app/shared/media-contract';
 import type { ViewingReport } from '../../app/core/reports/viewing-report';
 
 const SHOTS = path.join(REPO, 'docs', 'screenshots');
@@ -66,10 +68,15 @@ async function videoTime(page: Page): Promise<number> {
 }
 
 describe('a review session through the web shell', () => {
-  it('[DC-2] [DC-5] [DC-6] [PL-8.1] [Q-4] [Q-5] clerk signs in, composes, viewer plays (watermark overlay drawn, subtitles shown), seeks to an annotation, changes speed, pauses, is warned idle and ends; the log holds the played ranges', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  it('[DC-2] [DC-5] [DC-6] [PL-8.1] [Q-4] [Q-5] clerk signs in, composes, viewer plays (watermark overlay drawn, subtitles shown), seeks to an annotation, changes speed, pauses, is warned idle and ends; the log and the report hold the played ranges and, beside them, what was served', async () => {
+    const context = await kioskContext(browser, served, { viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
-    await page.goto(served.url);
+    // Every media request the page makes: its URL and its capability header.
+    const mediaRequests: Array<{ url: string; capability: string | undefined }> = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/media/')) mediaRequests.push({ url: r.url(), capability: r.headers()[MEDIA_CAPABILITY_HEADER] });
+    });
+    await page.goto(`${served.origin}/`);
     await page.getByTestId('attract').waitFor();
 
     // Clerk: PIN pad, wrong PIN first (refused), then the right one on the keypad.
@@ -133,7 +140,15 @@ describe('a review session through the web shell', () => {
     await expect
       .poll(() => page.getByTestId('video').evaluate((v) => { const t = (v as HTMLVideoElement).textTracks[0]; return t ? `${t.mode}:${t.cues?.length ?? 0}` : 'none'; }))
       .toMatch(/^showing:[1-9]/);
-    expect(await page.locator('video track').getAttribute('src')).toMatch(/^\/media\/[A-Za-z0-9_-]{43}\//);
+    // A <track src> cannot send the header: the cues were fetched with it and are shown from a blob: URL of the page.
+    expect(await page.locator('video track').getAttribute('src')).toMatch(new RegExp(`^blob:${served.origin}/`));
+    // Every media request carried the capability in its header, and none in its URL.
+    expect(mediaRequests.length).toBeGreaterThan(3);
+    expect(mediaRequests.some((r) => r.url.endsWith('.vtt'))).toBe(true);
+    for (const r of mediaRequests) {
+      expect(r.capability, r.url).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(r.url, r.url).not.toContain(r.capability!);
+    }
     await everyLanguage(page, 'player');
 
     // Jump to the first annotation, change speed, play on, pause.
@@ -186,6 +201,11 @@ describe('a review session through the web shell', () => {
     expect(ranges.some(([a, b]) => a <= 1 && b >= 3), `a range from the start: ${JSON.stringify(ranges)}`).toBe(true);
     expect(ranges.some(([a, b]) => a <= target + 1 && b >= target + 3), `a range from the annotation at ${target}s: ${JSON.stringify(ranges)}`).toBe(true);
     expect(report.entries.some((e) => e.type === 'playback.rate')).toBe(true);
+    // Beside what was played, what the kiosk served the player: bytes, and a timeline that holds every played range.
+    const servedToPlayer = report.recordings.find((r) => r.identifier === PL_REC)!.served;
+    expect(servedToPlayer.bytes).toBeGreaterThan(0);
+    expect(report.entries.some((e) => e.type === 'media.served')).toBe(true);
+    for (const [a, b] of ranges) expect(servedToPlayer.ranges.some(([c, d]) => c <= a + 0.5 && d >= b - 0.5), `played ${a}-${b} within served ${JSON.stringify(servedToPlayer.ranges)}`).toBe(true);
     await context.close();
   }, 240_000);
 

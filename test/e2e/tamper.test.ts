@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { DEMO_CARRIER } from '../helpers/demo';
 import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
+import { kioskPage } from '../helpers/launch';
 import { REPO, scratch } from '../helpers/paths';
 import { seriousViolations, type AxeFinding } from '../helpers/a11y';
 import { signInClerk } from '../helpers/screens';
@@ -72,7 +73,6 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page): Promise<void> {
-  await page.goto(served.url);
   await page.getByTestId('lang-en').click();
   await signInClerk(page);
   await page.getByTestId('compose').waitFor();
@@ -93,7 +93,7 @@ async function compose(page: Page, caseQuery: string, rec: string): Promise<void
 
 describe('tampered recordings in the player', () => {
   it('[DC-4] [Q-3] [Q-4] a recording altered at its start is refused before playback: the clerk sees which and why, the log holds it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const page = await kioskPage(browser, served, { width: 1366, height: 900 });
     await signIn(page);
     await compose(page, UA_CASE, UA_REC);
     await page.getByTestId('blocked').waitFor();
@@ -112,7 +112,7 @@ describe('tampered recordings in the player', () => {
   }, 120_000);
 
   it('[DC-4] [DC-5] [Q-3] a recording altered mid-file after import: playback stops with a clear message, the session ends for integrity, the log records it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const page = await kioskPage(browser, served, { width: 1366, height: 900 });
     await signIn(page);
     await compose(page, PL_CASE, PL_REC);
     await page.getByTestId('handover-ready').click();

@@ -26,24 +26,25 @@ export function kioskctlJson<T>(args: string[], env: NodeJS.ProcessEnv = {}): { 
 }
 
 export interface Served {
-  readonly url: string;
   readonly origin: string;
+  /** The launcher page's file:// URL (0600 file, exchangeable once: see helpers/launch.ts). */
+  readonly launch: string;
   readonly child: ChildProcess;
   stop(): Promise<void>;
 }
 
-/** `kioskctl serve`: waits for the URL on the first stdout line. */
+/** `kioskctl serve`: waits for its first stdout line, `{origin, launch}`. */
 export function serveKiosk(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const child = spawn(KIOSKCTL, ['serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
     const rl = readline.createInterface({ input: child.stdout! });
-    rl.once('line', (url) => {
-      const origin = new URL(url).origin;
+    rl.once('line', (line) => {
+      const { origin, launch } = JSON.parse(line) as { origin: string; launch: string };
       resolve({
-        url,
         origin,
+        launch,
         child,
         stop: () =>
           new Promise<void>((res) => {

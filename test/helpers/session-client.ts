@@ -1,6 +1,7 @@
 // Drives the review session over the web shell's HTTP API, as the renderer does.
 import type { SessionView } from '../../app/shared/session-contract';
 import type { Served } from './kioskctl';
+import { pageHeaders, sessionCookie } from './launch';
 
 export class SessionClient {
   private constructor(
@@ -8,10 +9,9 @@ export class SessionClient {
     private readonly cookie: string,
   ) {}
 
+  /** A client with the launch's session cookie (exchanged once per launch, then shared). */
   static async connect(served: Served): Promise<SessionClient> {
-    const r = await fetch(served.url, { redirect: 'manual' });
-    const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
-    return new SessionClient(served.origin, cookie);
+    return new SessionClient(served.origin, await sessionCookie(served));
   }
 
   async view(): Promise<SessionView> {
@@ -28,7 +28,7 @@ export class SessionClient {
   async send(event: Record<string, unknown>): Promise<{ status: number; view: SessionView; problem?: { rule: string } }> {
     const r = await fetch(`${this.origin}/api/session`, {
       method: 'POST',
-      headers: { cookie: this.cookie, 'content-type': 'application/json' },
+      headers: { ...pageHeaders(this.origin, this.cookie), 'content-type': 'application/json' },
       body: JSON.stringify(event),
     });
     const body = (await r.json()) as SessionView | { view: SessionView; problem: { rule: string } };

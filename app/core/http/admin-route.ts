@@ -10,19 +10,18 @@ import { problem, type Problem } from '../../shared/problem';
 import type { AdminService, SignedInAdmin } from '../admin';
 import { KioskError } from '../errors';
 import type { SessionService } from '../session/service';
-import { jsonResponse, securityHeaders } from './security-headers';
+import { jsonResponse, problemResponse } from './security-headers';
+import type { ProblemDetails, ProblemTypeName } from '../../shared/problem-types';
 
 export interface AdminRouteDeps {
   readonly admin: AdminService | undefined;
   readonly session: SessionService | undefined;
 }
 
-function problemBody(status: number, title: string, p?: Problem): Response {
-  const body: AdminProblemBody = { type: 'about:blank', title, status, ...(p ? { problem: p } : {}) };
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: securityHeaders({ 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' }),
-  });
+/** A refusal: RFC 9457 with the kiosk's type, and the core's Problem (file, rule, field) as the extension member `problem`. */
+function problemBody(name: ProblemTypeName, detail: string, p?: Problem): Response {
+  const extensions: Omit<AdminProblemBody, keyof ProblemDetails> = p ? { problem: p } : {};
+  return problemResponse(name, detail, extensions);
 }
 
 /** The signed-in administrator, or null: role admin, on the composing screen (not while a viewer is in front of it). */
@@ -71,27 +70,27 @@ async function parseBody<T>(req: Request, schema: z.ZodType<T>, file: string): P
   try {
     body = await req.json();
   } catch {
-    return { ok: false, res: problemBody(400, 'the body is not JSON', problem(file, 'admin.body.json', 'the body is not JSON')) };
+    return { ok: false, res: problemBody('body-not-json', 'the body is not JSON', problem(file, 'admin.body.json', 'the body is not JSON')) };
   }
   const r = schema.safeParse(body);
   if (r.success) return { ok: true, value: r.data };
   const issue = r.error.issues[0];
   const field = issue?.path.map(String).join('.') ?? '';
-  return { ok: false, res: problemBody(422, 'invalid input', problem(file, 'admin.input.invalid', issue?.message ?? 'invalid', field || undefined)) };
+  const message = issue?.message ?? 'invalid';
+  return { ok: false, res: problemBody('invalid-input', field ? `${field}: ${message}` : message, problem(file, 'admin.input.invalid', message, field || undefined)) };
 }
 
 function kioskErrorResponse(e: unknown, file: string): Response {
   if (!(e instanceof KioskError)) throw e;
   const first = e.problems[0];
   const p = first ? { ...first, file } : problem(file, `admin.${e.code}`, e.message, e.code === 'not-found' ? 'ref' : undefined);
-  const status = e.code === 'not-found' ? 404 : e.code === 'refused' ? 409 : 422;
-  return problemBody(status, e.message, p);
+  return problemBody(e.code === 'not-found' ? 'not-found' : e.code === 'refused' ? 'action-refused' : 'invalid-input', e.message, p);
 }
 
 export async function adminRoute(req: Request, url: URL, deps: AdminRouteDeps): Promise<Response> {
-  if (!deps.admin) return problemBody(404, 'no administrator service');
+  if (!deps.admin) return problemBody('not-found', 'this shell runs no administrator service');
   const admin = signedInAdmin(deps.session);
-  if (!admin) return problemBody(403, 'an administrator must be signed in', problem('admin', 'admin.forbidden', 'an administrator must be signed in'));
+  if (!admin) return problemBody('admin-required', 'the administrator API answers only while an administrator is signed in', problem('admin', 'admin.forbidden', 'an administrator must be signed in'));
   const service = deps.admin;
   const p = url.pathname;
 
@@ -126,13 +125,13 @@ export async function adminRoute(req: Request, url: URL, deps: AdminRouteDeps): 
     const { lang, ...rest } = body.value;
     const r = await service.startExport({ ...rest, ...(lang ? { lang } : {}) }, admin);
     if (r.ok) return jsonResponse(r.progress, 202);
-    return problemBody(r.problem.rule === 'export.busy' ? 409 : 403, 'export refused', r.problem);
+    return problemBody(r.problem.rule === 'export.busy' ? 'export-busy' : 'export-refused', r.problem.message, r.problem);
   }
 
   if (p.startsWith(`${ADMIN_ROUTES.export}/`) && req.method === 'GET') {
     const progress = service.exportProgress(decodeURIComponent(p.slice(ADMIN_ROUTES.export.length + 1)));
-    return progress ? jsonResponse(progress) : problemBody(404, 'no such export');
+    return progress ? jsonResponse(progress) : problemBody('not-found', 'no such export job');
   }
 
-  return problemBody(404, 'no such admin route');
+  return problemBody('not-found', `no admin route ${req.method} ${p}`);
 }

@@ -1,7 +1,7 @@
-// GET/HEAD /media/<capability>/…: the only way media reaches the player, in
-// both shells. The path grammar is checked first (media-path.ts), then the
-// capability against the running session's grant, then the recording against
-// the grant's list. Bodies are built in memory from authenticated reads
+// GET/HEAD /media/…: the only way media reaches the player, in both shells.
+// The path grammar is checked first (media-path.ts), then the capability from
+// its request header (MEDIA_CAPABILITY_HEADER, never the URL) against the
+// running session's grant, then the recording against the grant's list. Bodies are built in memory from authenticated reads
 // (segments packaged from the stored MP4 with the index kept at import), and
 // a failed read ends the session for integrity instead of sending a byte.
 import type { Kiosk } from '../kiosk';
@@ -10,12 +10,13 @@ import { initSegment, mediaSegment } from '../media/hls';
 import { readExact } from '../media/read';
 import type { SessionService } from '../session/service';
 import { grantCovers, type MediaGrant } from '../session/media-grant';
-import { MEDIA_ROOT, recordingSegment, type MediaManifest, type MediaRecording } from '../../shared/media-contract';
+import { MEDIA_CAPABILITY_HEADER, MEDIA_ROOT, recordingSegment, type MediaManifest, type MediaRecording } from '../../shared/media-contract';
 import type { RecordingRef } from '../../shared/session-contract';
-import { parseMediaPath, type MediaTarget } from './media-path';
+import { parseCapability, parseMediaPath, type MediaTarget } from './media-path';
 import { captionsLanguage, isCaptions, type MediaLibrary, type LibraryRecording } from './media-library';
 import { rangeResponse } from './range';
 import { problemResponse, securityHeaders } from './security-headers';
+import type { ProblemTypeName } from '../../shared/problem-types';
 
 const TYPES = {
   manifest: 'application/json; charset=utf-8',
@@ -31,52 +32,75 @@ export interface MediaRouteDeps {
   readonly library: MediaLibrary;
 }
 
-/** A refusal: a small problem document, never a stack; media responses always advertise ranges. */
-function refuse(status: number, title: string, detail?: string): Response {
-  const r = problemResponse(status, title, detail);
-  r.headers.set('accept-ranges', 'bytes');
-  return r;
+/** A refusal: a problem document of the kiosk's own type, never a stack; media responses always advertise ranges. */
+function refuse(name: ProblemTypeName, detail: string, headers: Record<string, string> = {}): Response {
+  return problemResponse(name, detail, {}, { ...headers, 'accept-ranges': 'bytes' });
 }
 
 export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Response> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    const r = refuse(405, 'method not allowed', 'media is read with GET or HEAD');
-    r.headers.set('allow', 'GET, HEAD');
-    return r;
+    return refuse('method-not-allowed', 'media is read with GET or HEAD', { allow: 'GET, HEAD' });
   }
   // The raw path: URL parsing has already resolved dot segments, so what is
   // left of an escape attempt is caught by the grammar below.
   const parsed = parseMediaPath(new URL(req.url).pathname);
-  if (!parsed.ok) return refuse(parsed.status, parsed.status === 400 ? 'path not allowed' : 'no such media', parsed.reason);
-  const grant = deps.session?.mediaGrant(parsed.capability) ?? null;
-  if (!grant) return refuse(403, 'capability not valid', 'unknown, expired or revoked media capability');
+  if (!parsed.ok) return refuse(parsed.status === 400 ? 'path-not-allowed' : 'no-such-media', parsed.reason);
+  const header = req.headers.get(MEDIA_CAPABILITY_HEADER);
+  if (header === null) return refuse('media-capability-missing', `media is served only with the session's capability in the ${MEDIA_CAPABILITY_HEADER} header`);
+  const capability = parseCapability(header);
+  const grant = capability === null ? null : (deps.session?.mediaGrant(capability) ?? null);
+  if (!grant || capability === null) return refuse('capability-not-valid', 'unknown, expired or revoked media capability');
   const target = parsed.target;
 
   let body: Uint8Array;
+  /** For a media segment, the stretch of the recording's timeline it covers (for the served-ranges tally). */
+  let span: readonly [number, number] | null = null;
   try {
     if (target.kind === 'manifest') {
       const m = manifest(grant, deps.library);
       if ('failed' in m) return integrityFailure(deps, m.failed, m.error);
       body = Buffer.from(JSON.stringify(m));
     } else {
-      if (!grantCovers(grant, target.recording)) return refuse(403, 'recording not in this session');
+      if (!grantCovers(grant, target.recording)) {
+        return refuse('recording-not-in-session', `recording ${target.recording.identifier} v${target.recording.version} was not chosen and verified for this session`);
+      }
       const rec = deps.library.get(target.recording);
-      if (!rec) return refuse(404, 'no such media', 'the recording is no longer in the catalog');
+      if (!rec) return refuse('no-such-media', 'the recording is no longer in the catalog');
       const built = await buildBody(rec, target);
-      if (built === null) return refuse(404, 'no such media');
+      if (built === null) return refuse('no-such-media', `recording ${rec.identifier} v${rec.version} has no such ${target.kind}`);
       body = built;
+      if (target.kind === 'segment') span = segmentSpan(rec, target.part, target.index);
     }
   } catch (e) {
     if (e instanceof IntegrityError && target.kind !== 'manifest') return integrityFailure(deps, target.recording, e);
-    if (e instanceof KioskError && e.code === 'not-found') return refuse(404, 'no such media');
+    if (e instanceof KioskError && e.code === 'not-found') return refuse('no-such-media', e.message);
     deps.kiosk.log.append('media.error', { problem: e instanceof Error ? e.message : String(e) });
-    return refuse(500, 'media could not be prepared');
+    return refuse('media-not-prepared', 'the media could not be read from the store; the event is in the viewing log');
   }
   // The session may have ended while the body was being read: a capability revoked meanwhile gets nothing.
-  if (deps.session?.mediaGrant(parsed.capability) !== grant) return refuse(403, 'capability not valid', 'the session ended');
+  if (deps.session?.mediaGrant(capability) !== grant) return refuse('capability-not-valid', 'the session ended');
   const headers = securityHeaders({ 'content-type': TYPES[target.kind], 'cache-control': 'no-store' });
   const res = rangeResponse(body, req.headers.get('range'), headers);
-  return req.method === 'HEAD' ? new Response(null, { status: res.status, headers: res.headers }) : res;
+  if (req.method === 'HEAD') return new Response(null, { status: res.status, headers: res.headers });
+  // Every media byte that leaves is counted for the session (DC-6): the viewing log keeps it beside what was played.
+  const bytes = Number(res.headers.get('content-length') ?? 0);
+  if (target.kind !== 'manifest' && bytes > 0) deps.session?.mediaServed(capability, { recording: target.recording, kind: target.kind, bytes, span });
+  return res;
+}
+
+/**
+ * Where media segment `index` of part `part` lies on the recording's one
+ * timeline: the part's start plus the EXTINF durations before it, as hls.js
+ * lays the playlist out (so it compares with the played ranges).
+ */
+function segmentSpan(rec: LibraryRecording, part: number, index: number): readonly [number, number] | null {
+  const n = rec.parts.findIndex((x) => x.seq === part);
+  const partStart = rec.playlist?.parts[n]?.startSec;
+  const segments = rec.parts[n]?.index?.segments;
+  if (partStart === undefined || !segments || index >= segments.length) return null;
+  let at = partStart;
+  for (let i = 0; i < index; i++) at += segments[i]!.durationSec;
+  return [at, at + segments[index]!.durationSec];
 }
 
 async function buildBody(rec: LibraryRecording, target: Exclude<MediaTarget, { kind: 'manifest' }>): Promise<Uint8Array | null> {
@@ -110,15 +134,14 @@ function integrityFailure(deps: MediaRouteDeps, ref: RecordingRef, e: IntegrityE
   deps.kiosk.integrityEvent(`recording ${ref.identifier} v${ref.version}`, id, e.message, 'during-playback');
   deps.session?.notify({ type: 'integrity.failed', identifier: ref.identifier, version: ref.version, problem: e.message });
   return refuse(
-    502,
-    'integrity check failed',
+    'integrity-check-failed',
     `recording ${ref.identifier} v${ref.version} failed its integrity check during playback and will not be played`,
   );
 }
 
 /** The session's manifest, or the first recording whose catalog row failed its check. */
 function manifest(grant: MediaGrant, library: MediaLibrary): MediaManifest | { failed: RecordingRef; error: IntegrityError } {
-  const base = `${MEDIA_ROOT}${grant.capability}/`;
+  const base = MEDIA_ROOT;
   const recordings: MediaRecording[] = [];
   for (const g of grant.recordings) {
     let rec: LibraryRecording | null;

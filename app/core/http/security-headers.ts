@@ -1,6 +1,8 @@
 // One Content-Security-Policy for both shells, starting from default-src
 // 'none' and opening only what the player needs: our own scripts, styles,
 // fetches and the hls.js worker file; media from MSE blob: URLs.
+import { problemDetails, type ProblemTypeName } from '../../shared/problem-types';
+
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
@@ -34,9 +36,15 @@ export function jsonResponse(body: unknown, status = 200): Response {
   });
 }
 
-export function problemResponse(status: number, title: string, detail?: string): Response {
-  return new Response(JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) }), {
-    status,
-    headers: securityHeaders({ 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' }),
+/**
+ * An RFC 9457 problem answer of one of the kiosk's own types
+ * (app/shared/problem-types.ts): `type`, `title` and `status` from the
+ * catalogue, `detail` for this occurrence, and any extension members.
+ */
+export function problemResponse(name: ProblemTypeName, detail: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  const body = { ...extensions, ...problemDetails(name, detail) };
+  return new Response(JSON.stringify(body), {
+    status: body.status,
+    headers: securityHeaders({ ...headers, 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' }),
   });
 }

@@ -1,8 +1,8 @@
 // Serving the renderer's built assets. Only files inside the assets folder,
-// only known types; anything else is 404. The CSP rides on every response.
+// only known types; anything else is 404 (a problem document). The CSP rides on every response.
 import fs from 'node:fs';
 import path from 'node:path';
-import { securityHeaders } from './security-headers';
+import { problemResponse, securityHeaders } from './security-headers';
 import { rangeResponse } from './range';
 
 const TYPES: Record<string, string> = {
@@ -21,19 +21,20 @@ export function serveAsset(assetsDir: string, urlPath: string, range: string | n
   try {
     rel = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath);
   } catch {
-    return new Response('bad path', { status: 400, headers: securityHeaders() });
+    return problemResponse('path-not-allowed', 'malformed percent-encoding in the path');
   }
-  if (rel.includes('\0')) return new Response('bad path', { status: 400, headers: securityHeaders() });
+  if (rel.includes('\0')) return problemResponse('path-not-allowed', 'NUL in the path');
   const root = path.resolve(assetsDir);
   const file = path.resolve(root, '.' + path.posix.normalize(rel));
-  if (!file.startsWith(root + path.sep)) return new Response('not found', { status: 404, headers: securityHeaders() });
+  const missing = () => problemResponse('not-found', `no file ${urlPath} among the renderer's files`);
+  if (!file.startsWith(root + path.sep)) return missing();
   const type = TYPES[path.extname(file)];
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
   } catch {
-    return new Response('not found', { status: 404, headers: securityHeaders() });
+    return missing();
   }
-  if (!type || !st.isFile()) return new Response('not found', { status: 404, headers: securityHeaders() });
+  if (!type || !st.isFile()) return missing();
   return rangeResponse(fs.readFileSync(file), range, securityHeaders({ 'content-type': type, 'cache-control': 'no-cache' }));
 }

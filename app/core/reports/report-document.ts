@@ -88,16 +88,20 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     rows: report.recordings.map((r) => [r.identifier, version(r.version), or(r.title), or(r.date), or(r.duration), r.sha256 ?? t('rec.notVerified')]),
   };
 
+  // What was seen beside what left the kiosk (DC-6): played ranges from the player, served ranges and bytes from the media route.
   const played: DocSection = {
     kind: 'table',
     title: t('section.played'),
-    columns: [t('played.recording'), t('played.ranges'), t('played.seconds')],
-    widths: [3, 5, 2],
-    mono: [0, 1, 2],
+    columns: [t('played.recording'), t('played.ranges'), t('played.seconds'), t('served.ranges'), t('served.seconds'), t('served.bytes')],
+    widths: [2.2, 2.6, 1.1, 2.6, 1.1, 1.2],
+    mono: [0, 1, 2, 3, 4, 5],
     rows: report.recordings.map((r) => [
       `${r.identifier} v${r.version}`,
       r.played.ranges.length > 0 ? r.played.ranges.map(formatRange).join(', ') : t('played.nothing'),
       secs(r.played.seconds),
+      r.served.ranges.length > 0 ? r.served.ranges.map(formatRange).join(', ') : none,
+      secs(r.served.seconds),
+      String(r.served.bytes),
     ]),
   };
 
@@ -147,7 +151,7 @@ const KEYS: Record<string, true> = Object.fromEntries(
       'end.viewer', 'end.clerk', 'end.idle', 'end.time-limit', 'end.integrity', 'end.carrier', 'end.interrupted',
       'doc.id-card', 'doc.passport', 'doc.residence-permit', 'doc.driving-licence', 'doc.other',
       'event.session.opened', 'event.session.closed', 'event.integrity.verdict', 'event.playback.play', 'event.playback.pause',
-      'event.playback.seek', 'event.playback.rate', 'event.playback.select', 'event.playback.ranges',
+      'event.playback.seek', 'event.playback.rate', 'event.playback.select', 'event.playback.ranges', 'event.media.served',
     ] satisfies ReportMessageKey[]
   ).map((k) => [k, true]),
 );
@@ -194,6 +198,11 @@ function details(e: LogEntry, t: T): string {
     case 'playback.ranges':
       if (rec) parts.push(rec);
       parts.push(rangesText(d.ranges));
+      break;
+    case 'media.served':
+      if (rec) parts.push(rec);
+      parts.push(rangesText(d.ranges));
+      if (typeof d.bytes === 'number') parts.push(`${d.bytes} B`);
       break;
     default: {
       if (rec) parts.push(rec);

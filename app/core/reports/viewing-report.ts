@@ -39,6 +39,13 @@ export interface ReportRecording {
   /** From the session's own before-playback integrity verdict, when it gave one. */
   readonly sha256?: string;
   readonly played: { readonly ranges: ReadonlyArray<readonly [number, number]>; readonly seconds: number };
+  /**
+   * What the kiosk handed to the player (the session's last `media.served`
+   * entry): the timeline its media segments cover, and every byte of
+   * playlist, init and media segments and captions. Beside `played`, it shows
+   * how much left the kiosk against how much was seen.
+   */
+  readonly served: { readonly ranges: ReadonlyArray<readonly [number, number]>; readonly seconds: number; readonly bytes: number };
 }
 
 export interface ReportSession {
@@ -146,6 +153,9 @@ function recordingsOf(kiosk: Kiosk, opened: LogEntry, closed: LogEntry | undefin
     const p = closedPlayed.find(same) ?? lastRanges?.data;
     const ranges = rangesOf(p?.ranges);
     const seconds = num(p?.seconds) ?? Math.round(ranges.reduce((s, [a, b]) => s + (b - a), 0) * 1000) / 1000;
+    const lastServed = [...entries].reverse().find((e) => e.type === 'media.served' && same(e.data))?.data;
+    const servedRanges = rangesOf(lastServed?.ranges);
+    const served = { ranges: servedRanges, seconds: num(lastServed?.seconds) ?? 0, bytes: num(lastServed?.bytes) ?? 0 };
     const verdict = entries.find((e) => e.type === 'integrity.verdict' && same(e.data) && e.data.ok === true && typeof e.data.sha256 === 'string');
     const sha256 = str(verdict?.data.sha256);
     return [
@@ -157,6 +167,7 @@ function recordingsOf(kiosk: Kiosk, opened: LogEntry, closed: LogEntry | undefin
         duration: row?.duration_sec !== null && row?.duration_sec !== undefined ? formatPlDuration(row.duration_sec) : null,
         ...(sha256 !== null ? { sha256 } : {}),
         played: { ranges, seconds },
+        served,
       },
     ];
   });

@@ -4,7 +4,8 @@ export { sessionMachine } from './machine';
 export type { SessionConfig, SessionContext, SessionMachine } from './machine';
 export { parseRendererEvent } from './events';
 export type { CoreEvent, EffectEvent, ParseResult, SessionEvent, TimerEvent } from './events';
-export { createSessionService } from './service';
+export { createSessionService, SERVED_FLUSH_MS } from './service';
+export { ServedMedia, type ServedKind, type ServedPiece, type ServedTally } from './served-media';
 export type {
   SendResult,
   SessionAuth,

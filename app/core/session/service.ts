@@ -12,7 +12,10 @@ import { parseRendererEvent, type CoreEvent, type EffectEvent, type SessionEvent
 import { sessionMachine, type SessionConfig, type SessionContext } from './machine';
 import { toView, type SessionSnapshot } from './view';
 import { MediaGrants, type MediaGrant } from './media-grant';
-import { MEDIA_ROOT } from '../../shared/media-contract';
+import { ServedMedia, type ServedPiece } from './served-media';
+
+/** How often, while a session plays, what was served so far is written to the log (it is written at the end too). */
+export const SERVED_FLUSH_MS = 15_000;
 
 /** Where the session writes. The viewing-log part implements it (tamper-evident, on disk). */
 export interface SessionLog {
@@ -34,7 +37,8 @@ export type SessionLogType =
   | 'playback.seek'
   | 'playback.rate'
   | 'playback.select'
-  | 'playback.ranges';
+  | 'playback.ranges'
+  | 'media.served';
 
 /** What composing needs from the catalog. */
 export interface SessionCatalog {
@@ -99,6 +103,13 @@ export interface SessionService {
    * once the session has left those states.
    */
   mediaGrant(capability: string): MediaGrant | null;
+  /**
+   * The media route handed `piece` to the player holding `capability`: it is
+   * counted for the session (bytes, and the timeline its segments cover) and
+   * written to the log as `media.served` every SERVED_FLUSH_MS while the
+   * session plays and when it ends. Ignored for a capability that is not live.
+   */
+  mediaServed(capability: string, piece: ServedPiece): void;
   /** Closes an open session as `interrupted`, stops the machine and its timers. */
   dispose(): void;
 }
@@ -245,6 +256,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         });
       },
       logSessionClosed: ({ context }) => {
+        // What was served goes into the log before the session's closing entry.
+        flushServed();
         log.append(
           'session.closed',
           withSession({
@@ -306,9 +319,31 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
 
   let wasViewing = false;
   const grants = new MediaGrants();
+  // Media handed out under the live grant, and the timer that writes it while the session plays.
+  const served = new ServedMedia();
+  let servedTimer: unknown = null;
+  function flushServed(): void {
+    if (sessionId === null) return;
+    for (const t of served.takeChanged()) {
+      log.append('media.served', withSession({ identifier: t.identifier, version: t.version, ranges: t.ranges, seconds: t.seconds, bytes: t.bytes, requests: t.requests }));
+    }
+  }
+  function stopServedFlush(): void {
+    if (servedTimer !== null) clock.clearTimeout(servedTimer);
+    servedTimer = null;
+  }
+  function scheduleServedFlush(): void {
+    stopServedFlush();
+    servedTimer = clock.setTimeout(() => {
+      servedTimer = null;
+      if (disposed || !grants.live) return;
+      flushServed();
+      scheduleServedFlush();
+    }, SERVED_FLUSH_MS);
+  }
   const extras = () => {
     const grant = grants.live;
-    return { endsAt, fault, sessionId, media: grant ? { base: `${MEDIA_ROOT}${grant.capability}/` } : null };
+    return { endsAt, fault, sessionId, media: grant ? { capability: grant.capability } : null };
   };
   const view = (): SessionView => toView(actor.getSnapshot(), extras());
   // The capability lives exactly as long as the session may play: issued on
@@ -318,6 +353,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     const mayPlay = fault === null && !disposed && (snapshot.matches({ open: 'handover' }) || snapshot.matches({ open: 'viewing' }));
     if (!mayPlay) {
       grants.revoke();
+      stopServedFlush();
       return;
     }
     if (grants.live || sessionId === null) return;
@@ -326,6 +362,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       .filter((v) => v.ok && chosen.some((c) => c.identifier === v.identifier && c.version === v.version))
       .map((v) => ({ identifier: v.identifier, version: v.version, sha256: v.sha256 ?? '' }));
     grants.issue(sessionId, recordings, new Date(clock.now()).toISOString());
+    served.clear();
+    scheduleServedFlush();
   };
   const subscription: Subscription = actor.subscribe({
     next: (snapshot: SessionSnapshot) => {
@@ -385,11 +423,16 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     recovered,
     currentSessionId: () => sessionId,
     mediaGrant: (capability) => (disposed || fault !== null ? null : grants.lookup(capability)),
+    mediaServed(capability, piece) {
+      if (disposed || fault !== null || grants.lookup(capability) === null) return;
+      served.add(piece);
+    },
     dispose() {
       if (disposed) return;
       if (fault === null && actor.getSnapshot().can({ type: 'kiosk.shutdown' })) actor.send({ type: 'kiosk.shutdown' });
       disposed = true;
       grants.revoke();
+      stopServedFlush();
       subscription.unsubscribe();
       listeners.clear();
       actor.stop();

@@ -38,8 +38,8 @@ export interface ViewExtras {
   readonly fault: string | null;
   /** The open session's id (null when none is open). */
   readonly sessionId: string | null;
-  /** The capability prefix while the session may play; null otherwise. */
-  readonly media: { readonly base: string } | null;
+  /** The media capability while the session may play; null otherwise. */
+  readonly media: { readonly capability: string } | null;
 }
 
 export function toView(snapshot: SessionSnapshot, extras: ViewExtras): SessionView {

@@ -1,9 +1,10 @@
 // The renderer's only door to core: the shared API contract over same-origin
 // fetch. Both shells serve the contract at the renderer's own origin (web:
-// 127.0.0.1 with a token cookie; Electron: the kiosk: scheme), so this one
-// adapter works in either; the shell kind is reported by core in /api/info.
+// 127.0.0.1 with the launch exchange's session cookie; Electron: the kiosk:
+// scheme), so this one adapter works in either; the shell kind is reported by
+// core in /api/info. POSTs are JSON (core refuses any other body type).
 import { API_ROUTES, type KioskInfo, type RecordingSummary } from '../../shared/api-contract';
-import type { MediaManifest } from '../../shared/media-contract';
+import { MEDIA_CAPABILITY_HEADER, MEDIA_ROOT, type MediaManifest } from '../../shared/media-contract';
 import type { RendererEvent, SessionView } from '../../shared/session-contract';
 
 export interface SendOutcome {
@@ -19,7 +20,8 @@ export interface KioskClient {
   send(event: RendererEvent): Promise<SendOutcome>;
   /** Every new session view as core publishes it (timers, effects); returns the unsubscribe. */
   watch(onView: (v: SessionView) => void, onLost: () => void): () => void;
-  manifest(base: string): Promise<MediaManifest>;
+  /** The session's media manifest, fetched with its capability in the header. */
+  manifest(capability: string): Promise<MediaManifest>;
 }
 
 export class ApiError extends Error {
@@ -31,8 +33,8 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+async function getJson<T>(path: string, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(path, { credentials: 'same-origin', cache: 'no-store', headers });
   if (!res.ok) throw new ApiError(res.status, `${path}: ${res.status}`);
   return (await res.json()) as T;
 }
@@ -66,6 +68,6 @@ export function createKioskClient(): KioskClient {
       es.onerror = () => onLost();
       return () => es.close();
     },
-    manifest: (base) => getJson<MediaManifest>(`${base}manifest.json`),
+    manifest: (capability) => getJson<MediaManifest>(`${MEDIA_ROOT}manifest.json`, { [MEDIA_CAPABILITY_HEADER]: capability }),
   };
 }

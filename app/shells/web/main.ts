@@ -1,6 +1,9 @@
 // The web shell as a program (`kioskctl serve` runs it): opens core, serves
-// the renderer and API on 127.0.0.1, prints the URL (token included) as the
-// first line on stdout — a contract `npm start` and the tests rely on.
+// the renderer and API on 127.0.0.1, and prints one JSON line first on stdout,
+// `{"origin": "http://127.0.0.1:<port>", "launch": "file:///…/launch.html"}`:
+// the launcher page to start Chromium at (a 0600 file, exchangeable once; its
+// URL names no secret). `npm start` and the tests rely on that line. No secret
+// is ever in this process's argv or environment: the launch code is made here.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -55,7 +58,7 @@ async function run(argv: string[]): Promise<number> {
   const { kiosk, session, admin } = service;
   const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session, admin });
   const shell = await startWebShell({ handler, port });
-  process.stdout.write(shell.url + '\n');
+  process.stdout.write(`${JSON.stringify({ origin: shell.origin, launch: shell.launch.url })}\n`);
   process.stderr.write(`serve: court-kiosk web shell on ${shell.origin} (127.0.0.1 only; Ctrl+C stops it)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordingSegment } from '../../../app/shared/media-contract';
+import { MEDIA_CAPABILITY_HEADER, recordingSegment } from '../../../app/shared/media-contract';
 import { openMediaKiosk, openSession, PL_CASE, PL_REC, UA_CASE, UA_REC, type MediaKiosk } from '../../helpers/media-kiosk';
 
 let mk: MediaKiosk;
@@ -42,15 +42,16 @@ describe('integrity during playback', () => {
     const view = await openSession(mk.session, PL_CASE, [PL_REC]);
     expect(view.screen).toBe('viewing'); // the edges still verify: the flip is caught while playing
     const sessionId = view.sessionId;
-    const rec = `${view.media!.base}${recordingSegment(PL_REC.identifier, PL_REC.version)}/`;
-    const playlist = await (await mk.request(`${rec}playlist.m3u8`)).text();
+    const headers = { [MEDIA_CAPABILITY_HEADER]: view.media!.capability };
+    const rec = `/media/${recordingSegment(PL_REC.identifier, PL_REC.version)}/`;
+    const playlist = await (await mk.request(`${rec}playlist.m3u8`, { headers })).text();
     const segments = [...playlist.matchAll(/^parts\/0\/(\d+)\.m4s$/gm)].map((m) => m[0]);
     expect(segments.length).toBeGreaterThan(3);
 
     let refused: Response | null = null;
     let served = 0;
     for (const s of segments) {
-      const r = await mk.request(rec + s);
+      const r = await mk.request(rec + s, { headers });
       if (r.status !== 200) {
         refused = r;
         break;
@@ -83,14 +84,14 @@ describe('integrity during playback', () => {
     expect(log.some((e) => e.type === 'integrity.event' && e.data.context === 'during-playback')).toBe(true);
 
     // The capability died with the session: nothing more is served, not even the parts that were fine.
-    expect((await mk.request(`${rec}parts/0/0.m4s`)).status).toBe(403);
+    expect((await mk.request(`${rec}parts/0/0.m4s`, { headers })).status).toBe(403);
   });
 
   it('[Q-3] a catalog row altered after the session was verified (with the sqlite3 tool): the manifest is refused and the session ends for integrity', async () => {
     if (mk.session.getSnapshot().screen === 'ended') expect(mk.session.send({ type: 'summary.close' }).ok).toBe(true);
     const view = await openSession(mk.session, UA_CASE, [UA_REC]);
     mk.dir.sqlite3(`UPDATE recordings SET title = 'changed' WHERE identifier = '${UA_REC.identifier}'`);
-    const r = await mk.request(`${view.media!.base}manifest.json`);
+    const r = await mk.request('/media/manifest.json', { headers: { [MEDIA_CAPABILITY_HEADER]: view.media!.capability } });
     expect(r.status).toBe(502);
     expect(((await r.json()) as { title: string }).title).toBe('integrity check failed');
     const after = mk.session.getSnapshot();

@@ -77,6 +77,9 @@ export function appendSession(kiosk: Kiosk, s: SessionSpec): void {
   log.append('playback.select', { sessionId, ...b });
   log.append('playback.play', { sessionId, ...b, mediaTime: 0, rate: 1 });
   log.append('playback.ranges', { sessionId, ...b, ranges: [[0, 3700]], seconds: 3700 });
+  // What the media route handed out, written before the closing entry.
+  log.append('media.served', { sessionId, ...a, ranges: [[0, 126], [598, 756]], seconds: 284, bytes: 48_213_774, requests: 71 });
+  log.append('media.served', { sessionId, ...b, ranges: [[0, 3725]], seconds: 3725, bytes: 612_004_112, requests: 940 });
   log.append('session.closed', {
     sessionId,
     reason: 'viewer',

@@ -36,9 +36,9 @@ beforeAll(async () => {
 afterAll(() => fx.close());
 
 const LABELS: Record<Language, readonly string[]> = {
-  pl: ['Protokół udostępnienia zapisów do przeglądania', 'Sygnatura akt', 'Osoba przeglądająca', 'Zapisy obrazu i dźwięku', 'Czas trwania', 'Odtworzone fragmenty', 'dowód osobisty', 'zakończona przez osobę przeglądającą'],
-  uk: ['Звіт про перегляд записів', 'Шифр справи', 'Особа, яка переглядала', 'Записи, надані для перегляду', 'Тривалість', 'Відтворені фрагменти', 'посвідчення особи', 'завершено особою, яка переглядала'],
-  en: ['Report on the viewing of recordings', 'Case-file signature', 'Viewer', 'Recordings made available', 'Duration', 'Parts played', 'identity card', 'ended by the viewer'],
+  pl: ['Protokół udostępnienia zapisów do przeglądania', 'Sygnatura akt', 'Osoba przeglądająca', 'Zapisy obrazu i dźwięku', 'Czas trwania', 'Odtworzone fragmenty', 'dowód osobisty', 'zakończona przez osobę przeglądającą', 'Wydane bajty'],
+  uk: ['Звіт про перегляд записів', 'Шифр справи', 'Особа, яка переглядала', 'Записи, надані для перегляду', 'Тривалість', 'Відтворені фрагменти', 'посвідчення особи', 'завершено особою, яка переглядала', 'Видано байтів'],
+  en: ['Report on the viewing of recordings', 'Case-file signature', 'Viewer', 'Recordings made available', 'Duration', 'Parts played', 'identity card', 'ended by the viewer', 'Bytes served'],
 };
 
 function pdfText(file: string): string {
@@ -46,7 +46,7 @@ function pdfText(file: string): string {
 }
 
 describe('viewing report rendering', () => {
-  it('[Q-4] HTML in pl, uk and en has translated labels, PL-3.4 dates, PL-3.5 durations and played ranges', () => {
+  it('[Q-4] [DC-6] HTML in pl, uk and en has translated labels, PL-3.4 dates, PL-3.5 durations, played ranges and served ranges beside them', () => {
     for (const lang of LANGUAGES) {
       const html = renderViewingReportHtml(report, lang);
       expect(html).toContain(`<html lang="${lang}">`);
@@ -56,6 +56,8 @@ describe('viewing report rendering', () => {
       expect(html).toContain('01:02:05'); // PL-3.5 hh:mm:ss
       expect(html).toContain('00:00–01:36, 10:00–12:05'); // ranges as mm:ss–mm:ss
       expect(html).toContain('220.4');
+      expect(html).toContain('00:00–02:06, 09:58–12:36'); // served to the player, beside played
+      expect(html).toContain('48213774');
       expect(html).toMatch(/\d{4}-\d{2}-\d{4}:\d{2}:\d{2}Z/u); // log times in the PL-3.4 form
       expect(html).toContain(report.signature);
       expect(html).not.toMatch(/<script/iu);

@@ -22,7 +22,7 @@ afterAll(() => fx.close());
 const copy = (r: ViewingReport): ViewingReport => JSON.parse(JSON.stringify(r)) as ViewingReport;
 
 describe('viewing report', () => {
-  it('[DC-6] [PL-8.1] lists the viewer, the clerk and each recording with the ranges played, and verifies', () => {
+  it('[DC-6] [PL-8.1] lists the viewer, the clerk and each recording with the ranges played and, beside them, what was served, and verifies', () => {
     expect(reports.map((r) => r.session.id)).toEqual(['s-0001', 's-0002']);
     const r = reports[0] as ViewingReport;
     expect(r.type).toBe('court-kiosk/viewing-report/v1');
@@ -41,12 +41,13 @@ describe('viewing report', () => {
       duration: '25:20',
       sha256: SHA,
       played: { ranges: [[0, 95.4], [600, 725]], seconds: 220.4 },
+      served: { ranges: [[0, 126], [598, 756]], seconds: 284, bytes: 48_213_774 },
     });
     expect(r.recordings[1]?.duration).toBe('01:02:05');
     expect(r.recordings[1]?.date).toBe('2026-03-1511:05:12');
-    expect(r.entries).toHaveLength(12);
+    expect(r.entries).toHaveLength(14);
     expect(r.entries.every((e) => e.data.sessionId === 's-0001')).toBe(true);
-    expect(Object.keys(r.inclusionProofs)).toHaveLength(12);
+    expect(Object.keys(r.inclusionProofs)).toHaveLength(14);
     expect(r.language).toBe('pl'); // the kiosk's default; the session recorded none
     expect(reports[1]?.language).toBe('uk');
     expect(checkViewingReport(r, r.publicKeyPem)).toEqual({ ok: true });

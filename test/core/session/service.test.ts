@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { createSessionService, type SessionCatalog, type SessionService } from '../../../app/core/session/service';
+import { createSessionService, SERVED_FLUSH_MS, type SessionCatalog, type SessionService } from '../../../app/core/session/service';
 import type { SessionView } from '../../../app/shared/session-contract';
 import { ArrayLog, CASE_QUERY, CHOSEN, CONFIG, PINS, ScriptedVerifier, makeAuth, memoryCatalog } from './model-fixtures';
 import { problem, type Problem } from '../../../app/shared/problem';
@@ -67,7 +67,7 @@ async function toComposed(r: Rig, minutes: number): Promise<void> {
   ok(r.service, { type: 'compose.time', minutes });
 }
 
-const CAPABILITY_BASE = /^\/media\/([A-Za-z0-9_-]{43})\/$/;
+const CAPABILITY = /^([A-Za-z0-9_-]{43})$/;
 
 describe('session service', () => {
   it('[DC-5] issues a media capability at handover for the verified recordings and revokes it the moment the session ends', async () => {
@@ -86,7 +86,7 @@ describe('session service', () => {
     await r.service.settled();
     const handover = r.service.getSnapshot();
     expect(handover.screen).toBe('handover');
-    const cap = CAPABILITY_BASE.exec(handover.media?.base ?? '')?.[1];
+    const cap = CAPABILITY.exec(handover.media?.capability ?? '')?.[1];
     expect(cap).toBeDefined();
     const grant = r.service.mediaGrant(cap!);
     expect(grant?.sessionId).toBe('session-1');
@@ -94,7 +94,7 @@ describe('session service', () => {
     expect(grant?.recordings.every((g) => /^[0-9a-f]{64}$/.test(g.sha256))).toBe(true);
     expect(r.service.mediaGrant(cap!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')))).toBeNull();
     const viewing = ok(r.service, { type: 'handover.viewerReady', language: 'uk' });
-    expect(viewing.media?.base).toBe(handover.media?.base);
+    expect(viewing.media?.capability).toBe(handover.media?.capability);
     const ended = ok(r.service, { type: 'viewer.end' });
     expect(ended.media).toBeNull();
     expect(ended.sessionId).toBeNull();
@@ -123,7 +123,7 @@ describe('session service', () => {
     ok(r.service, { type: 'compose.recordings', recordings: [CHOSEN[0]] });
     ok(r.service, { type: 'compose.confirm' });
     await r.service.settled();
-    const first = CAPABILITY_BASE.exec(r.service.getSnapshot().media?.base ?? '')?.[1];
+    const first = CAPABILITY.exec(r.service.getSnapshot().media?.capability ?? '')?.[1];
     expect(first).toBeDefined();
     expect(r.service.mediaGrant(first!)?.recordings.map((g) => g.identifier)).toEqual([CHOSEN[0]!.identifier]);
     ok(r.service, { type: 'clerk.cancel' });
@@ -143,7 +143,7 @@ describe('session service', () => {
     ok(r.service, { type: 'compose.time', minutes: 5 });
     ok(r.service, { type: 'compose.confirm' });
     await r.service.settled();
-    const cap = CAPABILITY_BASE.exec(r.service.getSnapshot().media?.base ?? '')?.[1];
+    const cap = CAPABILITY.exec(r.service.getSnapshot().media?.capability ?? '')?.[1];
     expect(cap).toBeDefined();
     expect(r.service.notify({ type: 'integrity.failed', identifier: CHOSEN[0]!.identifier, version: CHOSEN[0]!.version, problem: 'chunk 2: tag mismatch' }).ok).toBe(true);
     const v = r.service.getSnapshot();
@@ -395,7 +395,7 @@ describe('session service', () => {
     };
     const r = await rig({ log });
     await toViewing(r);
-    const capability = r.service.getSnapshot().media?.base.split('/').at(-2) ?? '';
+    const capability = r.service.getSnapshot().media?.capability ?? '';
     expect(r.service.mediaGrant(capability)).not.toBeNull();
     broken = true;
     r.service.send({ type: 'viewer.play', mediaTime: 0 });
@@ -517,6 +517,35 @@ describe('a log that cannot be written', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it('[DC-6] [DC-5] counts what the media route serves under the live capability, writes it as media.served every SERVED_FLUSH_MS while playing (only when it changed) and before the closing entry; a dead or foreign capability counts nothing', async () => {
+    const r = await rig();
+    await toViewing(r, 5);
+    const cap = r.service.getSnapshot().media!.capability;
+    const rec = { identifier: CHOSEN[0]!.identifier, version: CHOSEN[0]!.version };
+    const served = () => r.log.entries.filter((e) => e.type === 'media.served').map((e) => e.data);
+    r.service.mediaServed(cap, { recording: rec, kind: 'playlist', bytes: 300, span: null });
+    r.service.mediaServed(cap, { recording: rec, kind: 'segment', bytes: 5000, span: [0, 4] });
+    r.service.mediaServed(cap, { recording: rec, kind: 'segment', bytes: 4000, span: [4, 8] });
+    r.service.mediaServed('A'.repeat(43), { recording: rec, kind: 'segment', bytes: 9999, span: [100, 104] });
+    expect(served()).toEqual([]);
+    r.clock.increment(SERVED_FLUSH_MS);
+    expect(served()).toEqual([{ sessionId: 'session-1', ...rec, ranges: [[0, 8]], seconds: 8, bytes: 9300, requests: 3 }]);
+    // Nothing new: nothing written.
+    r.clock.increment(SERVED_FLUSH_MS);
+    expect(served()).toHaveLength(1);
+    r.service.mediaServed(cap, { recording: rec, kind: 'segment', bytes: 1000, span: [20, 24] });
+    ok(r.service, { type: 'viewer.end' });
+    const types = r.log.types();
+    const closed = types.lastIndexOf('session.closed');
+    expect(types.lastIndexOf('media.served')).toBe(closed - 1);
+    expect(served().at(-1)).toEqual({ sessionId: 'session-1', ...rec, ranges: [[0, 8], [20, 24]], seconds: 12, bytes: 10300, requests: 4 });
+    // The capability is dead: later bytes are not counted, and no timer writes again.
+    r.service.mediaServed(cap, { recording: rec, kind: 'segment', bytes: 1, span: [30, 34] });
+    r.clock.increment(SERVED_FLUSH_MS * 3);
+    expect(served()).toHaveLength(2);
+    r.service.dispose();
   });
 });
 

@@ -1,5 +1,6 @@
-// The viewer's player. hls.js plays the session's recordings from the
-// capability-addressed media handler; every play, pause, seek, rate change and
+// The viewer's player. hls.js plays the session's recordings from the media
+// handler, every request carrying the session's capability in a header (the
+// captions too: fetched with it and shown through blob: URLs); every play, pause, seek, rate change and
 // stretch of progress goes to core's session machine, and so to the viewing
 // log. Nothing here can copy, download or cast the picture.
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -9,14 +10,14 @@ import type { Language } from '../../../shared/i18n';
 import type { MediaManifest, MediaRecording } from '../../../shared/media-contract';
 import { PLAYBACK_RATES, type RecordingRef, type SessionView } from '../../../shared/session-contract';
 import type { KioskClient } from '../../api/client';
-import { createHls } from '../../player/hls-setup';
+import { createHls, mediaBlobUrl } from '../../player/hls-setup';
 import { useI18n } from '../../i18n/context';
 import type { Send } from '../send';
 import { Watermark } from './Watermark';
 import { SeekBar } from './SeekBar';
 import { MetadataPanel } from './MetadataPanel';
 import { ClerkEnd } from './ClerkEnd';
-import { clock, mediaBaseOf, sessionIdOf } from './format';
+import { clock, mediaCapabilityOf, sessionIdOf } from './format';
 import { LanguageSwitch } from '../LanguageSwitch';
 
 /** Progress reports while playing: well inside the machine's 10 s step limit even at 2x. */
@@ -45,32 +46,34 @@ export function Player({ info, view, send, client, onLang }: Props) {
   const [position, setPosition] = useState(0);
   const [volume, setVolume] = useState(1);
   const [captions, setCaptions] = useState(false);
+  /** Captions URL → blob: URL of its fetched cues, for the <track>s. */
+  const [captionBlobs, setCaptionBlobs] = useState<ReadonlyMap<string, string>>(new Map());
   const [now, setNow] = useState(() => Date.now());
   const playingRef = useRef(false);
-  const base = mediaBaseOf(view);
+  const capability = mediaCapabilityOf(view);
   const current = view.playback.current;
   const rec: MediaRecording | null = manifest?.recordings.find((r) => sameRef(r, current)) ?? null;
   const status = view.playback.status;
 
   useEffect(() => {
-    if (!base) return;
+    if (!capability) return;
     let live = true;
-    client.manifest(base).then(
+    client.manifest(capability).then(
       (m) => live && setManifest(m),
       () => live && setLoad('error'),
     );
     return () => {
       live = false;
     };
-  }, [base, client]);
+  }, [capability, client]);
 
   // One hls.js instance per chosen recording; torn down when the viewer switches or the session ends.
   useEffect(() => {
     const el = video.current;
-    if (!el || !rec) return;
+    if (!el || !rec || !capability) return;
     setLoad('loading');
     setPosition(0);
-    const h = createHls();
+    const h = createHls(capability);
     if (!h) {
       setLoad('error');
       return;
@@ -90,7 +93,34 @@ export function Player({ info, view, send, client, onLang }: Props) {
       h.destroy();
       hls.current = null;
     };
-  }, [rec]);
+  }, [rec, capability]);
+
+  // The recording's WebVTT captions, fetched with the capability header (a
+  // <track src> cannot send one) and shown from blob: URLs, revoked with the track.
+  useEffect(() => {
+    if (!rec || !capability || rec.captions.length === 0) return;
+    let live = true;
+    const made: string[] = [];
+    void Promise.all(
+      rec.captions.map(async (c) => {
+        try {
+          const blob = await mediaBlobUrl(c.url, capability);
+          made.push(blob);
+          return [c.url, blob] as const;
+        } catch {
+          return null; // a recording still plays without its captions
+        }
+      }),
+    ).then((pairs) => {
+      if (live) setCaptionBlobs(new Map(pairs.filter((p) => p !== null)));
+      else for (const u of made) URL.revokeObjectURL(u);
+    });
+    return () => {
+      live = false;
+      setCaptionBlobs(new Map());
+      for (const u of made) URL.revokeObjectURL(u);
+    };
+  }, [rec, capability]);
 
   // Position for the seek bar, and progress for the log while playing.
   useEffect(() => {
@@ -137,7 +167,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
     const el = video.current;
     if (!el) return;
     for (const track of Array.from(el.textTracks)) track.mode = captions ? 'showing' : 'disabled';
-  }, [captions, rec, load]);
+  }, [captions, rec, load, captionBlobs]);
 
   const play = useCallback(async () => {
     const el = video.current;
@@ -280,7 +310,10 @@ export function Player({ info, view, send, client, onLang }: Props) {
               onContextMenu={(e) => e.preventDefault()}
               aria-label={rec?.title ?? t('player.loading')}
             >
-              {rec?.captions.map((c, i) => <track key={c.url} kind="subtitles" src={c.url} srcLang={c.lang ?? undefined} label={c.label} default={i === 0 && captions} />)}
+              {rec?.captions.map((c, i) => {
+                const src = captionBlobs.get(c.url);
+                return src ? <track key={c.url} kind="subtitles" src={src} srcLang={c.lang ?? undefined} label={c.label} default={i === 0 && captions} /> : null;
+              })}
             </video>
             {info.watermark && (
               <Watermark viewerName={view.composition.viewer?.name ?? ''} sessionId={sessionId ?? ''} deviceId={info.device.id} />

@@ -10,9 +10,9 @@ export function clock(totalSec: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-/** The capability URL prefix core hands out while this session may play; null otherwise. */
-export function mediaBaseOf(view: SessionView): string | null {
-  return view.media?.base ?? null;
+/** The media capability core hands out while this session may play; null otherwise. */
+export function mediaCapabilityOf(view: SessionView): string | null {
+  return view.media?.capability ?? null;
 }
 
 export function sessionIdOf(view: SessionView): string | null {
