@@ -18,6 +18,8 @@ import { verifyProtocols } from './protocols';
 import type { PackageCheck } from './validate-package';
 import { exportProvenance } from '../export/provenance';
 import { crashPoint } from '../faults/crash-point';
+import { isProblem, type MediaInfo } from '../media';
+import { recordingMediaFlags, storedMedia, type StoredMedia } from './stored-media';
 
 const MAX_ATTACHMENT_IN_MEMORY = 64 << 20;
 
@@ -92,13 +94,28 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
   ctx.requireSpace?.(total, `importing ${path.basename(pkg)}`);
   const progress = progressTracker(path.basename(pkg), total, wanted.size, ctx.onProgress);
   const stored = new Map<string, StoredFile>();
+  const media = new Map<string, StoredMedia>();
+  const mediaFlags = new Map<number, string[]>();
   try {
     for (const [rel, { attachment }] of wanted) {
       const entry = bag.payload.get(rel);
       if (!entry || !entry.digests.sha256) throw new KioskError('invalid-input', `${rel}: not in manifest-sha256.txt`, [problem(rel, 'crp.manifest.sha256', 'not listed in manifest-sha256.txt')]);
       progress.startFile(rel);
-      stored.set(rel, await copyOne(ctx, path.join(pkg, rel), rel, entry, attachment, (n) => progress.add(n)));
+      stored.set(rel, await copyOne(ctx, path.join(pkg, entry.rel), rel, entry, attachment, (n) => progress.add(n)));
       progress.fileDone();
+    }
+    // Media from the stored objects, through authenticated reads: the index and
+    // flags describe the bytes that were hashed and stored, whatever the carrier
+    // held when validation probed it (an extra read of the moov region only).
+    for (const i of fresh) {
+      const infos: MediaInfo[] = [];
+      for (const p of doc.recordings[i]!.parts) {
+        const m = media.get(p.path) ?? (await storedMedia(ctx.store, stored.get(p.path)!, p.path));
+        if (isProblem(m)) throw new KioskError('invalid-input', `${p.path}: ${m.message}`, [m]);
+        media.set(p.path, m);
+        infos.push(m.info);
+      }
+      mediaFlags.set(i, recordingMediaFlags(infos, check.verdicts[i]?.durationSec ?? null));
     }
   } catch (e) {
     await discard(ctx, stored);
@@ -127,7 +144,7 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
     files: [...stored.entries()].map(([rel, s]) => ({ path: rel, sha256: s.sha256, size: s.size, verdict: 'ok' })),
     warnings: check.warnings,
     unknownFields: check.unknownFields,
-    media: check.parts.map((p) => ({ path: p.path, media: p.media })),
+    media: [...media.entries()].map(([p, m]) => ({ path: p, media: m.info })),
   };
   try {
     ctx.db.transaction(() => {
@@ -140,7 +157,7 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
       for (const i of fresh) {
         const r = doc.recordings[i]!;
         const v = check.verdicts[i]!;
-        const flags = [...(check.flags[i] ?? [])];
+        const flags = [...(mediaFlags.get(i) ?? [])];
         if (r.version > 0 && r.supersedes && !inPackage.has(`${r.supersedes.identifier}\u0000${r.supersedes.version}`) && !findRecording(ctx.db, r.supersedes.identifier, r.supersedes.version))
           flags.push('original-missing');
         const holds = holdsFor.get(i) ?? [];
@@ -148,7 +165,10 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
         const id = insertRecording(ctx.db, recordingInput({
           rec: r, verdict: v, caseId, importId, flags, holds,
           stored: (p) => stored.get(p)!,
-          media: (_p, seq) => mediaJson(check.parts.find((c) => c.recording === i && c.seq === seq)),
+          media: (p) => {
+            const m = media.get(p);
+            return m ? { info: m.info, hls: m.hls } : null;
+          },
           signatureVerdict: (a) => verdicts.get(a),
         }), now);
         sealRecording(ctx.db, id, ctx.mac);
@@ -175,10 +195,6 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
     const r = doc!.recordings[i]!;
     return { identifier: r.identifier, version: r.version, case: caseSig, status, flags, holds: [] };
   }
-}
-
-function mediaJson(p: PackageCheck['parts'][number] | undefined): { info: unknown; hls: unknown } | null {
-  return p ? { info: p.media, hls: p.hls } : null;
 }
 
 

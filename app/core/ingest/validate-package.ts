@@ -12,10 +12,10 @@ import path from 'node:path';
 import { KioskError } from '../errors';
 import { validateBag, type BagReport } from '../carrier/bagit';
 import { parseRecordingsJson, checkMetadata, MAX_RECORDINGS_JSON_BYTES, type RecordingsFile, type RecordingVerdict } from '../crp';
-import { probeMp4, conformanceFlags, type MediaInfo } from '../media/probe';
-import { indexMp4, isProblem, type MediaIndex } from '../media';
+import { probeMp4, type MediaInfo } from '../media/probe';
 import { type Problem, problem } from '../../shared/problem';
 import { openCarrierFile } from './carrier-read';
+import { recordingMediaFlags } from './stored-media';
 
 export interface PartCheck {
   readonly recording: number;
@@ -23,9 +23,8 @@ export interface PartCheck {
   readonly path: string;
   readonly size: number;
   readonly sha256: string;
+  /** As probed from the carrier during validation; import stores what the stored object gives (stored-media.ts). */
   readonly media: MediaInfo | null;
-  /** Segment index for playback through hls.js; null when the coding cannot be packaged for the browser. */
-  readonly hls: MediaIndex | null;
 }
 
 export interface PackageCheck {
@@ -117,38 +116,30 @@ export async function validatePackage(dir: string, opts: ValidateOptions = {}): 
   for (const p of bag.payload.keys())
     if (!referenced.has(p)) warnings.push(problem(p, 'crp.payload.unreferenced', 'payload file not named in recordings.json; it is not imported'));
 
-  // Layer 4: media, parsed from the MP4 itself.
+  // Layer 4: media, parsed from the MP4 itself. This decides the verdict, for
+  // check and import alike; what import stores about the media (probe, playback
+  // index, flags) is derived again from the stored object (stored-media.ts).
   const parts: PartCheck[] = [];
-  const flags: string[][] = doc.recordings.map(() => []);
+  const flags: string[][] = [];
   for (const [i, r] of doc.recordings.entries()) {
-    let mediaSeconds = 0;
-    let allProbed = true;
+    const infos: Array<MediaInfo | null> = [];
     for (const [j, p] of r.parts.entries()) {
       const entry = bag.payload.get(p.path);
       if (!entry) continue;
-      const f = await openCarrierFile(path.join(dir, p.path), opts.readTimeoutMs);
+      // Opened by the name as walked: an NFD name matches an NFC reference.
+      const f = await openCarrierFile(path.join(dir, entry.rel), opts.readTimeoutMs);
       let media: MediaInfo | null = null;
-      let hls: MediaIndex | null = null;
       try {
         const probed = await probeMp4((o, n) => f.read(o, n), f.size, p.path);
         if ('rule' in probed) problems.push({ ...probed, file: p.path });
         else media = probed;
-        // The playback index (segment layout for hls.js) is built once, here, so
-        // a session never re-reads a whole recording before its first frame.
-        if (media && opts.hashPayload === false && media.video?.format === 'h264') {
-          const ix = await indexMp4((o, n) => f.read(o, n), f.size, p.path);
-          hls = isProblem(ix) ? null : ix;
-        }
       } finally {
         await f.close();
       }
-      if (media) mediaSeconds += media.durationSec;
-      else allProbed = false;
-      parts.push({ recording: i, seq: j, path: p.path, size: entry.size, sha256: entry.digests.sha256 ?? '', media, hls });
-      if (media) for (const fl of conformanceFlags(media, null)) if (!flags[i]!.includes(fl)) flags[i]!.push(fl);
+      infos.push(media);
+      parts.push({ recording: i, seq: j, path: p.path, size: entry.size, sha256: entry.digests.sha256 ?? '', media });
     }
-    const declared = meta.recordings[i]?.durationSec ?? null;
-    if (allProbed && declared !== null && Math.abs(declared - mediaSeconds) > 2 && !flags[i]!.includes('duration-mismatch')) flags[i]!.push('duration-mismatch');
+    flags.push(recordingMediaFlags(infos, meta.recordings[i]?.durationSec ?? null));
   }
 
   return {

@@ -33,6 +33,12 @@ import { parseFetch } from './fetch';
 export type { DigestAlgorithm } from './algorithms';
 
 export interface BagFileInfo {
+  /**
+   * The name as walked on the carrier, '/'-separated: what is opened. Maps are
+   * keyed by its NFC form, which is what manifests and recordings.json are
+   * compared on (FORMATS.md); the two differ for a name macOS wrote in NFD.
+   */
+  readonly rel: string;
   readonly size: number;
   /** Lower-case hex digest per algorithm of the manifests that list the file (computed from the file). */
   readonly digests: Partial<Record<DigestAlgorithm, string>>;
@@ -339,7 +345,7 @@ function declaredDigests(files: Map<string, WalkedFile>, manifests: ParsedManife
       const e = m.entries.get(key);
       if (e) digests[m.algorithm] = e.digest.toLowerCase();
     }
-    out.set(key, { size: f.size, digests });
+    out.set(key, { rel: f.rel, size: f.size, digests });
   }
 }
 
@@ -357,7 +363,7 @@ async function hashAll(
     if (!f) continue;
     const listing = manifests.filter((m) => m.entries.has(key));
     if (listing.length === 0) {
-      out.set(key, { size: f.size, digests: {} });
+      out.set(key, { rel: f.rel, size: f.size, digests: {} });
       continue;
     }
     const algs = [...new Set(listing.map((m) => m.algorithm))];
@@ -369,7 +375,7 @@ async function hashAll(
       ctx.sink.error(e.file, e.rule, e.message);
       continue;
     }
-    out.set(key, { size: f.size, digests });
+    out.set(key, { rel: f.rel, size: f.size, digests });
     for (const m of listing) {
       const entry = m.entries.get(key);
       const actual = digests[m.algorithm];
