@@ -16,6 +16,7 @@ import type { IngestContext, ImportedRecording, PackageOutcome } from './context
 import { progressTracker } from './progress';
 import { verifyProtocols } from './protocols';
 import type { PackageCheck } from './validate-package';
+import type { BagFileInfo } from '../carrier/bagit';
 import { exportProvenance } from '../export/provenance';
 import { crashPoint } from '../faults/crash-point';
 import { isProblem, type MediaInfo } from '../media';
@@ -74,10 +75,6 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
       );
   });
   if (problems.length) return { package: pkg, imported: [], unchanged: [], problems, warnings: check.warnings };
-  if (fresh.length === 0) return { package: pkg, imported: [], unchanged, problems: [], warnings: check.warnings };
-
-  // PL-3.7: a later version's original must be here or already stored; if not, import it flagged.
-  const inPackage = new Set(doc.recordings.map((r) => `${r.identifier}\u0000${r.version}`));
 
   // One pass per file: the files the fresh recordings name.
   const wanted = new Map<string, { attachment: boolean }>();
@@ -89,6 +86,14 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
       if (a.signature) wanted.set(a.signature, { attachment: true });
     }
   }
+  // Every other payload file (unreferenced, or of a recording already stored)
+  // is hashed here instead, so import refuses exactly the bags check refuses.
+  const uncopied = await hashUncopied(ctx, pkg, bag.payload, wanted);
+  if (uncopied.length) return { package: pkg, imported: [], unchanged: [], problems: uncopied, warnings: check.warnings };
+  if (fresh.length === 0) return { package: pkg, imported: [], unchanged, problems: [], warnings: check.warnings };
+
+  // PL-3.7: a later version's original must be here or already stored; if not, import it flagged.
+  const inPackage = new Set(doc.recordings.map((r) => `${r.identifier}\u0000${r.version}`));
   const total = [...wanted.keys()].reduce((n, p) => n + (bag.payload.get(p)?.size ?? 0), 0);
   // Refused before the first byte when it would not fit (exit 2, env.no-space): never a half-copied package.
   ctx.requireSpace?.(total, `importing ${path.basename(pkg)}`);
@@ -255,4 +260,24 @@ async function copyOne(
 
 async function discard(ctx: IngestContext, stored: Map<string, StoredFile>): Promise<void> {
   for (const s of stored.values()) if (s.isNew) await ctx.store.shred(s.objectId).catch(() => undefined);
+}
+
+/** Payload files the import does not copy, hashed with every algorithm their manifests use; a mismatch is bagit.manifest.hash, as in check. */
+async function hashUncopied(ctx: IngestContext, pkg: string, payload: ReadonlyMap<string, BagFileInfo>, copied: ReadonlyMap<string, unknown>): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for (const [key, entry] of payload) {
+    if (copied.has(key)) continue;
+    const hashes = Object.entries(entry.digests)
+      .filter(([alg]) => alg === 'sha256' || NODE_ALGO[alg])
+      .map(([alg, hex]) => ({ alg, hex, h: crypto.createHash(alg === 'sha256' ? 'sha256' : NODE_ALGO[alg]!) }));
+    const f = await openCarrierFile(path.join(pkg, entry.rel), ctx.readTimeoutMs);
+    try {
+      for await (const c of f.chunks()) for (const x of hashes) x.h.update(c);
+    } finally {
+      await f.close();
+    }
+    for (const x of hashes)
+      if (x.h.digest('hex') !== x.hex.toLowerCase()) problems.push(problem(key, 'bagit.manifest.hash', `the ${x.alg} of the bytes read does not match manifest-${x.alg}.txt`));
+  }
+  return problems;
 }

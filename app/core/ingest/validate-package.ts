@@ -9,9 +9,8 @@
 // validation is caught); `check` hashes everything here.
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { KioskError } from '../errors';
 import { validateBag, type BagReport } from '../carrier/bagit';
-import { parseRecordingsJson, checkMetadata, MAX_RECORDINGS_JSON_BYTES, type RecordingsFile, type RecordingVerdict } from '../crp';
+import { parseRecordingsJson, recordingsJsonTooLarge, checkMetadata, MAX_RECORDINGS_JSON_BYTES, type RecordingsFile, type RecordingVerdict } from '../crp';
 import { probeMp4, type MediaInfo } from '../media/probe';
 import { type Problem, problem } from '../../shared/problem';
 import { openCarrierFile } from './carrier-read';
@@ -50,16 +49,14 @@ export interface ValidateOptions {
 }
 
 const REQUIRED_TAGS = ['bagit.txt', 'bag-info.txt', 'recordings.json'];
+const MAX_TAG_MANIFEST_BYTES = 16 << 20;
 
 export async function validatePackage(dir: string, opts: ValidateOptions = {}): Promise<PackageCheck> {
   const empty = (problems: Problem[], bag: BagReport | null): PackageCheck => ({
     dir, problems, warnings: bag?.warnings ?? [], bag, doc: null, unknownFields: [], verdicts: [], flags: [], parts: [], packageSha256: null,
   });
   const timeout = opts.readTimeoutMs !== undefined ? { readTimeoutMs: opts.readTimeoutMs } : {};
-  let bag = await validateBag(dir, { ...timeout, ...(opts.hashPayload === false ? { payloadHashes: 'declared' as const } : {}) });
-  // A bag already found broken is hashed in full, so the clerk is told which
-  // file is wrong (a Payload-Oxum mismatch alone does not say).
-  if (!bag.valid && opts.hashPayload === false) bag = await validateBag(dir, timeout);
+  const bag = await validateBag(dir, { ...timeout, ...(opts.hashPayload === false ? { payloadHashes: 'declared' as const } : {}) });
   const problems: Problem[] = [...bag.problems];
   if (opts.bagitOnly) return { ...empty(problems, bag) };
   if (problems.some((p) => p.rule.startsWith('carrier.') || p.rule === 'bagit.declaration.missing')) return empty(problems, bag);
@@ -86,14 +83,20 @@ export async function validatePackage(dir: string, opts: ValidateOptions = {}): 
   if (problems.length) return { ...empty(problems, bag) };
   // Read again after validation: the bytes must still be the ones the tag manifest vouched for.
   const recJson = await readTagFile(dir, 'recordings.json', MAX_RECORDINGS_JSON_BYTES, opts.readTimeoutMs);
+  if (recJson === null) return { ...empty([...problems, recordingsJsonTooLarge()], bag) };
   if (sha256(recJson) !== tagSha.get('recordings.json')?.digests.sha256) {
     problems.push(problem('recordings.json', 'bagit.tagmanifest.hash', 'changed after validation; it no longer matches tagmanifest-sha256.txt'));
     return { ...empty(problems, bag) };
   }
-  const packageSha256 = sha256(await readTagFile(dir, 'tagmanifest-sha256.txt', 16 << 20, opts.readTimeoutMs));
+  const tagManifest = await readTagFile(dir, 'tagmanifest-sha256.txt', MAX_TAG_MANIFEST_BYTES, opts.readTimeoutMs);
+  if (tagManifest === null)
+    return { ...empty([...problems, problem('tagmanifest-sha256.txt', 'crp.tag-file.size', `larger than ${MAX_TAG_MANIFEST_BYTES} bytes`)], bag) };
+  const packageSha256 = sha256(tagManifest);
   const parsed = parseRecordingsJson(recJson);
   if (!parsed.ok) return { ...empty([...problems, ...parsed.problems], bag) };
-  const doc = parsed.doc;
+  // File names are compared after NFC (FORMATS.md): a reference written in NFD
+  // names the same payload file, and is stored under its NFC form.
+  const doc = nfcPaths(parsed.doc);
 
   // Layer 3: metadata rules.
   const meta = checkMetadata(doc);
@@ -160,12 +163,24 @@ function sha256(b: Buffer): string {
   return crypto.createHash('sha256').update(b).digest('hex');
 }
 
-async function readTagFile(dir: string, name: string, max: number, timeoutMs: number | undefined): Promise<Buffer> {
+/** A tag file's bytes, or null when it is larger than `max` (refused unread). */
+async function readTagFile(dir: string, name: string, max: number, timeoutMs: number | undefined): Promise<Buffer | null> {
   const f = await openCarrierFile(path.join(dir, name), timeoutMs);
   try {
-    if (f.size > max) throw new KioskError('invalid-input', `${name} is larger than ${max} bytes`, [problem(name, 'crp.tag-file.size', `larger than ${max} bytes`)]);
-    return await f.read(0, f.size);
+    return f.size > max ? null : await f.read(0, f.size);
   } finally {
     await f.close();
   }
+}
+
+function nfcPaths(doc: RecordingsFile): RecordingsFile {
+  const nfc = (p: string) => p.normalize('NFC');
+  return {
+    ...doc,
+    recordings: doc.recordings.map((r) => ({
+      ...r,
+      parts: r.parts.map((p) => ({ ...p, path: nfc(p.path) })),
+      attachments: r.attachments.map((a) => ({ ...a, path: nfc(a.path), ...(typeof a.signature === 'string' ? { signature: nfc(a.signature) } : {}) })),
+    })),
+  };
 }
