@@ -8,6 +8,7 @@ import type { IngestContext, ImportedRecording } from './context';
 import { ingestPackage } from './ingest-package';
 import { importPlainFolder, checkPlainFolder } from './plain-folder';
 import { validatePackage } from './validate-package';
+import { exportProvenance } from '../export/provenance';
 
 export interface ImportResult {
   readonly imported: ImportedRecording[];
@@ -96,7 +97,14 @@ export async function importPath(ctx: IngestContext, target: string, sourceKind:
   return out;
 }
 
-export async function checkPath(target: string, opts: { bagitOnly?: boolean; readTimeoutMs?: number } = {}): Promise<{ valid: boolean; problems: Problem[]; warnings: Problem[]; packages: string[] }> {
+export interface CheckOptions {
+  readonly bagitOnly?: boolean;
+  readonly readTimeoutMs?: number;
+  /** kiosk-config's trusted devices: an export signed by one must verify, as on import (export.signature.invalid). */
+  readonly trustedDevices?: IngestContext['trustedDevices'];
+}
+
+export async function checkPath(target: string, opts: CheckOptions = {}): Promise<{ valid: boolean; problems: Problem[]; warnings: Problem[]; packages: string[] }> {
   const root = path.resolve(target);
   const { packages: pkgs, problems: refused } = await packagesAt(root);
   const problems: Problem[] = [...refused];
@@ -109,6 +117,11 @@ export async function checkPath(target: string, opts: { bagitOnly?: boolean; rea
     }
     const c = await validatePackage(p.path, { ...opts, hashPayload: true });
     problems.push(...locate(p.path, base, c.problems));
+    // Checked where ingestPackage checks it: once the package is otherwise valid.
+    if (c.problems.length === 0 && c.bag && !opts.bagitOnly) {
+      const signed = await exportProvenance(p.path, c.bag, opts.trustedDevices ?? []);
+      if ('problem' in signed) problems.push(...locate(p.path, base, [signed.problem]));
+    }
     warnings.push(...locate(p.path, base, c.warnings));
   }
   return { valid: problems.length === 0, problems, warnings, packages: pkgs.map((p) => p.path) };
