@@ -6,12 +6,13 @@
 // it intact. Now import derives both from the stored object and verify derives
 // them again and compares.
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../app/core/config';
 import { sealRecording } from '../../../app/core/catalog';
-import { ingestContextFor, ingestPackage, validatePackage, type IngestContext } from '../../../app/core/ingest';
+import { importPlainFolder, ingestContextFor, ingestPackage, validatePackage, type IngestContext } from '../../../app/core/ingest';
 import { verifyStore } from '../../../app/core/integrity';
 import { openKiosk, type Kiosk } from '../../../app/core/kiosk';
 import { bag, recordingsJson } from '../../../scripts/make-bad-corpus';
@@ -94,21 +95,50 @@ describe('[DC-4] [Q-3] the index and flags describe the stored bytes', () => {
     try {
       const check = await validatePackage(dir, { hashPayload: false });
       expect(check.problems).toEqual([]);
-      // The store's ingest opens the staging file first; the carrier file is already open by then.
-      const store = new Proxy(ctx.store, {
-        get(target, prop, receiver) {
-          if (prop !== 'ingest') return Reflect.get(target, prop, receiver) as unknown;
-          return (src: AsyncIterable<Uint8Array>, opts: object) => {
-            fs.writeFileSync(path.join(dir, 'data', 'rec.mp4'), fast);
-            return target.ingest(src, opts);
-          };
-        },
-      });
+      // Overwritten in place: the copy has the carrier file open already, and reads the new bytes.
+      const store = storeWithHook(ctx, () => fs.writeFileSync(path.join(dir, 'data', 'rec.mp4'), fast));
       const r = await ingestPackage({ ...ctx, store }, check, 'carrier', dir);
       expect(r.imported).toEqual([]);
       expect(r.problems).toEqual([expect.objectContaining({ file: 'data/rec.mp4', rule: 'bagit.manifest.hash' })]);
       expect(kiosk.db.prepare('SELECT count(*) AS n FROM recordings').get()).toEqual({ n: 0 });
       expect(fs.readdirSync(path.join(kiosk.layout.staging))).toEqual([]);
+    } finally {
+      kiosk.close();
+    }
+  });
+});
+
+/** The store, with `hook` run when an ingest starts: after the carrier file is opened, when the staging file is created. */
+function storeWithHook(ctx: IngestContext, hook: () => void): IngestContext['store'] {
+  return new Proxy(ctx.store, {
+    get(target, prop, receiver) {
+      if (prop !== 'ingest') {
+        // Bound to the store itself: its methods use private fields, which a proxy does not have.
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      }
+      return (src: AsyncIterable<Uint8Array>, opts: object) => {
+        hook();
+        return target.ingest(src, opts);
+      };
+    },
+  });
+}
+
+describe('[DC-4] a plain folder too', () => {
+  it('[PL-4.2] [PL-4.1] a SHA256SUMS folder whose file reads as 24 fps when probed and as the listed 15 fps when copied is stored with the 15 fps index and flagged', async () => {
+    const dir = path.join(work, 'plain-swap');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'a.mp4'), fast);
+    fs.writeFileSync(path.join(dir, 'SHA256SUMS'), `${crypto.createHash('sha256').update(slow).digest('hex')}  a.mp4\n`);
+    const { kiosk, ctx } = await freshKiosk();
+    try {
+      const store = storeWithHook(ctx, () => fs.writeFileSync(path.join(dir, 'a.mp4'), slow));
+      const r = await importPlainFolder({ ...ctx, store }, dir);
+      expect(r.problems).toEqual([]);
+      expect(r.imported).toEqual([expect.objectContaining({ status: 'incomplete', flags: ['PL-4.2'] })]);
+      expect(partMedia(kiosk).info.video.fps).toBe(15);
+      expect((await verifyStore(kiosk)).ok).toBe(true);
     } finally {
       kiosk.close();
     }
