@@ -62,7 +62,7 @@ const CHECKED_RULE = /^(bagit|carrier|crp|media)\.|^ingest\.read$/;
  * validatePackage gives with every payload hash computed, as for `check`.
  * The import takes the manifests' hashes first and hashes each file once,
  * as it copies (or, for a file it does not copy, on its own); whenever that
- * finds anything wrong, the refusal it reports is `check`'s, in full.
+ * finds anything wrong, it reports `check`'s verdict in full besides.
  */
 async function importPackage(ctx: IngestContext, dir: string, sourceKind: 'carrier' | 'demo') {
   const timeout = ctx.readTimeoutMs !== undefined ? { readTimeoutMs: ctx.readTimeoutMs } : {};
@@ -71,8 +71,11 @@ async function importPackage(ctx: IngestContext, dir: string, sourceKind: 'carri
   if (check.problems.length) check = await full();
   const r = await ingestPackage(ctx, check, sourceKind, dir);
   if (check.problems.length || !r.problems.some((p) => CHECKED_RULE.test(p.rule))) return r;
+  // What the copy met comes first (e.g. a carrier pulled mid-copy), then the
+  // rest of check's verdict on the package as it is now.
   const again = await full();
-  return again.problems.length ? { ...r, problems: again.problems, warnings: again.warnings } : r;
+  const more = again.problems.filter((p) => !r.problems.some((q) => q.file === p.file && q.rule === p.rule));
+  return { ...r, problems: [...r.problems, ...more], warnings: again.problems.length ? again.warnings : r.warnings };
 }
 
 export async function importPath(ctx: IngestContext, target: string, sourceKind: 'carrier' | 'demo' = 'carrier'): Promise<ImportResult> {
