@@ -2,6 +2,7 @@
 // checked; every recording is *incomplete* until a clerk supplies identifier,
 // date and duration (PL-4.1). A folder without SHA256SUMS is refused: the
 // kiosk never imports a recording it has no stored hash for (DC-4).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseSha256Sums } from '../carrier/sha256sums';
@@ -32,7 +33,14 @@ async function entriesOf(dir: string): Promise<{ entries: Entry[]; problems: Pro
   const problems = [...parsed.problems];
   const listed = new Set(parsed.entries.map((e) => e.name));
   for (const f of fs.readdirSync(dir)) if (/\.mp4$/i.test(f) && !listed.has(f)) problems.push(problem(f, 'plain.unlisted', 'an .mp4 file not listed in SHA256SUMS'));
-  return { entries: parsed.entries.filter((e) => /\.mp4$/i.test(e.name)), problems };
+  const entries = parsed.entries.filter((e) => /\.mp4$/i.test(e.name));
+  // Named here, for check and import alike, rather than as a raw ENOENT when the file is opened.
+  for (const e of entries) {
+    const st = fs.lstatSync(path.join(dir, e.name), { throwIfNoEntry: false });
+    if (!st) problems.push(problem(e.name, 'plain.file.missing', 'listed in SHA256SUMS but not in the folder'));
+    else if (!st.isFile()) problems.push(problem(e.name, 'carrier.special-file', 'not a regular file; it is not opened or followed'));
+  }
+  return { entries, problems };
 }
 
 async function probeFile(file: string, timeoutMs: number | undefined): Promise<MediaInfo | Problem> {
@@ -44,9 +52,19 @@ async function probeFile(file: string, timeoutMs: number | undefined): Promise<M
   }
 }
 
+/** check of a plain folder: what import would refuse, the hashes included (import compares them as it copies). */
 export async function checkPlainFolder(dir: string): Promise<Problem[]> {
   const { entries, problems } = await entriesOf(dir);
+  if (problems.length) return problems;
   for (const e of entries) {
+    const f = await openCarrierFile(path.join(dir, e.name));
+    const h = crypto.createHash('sha256');
+    try {
+      for await (const c of f.chunks()) h.update(c);
+    } finally {
+      await f.close();
+    }
+    if (h.digest('hex') !== e.sha256.toLowerCase()) problems.push(problem(e.name, 'plain.sha256sums.hash', 'the bytes read do not match SHA256SUMS'));
     const p = await probeFile(path.join(dir, e.name), undefined);
     if ('rule' in p) problems.push({ ...p, file: e.name });
   }
