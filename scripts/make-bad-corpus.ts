@@ -69,7 +69,7 @@ export async function bag(dir: string, files: Array<[string, Buffer]>, recs: unk
 }
 
 /** Recomputes tagmanifest-sha256.txt after a deliberate change, so only the intended rule breaks. */
-function retag(dir: string): void {
+export function retag(dir: string): void {
   const lines = fs
     .readFileSync(path.join(dir, 'tagmanifest-sha256.txt'), 'utf8')
     .split('\n')

@@ -15,6 +15,7 @@ import type { Kiosk } from '../core/kiosk';
 import { serve } from './commands/serve';
 import { status } from './commands/status';
 import { configFromOptions } from './context';
+import { trustedDevicesOf } from '../core/ingest';
 
 export const HELP = `kioskctl — court-kiosk administration
 
@@ -152,8 +153,11 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
       if (pos[1] !== 'check') throw new UsageError('usage: kioskctl config check FILE');
       return configCheck(needPositional(pos, 2, 'FILE'), { files: v.files, ...(v['data-dir'] ? { dataDir: v['data-dir'] } : {}) }, out);
     }
-    case 'check':
-      return check(needPositional(pos, 1, 'PATH'), { bagitOnly: v['bagit-only'] }, out);
+    case 'check': {
+      // The devices import trusts: an export one of them signed must verify for check too.
+      const { config, configFile } = configFromOptions(globals(v), out.info);
+      return check(needPositional(pos, 1, 'PATH'), { bagitOnly: v['bagit-only'], trustedDevices: trustedDevicesOf(config, configFile) }, out);
+    }
     case 'demo-carrier':
       return demoCarrier(needPositional(pos, 1, 'DIR'), out);
     case 'status':

@@ -29,7 +29,8 @@ export type FaultKind =
   | 'redirect-http'
   | 'redirect-same-origin'
   | 'gzip-bomb'
-  | 'huge-listing';
+  | 'huge-listing'
+  | 'deep-listing';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'reset-mid-body',
@@ -47,6 +48,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'redirect-same-origin',
   'gzip-bomb',
   'huge-listing',
+  'deep-listing',
 ];
 
 export type RequestKind = 'listing' | 'file' | 'report';
@@ -123,6 +125,7 @@ const DEFAULT_ON: Record<FaultKind, RequestKind | 'any'> = {
   'redirect-same-origin': 'any',
   'gzip-bomb': 'any',
   'huge-listing': 'listing',
+  'deep-listing': 'listing',
 };
 
 const MAX_REPORT_BYTES = 4 << 20;
@@ -230,6 +233,7 @@ export async function startTisServer(opts: TisServerOptions): Promise<TisServer>
     switch (route.kind) {
       case 'listing':
         if (f?.kind === 'huge-listing') return hugeListing(res, f);
+        if (f?.kind === 'deep-listing') return deepListing(res);
         return listing(res, signature, f);
       case 'file':
         return file(req, res, signature, name ?? '', f);
@@ -540,6 +544,13 @@ function gzipBomb(res: ServerResponse, bytes: number): void {
     },
   });
   pipeline(zeros, createGzip({ level: 9 }), res).catch(() => res.destroy());
+}
+
+/** A small listing whose one unknown field nests 10,000 arrays deep. */
+function deepListing(res: ServerResponse): void {
+  const body = `{"case":{"jurisdiction":"PL","signature":"DEEP","deep":${'['.repeat(10_000)}0${']'.repeat(10_000)}},"recordings":[]}`;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
+  res.end(body);
 }
 
 function hugeListing(res: ServerResponse, f: Fault): void {

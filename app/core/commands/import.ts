@@ -1,12 +1,12 @@
 // `kioskctl check PATH [--bagit-only] [--json]` and `kioskctl import PATH [--json]`.
-import { checkPath, importPath, ingestContextFor } from '../ingest';
+import { checkPath, importPath, ingestContextFor, type CheckOptions } from '../ingest';
 import type { Kiosk } from '../kiosk';
 import { formatProblem } from '../../shared/problem';
 import { EXIT_FAILED, EXIT_OK } from './exit-codes';
 import type { Out } from './out';
 
-export async function check(target: string, opts: { bagitOnly: boolean }, out: Out): Promise<number> {
-  const r = await checkPath(target, { bagitOnly: opts.bagitOnly });
+export async function check(target: string, opts: CheckOptions, out: Out): Promise<number> {
+  const r = await checkPath(target, opts);
   if (!out.json) for (const w of r.warnings) out.info(`warning: ${formatProblem(w)}`);
   out.result({ valid: r.valid, problems: r.problems, warnings: r.warnings }, () =>
     r.valid ? `${target}: valid (${r.packages.length} package${r.packages.length === 1 ? '' : 's'})` : r.problems.map(formatProblem).join('\n'),

@@ -8,6 +8,7 @@ import type { IngestContext, ImportedRecording } from './context';
 import { ingestPackage } from './ingest-package';
 import { importPlainFolder, checkPlainFolder } from './plain-folder';
 import { validatePackage } from './validate-package';
+import { exportProvenance } from '../export/provenance';
 
 export interface ImportResult {
   readonly imported: ImportedRecording[];
@@ -53,6 +54,30 @@ function locate(pkgDir: string, root: string, ps: readonly Problem[]): Problem[]
   return ps.map((p) => (path.isAbsolute(p.file) ? p : { ...p, file: path.join(rel, p.file) }));
 }
 
+/** Rules the copy can meet that `check` decides too; the others (a version conflict with the store, the catalog) only an import can meet. */
+const CHECKED_RULE = /^(bagit|carrier|crp|media)\.|^ingest\.read$/;
+
+/**
+ * `import` is `check` plus the commit: the verdict on a package is the one
+ * validatePackage gives with every payload hash computed, as for `check`.
+ * The import takes the manifests' hashes first and hashes each file once,
+ * as it copies (or, for a file it does not copy, on its own); whenever that
+ * finds anything wrong, it reports `check`'s verdict in full besides.
+ */
+async function importPackage(ctx: IngestContext, dir: string, sourceKind: 'carrier' | 'demo') {
+  const timeout = ctx.readTimeoutMs !== undefined ? { readTimeoutMs: ctx.readTimeoutMs } : {};
+  const full = () => validatePackage(dir, { ...timeout, hashPayload: true });
+  let check = await validatePackage(dir, { ...timeout, hashPayload: false });
+  if (check.problems.length) check = await full();
+  const r = await ingestPackage(ctx, check, sourceKind, dir);
+  if (check.problems.length || !r.problems.some((p) => CHECKED_RULE.test(p.rule))) return r;
+  // What the copy met comes first (e.g. a carrier pulled mid-copy), then the
+  // rest of check's verdict on the package as it is now.
+  const again = await full();
+  const more = again.problems.filter((p) => !r.problems.some((q) => q.file === p.file && q.rule === p.rule));
+  return { ...r, problems: [...r.problems, ...more], warnings: again.problems.length ? again.warnings : r.warnings };
+}
+
 export async function importPath(ctx: IngestContext, target: string, sourceKind: 'carrier' | 'demo' = 'carrier'): Promise<ImportResult> {
   const root = path.resolve(target);
   const { packages: pkgs, problems } = await packagesAt(root);
@@ -66,8 +91,7 @@ export async function importPath(ctx: IngestContext, target: string, sourceKind:
       out.problems.push(...locate(p.path, base, r.problems));
       continue;
     }
-    const check = await validatePackage(p.path, { hashPayload: false, ...(ctx.readTimeoutMs !== undefined ? { readTimeoutMs: ctx.readTimeoutMs } : {}) });
-    const r = await ingestPackage(ctx, check, sourceKind, p.path);
+    const r = await importPackage(ctx, p.path, sourceKind);
     out.imported.push(...r.imported);
     out.unchanged.push(...r.unchanged);
     out.problems.push(...locate(p.path, base, r.problems));
@@ -76,7 +100,14 @@ export async function importPath(ctx: IngestContext, target: string, sourceKind:
   return out;
 }
 
-export async function checkPath(target: string, opts: { bagitOnly?: boolean; readTimeoutMs?: number } = {}): Promise<{ valid: boolean; problems: Problem[]; warnings: Problem[]; packages: string[] }> {
+export interface CheckOptions {
+  readonly bagitOnly?: boolean;
+  readonly readTimeoutMs?: number;
+  /** kiosk-config's trusted devices: an export signed by one must verify, as on import (export.signature.invalid). */
+  readonly trustedDevices?: IngestContext['trustedDevices'];
+}
+
+export async function checkPath(target: string, opts: CheckOptions = {}): Promise<{ valid: boolean; problems: Problem[]; warnings: Problem[]; packages: string[] }> {
   const root = path.resolve(target);
   const { packages: pkgs, problems: refused } = await packagesAt(root);
   const problems: Problem[] = [...refused];
@@ -87,8 +118,13 @@ export async function checkPath(target: string, opts: { bagitOnly?: boolean; rea
       problems.push(...locate(p.path, base, await checkPlainFolder(p.path)));
       continue;
     }
-    const c = await validatePackage(p.path, { hashPayload: true, ...opts });
+    const c = await validatePackage(p.path, { ...opts, hashPayload: true });
     problems.push(...locate(p.path, base, c.problems));
+    // Checked where ingestPackage checks it: once the package is otherwise valid.
+    if (c.problems.length === 0 && c.bag && !opts.bagitOnly) {
+      const signed = await exportProvenance(p.path, c.bag, opts.trustedDevices ?? []);
+      if ('problem' in signed) problems.push(...locate(p.path, base, [signed.problem]));
+    }
     warnings.push(...locate(p.path, base, c.warnings));
   }
   return { valid: problems.length === 0, problems, warnings, packages: pkgs.map((p) => p.path) };

@@ -1,10 +1,10 @@
 // Import: one pipeline (validate in layers, copy once, commit once) for
 // carriers, plain folders and the TIS.
-export { importPath, checkPath, type ImportResult } from './import-path';
+export { importPath, checkPath, type ImportResult, type CheckOptions } from './import-path';
 export { validatePackage, type PackageCheck, type PartCheck } from './validate-package';
 export { ingestPackage } from './ingest-package';
 export { importPlainFolder, UNASSIGNED_CASE } from './plain-folder';
 export { openCarrierFile, type CarrierFile } from './carrier-read';
 export { type ImportProgress, type ProgressListener } from './progress';
 export { type IngestContext, type ImportedRecording, type PackageOutcome, type ProtocolVerifier } from './context';
-export { ingestContextFor } from './kiosk-context';
+export { ingestContextFor, trustedDevicesOf } from './kiosk-context';

@@ -16,8 +16,11 @@ import type { IngestContext, ImportedRecording, PackageOutcome } from './context
 import { progressTracker } from './progress';
 import { verifyProtocols } from './protocols';
 import type { PackageCheck } from './validate-package';
+import type { BagFileInfo } from '../carrier/bagit';
 import { exportProvenance } from '../export/provenance';
 import { crashPoint } from '../faults/crash-point';
+import { isProblem, type MediaInfo } from '../media';
+import { recordingMediaFlags, storedMedia, type StoredMedia } from './stored-media';
 
 const MAX_ATTACHMENT_IN_MEMORY = 64 << 20;
 
@@ -72,10 +75,6 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
       );
   });
   if (problems.length) return { package: pkg, imported: [], unchanged: [], problems, warnings: check.warnings };
-  if (fresh.length === 0) return { package: pkg, imported: [], unchanged, problems: [], warnings: check.warnings };
-
-  // PL-3.7: a later version's original must be here or already stored; if not, import it flagged.
-  const inPackage = new Set(doc.recordings.map((r) => `${r.identifier}\u0000${r.version}`));
 
   // One pass per file: the files the fresh recordings name.
   const wanted = new Map<string, { attachment: boolean }>();
@@ -87,18 +86,41 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
       if (a.signature) wanted.set(a.signature, { attachment: true });
     }
   }
+  // Every other payload file (unreferenced, or of a recording already stored)
+  // is hashed here instead, so import refuses exactly the bags check refuses.
+  const uncopied = await hashUncopied(ctx, pkg, bag.payload, wanted);
+  if (uncopied.length) return { package: pkg, imported: [], unchanged: [], problems: uncopied, warnings: check.warnings };
+  if (fresh.length === 0) return { package: pkg, imported: [], unchanged, problems: [], warnings: check.warnings };
+
+  // PL-3.7: a later version's original must be here or already stored; if not, import it flagged.
+  const inPackage = new Set(doc.recordings.map((r) => `${r.identifier}\u0000${r.version}`));
   const total = [...wanted.keys()].reduce((n, p) => n + (bag.payload.get(p)?.size ?? 0), 0);
   // Refused before the first byte when it would not fit (exit 2, env.no-space): never a half-copied package.
   ctx.requireSpace?.(total, `importing ${path.basename(pkg)}`);
   const progress = progressTracker(path.basename(pkg), total, wanted.size, ctx.onProgress);
   const stored = new Map<string, StoredFile>();
+  const media = new Map<string, StoredMedia>();
+  const mediaFlags = new Map<number, string[]>();
   try {
     for (const [rel, { attachment }] of wanted) {
       const entry = bag.payload.get(rel);
       if (!entry || !entry.digests.sha256) throw new KioskError('invalid-input', `${rel}: not in manifest-sha256.txt`, [problem(rel, 'crp.manifest.sha256', 'not listed in manifest-sha256.txt')]);
       progress.startFile(rel);
-      stored.set(rel, await copyOne(ctx, path.join(pkg, rel), rel, entry, attachment, (n) => progress.add(n)));
+      stored.set(rel, await copyOne(ctx, path.join(pkg, entry.rel), rel, entry, attachment, (n) => progress.add(n)));
       progress.fileDone();
+    }
+    // Media from the stored objects, through authenticated reads: the index and
+    // flags describe the bytes that were hashed and stored, whatever the carrier
+    // held when validation probed it (an extra read of the moov region only).
+    for (const i of fresh) {
+      const infos: MediaInfo[] = [];
+      for (const p of doc.recordings[i]!.parts) {
+        const m = media.get(p.path) ?? (await storedMedia(ctx.store, stored.get(p.path)!, p.path));
+        if (isProblem(m)) throw new KioskError('invalid-input', `${p.path}: ${m.message}`, [m]);
+        media.set(p.path, m);
+        infos.push(m.info);
+      }
+      mediaFlags.set(i, recordingMediaFlags(infos, check.verdicts[i]?.durationSec ?? null));
     }
   } catch (e) {
     await discard(ctx, stored);
@@ -127,7 +149,7 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
     files: [...stored.entries()].map(([rel, s]) => ({ path: rel, sha256: s.sha256, size: s.size, verdict: 'ok' })),
     warnings: check.warnings,
     unknownFields: check.unknownFields,
-    media: check.parts.map((p) => ({ path: p.path, media: p.media })),
+    media: [...media.entries()].map(([p, m]) => ({ path: p, media: m.info })),
   };
   try {
     ctx.db.transaction(() => {
@@ -140,7 +162,7 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
       for (const i of fresh) {
         const r = doc.recordings[i]!;
         const v = check.verdicts[i]!;
-        const flags = [...(check.flags[i] ?? [])];
+        const flags = [...(mediaFlags.get(i) ?? [])];
         if (r.version > 0 && r.supersedes && !inPackage.has(`${r.supersedes.identifier}\u0000${r.supersedes.version}`) && !findRecording(ctx.db, r.supersedes.identifier, r.supersedes.version))
           flags.push('original-missing');
         const holds = holdsFor.get(i) ?? [];
@@ -148,7 +170,10 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
         const id = insertRecording(ctx.db, recordingInput({
           rec: r, verdict: v, caseId, importId, flags, holds,
           stored: (p) => stored.get(p)!,
-          media: (_p, seq) => mediaJson(check.parts.find((c) => c.recording === i && c.seq === seq)),
+          media: (p) => {
+            const m = media.get(p);
+            return m ? { info: m.info, hls: m.hls } : null;
+          },
           signatureVerdict: (a) => verdicts.get(a),
         }), now);
         sealRecording(ctx.db, id, ctx.mac);
@@ -175,10 +200,6 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
     const r = doc!.recordings[i]!;
     return { identifier: r.identifier, version: r.version, case: caseSig, status, flags, holds: [] };
   }
-}
-
-function mediaJson(p: PackageCheck['parts'][number] | undefined): { info: unknown; hls: unknown } | null {
-  return p ? { info: p.media, hls: p.hls } : null;
 }
 
 
@@ -239,4 +260,24 @@ async function copyOne(
 
 async function discard(ctx: IngestContext, stored: Map<string, StoredFile>): Promise<void> {
   for (const s of stored.values()) if (s.isNew) await ctx.store.shred(s.objectId).catch(() => undefined);
+}
+
+/** Payload files the import does not copy, hashed with every algorithm their manifests use; a mismatch is bagit.manifest.hash, as in check. */
+async function hashUncopied(ctx: IngestContext, pkg: string, payload: ReadonlyMap<string, BagFileInfo>, copied: ReadonlyMap<string, unknown>): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for (const [key, entry] of payload) {
+    if (copied.has(key)) continue;
+    const hashes = Object.entries(entry.digests)
+      .filter(([alg]) => alg === 'sha256' || NODE_ALGO[alg])
+      .map(([alg, hex]) => ({ alg, hex, h: crypto.createHash(alg === 'sha256' ? 'sha256' : NODE_ALGO[alg]!) }));
+    const f = await openCarrierFile(path.join(pkg, entry.rel), ctx.readTimeoutMs);
+    try {
+      for await (const c of f.chunks()) for (const x of hashes) x.h.update(c);
+    } finally {
+      await f.close();
+    }
+    for (const x of hashes)
+      if (x.h.digest('hex') !== x.hex.toLowerCase()) problems.push(problem(key, 'bagit.manifest.hash', `the ${x.alg} of the bytes read does not match manifest-${x.alg}.txt`));
+  }
+  return problems;
 }

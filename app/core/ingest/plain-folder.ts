@@ -2,13 +2,15 @@
 // checked; every recording is *incomplete* until a clerk supplies identifier,
 // date and duration (PL-4.1). A folder without SHA256SUMS is refused: the
 // kiosk never imports a recording it has no stored hash for (DC-4).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseSha256Sums } from '../carrier/sha256sums';
 import { crashPoint } from '../faults/crash-point';
 import { insertImport, insertObject, insertRecording, sealRecording, upsertCase } from '../catalog';
-import { probeMp4, conformanceFlags, type MediaInfo } from '../media/probe';
-import { indexMp4, isProblem, type MediaIndex } from '../media';
+import { probeMp4, type MediaInfo } from '../media/probe';
+import { isProblem } from '../media';
+import { recordingMediaFlags, storedMedia, type StoredMedia } from './stored-media';
 import { type Problem, problem } from '../../shared/problem';
 import { KioskError } from '../errors';
 import { asEnvironmentError } from '../errors/environment';
@@ -31,7 +33,14 @@ async function entriesOf(dir: string): Promise<{ entries: Entry[]; problems: Pro
   const problems = [...parsed.problems];
   const listed = new Set(parsed.entries.map((e) => e.name));
   for (const f of fs.readdirSync(dir)) if (/\.mp4$/i.test(f) && !listed.has(f)) problems.push(problem(f, 'plain.unlisted', 'an .mp4 file not listed in SHA256SUMS'));
-  return { entries: parsed.entries.filter((e) => /\.mp4$/i.test(e.name)), problems };
+  const entries = parsed.entries.filter((e) => /\.mp4$/i.test(e.name));
+  // Named here, for check and import alike, rather than as a raw ENOENT when the file is opened.
+  for (const e of entries) {
+    const st = fs.lstatSync(path.join(dir, e.name), { throwIfNoEntry: false });
+    if (!st) problems.push(problem(e.name, 'plain.file.missing', 'listed in SHA256SUMS but not in the folder'));
+    else if (!st.isFile()) problems.push(problem(e.name, 'carrier.special-file', 'not a regular file; it is not opened or followed'));
+  }
+  return { entries, problems };
 }
 
 async function probeFile(file: string, timeoutMs: number | undefined): Promise<MediaInfo | Problem> {
@@ -43,20 +52,19 @@ async function probeFile(file: string, timeoutMs: number | undefined): Promise<M
   }
 }
 
-async function indexFile(file: string, info: MediaInfo, timeoutMs: number | undefined): Promise<MediaIndex | null> {
-  if (info.video?.format !== 'h264') return null;
-  const f = await openCarrierFile(file, timeoutMs);
-  try {
-    const ix = await indexMp4((o, n) => f.read(o, n), f.size, path.basename(file));
-    return isProblem(ix) ? null : ix;
-  } finally {
-    await f.close();
-  }
-}
-
+/** check of a plain folder: what import would refuse, the hashes included (import compares them as it copies). */
 export async function checkPlainFolder(dir: string): Promise<Problem[]> {
   const { entries, problems } = await entriesOf(dir);
+  if (problems.length) return problems;
   for (const e of entries) {
+    const f = await openCarrierFile(path.join(dir, e.name));
+    const h = crypto.createHash('sha256');
+    try {
+      for await (const c of f.chunks()) h.update(c);
+    } finally {
+      await f.close();
+    }
+    if (h.digest('hex') !== e.sha256.toLowerCase()) problems.push(problem(e.name, 'plain.sha256sums.hash', 'the bytes read do not match SHA256SUMS'));
     const p = await probeFile(path.join(dir, e.name), undefined);
     if ('rule' in p) problems.push({ ...p, file: e.name });
   }
@@ -67,7 +75,7 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
   const { entries, problems } = await entriesOf(dir);
   if (problems.length) return { imported: [], unchanged: [], problems };
   const unchanged: ImportedRecording[] = [];
-  const todo: Array<Entry & { media: MediaInfo; hls: MediaIndex | null; size: number }> = [];
+  const todo: Array<Entry & { size: number }> = [];
   for (const e of entries) {
     const known = ctx.db.prepare('SELECT r.identifier, r.version, r.status FROM parts p JOIN recordings r ON r.id = p.recording_id WHERE p.sha256 = ? LIMIT 1').get(e.sha256) as
       | { identifier: string | null; version: number; status: 'complete' | 'incomplete' | 'held' }
@@ -78,13 +86,13 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
     }
     const m = await probeFile(path.join(dir, e.name), ctx.readTimeoutMs);
     if ('rule' in m) return { imported: [], unchanged: [], problems: [{ ...m, file: e.name }] };
-    todo.push({ ...e, media: m, hls: await indexFile(path.join(dir, e.name), m, ctx.readTimeoutMs), size: fs.statSync(path.join(dir, e.name)).size });
+    todo.push({ ...e, size: fs.statSync(path.join(dir, e.name)).size });
   }
   if (todo.length === 0) return { imported: [], unchanged, problems: [] };
   const total = todo.reduce((n, t) => n + t.size, 0);
   ctx.requireSpace?.(total, `importing ${path.basename(dir)}`);
   const progress = progressTracker(path.basename(dir), total, todo.length, ctx.onProgress);
-  const stored: Array<{ e: (typeof todo)[number]; objectId: string; wrappedKey: Buffer; size: number }> = [];
+  const stored: Array<{ e: (typeof todo)[number]; objectId: string; wrappedKey: Buffer; size: number; media: StoredMedia | null }> = [];
   try {
     for (const e of todo) {
       progress.startFile(e.name);
@@ -101,11 +109,18 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
           const message = err instanceof Error ? err.message : String(err);
           throw asEnvironmentError(err) ?? new KioskError('invalid-input', message, [problem(e.name, 'plain.sha256sums.hash', `the bytes read do not match SHA256SUMS (${message})`)]);
         });
-        stored.push({ e, objectId: r.objectId, wrappedKey: r.wrappedKey, size: r.size });
+        stored.push({ e, objectId: r.objectId, wrappedKey: r.wrappedKey, size: r.size, media: null });
       } finally {
         await f.close();
       }
       progress.fileDone();
+    }
+    // Probe, playback index and flags from the stored object (authenticated
+    // reads of its moov region), never from the carrier file read before the copy.
+    for (const s of stored) {
+      const m = await storedMedia(ctx.store, s, s.e.name);
+      if (isProblem(m)) throw new KioskError('invalid-input', m.message, [m]);
+      s.media = m;
     }
   } catch (err) {
     for (const s of stored) await ctx.store.shred(s.objectId).catch(() => undefined);
@@ -123,12 +138,13 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
     });
     for (const s of stored) {
       insertObject(ctx.db, { id: s.objectId, sha256: s.e.sha256, size: s.size, wrappedKey: s.wrappedKey }, now);
-      const flags = conformanceFlags(s.e.media, null);
+      const media = s.media!;
+      const flags = recordingMediaFlags([media.info], null);
       const id = insertRecording(ctx.db, {
         caseId, importId, identifier: null, version: 0, supersedes: null, creator: { name: null, court: null }, title: s.e.name, date: null, durationSec: null,
         grouping: null, status: 'incomplete', holdReason: 'incomplete: identifier, date, duration (PL-4.1)', flags, envelopeSheet: null,
         extra: { provisionalId: `sha256:${s.e.sha256.slice(0, 16)}`, sourceFile: s.e.name },
-        parts: [{ seq: 0, name: s.e.name, objectId: s.objectId, sha256: s.e.sha256, size: s.size, media: { info: s.e.media, hls: s.e.hls } }], attachments: [], annotations: [],
+        parts: [{ seq: 0, name: s.e.name, objectId: s.objectId, sha256: s.e.sha256, size: s.size, media: { info: media.info, hls: media.hls } }], attachments: [], annotations: [],
       }, now);
       sealRecording(ctx.db, id, ctx.mac);
       imported.push({ identifier: null, version: 0, case: UNASSIGNED_CASE, status: 'incomplete', flags, holds: [] });

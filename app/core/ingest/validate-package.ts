@@ -9,13 +9,12 @@
 // validation is caught); `check` hashes everything here.
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { KioskError } from '../errors';
 import { validateBag, type BagReport } from '../carrier/bagit';
-import { parseRecordingsJson, checkMetadata, MAX_RECORDINGS_JSON_BYTES, type RecordingsFile, type RecordingVerdict } from '../crp';
-import { probeMp4, conformanceFlags, type MediaInfo } from '../media/probe';
-import { indexMp4, isProblem, type MediaIndex } from '../media';
+import { parseRecordingsJson, recordingsJsonTooLarge, checkMetadata, MAX_RECORDINGS_JSON_BYTES, type RecordingsFile, type RecordingVerdict } from '../crp';
+import { probeMp4, type MediaInfo } from '../media/probe';
 import { type Problem, problem } from '../../shared/problem';
 import { openCarrierFile } from './carrier-read';
+import { recordingMediaFlags } from './stored-media';
 
 export interface PartCheck {
   readonly recording: number;
@@ -23,9 +22,8 @@ export interface PartCheck {
   readonly path: string;
   readonly size: number;
   readonly sha256: string;
+  /** As probed from the carrier during validation; import stores what the stored object gives (stored-media.ts). */
   readonly media: MediaInfo | null;
-  /** Segment index for playback through hls.js; null when the coding cannot be packaged for the browser. */
-  readonly hls: MediaIndex | null;
 }
 
 export interface PackageCheck {
@@ -51,16 +49,14 @@ export interface ValidateOptions {
 }
 
 const REQUIRED_TAGS = ['bagit.txt', 'bag-info.txt', 'recordings.json'];
+const MAX_TAG_MANIFEST_BYTES = 16 << 20;
 
 export async function validatePackage(dir: string, opts: ValidateOptions = {}): Promise<PackageCheck> {
   const empty = (problems: Problem[], bag: BagReport | null): PackageCheck => ({
     dir, problems, warnings: bag?.warnings ?? [], bag, doc: null, unknownFields: [], verdicts: [], flags: [], parts: [], packageSha256: null,
   });
   const timeout = opts.readTimeoutMs !== undefined ? { readTimeoutMs: opts.readTimeoutMs } : {};
-  let bag = await validateBag(dir, { ...timeout, ...(opts.hashPayload === false ? { payloadHashes: 'declared' as const } : {}) });
-  // A bag already found broken is hashed in full, so the clerk is told which
-  // file is wrong (a Payload-Oxum mismatch alone does not say).
-  if (!bag.valid && opts.hashPayload === false) bag = await validateBag(dir, timeout);
+  const bag = await validateBag(dir, { ...timeout, ...(opts.hashPayload === false ? { payloadHashes: 'declared' as const } : {}) });
   const problems: Problem[] = [...bag.problems];
   if (opts.bagitOnly) return { ...empty(problems, bag) };
   if (problems.some((p) => p.rule.startsWith('carrier.') || p.rule === 'bagit.declaration.missing')) return empty(problems, bag);
@@ -87,14 +83,20 @@ export async function validatePackage(dir: string, opts: ValidateOptions = {}): 
   if (problems.length) return { ...empty(problems, bag) };
   // Read again after validation: the bytes must still be the ones the tag manifest vouched for.
   const recJson = await readTagFile(dir, 'recordings.json', MAX_RECORDINGS_JSON_BYTES, opts.readTimeoutMs);
+  if (recJson === null) return { ...empty([...problems, recordingsJsonTooLarge()], bag) };
   if (sha256(recJson) !== tagSha.get('recordings.json')?.digests.sha256) {
     problems.push(problem('recordings.json', 'bagit.tagmanifest.hash', 'changed after validation; it no longer matches tagmanifest-sha256.txt'));
     return { ...empty(problems, bag) };
   }
-  const packageSha256 = sha256(await readTagFile(dir, 'tagmanifest-sha256.txt', 16 << 20, opts.readTimeoutMs));
+  const tagManifest = await readTagFile(dir, 'tagmanifest-sha256.txt', MAX_TAG_MANIFEST_BYTES, opts.readTimeoutMs);
+  if (tagManifest === null)
+    return { ...empty([...problems, problem('tagmanifest-sha256.txt', 'crp.tag-file.size', `larger than ${MAX_TAG_MANIFEST_BYTES} bytes`)], bag) };
+  const packageSha256 = sha256(tagManifest);
   const parsed = parseRecordingsJson(recJson);
   if (!parsed.ok) return { ...empty([...problems, ...parsed.problems], bag) };
-  const doc = parsed.doc;
+  // File names are compared after NFC (FORMATS.md): a reference written in NFD
+  // names the same payload file, and is stored under its NFC form.
+  const doc = nfcPaths(parsed.doc);
 
   // Layer 3: metadata rules.
   const meta = checkMetadata(doc);
@@ -117,38 +119,30 @@ export async function validatePackage(dir: string, opts: ValidateOptions = {}): 
   for (const p of bag.payload.keys())
     if (!referenced.has(p)) warnings.push(problem(p, 'crp.payload.unreferenced', 'payload file not named in recordings.json; it is not imported'));
 
-  // Layer 4: media, parsed from the MP4 itself.
+  // Layer 4: media, parsed from the MP4 itself. This decides the verdict, for
+  // check and import alike; what import stores about the media (probe, playback
+  // index, flags) is derived again from the stored object (stored-media.ts).
   const parts: PartCheck[] = [];
-  const flags: string[][] = doc.recordings.map(() => []);
+  const flags: string[][] = [];
   for (const [i, r] of doc.recordings.entries()) {
-    let mediaSeconds = 0;
-    let allProbed = true;
+    const infos: Array<MediaInfo | null> = [];
     for (const [j, p] of r.parts.entries()) {
       const entry = bag.payload.get(p.path);
       if (!entry) continue;
-      const f = await openCarrierFile(path.join(dir, p.path), opts.readTimeoutMs);
+      // Opened by the name as walked: an NFD name matches an NFC reference.
+      const f = await openCarrierFile(path.join(dir, entry.rel), opts.readTimeoutMs);
       let media: MediaInfo | null = null;
-      let hls: MediaIndex | null = null;
       try {
         const probed = await probeMp4((o, n) => f.read(o, n), f.size, p.path);
         if ('rule' in probed) problems.push({ ...probed, file: p.path });
         else media = probed;
-        // The playback index (segment layout for hls.js) is built once, here, so
-        // a session never re-reads a whole recording before its first frame.
-        if (media && opts.hashPayload === false && media.video?.format === 'h264') {
-          const ix = await indexMp4((o, n) => f.read(o, n), f.size, p.path);
-          hls = isProblem(ix) ? null : ix;
-        }
       } finally {
         await f.close();
       }
-      if (media) mediaSeconds += media.durationSec;
-      else allProbed = false;
-      parts.push({ recording: i, seq: j, path: p.path, size: entry.size, sha256: entry.digests.sha256 ?? '', media, hls });
-      if (media) for (const fl of conformanceFlags(media, null)) if (!flags[i]!.includes(fl)) flags[i]!.push(fl);
+      infos.push(media);
+      parts.push({ recording: i, seq: j, path: p.path, size: entry.size, sha256: entry.digests.sha256 ?? '', media });
     }
-    const declared = meta.recordings[i]?.durationSec ?? null;
-    if (allProbed && declared !== null && Math.abs(declared - mediaSeconds) > 2 && !flags[i]!.includes('duration-mismatch')) flags[i]!.push('duration-mismatch');
+    flags.push(recordingMediaFlags(infos, meta.recordings[i]?.durationSec ?? null));
   }
 
   return {
@@ -169,12 +163,24 @@ function sha256(b: Buffer): string {
   return crypto.createHash('sha256').update(b).digest('hex');
 }
 
-async function readTagFile(dir: string, name: string, max: number, timeoutMs: number | undefined): Promise<Buffer> {
+/** A tag file's bytes, or null when it is larger than `max` (refused unread). */
+async function readTagFile(dir: string, name: string, max: number, timeoutMs: number | undefined): Promise<Buffer | null> {
   const f = await openCarrierFile(path.join(dir, name), timeoutMs);
   try {
-    if (f.size > max) throw new KioskError('invalid-input', `${name} is larger than ${max} bytes`, [problem(name, 'crp.tag-file.size', `larger than ${max} bytes`)]);
-    return await f.read(0, f.size);
+    return f.size > max ? null : await f.read(0, f.size);
   } finally {
     await f.close();
   }
+}
+
+function nfcPaths(doc: RecordingsFile): RecordingsFile {
+  const nfc = (p: string) => p.normalize('NFC');
+  return {
+    ...doc,
+    recordings: doc.recordings.map((r) => ({
+      ...r,
+      parts: r.parts.map((p) => ({ ...p, path: nfc(p.path) })),
+      attachments: r.attachments.map((a) => ({ ...a, path: nfc(a.path), ...(typeof a.signature === 'string' ? { signature: nfc(a.signature) } : {}) })),
+    })),
+  };
 }

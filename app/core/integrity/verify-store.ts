@@ -1,9 +1,14 @@
 // `kioskctl verify`: every stored object re-read, authenticated and its
 // whole-file SHA-256 re-checked against the hash recorded at import; every
-// catalog row's keyed hash re-checked (Q-3). A purged case is reported as
-// purged, not as damaged (PL-7).
+// catalog row's keyed hash re-checked (Q-3); every recording part's probe,
+// playback index and PL-4.2/PL-4.3 flags derived again from the stored object
+// and compared with the catalog. A purged case is reported as purged, not as
+// damaged (PL-7).
 import { verifyRowMacs } from '../catalog';
+import { MEDIA_FLAGS, recordingMediaFlags, storedMedia } from '../ingest/stored-media';
 import type { Kiosk } from '../kiosk';
+import { isProblem, type MediaInfo } from '../media';
+import { canonicalJson } from '../../shared/canonical-json';
 
 export interface RecordingVerdictOut {
   readonly identifier: string | null;
@@ -32,10 +37,10 @@ interface ObjRow {
 export async function verifyStore(kiosk: Kiosk, opts: { caseSignature?: string } = {}): Promise<VerifyReport> {
   const recs = kiosk.db
     .prepare(
-      `SELECT r.id, r.identifier, r.version, r.purged_at, r.extra_json, c.signature FROM recordings r JOIN cases c ON c.id = r.case_id
+      `SELECT r.id, r.identifier, r.version, r.purged_at, r.extra_json, r.flags_json, c.signature FROM recordings r JOIN cases c ON c.id = r.case_id
         WHERE (@sig IS NULL OR c.signature = @sig) ORDER BY c.signature, r.identifier, r.version`,
     )
-    .all({ sig: opts.caseSignature ?? null }) as Array<{ id: number; identifier: string | null; version: number; purged_at: string | null; extra_json: string; signature: string }>;
+    .all({ sig: opts.caseSignature ?? null }) as Array<{ id: number; identifier: string | null; version: number; purged_at: string | null; extra_json: string; flags_json: string; signature: string }>;
   const objectsOf = kiosk.db.prepare(
     `SELECT p.recording_id, p.name, p.object_id, p.sha256, p.size, o.wrapped_key FROM parts p LEFT JOIN objects o ON o.id = p.object_id WHERE p.recording_id = @id
      UNION ALL SELECT a.recording_id, a.name, a.object_id, a.sha256, a.size, o.wrapped_key FROM attachments a LEFT JOIN objects o ON o.id = a.object_id WHERE a.recording_id = @id
@@ -70,6 +75,10 @@ export async function verifyStore(kiosk: Kiosk, opts: { caseSignature?: string }
       }
     }
     if (problem) kiosk.integrityEvent(`recording ${label} v${r.version}`, r.id, 'object', problem);
+    else {
+      problem = await mediaDiffers(kiosk, r.id, r.flags_json);
+      if (problem) kiosk.integrityEvent(`recording ${label} v${r.version}`, r.id, 'media-index', problem);
+    }
     out.push(problem ? { ...base, ok: false, status: 'damaged', problem: `${label} v${r.version}: ${problem}` } : { ...base, ok: true, status: 'verified' });
   }
   const catalogProblems = macProblems.map((p) => `${p.identifier ?? `#${p.recordingId}`} v${p.version}: ${p.problem}`);
@@ -78,4 +87,33 @@ export async function verifyStore(kiosk: Kiosk, opts: { caseSignature?: string }
     recordings: out,
     catalog: { ok: catalogProblems.length === 0, problems: catalogProblems },
   };
+}
+
+/**
+ * What the catalog says about a recording's media against what its stored
+ * objects give now: a stored index or flags that describe other bytes (an
+ * import that probed one file and stored another) are named here, even when
+ * the row's keyed hash holds. Reads only the moov region of each part.
+ * `duration-mismatch` is left out: it also depends on the declared duration,
+ * which a clerk may supply later (`kioskctl complete`), and the media's own
+ * duration is already compared as part of the probe.
+ */
+async function mediaDiffers(kiosk: Kiosk, recordingId: number, flagsJson: string): Promise<string | undefined> {
+  const parts = kiosk.db
+    .prepare(`SELECT p.name, p.object_id, p.size, p.media_json, o.wrapped_key FROM parts p JOIN objects o ON o.id = p.object_id WHERE p.recording_id = ? ORDER BY p.seq`)
+    .all(recordingId) as Array<{ name: string; object_id: string; size: number; media_json: string | null; wrapped_key: Buffer }>;
+  const infos: MediaInfo[] = [];
+  for (const p of parts) {
+    const derived = await storedMedia(kiosk.store, { objectId: p.object_id, wrappedKey: p.wrapped_key, size: p.size }, p.name);
+    if (isProblem(derived)) return `${p.name}: the stored recording is no longer a playable MP4 (${derived.rule})`;
+    const recorded: unknown = p.media_json === null ? null : JSON.parse(p.media_json);
+    if (canonicalJson(recorded) !== canonicalJson({ info: derived.info, hls: derived.hls }))
+      return `${p.name}: the catalog's probe or playback index differs from the one derived from the stored bytes (rule verify.media-index)`;
+    infos.push(derived.info);
+  }
+  const only = (fs: readonly string[]) => fs.filter((f) => MEDIA_FLAGS.has(f) && f !== 'duration-mismatch').sort().join(',');
+  const want = only(recordingMediaFlags(infos, null));
+  const have = only(JSON.parse(flagsJson) as string[]);
+  if (want !== have) return `conformance flags [${have}] in the catalog, [${want}] derived from the stored bytes (rule verify.media-flags)`;
+  return undefined;
 }

@@ -8,6 +8,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MAX_JSON_DEPTH, jsonDepthAbove } from '../../shared/json-limits';
 import { problem, type Problem } from '../../shared/problem';
 import { classify, TisError } from './errors';
 import { tisListingSchema, viewingReportAckSchema, type TisListing } from './schema';
@@ -159,9 +160,12 @@ export class TisClient {
       }
     });
 
+    const text = body.toString('utf8');
+    // Measured on the text, before anything recursive (schema, canonical JSON of kept fields) sees the value.
+    if (jsonDepthAbove(text) !== null) throw new TisError('tis.json.depth', url.href, `the listing nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
     let json: unknown;
     try {
-      json = JSON.parse(body.toString('utf8'));
+      json = JSON.parse(text);
     } catch (e) {
       throw new TisError('tis.json.syntax', url.href, `the listing is not JSON (${(e as Error).message})`);
     }

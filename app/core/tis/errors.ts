@@ -17,6 +17,7 @@ export type TisRule =
   | 'tis.json.too-large'
   | 'tis.json.content-type'
   | 'tis.json.syntax'
+  | 'tis.json.depth'
   | 'tis.listing.schema'
   | 'tis.listing.case-mismatch'
   | 'tis.body.too-long'
@@ -43,6 +44,7 @@ const CODE: Record<TisRule, KioskErrorCode> = {
   'tis.json.too-large': 'refused',
   'tis.json.content-type': 'invalid-input',
   'tis.json.syntax': 'invalid-input',
+  'tis.json.depth': 'invalid-input',
   'tis.listing.schema': 'invalid-input',
   'tis.listing.case-mismatch': 'invalid-input',
   'tis.body.too-long': 'integrity',

@@ -15,7 +15,8 @@ import { asEnvironmentError } from '../errors/environment';
 import { progressTracker } from '../ingest/progress';
 import { verifyProtocols } from '../ingest/protocols';
 import type { Kiosk } from '../kiosk';
-import { conformanceFlags, indexMp4, isProblem, probeMp4, type MediaIndex, type MediaInfo } from '../media';
+import { isProblem } from '../media';
+import { recordingMediaFlags, storedMedia, type StoredMedia } from '../ingest/stored-media';
 import type { IngestResult } from '../store';
 import { type Problem, problem } from '../../shared/problem';
 import type { TisClient } from './client';
@@ -279,28 +280,17 @@ async function storeRecording(
     }
 
     // Media, probed from the stored object through authenticated reads (DC-4).
-    const flags: string[] = [];
-    const media = new Map<string, { info: MediaInfo; hls: MediaIndex | null }>();
-    let mediaSeconds = 0;
+    const media = new Map<string, StoredMedia>();
     for (const p of rec.parts) {
       const s = stored.get(p.path)!;
-      const reader = ctx.store.reader(s.objectId, s.wrappedKey, s.size);
-      const read = (o: number, n: number): Promise<Buffer> => reader.readRange(o, o + n);
-      const probed = await probeMp4(read, s.size, p.path);
-      if (isProblem(probed)) {
+      const m = await storedMedia(ctx.store, s, p.path);
+      if (isProblem(m)) {
         await discard();
-        return { kind: 'rejected', problems: [{ ...probed, file: s.url, field: p.path }] };
+        return { kind: 'rejected', problems: [{ ...m, file: s.url, field: p.path }] };
       }
-      let hls: MediaIndex | null = null;
-      if (probed.video?.format === 'h264') {
-        const ix = await indexMp4(read, s.size, p.path);
-        hls = isProblem(ix) ? null : ix;
-      }
-      media.set(p.path, { info: probed, hls });
-      mediaSeconds += probed.durationSec;
-      for (const fl of conformanceFlags(probed, null)) if (!flags.includes(fl)) flags.push(fl);
+      media.set(p.path, m);
     }
-    if (verdict.durationSec !== null && Math.abs(verdict.durationSec - mediaSeconds) > 2 && !flags.includes('duration-mismatch')) flags.push('duration-mismatch');
+    const flags = recordingMediaFlags(rec.parts.map((p) => media.get(p.path)!.info), verdict.durationSec);
     if (rec.version > 0 && rec.supersedes && !findRecording(ctx.db, rec.supersedes.identifier, rec.supersedes.version)) {
       const inListing = doc.recordings.some((o) => o.identifier === rec.supersedes!.identifier && o.version === rec.supersedes!.version);
       if (!inListing) flags.push('original-missing');

@@ -221,7 +221,7 @@ describe('kioskctl export', () => {
     expect(b.query<{ envelope_sheet: string }>('SELECT envelope_sheet FROM recordings')).toEqual([{ envelope_sheet: '17' }]);
   }, 120_000);
 
-  it('import: an invalid signature from a trusted device is an error naming the signature file; a signature from an unknown device is imported as such', () => {
+  it('import and check: an invalid signature from a trusted device is an error naming the signature file; a signature from an unknown device is imported as such', () => {
     const a = importedKiosk();
     const target = scratch('carrier-out-');
     const out = a.json<ExportJson>(exportArgs('KM 123/24', target));
@@ -240,6 +240,10 @@ describe('kioskctl export', () => {
     expect(imp.json.problems[0]).toMatchObject({ rule: 'export.signature.invalid' });
     expect(imp.json.problems[0]!.file).toContain('tagsignature-ed25519.sig');
     expect(b.query('SELECT * FROM recordings')).toEqual([]);
+    // check is import without the commit: it refuses the same package by the same rule.
+    const chk = b.json<{ valid: boolean; problems: Problem[] }>(['check', target]);
+    expect(chk.code).toBe(1);
+    expect(chk.json.problems.map((p) => p.rule)).toEqual(imp.json.problems.map((p) => p.rule));
   }, 120_000);
 
   it('[Q-1] [PL-9] check and import refuse an unfinished export (INCOMPLETE-EXPORT-…) with export.incomplete, given itself or found beside a finished package; nothing of it is stored', () => {

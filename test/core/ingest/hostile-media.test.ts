@@ -5,14 +5,14 @@
 // memory, and the store is unchanged (catalog dump and object files, before
 // and after). Before the bounded walk, stsz-50m-samples ran out of a 1 GiB
 // heap after 22 s and moov-2m-tiny-boxes took 18 s and 1 GB to be accepted.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HostileExpectation, makeHostileCorpus } from '../../../scripts/make-hostile-media';
 import { copyOfDemo } from '../../helpers/demo';
 import { KioskDir } from '../../helpers/kiosk-dir';
-import { KIOSKCTL, scratch } from '../../helpers/paths';
+import { scratch } from '../../helpers/paths';
+import { measuredKioskctl } from '../../helpers/time-v';
 
 const CASES = [
   'stsz-50m-samples', 'stsz-50m-table', 'stco-huge-count', 'co64-huge-count', 'stsc-huge-count', 'stts-huge-count', 'ctts-huge-count',
@@ -25,13 +25,6 @@ const MAX_RSS_KIB = 512 * 1024;
 interface Refusal {
   problems: Array<{ file: string; rule: string; message: string }>;
   imported?: unknown[];
-}
-
-interface Measured {
-  readonly code: number;
-  readonly json: Refusal;
-  readonly seconds: number;
-  readonly maxRssKiB: number;
 }
 
 let corpus: string;
@@ -53,25 +46,7 @@ afterAll(() => {
   console.log(`kioskctl under /usr/bin/time -v (command case seconds max-RSS-MiB):\n${measurements.join('\n')}`);
 });
 
-/** `kioskctl ARGS --json` under `/usr/bin/time -v`: exit code, JSON, wall-clock seconds and maximum resident set size. */
-function measured(args: string[]): Measured {
-  const r = spawnSync('/usr/bin/time', ['-v', KIOSKCTL, ...args, '--json'], { encoding: 'utf8', env: { ...process.env, ...kiosk.env }, maxBuffer: 64 << 20 });
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
-  if (!rss || !wall) throw new Error(`no /usr/bin/time -v report in:\n${r.stderr}`);
-  let json: Refusal;
-  try {
-    json = JSON.parse(r.stdout) as Refusal;
-  } catch {
-    throw new Error(`kioskctl ${args.join(' ')} did not print JSON (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  }
-  return {
-    code: r.status ?? -1,
-    json,
-    seconds: Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]),
-    maxRssKiB: Number(rss[1]),
-  };
-}
+const measured = (args: string[]) => measuredKioskctl<Refusal>(args, kiosk.env);
 
 describe('[Q-2] hostile media from a carrier', () => {
   it('the corpus has every case the hardening issue names', () => {

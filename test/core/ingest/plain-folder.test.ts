@@ -57,13 +57,29 @@ describe('plain folders', () => {
     expect(k.dump()).toBe(before);
   });
 
-  it('[DC-4] a wrong hash in SHA256SUMS stores nothing', () => {
+  it('[DC-4] a wrong hash in SHA256SUMS stores nothing, and check refuses it by the same rule', () => {
     const { dir } = plainFolder();
     fs.writeFileSync(path.join(dir, 'SHA256SUMS'), `${'ab'.repeat(32)}  cam0001.mp4\n`);
     const k = new KioskDir();
     const r = k.json<{ problems: Array<{ file: string; rule: string }> }>(['import', dir]);
     expect(r.code).toBe(1);
-    expect(r.json.problems[0]).toMatchObject({ file: expect.stringContaining('cam0001.mp4') });
+    expect(r.json.problems[0]).toMatchObject({ file: expect.stringContaining('cam0001.mp4'), rule: 'plain.sha256sums.hash' });
+    expect(k.objectFiles()).toEqual([]);
+    const c = k.json<{ problems: Array<{ file: string; rule: string }> }>(['check', dir]);
+    expect(c.code).toBe(1);
+    expect(c.json.problems.map((p) => p.rule)).toEqual(['plain.sha256sums.hash']);
+  });
+
+  it('[Q-2] a file SHA256SUMS lists but the folder lacks is named by check and import (plain.file.missing), not a raw ENOENT', () => {
+    const { dir } = plainFolder();
+    fs.appendFileSync(path.join(dir, 'SHA256SUMS'), `${'cd'.repeat(32)}  gone.mp4\n`);
+    const k = new KioskDir();
+    for (const cmd of ['check', 'import']) {
+      const r = k.json<{ problems: Array<{ file: string; rule: string }> }>([cmd, dir]);
+      expect(r.code, cmd).toBe(1);
+      expect(r.json.problems.map((p) => p.rule), cmd).toEqual(['plain.file.missing']);
+      expect(r.json.problems[0]!.file).toContain('gone.mp4');
+    }
     expect(k.objectFiles()).toEqual([]);
   });
 

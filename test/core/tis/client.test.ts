@@ -114,6 +114,13 @@ describe('TisClient.listRecordings', () => {
     expect(e.message).toMatch(/Content-Length \d+ exceeds/);
   });
 
+  it('[Q-2] a listing nested 10,000 levels deep is refused by its depth before it is parsed (tis.json.depth)', async () => {
+    server.setFault({ kind: 'deep-listing' });
+    const e = await rejection(client().listRecordings(UA_SIGNATURE));
+    expect(e.rule).toBe('tis.json.depth');
+    expect(e.message).toContain('deeper than 64 levels');
+  });
+
   it('[Q-2] a gzip bomb listing is refused without decompressing', async () => {
     server.setFault({ kind: 'gzip-bomb', on: 'listing' });
     const e = await rejection(client().listRecordings(UA_SIGNATURE));

@@ -33,6 +33,12 @@ import { parseFetch } from './fetch';
 export type { DigestAlgorithm } from './algorithms';
 
 export interface BagFileInfo {
+  /**
+   * The name as walked on the carrier, '/'-separated: what is opened. Maps are
+   * keyed by its NFC form, which is what manifests and recordings.json are
+   * compared on (FORMATS.md); the two differ for a name macOS wrote in NFD.
+   */
+  readonly rel: string;
   readonly size: number;
   /** Lower-case hex digest per algorithm of the manifests that list the file (computed from the file). */
   readonly digests: Partial<Record<DigestAlgorithm, string>>;
@@ -78,6 +84,12 @@ export interface ValidateBagOptions {
 
 export const DEFAULT_MAX_MANIFEST_ENTRIES = 100_000;
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+/**
+ * Largest tag file read (bagit.tag-file.too-large): room for a manifest of the
+ * default 100,000 entries with names of a kilobyte, and for a single line
+ * longer than the line limit to be reported as such.
+ */
+export const MAX_TAG_FILE_BYTES = 128 << 20;
 const MAX_DECLARATION_BYTES = 4096;
 const MAX_DEPTH = 64;
 const PRE_096 = new Set(['0.93', '0.94', '0.95']);
@@ -197,15 +209,24 @@ async function check(ctx: Ctx): Promise<void> {
 
   const lines = (f: WalkedFile): AsyncGenerator<LineEvent> => tagLines(ctx, f, enc, v1);
 
+  // A tag file too large to be a manifest of the capped number of entries is
+  // refused by its size, unread: neither parsed nor hashed (a 1 GiB line would
+  // otherwise be read twice, to parse it and to hash it).
+  const readable = new Map<string, WalkedFile>();
+  for (const [key, f] of tagFilesOnDisk) {
+    if (f.size <= MAX_TAG_FILE_BYTES) readable.set(key, f);
+    else sink.error(f.rel, 'bagit.tag-file.too-large', `${quote(f.rel)} has ${f.size} bytes; a tag file may have at most ${MAX_TAG_FILE_BYTES}, and it was not read`);
+  }
+
   // Bag metadata.
   const infoName = PRE_096.has(version) && tagFilesOnDisk.has('package-info.txt') ? 'package-info.txt' : 'bag-info.txt';
-  const info = tagFilesOnDisk.get(infoName);
+  const info = readable.get(infoName);
   if (info) ctx.bagInfo = await parseBagInfo(infoName, lines(info), v1, sink);
 
   // Manifests.
   const payloadManifests: ParsedManifest[] = [];
   const tagManifests: ParsedManifest[] = [];
-  for (const f of [...tagFilesOnDisk.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+  for (const f of [...readable.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
     const m = MANIFEST_NAME.exec(f.key);
     if (!m) continue;
     const alg = m[2] ?? '';
@@ -222,7 +243,7 @@ async function check(ctx: Ctx): Promise<void> {
   }
 
   // fetch.txt: paths checked; the kiosk never fetches, so a bag is complete only when every listed file is present.
-  const fetchFile = tagFilesOnDisk.get('fetch.txt');
+  const fetchFile = readable.get('fetch.txt');
   const fetched = fetchFile ? await parseFetch('fetch.txt', lines(fetchFile), { v1, maxEntries: ctx.maxEntries }, sink) : new Map<string, string>();
 
   checkCompleteness(ctx, payloadFiles, tagFilesOnDisk, payloadManifests, tagManifests, fetched, v1, walk.truncated);
@@ -230,7 +251,7 @@ async function check(ctx: Ctx): Promise<void> {
 
   if (ctx.payloadHashes === 'declared') declaredDigests(payloadFiles, payloadManifests, ctx.payload);
   else await hashAll(ctx, payloadFiles, payloadManifests, ctx.payload, 'bagit.manifest.hash');
-  await hashAll(ctx, tagFilesOnDisk, tagManifests, ctx.tagFiles, 'bagit.tagmanifest.hash');
+  await hashAll(ctx, readable, tagManifests, ctx.tagFiles, 'bagit.tagmanifest.hash');
 }
 
 function abs(ctx: Ctx, f: WalkedFile): string {
@@ -339,7 +360,7 @@ function declaredDigests(files: Map<string, WalkedFile>, manifests: ParsedManife
       const e = m.entries.get(key);
       if (e) digests[m.algorithm] = e.digest.toLowerCase();
     }
-    out.set(key, { size: f.size, digests });
+    out.set(key, { rel: f.rel, size: f.size, digests });
   }
 }
 
@@ -357,7 +378,7 @@ async function hashAll(
     if (!f) continue;
     const listing = manifests.filter((m) => m.entries.has(key));
     if (listing.length === 0) {
-      out.set(key, { size: f.size, digests: {} });
+      out.set(key, { rel: f.rel, size: f.size, digests: {} });
       continue;
     }
     const algs = [...new Set(listing.map((m) => m.algorithm))];
@@ -369,7 +390,7 @@ async function hashAll(
       ctx.sink.error(e.file, e.rule, e.message);
       continue;
     }
-    out.set(key, { size: f.size, digests });
+    out.set(key, { rel: f.rel, size: f.size, digests });
     for (const m of listing) {
       const entry = m.entries.get(key);
       const actual = digests[m.algorithm];

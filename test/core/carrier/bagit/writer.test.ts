@@ -36,7 +36,7 @@ describe('BagWriter', () => {
     expect(r.problems).toEqual([]);
     expect(r.warnings).toEqual([]);
     expect(r.version).toBe('1.0');
-    expect(r.payload.get('data/KM12324-20240305-01.mp4')).toEqual({ size: big.length, digests: { sha256: sha256(big) } });
+    expect(r.payload.get('data/KM12324-20240305-01.mp4')).toEqual({ rel: 'data/KM12324-20240305-01.mp4', size: big.length, digests: { sha256: sha256(big) } });
     expect(r.payload.has('data/sub dir/100% done\nnow.vtt')).toBe(true);
     expect(r.bagInfo[0]).toEqual(['BagIt-Profile-Identifier', 'crp/1']);
     expect(r.bagInfo[1]).toEqual(['Source-Organization', 'Sąd Rejonowy dla Krakowa-Śródmieścia w Krakowie']);
@@ -61,7 +61,7 @@ describe('BagWriter', () => {
     expect(fs.readFileSync(path.join(dir, 'tagmanifest-sha256.txt'), 'utf8')).not.toContain('readme');
     const r = await validateBag(dir);
     expect(r.valid).toBe(true);
-    expect(r.tagFiles.get('notes/readme.txt')).toEqual({ size: 5, digests: {} });
+    expect(r.tagFiles.get('notes/readme.txt')).toEqual({ rel: 'notes/readme.txt', size: 5, digests: {} });
   });
 
   it('[Q-2] refuses paths the validator would reject, naming the rule', async () => {
