@@ -83,6 +83,11 @@ describe('keyboard only', () => {
 
     await tabTo(page, 'player-end');
     await page.keyboard.press('Enter');
+    // Ending asks first; the safe answer has the focus, the ending one is the next Tab stop.
+    await page.getByTestId('end-confirm').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('end-keep');
+    await tabTo(page, 'end-yes');
+    await page.keyboard.press('Enter');
     await page.getByTestId('summary').waitFor();
     expect(await page.getByTestId('summary-played').innerText()).toContain('KM12324-20240305-01');
     await tabTo(page, 'summary-close');

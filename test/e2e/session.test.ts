@@ -12,6 +12,7 @@ import { launchChromium } from '../helpers/browser';
 import { DEMO_CARRIER } from '../helpers/demo';
 import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
 import { REPO, scratch } from '../helpers/paths';
+import { plConfigWithLimits } from '../helpers/config';
 import { seriousViolations, smallTargets, type AxeFinding } from '../helpers/a11y';
 import { MESSAGES } from '../../app/shared/i18n';
 import type { Language } from '../../app/shared/i18n';
@@ -29,18 +30,9 @@ const env: NodeJS.ProcessEnv = {};
 const axeFindings: Record<string, AxeFinding[]> = {};
 const tooSmall: Record<string, string[]> = {};
 
-/** A config like the PL example, with the shortest idle warning the schema allows so the test can wait for it. */
-function writeConfig(dir: string): string {
-  const example = JSON.parse(fs.readFileSync(path.join(REPO, 'kiosk-config', 'court-kiosk-pl.json'), 'utf8')) as Record<string, unknown>;
-  delete example.$schema;
-  const file = path.join(dir, 'test-config.json');
-  fs.writeFileSync(file, JSON.stringify({ ...example, limits: { idleWarningSec: 10, idleTimeoutSec: 600, maxSessionMin: 60 } }));
-  return file;
-}
-
 beforeAll(async () => {
   dataDir = scratch();
-  Object.assign(env, { KIOSK_DATA_DIR: dataDir, KIOSK_DEMO_CARRIER: DEMO_CARRIER, KIOSK_CONFIG: writeConfig(scratch()) });
+  Object.assign(env, { KIOSK_DATA_DIR: dataDir, KIOSK_DEMO_CARRIER: DEMO_CARRIER, KIOSK_CONFIG: plConfigWithLimits({ idleWarningSec: 10, idleTimeoutSec: 600, maxSessionMin: 60 }) });
   served = await serveKiosk(['--demo'], env);
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 }, 120_000);
@@ -163,6 +155,7 @@ describe('a review session through the web shell', () => {
     // The viewer ends; the summary shows what was seen.
     await page.getByTestId('lang-en').click();
     await page.getByTestId('player-end').click();
+    await page.getByTestId('end-yes').click();
     await page.getByTestId('summary').waitFor();
     expect(await page.getByTestId('summary-reason').innerText()).toBe(MESSAGES.en['summary.reason.viewer']);
     await overlay.getByTestId('watermark-overlay').waitFor({ state: 'detached' });

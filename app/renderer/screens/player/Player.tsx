@@ -16,6 +16,7 @@ import { Watermark } from './Watermark';
 import { SeekBar } from './SeekBar';
 import { MetadataPanel } from './MetadataPanel';
 import { ClerkEnd } from './ClerkEnd';
+import { EndViewing } from './EndViewing';
 import { clock, mediaBaseOf, sessionIdOf } from './format';
 import { LanguageSwitch } from '../LanguageSwitch';
 
@@ -194,6 +195,8 @@ export function Player({ info, view, send, client, onLang }: Props) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
+      // A dialog (end viewing, idle warning) has the keyboard while it is open.
+      if (document.querySelector('[aria-modal="true"]')) return;
       const tgt = e.target as HTMLElement | null;
       const tag = tgt?.tagName;
       const inText = tag === 'INPUT' && (tgt as HTMLInputElement).type !== 'range' ? true : tag === 'SELECT' || tag === 'TEXTAREA';
@@ -259,9 +262,6 @@ export function Player({ info, view, send, client, onLang }: Props) {
           </span>
         )}
         <LanguageSwitch offered={info.languages.offered} onChange={onLang} />
-        <button type="button" onClick={() => void send({ type: 'viewer.end' })} data-testid="player-end">
-          {t('player.end')}
-        </button>
       </header>
 
       <div className="player-body">
@@ -384,6 +384,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
             </ul>
           </section>
           {rec && <MetadataPanel rec={rec} />}
+          <EndViewing send={send} />
           <ClerkEnd view={view} send={send} />
         </aside>
       </div>

@@ -1,0 +1,101 @@
+// The screens as a party, a clerk and an older viewer meet them (issue "no
+// dead ends, no surprises, words a court would use"): one test per defect
+// found at the demo, each in the language where it was found and one other.
+// The session is driven over the web shell's API where the step itself is not
+// what is tested, and through Chromium where it is.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser';
+import { DEMO_CARRIER } from '../helpers/demo';
+import { serveKiosk, type Served } from '../helpers/kioskctl';
+import { scratch } from '../helpers/paths';
+import { plConfigWithLimits } from '../helpers/config';
+import { seriousViolations } from '../helpers/a11y';
+import { SessionClient, openDemoSession } from '../helpers/session-client';
+import { MESSAGES, type Language } from '../../app/shared/i18n';
+
+// A short idle warning (10 s) and time-out (70 s), so the idle dialog comes soon and counts down.
+let served: Served;
+let browser: Browser;
+let client: SessionClient;
+const env: NodeJS.ProcessEnv = {};
+
+beforeAll(async () => {
+  Object.assign(env, { KIOSK_DATA_DIR: scratch(), KIOSK_DEMO_CARRIER: DEMO_CARRIER, KIOSK_CONFIG: plConfigWithLimits({ idleWarningSec: 10, idleTimeoutSec: 70, maxSessionMin: 60 }) });
+  served = await serveKiosk(['--demo'], env);
+  client = await SessionClient.connect(served);
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+/** Back to the attract screen from wherever the last test left the session. */
+async function reset(): Promise<void> {
+  let v = await client.view();
+  if (v.screen === 'viewing') v = (await client.send({ type: 'viewer.end' })).view;
+  if (v.screen === 'ended') v = (await client.send({ type: 'summary.close' })).view;
+  if (v.screen !== 'locked') v = (await client.send({ type: 'clerk.cancel' })).view;
+  expect(v.screen).toBe('locked');
+}
+
+async function openPage(lang: Language, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(served.url);
+  await page.locator('.shell').waitFor();
+  await page.getByTestId(`lang-${lang}`).first().click();
+  await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(lang);
+  return page;
+}
+
+/** The data-testid of each Tab stop, in order, from the top of the page. */
+async function tabOrder(page: Page, stops = 40): Promise<string[]> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const order: string[] = [];
+  for (let i = 0; i < stops; i++) {
+    await page.keyboard.press('Tab');
+    order.push(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? ''));
+  }
+  return order;
+}
+
+describe('defect 1: ending a viewing', () => {
+  for (const lang of ['en', 'pl'] as const) {
+    it(`[Q-5] [defect 1] "End viewing" asks first, is a red danger button after Play in the Tab order, and "Keep watching" returns to the player (${lang})`, async () => {
+      await reset();
+      await openDemoSession(client);
+      const page = await openPage(lang);
+      await expect.poll(() => page.getByTestId('player').getAttribute('data-load'), { timeout: 30_000 }).toBe('ready');
+      const order = await tabOrder(page);
+      expect(order.indexOf('play-pause')).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf('player-end')).toBeGreaterThan(order.indexOf('play-pause'));
+      // Unlike the language buttons beside which it used to stand.
+      const look = (id: string) => page.getByTestId(id).evaluate((el) => getComputedStyle(el).backgroundColor);
+      expect(await look('player-end')).not.toBe(await look(`lang-${lang === 'en' ? 'pl' : 'en'}`));
+
+      await page.getByTestId('player-end').click();
+      const dialog = page.getByTestId('end-confirm');
+      await dialog.waitFor();
+      expect(await dialog.innerText()).toContain(MESSAGES[lang]['player.endConfirm.heading']);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('end-keep');
+      expect(await seriousViolations(page)).toEqual([]);
+      // Keep watching: the dialog closes, the session goes on, the focus is back on the button.
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect((await client.view()).screen).toBe('viewing');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('player-end');
+      await page.getByTestId('player-end').click();
+      await page.getByTestId('end-keep').click();
+      await dialog.waitFor({ state: 'detached' });
+      expect((await client.view()).screen).toBe('viewing');
+      // Only the explicit "Yes, end viewing" ends it.
+      await page.getByTestId('player-end').click();
+      await page.getByTestId('end-yes').click();
+      await page.getByTestId('summary').waitFor();
+      expect((await client.view()).ended?.reason).toBe('viewer');
+      await page.close();
+    });
+  }
+});
