@@ -99,3 +99,50 @@ describe('defect 1: ending a viewing', () => {
     });
   }
 });
+
+async function signedInComposing(): Promise<void> {
+  await reset();
+  await client.sendUntil({ type: 'clerk.begin' }, (v) => v.screen === 'authenticating');
+  await client.sendUntil({ type: 'clerk.pin', accountId: 'demo-clerk', pin: '1234' }, (v) => v.screen === 'composing');
+}
+
+/** Types a case query into the compose screen and presses Enter. */
+async function search(page: Page, q: string): Promise<void> {
+  await page.getByTestId('case-query').fill(q);
+  await page.getByTestId('case-query').press('Enter');
+}
+
+describe('defect 2: finding a case', () => {
+  for (const lang of ['pl', 'uk'] as const) {
+    it(`[UA-5] [defect 2] case search ignores case, spaces and Latin/Cyrillic look-alikes, accepts the ЄУН without its suffix, and offers candidates as the clerk types (${lang})`, async () => {
+      await signedInComposing();
+      const page = await openPage(lang);
+      await page.getByTestId('compose').waitFor();
+      const tries: Array<[string, string]> = [
+        ['km 123/24', 'KM 123/24'],
+        ['KM123/24', 'KM 123/24'],
+        ['757/12345/25', '757/12345/25-ц'],
+        ['757/12345/25-c', '757/12345/25-ц'],
+      ];
+      for (const [q, sig] of tries) {
+        // A miss between two tries, so each success is this query's own.
+        await search(page, 'XX 0/00');
+        await expect.poll(() => page.locator('.status-line .error').count()).toBe(1);
+        await search(page, q);
+        await expect.poll(() => page.getByTestId('case-found').textContent().catch(() => ''), { message: q }).toContain(sig);
+      }
+      // The miss says what to check, in the screen's language.
+      await search(page, 'KM 999/99');
+      await expect.poll(() => page.locator('.status-line .error').innerText()).toContain('KM 999/99');
+      // Candidates as the clerk types; one touch opens the case.
+      await page.getByTestId('case-query').fill('km 12');
+      const candidate = page.getByTestId('case-candidate');
+      await expect.poll(() => candidate.allInnerTexts()).toEqual(['KM 123/24']);
+      expect(await seriousViolations(page)).toEqual([]);
+      await candidate.click();
+      await expect.poll(() => page.getByTestId('case-found').textContent().catch(() => '')).toContain('KM 123/24');
+      await expect.poll(() => candidate.count()).toBe(0);
+      await page.close();
+    });
+  }
+});

@@ -10,8 +10,19 @@ import type { KioskClient } from '../api/client';
 import type { Send } from './send';
 import { useI18n } from '../i18n/context';
 import { flagKey } from '../i18n/flags';
+import { caseCandidates, caseKey, type CaseNames } from '../../shared/case-key';
 
 const refKey = (r: RecordingRef) => `${r.identifier}@${r.version}`;
+
+/** The cases that have a recording a session may show, once each. */
+function viewableCases(rows: readonly RecordingSummary[]): CaseNames[] {
+  const bySig = new Map<string, CaseNames>();
+  for (const r of rows) {
+    if (r.status !== 'complete' || r.identifier === null) continue;
+    bySig.set(r.case.signature, { signature: r.case.signature, caseNumber: r.case.caseNumber });
+  }
+  return [...bySig.values()];
+}
 
 
 interface Props {
@@ -33,6 +44,19 @@ export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
   const [purpose, setPurpose] = useState(c.viewer?.purpose ?? '');
   const [minutes, setMinutes] = useState(String(c.minutes ?? Math.min(30, c.maxMinutes)));
   const [problem, setProblem] = useState<string | null>(null);
+
+  // Every viewable case, for the candidates offered as the clerk types.
+  const [cases, setCases] = useState<CaseNames[]>([]);
+  useEffect(() => {
+    let live = true;
+    client.recordings().then(
+      (rows) => live && setCases(viewableCases(rows)),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
 
   // The catalogue's fuller rows (flags, parts, versions) for the recordings core offers.
   const sig = c.case?.signature ?? null;
@@ -61,6 +85,12 @@ export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
     e.preventDefault();
     if (query.trim()) void send({ type: 'compose.case', query: query.trim() });
   };
+  const chooseCase = (signature: string) => {
+    setQuery(signature);
+    void send({ type: 'compose.case', query: signature });
+  };
+  const shownCase = c.lookup === 'found' && c.case !== null && caseKey(query) === caseKey(c.case.signature);
+  const candidates = shownCase ? [] : caseCandidates(cases, query);
 
   const minutesNum = Number(minutes);
   const formReady =
@@ -120,6 +150,23 @@ export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
             {t('compose.case.find')}
           </button>
         </form>
+        {candidates.length > 0 && (
+          <div className="candidates" data-testid="case-candidates">
+            <p id="cand-h" className="sub">
+              {t('compose.case.candidates')}
+            </p>
+            <ul className="plain" aria-labelledby="cand-h">
+              {candidates.map((k) => (
+                <li key={k.signature}>
+                  <button type="button" onClick={() => chooseCase(k.signature)} data-testid="case-candidate">
+                    {k.signature}
+                    {k.caseNumber && k.caseNumber !== k.signature ? ` · ЄУН ${k.caseNumber}` : ''}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         <p role="status" className="status-line">
           {c.lookup === 'pending' && t('compose.case.pending')}
           {c.lookup === 'not-found' && <span className="error">{t('compose.case.notFound', { q: query })}</span>}
