@@ -159,6 +159,8 @@ export interface SessionView {
     readonly rate: number;
     readonly played: readonly PlayedRecording[];
     readonly idleWarning: boolean;
+    /** Kiosk-clock milliseconds when the idle time-out ends the session, while the idle warning shows; null otherwise. */
+    readonly idleEndsAt: number | null;
     /** Kiosk-clock milliseconds when the time allowed runs out; null outside viewing. */
     readonly endsAt: number | null;
     readonly endCheck: 'none' | 'pending' | 'rejected' | 'locked';

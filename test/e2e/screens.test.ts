@@ -146,3 +146,47 @@ describe('defect 2: finding a case', () => {
     });
   }
 });
+
+describe('defect 3: time running out', () => {
+  for (const lang of ['en', 'uk'] as const) {
+    it(`[Q-5] [defect 3] a banner at 5 minutes and at 1 minute left, announced through a live region, the time left in large type, and the idle dialog counts down (${lang})`, async () => {
+      await reset();
+      await openDemoSession(client, undefined, undefined, 5);
+      const page = await openPage(lang);
+      const banner = page.getByTestId('time-banner');
+      await expect.poll(() => banner.getAttribute('data-level')).toBe('five');
+      expect(await page.getByTestId('time-live').textContent()).toBe(MESSAGES[lang]['player.timeBanner.five']);
+      expect(await page.getByTestId('time-live').getAttribute('aria-live')).toBe('assertive');
+      const px = await page.getByTestId('remaining').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+      expect(px).toBeGreaterThanOrEqual(24);
+      expect(await seriousViolations(page)).toEqual([]);
+
+      // Untouched while paused: the idle dialog comes and counts down to the time-out (70 s after the last touch).
+      const dialog = page.getByTestId('idle-warning');
+      await dialog.waitFor({ timeout: 30_000 });
+      const secs = async () => {
+        const [m, s] = (await page.getByTestId('idle-countdown').innerText()).split(':').map(Number) as [number, number];
+        return m * 60 + s;
+      };
+      const first = await secs();
+      expect(first).toBeGreaterThan(0);
+      expect(first).toBeLessThanOrEqual(60);
+      await expect.poll(secs, { timeout: 5_000 }).toBeLessThan(first);
+      expect(await page.getByTestId('idle-live').getAttribute('aria-live')).toBe('polite');
+      expect(await page.getByTestId('idle-live').textContent()).toMatch(/\d:\d\d/);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByTestId('idle-continue').click();
+      await dialog.waitFor({ state: 'detached' });
+
+      // A one-minute session: the last-minute banner at once.
+      await reset();
+      await openDemoSession(client, undefined, undefined, 1);
+      // A new session starts in the kiosk's default language.
+      await page.getByTestId(`lang-${lang}`).click();
+      await expect.poll(() => banner.getAttribute('data-level'), { timeout: 10_000 }).toBe('one');
+      expect(await page.getByTestId('time-live').textContent()).toBe(MESSAGES[lang]['player.timeBanner.one']);
+      await reset();
+      await page.close();
+    });
+  }
+});

@@ -120,6 +120,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   let disposed = false;
   let fault: string | null = null;
   let endsAt: number | null = null;
+  let idleEndsAt: number | null = null;
 
   // A session the log shows open was cut off by a crash or power loss.
   const open = deps.log.lastOpenSession();
@@ -308,7 +309,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const grants = new MediaGrants();
   const extras = () => {
     const grant = grants.live;
-    return { endsAt, fault, sessionId, media: grant ? { base: `${MEDIA_ROOT}${grant.capability}/` } : null };
+    return { endsAt, idleEndsAt, fault, sessionId, media: grant ? { base: `${MEDIA_ROOT}${grant.capability}/` } : null };
   };
   const view = (): SessionView => toView(actor.getSnapshot(), extras());
   // The capability lives exactly as long as the session may play: issued on
@@ -334,6 +335,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       if (viewing && !wasViewing) endsAt = clock.now() + limitMs(snapshot.context);
       if (!viewing) endsAt = null;
       wasViewing = viewing;
+      // The idle warning counts down to the time-out the machine has armed.
+      const cfg = snapshot.context.config;
+      if (!snapshot.context.idleWarned) idleEndsAt = null;
+      else idleEndsAt ??= clock.now() + (cfg.idleTimeoutSec - cfg.idleWarningSec) * 1000;
       const v = view();
       for (const l of listeners) l(v);
     },

@@ -225,8 +225,11 @@ describe('session service', () => {
     expect(r.service.getSnapshot().playback.idleWarning).toBe(false);
     r.clock.increment(1);
     expect(r.service.getSnapshot().playback.idleWarning).toBe(true);
+    // The warning counts down to the time-out (defect 3).
+    expect(r.service.getSnapshot().playback.idleEndsAt).toBe(r.clock.now() + (CONFIG.idleTimeoutSec - CONFIG.idleWarningSec) * 1000);
     ok(r.service, { type: 'ui.activity' }); // a touch restarts both timers
     expect(r.service.getSnapshot().playback.idleWarning).toBe(false);
+    expect(r.service.getSnapshot().playback.idleEndsAt).toBeNull();
     r.clock.increment(CONFIG.idleTimeoutSec * 1000 - 1);
     expect(r.service.getSnapshot().state).toBe('open.viewing.paused');
     r.clock.increment(1);

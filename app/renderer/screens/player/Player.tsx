@@ -17,6 +17,8 @@ import { SeekBar } from './SeekBar';
 import { MetadataPanel } from './MetadataPanel';
 import { ClerkEnd } from './ClerkEnd';
 import { EndViewing } from './EndViewing';
+import { TimeLeft } from './TimeLeft';
+import { useNow } from '../use-now';
 import { clock, mediaBaseOf, sessionIdOf } from './format';
 import { LanguageSwitch } from '../LanguageSwitch';
 
@@ -46,7 +48,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
   const [position, setPosition] = useState(0);
   const [volume, setVolume] = useState(1);
   const [captions, setCaptions] = useState(false);
-  const [now, setNow] = useState(() => Date.now());
+  const now = useNow();
   const playingRef = useRef(false);
   const base = mediaBaseOf(view);
   const current = view.playback.current;
@@ -127,11 +129,6 @@ export function Player({ info, view, send, client, onLang }: Props) {
       el.removeEventListener('ended', onEnded);
     };
   }, [send]);
-
-  useEffect(() => {
-    const id = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(id);
-  }, []);
 
   // Captions: the single WebVTT track follows the toggle.
   useEffect(() => {
@@ -253,9 +250,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
   return (
     <main className="player" data-testid="player" data-load={load} data-status={status ?? ''}>
       <header className="player-bar">
-        <span className="remaining" data-testid="remaining" role="timer" aria-live="off">
-          {remainingMs !== null ? t('player.remaining', { t: clock(remainingMs / 1000) }) : ''}
-        </span>
+        <TimeLeft remainingMs={remainingMs} />
         {rec && (
           <span className="verified" data-testid="verified-badge" title={rec.verified.sha256}>
             ✓ {t('player.verified', { hash: rec.verified.sha256.slice(0, 12), at: new Date(rec.verified.checkedAt).toLocaleTimeString('pl-PL', { hour12: false }) })}
