@@ -13,6 +13,13 @@ const LATIN_FOR: Readonly<Record<string, string>> = {
   Ц: 'C', П: 'P',
 };
 
+/** Only the look-alikes (for a document number, where ц is no c): Cyrillic АВЕ… → Latin ABE…. */
+export function latinLookalikes(s: string): string {
+  let out = '';
+  for (const ch of s.toUpperCase()) out += ch === 'Ц' || ch === 'П' ? ch : (LATIN_FOR[ch] ?? ch);
+  return out;
+}
+
 /** Dashes of every width a keyboard or a copied document may bring. */
 const DASHES = /[\u2010-\u2015\u2212]/gu;
 

@@ -37,6 +37,8 @@ export interface RecordingChoice extends RecordingRef {
   /** PL-3.4 as stored; the UI formats it in the regulation's form. */
   readonly date: string | null;
   readonly durationSec: number | null;
+  /** The later version of the same case that replaced this one (PL-3.7), when there is one. */
+  readonly supersededBy?: RecordingRef | null;
 }
 
 export interface SessionCase {

@@ -35,9 +35,10 @@ afterAll(async () => {
 /** Back to the attract screen from wherever the last test left the session. */
 async function reset(): Promise<void> {
   let v = await client.view();
-  if (v.screen === 'viewing') v = (await client.send({ type: 'viewer.end' })).view;
-  if (v.screen === 'ended') v = (await client.send({ type: 'summary.close' })).view;
-  if (v.screen !== 'locked') v = (await client.send({ type: 'clerk.cancel' })).view;
+  for (let i = 0; i < 4 && v.screen !== 'locked'; i++) {
+    const event = v.screen === 'viewing' ? 'viewer.end' : v.screen === 'ended' ? 'summary.close' : 'clerk.cancel';
+    v = (await client.send({ type: event })).view;
+  }
   expect(v.screen).toBe('locked');
 }
 
@@ -186,6 +187,62 @@ describe('defect 3: time running out', () => {
       await expect.poll(() => banner.getAttribute('data-level'), { timeout: 10_000 }).toBe('one');
       expect(await page.getByTestId('time-live').textContent()).toBe(MESSAGES[lang]['player.timeBanner.one']);
       await reset();
+      await page.close();
+    });
+  }
+});
+
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+
+describe('defect 7: the compose form says what is wrong', () => {
+  for (const lang of ['pl', 'uk'] as const) {
+    it(`[Q-5] [defect 7] the compose form has the case field focused, "Open session" in view at 1280x800, a lone recording ticked, and an error summary with field-level errors (too many minutes, Cyrillic in the last 4) (${lang})`, async () => {
+      await signedInComposing();
+      const page = await openPage(lang, { width: 1280, height: 800 });
+      await page.getByTestId('compose').waitFor();
+      await page.reload(); // arriving on the screen afresh, as the clerk does after signing in
+      await page.getByTestId('compose').waitFor();
+      await expect.poll(() => focusedId(page)).toBe('case-query');
+      await page.getByTestId(`lang-${lang}`).click();
+      const inView = async () => {
+        const box = await page.getByTestId('compose-confirm').boundingBox();
+        return box !== null && box.y >= 0 && box.y + box.height <= 800;
+      };
+      expect(await inView()).toBe(true);
+
+      await search(page, 'KM 123/24');
+      await expect.poll(() => page.getByTestId('recording-choice').first().locator('input').isChecked()).toBe(true);
+      expect(await inView()).toBe(true);
+
+      // Submitting with too many minutes and nothing else: the summary takes the focus and names every field.
+      await page.getByTestId('viewer-minutes').fill('90');
+      await page.getByTestId('compose-confirm').click();
+      const summary = page.getByTestId('error-summary');
+      await summary.waitFor();
+      await expect.poll(() => focusedId(page)).toBe('error-summary');
+      expect(await summary.locator('h2').innerText()).toBe(MESSAGES[lang]['compose.errors.heading']);
+      for (const f of ['name', 'last4', 'purpose', 'minutes']) expect(await page.getByTestId(`err-${f}`).count(), f).toBe(1);
+      expect(await page.getByTestId('err-minutes').innerText()).toContain('60');
+      expect(await page.getByTestId('viewer-minutes').getAttribute('aria-invalid')).toBe('true');
+      expect(await seriousViolations(page)).toEqual([]);
+      // A link in the summary takes the clerk to the field.
+      await page.getByTestId('err-link-name').click();
+      await expect.poll(() => focusedId(page)).toBe('viewer-name');
+      expect((await client.view()).screen).toBe('composing');
+
+      // Cyrillic in the last 4 stays visible and is named; look-alikes become Latin.
+      await page.getByTestId('viewer-last4').fill('ДЖ12');
+      expect(await page.getByTestId('viewer-last4').inputValue()).toBe('ДЖ12');
+      expect(await page.getByTestId('err-last4').innerText()).toContain('Д Ж');
+      await page.getByTestId('viewer-last4').fill('АВ12'); // Cyrillic А and В
+      expect(await page.getByTestId('viewer-last4').inputValue()).toBe('AB12');
+      expect(await page.getByTestId('err-last4').count()).toBe(0);
+
+      await page.getByTestId('viewer-name').fill('Jan Strona');
+      await page.getByTestId('viewer-purpose').fill('zapoznanie się z aktami');
+      await page.getByTestId('viewer-minutes').fill('30');
+      await page.getByTestId('compose-confirm').click();
+      await page.getByTestId('handover').waitFor();
       await page.close();
     });
   }

@@ -21,6 +21,8 @@ interface RecRow {
   title: string | null;
   date: string | null;
   duration_sec: number | null;
+  supersedes_identifier: string | null;
+  supersedes_version: number | null;
   row_mac: Buffer | null;
 }
 
@@ -37,7 +39,7 @@ export function findCase(kiosk: Kiosk, query: string): SessionCase | null {
   if (!c) return null;
   const recs = kiosk.db
     .prepare(
-      `SELECT identifier, version, title, date, duration_sec FROM recordings
+      `SELECT identifier, version, title, date, duration_sec, supersedes_identifier, supersedes_version FROM recordings
         WHERE case_id = ? AND status = 'complete' AND purged_at IS NULL AND identifier IS NOT NULL ORDER BY date, identifier, version`,
     )
     .all(c.id) as RecRow[];
@@ -45,7 +47,14 @@ export function findCase(kiosk: Kiosk, query: string): SessionCase | null {
   return {
     signature: c.signature,
     caseNumber: c.caseNumber,
-    recordings: recs.map((r) => ({ identifier: r.identifier, version: r.version, title: r.title, date: r.date, durationSec: r.duration_sec })),
+    recordings: recs.map((r) => {
+      // PL-3.7: a version that a later one of this case names as superseded is marked, never hidden.
+      const later = recs.find((o) => o.supersedes_identifier === r.identifier && o.supersedes_version === r.version);
+      return {
+        identifier: r.identifier, version: r.version, title: r.title, date: r.date, durationSec: r.duration_sec,
+        supersededBy: later ? { identifier: later.identifier, version: later.version } : null,
+      };
+    }),
   };
 }
 
