@@ -3,11 +3,13 @@
 // found at the demo, each in the language where it was found and one other.
 // The session is driven over the web shell's API where the step itself is not
 // what is tested, and through Chromium where it is.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { DEMO_CARRIER } from '../helpers/demo';
-import { serveKiosk, type Served } from '../helpers/kioskctl';
+import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
 import { scratch } from '../helpers/paths';
 import { plConfigWithLimits } from '../helpers/config';
 import { seriousViolations } from '../helpers/a11y';
@@ -243,6 +245,51 @@ describe('defect 7: the compose form says what is wrong', () => {
       await page.getByTestId('viewer-minutes').fill('30');
       await page.getByTestId('compose-confirm').click();
       await page.getByTestId('handover').waitFor();
+      await page.close();
+    });
+  }
+});
+
+describe('defect 6: played ranges as people read them', () => {
+  for (const lang of ['pl', 'uk'] as const) {
+    it(`[DC-6] [defect 6] the summary and the printed report show merged ranges that never run past the recording's end, and a speed change back to 1× is said (${lang})`, async () => {
+      await reset();
+      const viewing = await openDemoSession(client); // KM12324-20240305-01, 00:40 long
+      const sessionId = viewing.sessionId!;
+      const page = await openPage(lang);
+      await page.getByTestId('player').waitFor();
+      // Two stretches that overlap once rounded to seconds, and one that runs past the end.
+      const steps: Array<Record<string, unknown>> = [
+        { type: 'viewer.play', mediaTime: 0 },
+        { type: 'media.progress', mediaTime: 5 },
+        { type: 'media.progress', mediaTime: 10.6 },
+        { type: 'viewer.pause', mediaTime: 10.6 },
+        { type: 'viewer.seek', mediaTime: 10.8 },
+        { type: 'viewer.play', mediaTime: 10.8 },
+        { type: 'viewer.rate', rate: 1.5 },
+        { type: 'media.progress', mediaTime: 15 },
+        { type: 'viewer.rate', rate: 1 },
+        { type: 'media.progress', mediaTime: 20 },
+        { type: 'viewer.pause', mediaTime: 20 },
+        { type: 'viewer.seek', mediaTime: 36 },
+        { type: 'viewer.play', mediaTime: 36 },
+        { type: 'media.progress', mediaTime: 41.5 },
+        { type: 'viewer.pause', mediaTime: 41.5 },
+        { type: 'viewer.end' },
+      ];
+      for (const e of steps) expect((await client.send(e)).status, JSON.stringify(e)).toBeLessThan(300);
+      await page.getByTestId('summary').waitFor();
+      expect(await page.getByTestId('summary-ranges').innerText()).toContain('00:00–00:20, 00:36–00:40');
+
+      const out = scratch();
+      const exp = kioskctl(['log', 'export', '--case', 'KM 123/24', '--out', out, '--lang', lang, '--json'], env);
+      expect(exp.code, exp.stderr).toBe(0);
+      const html = fs.readFileSync(path.join(out, `${sessionId}.html`), 'utf8');
+      expect(html).toContain('00:00–00:20, 00:36–00:40');
+      expect(html).not.toMatch(/00:4[1-9]/);
+      // 10.6 + 9.2 + 4 s within the recording, written with the language's decimal comma.
+      expect(html).toContain('23,8');
+      expect(html).toContain(lang === 'pl' ? 'prędkość 1×' : 'швидкість 1×');
       await page.close();
     });
   }

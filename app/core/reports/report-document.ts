@@ -3,7 +3,8 @@
 // never disagree on content; they differ only in layout.
 import type { Language } from '../../shared/i18n/languages';
 import { translateReport, type ReportMessageKey } from '../../shared/i18n/report-messages';
-import { formatPlDate, formatPlDuration } from '../../shared/pl3-format';
+import { formatPlDate, formatPlDuration, parsePlDuration } from '../../shared/pl3-format';
+import { formatRanges, seenSeconds } from '../../shared/played-ranges';
 import type { LogEntry } from '../viewing-log';
 import type { ViewingReport } from './viewing-report';
 
@@ -39,12 +40,6 @@ export function plTime(iso: string): string {
   return m?.[1] !== undefined ? formatPlDate(`${m[1]}Z`) : iso;
 }
 
-/** A media time range as mm:ss–mm:ss (hh:mm:ss past an hour), the PL-3.5 forms. */
-export function formatRange([a, b]: readonly [number, number]): string {
-  return `${formatPlDuration(Math.floor(a))}–${formatPlDuration(Math.ceil(b))}`;
-}
-
-const secs = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
 export function reportDocument(report: ViewingReport, lang: Language): ReportDocument {
   const t = (key: ReportMessageKey, params: Record<string, string | number> = {}): string => translateReport(lang, key, params);
@@ -54,6 +49,12 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     if (v === null) return none;
     const key = `${prefix}.${v}`;
     return isKey(key) ? t(key) : v;
+  };
+  // Numbers in the report's language (129,1 in pl and uk; 129.1 in en).
+  const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  const durationOf = (id: unknown, ver: unknown): number | null => {
+    const r = report.recordings.find((x) => x.identifier === id && x.version === ver);
+    return r?.duration ? parsePlDuration(r.duration) : null;
   };
   const version = (v: number): string => (v === 0 ? `0 (${t('rec.original')})` : String(v));
   const s = report.session;
@@ -94,11 +95,12 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     columns: [t('played.recording'), t('played.ranges'), t('played.seconds')],
     widths: [3, 5, 2],
     mono: [0, 1, 2],
-    rows: report.recordings.map((r) => [
-      `${r.identifier} v${r.version}`,
-      r.played.ranges.length > 0 ? r.played.ranges.map(formatRange).join(', ') : t('played.nothing'),
-      secs(r.played.seconds),
-    ]),
+    rows: report.recordings.map((r) => {
+      // Whole seconds, merged where they meet, never past the recording's end (the JSON keeps the exact ranges).
+      const duration = durationOf(r.identifier, r.version);
+      const ranges = formatRanges(r.played.ranges, duration);
+      return [`${r.identifier} v${r.version}`, ranges !== '' ? ranges : t('played.nothing'), number.format(seenSeconds(r.played.ranges, duration))];
+    }),
   };
 
   const entries: DocSection = {
@@ -107,7 +109,7 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     columns: [t('entry.seq'), t('entry.time'), t('entry.event'), t('entry.details')],
     widths: [0.8, 2.4, 2.2, 4.6],
     mono: [0, 1],
-    rows: report.entries.map((e) => [String(e.seq), plTime(e.time), eventName(e, t), details(e, t)]),
+    rows: report.entries.map((e) => [String(e.seq), plTime(e.time), eventName(e, t), details(e, t, durationOf(e.data.identifier, e.data.version), number)]),
   };
 
   return {
@@ -161,11 +163,13 @@ function eventName(e: LogEntry, t: T): string {
   return e.type;
 }
 
-const mmss = (x: unknown): string | null => (typeof x === 'number' && Number.isFinite(x) ? formatPlDuration(Math.floor(x)) : null);
+const at = (x: unknown): string | null => (typeof x === 'number' && Number.isFinite(x) ? formatPlDuration(Math.floor(x)) : null);
 
 /** A short, factual line per entry; the full data is in the JSON report. */
-function details(e: LogEntry, t: T): string {
+function details(e: LogEntry, t: T, duration: number | null, number: Intl.NumberFormat): string {
   const d = e.data;
+  // A position is never shown past the recording's end (a player may report a fraction beyond it).
+  const mmss = (x: unknown): string | null => at(typeof x === 'number' && duration !== null ? Math.min(x, duration) : x);
   const rec = typeof d.identifier === 'string' ? `${d.identifier} v${String(d.version)}` : null;
   const parts: string[] = [];
   switch (e.type) {
@@ -193,22 +197,30 @@ function details(e: LogEntry, t: T): string {
     }
     case 'playback.ranges':
       if (rec) parts.push(rec);
-      parts.push(rangesText(d.ranges));
+      parts.push(rangesText(d.ranges, duration));
       break;
+    case 'playback.rate': {
+      // Every speed is said, 1× included (a change back to normal speed left the cell empty).
+      if (rec) parts.push(rec);
+      const at = mmss(d.mediaTime);
+      if (at !== null) parts.push(at);
+      if (typeof d.rate === 'number') parts.push(t('detail.rate', { rate: number.format(d.rate) }));
+      break;
+    }
     default: {
       if (rec) parts.push(rec);
       const at = mmss(d.mediaTime);
       if (at !== null) parts.push(at);
-      if (typeof d.rate === 'number' && d.rate !== 1) parts.push(`×${d.rate}`);
+      if (typeof d.rate === 'number' && d.rate !== 1) parts.push(t('detail.rate', { rate: number.format(d.rate) }));
     }
   }
   return parts.join(', ');
 }
 
-function rangesText(x: unknown): string {
+function rangesText(x: unknown, duration: number | null): string {
   if (!Array.isArray(x)) return '';
-  return x
-    .filter((r): r is [number, number] => Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'number')
-    .map((r) => formatRange(r))
-    .join(', ');
+  return formatRanges(
+    x.filter((r): r is [number, number] => Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'number'),
+    duration,
+  );
 }

@@ -72,6 +72,7 @@ const en = {
   'event.auth': 'clerk authentication',
   'detail.ok': 'passed',
   'detail.failed': 'failed',
+  'detail.rate': 'speed {rate}×',
   'section.appendix': 'Appendix: data for verification',
   'appendix.intro':
     'This report is a rendering of the signed JSON report exported from the device. Every log entry listed above is proved to be part of the device\'s viewing log by an inclusion proof against the signed checkpoint below; the JSON report carries the proofs. The signature covers the whole JSON report.',
@@ -151,6 +152,7 @@ const pl: Catalog = {
   'event.auth': 'uwierzytelnienie pracownika',
   'detail.ok': 'pozytywny',
   'detail.failed': 'negatywny',
+  'detail.rate': 'prędkość {rate}×',
   'section.appendix': 'Załącznik: dane do weryfikacji',
   'appendix.intro':
     'Niniejszy dokument jest wizualizacją podpisanego raportu JSON wyeksportowanego z urządzenia. Przynależność każdego z powyższych wpisów do dziennika przeglądania urządzenia wykazuje dowód włączenia względem podpisanego punktu kontrolnego poniżej; dowody zawiera raport JSON. Podpis obejmuje cały raport JSON.',
@@ -227,6 +229,7 @@ const uk: Catalog = {
   'event.auth': 'автентифікація працівника',
   'detail.ok': 'пройдено',
   'detail.failed': 'не пройдено',
+  'detail.rate': 'швидкість {rate}×',
   'section.appendix': 'Додаток: дані для перевірки',
   'appendix.intro':
     'Цей документ є відображенням підписаного звіту JSON, експортованого з пристрою. Належність кожного наведеного вище запису до журналу перегляду пристрою доводить доказ включення щодо підписаної контрольної точки нижче; доказ міститься у звіті JSON. Підпис охоплює весь звіт JSON.',

@@ -55,7 +55,7 @@ describe('viewing report rendering', () => {
       expect(html).toContain('2026-03-1409:30:00'); // PL-3.4: no separator between day and hour
       expect(html).toContain('01:02:05'); // PL-3.5 hh:mm:ss
       expect(html).toContain('00:00–01:36, 10:00–12:05'); // ranges as mm:ss–mm:ss
-      expect(html).toContain('220.4');
+      expect(html).toContain(lang === 'en' ? '220.4' : '220,4'); // numbers in the report's language (defect 9)
       expect(html).toMatch(/\d{4}-\d{2}-\d{4}:\d{2}:\d{2}Z/u); // log times in the PL-3.4 form
       expect(html).toContain(report.signature);
       expect(html).not.toMatch(/<script/iu);
