@@ -10,12 +10,14 @@ export type Range = readonly [number, number];
 /** Whole-second, clamped to [0, duration], sorted and merged ranges. */
 export function displayRanges(ranges: readonly Range[], durationSec: number | null): Array<[number, number]> {
   const end = durationSec !== null && Number.isFinite(durationSec) && durationSec > 0 ? Math.round(durationSec) : Infinity;
-  const whole = ranges
-    .map(([a, b]): [number, number] => [Math.max(0, Math.floor(a)), Math.min(end, Math.ceil(b))])
-    .filter(([a, b]) => b > a)
-    .sort((x, y) => x[0] - y[0]);
+  return mergeRanges(ranges.map(([a, b]): [number, number] => [Math.max(0, Math.floor(a)), Math.min(end, Math.ceil(b))]).filter(([a, b]) => b > a));
+}
+
+/** Sorted, with overlapping or touching intervals joined (the log's ranges and the shown ones alike). */
+export function mergeRanges(ranges: readonly Range[]): Array<[number, number]> {
+  const sorted = ranges.map(([a, b]): [number, number] => [a, b]).sort((x, y) => x[0] - y[0]);
   const merged: Array<[number, number]> = [];
-  for (const [a, b] of whole) {
+  for (const [a, b] of sorted) {
     const last = merged[merged.length - 1];
     if (last && a <= last[1]) last[1] = Math.max(last[1], b);
     else merged.push([a, b]);
