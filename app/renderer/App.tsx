@@ -9,6 +9,7 @@ import { translate } from '../shared/i18n';
 import type { RendererEvent, SessionView } from '../shared/session-contract';
 import type { KioskClient, SendOutcome } from './api/client';
 import { I18nProvider } from './i18n/context';
+import { COURT_TIME_ZONE } from '../shared/pl3-format';
 import { Attract } from './screens/Attract';
 import { LanguageSwitch } from './screens/LanguageSwitch';
 import { RecordingsList } from './screens/RecordingsList';
@@ -126,7 +127,7 @@ export function App({ client }: { client: KioskClient }) {
   };
 
   return (
-    <I18nProvider lang={lang}>
+    <I18nProvider lang={lang} zone={COURT_TIME_ZONE[info.jurisdiction]}>
       <div className={`shell jur-${info.jurisdiction} screen-${view.screen}`} data-screen={view.screen}>
         {view.screen !== 'viewing' && <LanguageSwitch offered={info.languages.offered} onChange={setLang} />}
         {view.screen === 'locked' && <Attract info={info} onClerk={() => void send({ type: 'clerk.begin' })} />}

@@ -294,3 +294,50 @@ describe('defect 6: played ranges as people read them', () => {
     });
   }
 });
+
+describe('defect 5: local court time', () => {
+  for (const lang of ['uk', 'pl'] as const) {
+    it(`[PL-3.4] [defect 5] screens and reports show local court time in the regulation form, no "Z" or offset, the zone named once in the report's heading, and no date wraps (${lang})`, async () => {
+      await signedInComposing();
+      const page = await openPage(lang);
+      await search(page, '757/12345/25-ц');
+      const choice = page.getByTestId('recording-choice').first();
+      await choice.waitFor();
+      const text = await choice.innerText();
+      expect(text).toMatch(/2025-02-07\d{2}:\d{2}:\d{2}/);
+      expect(text).not.toMatch(/[+-]\d{2}:\d{2}\b|\d{2}Z\b/);
+
+      // A session, then its report in this language.
+      await reset();
+      const viewing = await openDemoSession(client);
+      await client.send({ type: 'viewer.end' });
+      const out = scratch();
+      const exp = kioskctl(['log', 'export', '--case', 'KM 123/24', '--out', out, '--lang', lang, '--json'], env);
+      expect(exp.code, exp.stderr).toBe(0);
+      const html = fs.readFileSync(path.join(out, `${viewing.sessionId!}.html`), 'utf8');
+      expect(html).not.toMatch(/\d{2}:\d{2}:\d{2}Z/);
+      expect(html).not.toContain('UTC');
+      expect(html.split('Europe/Warsaw').length - 1).toBe(1);
+      // Log times are Warsaw time: the hour the kiosk's clock says there now.
+      const hourThere = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Warsaw', hour: '2-digit', hourCycle: 'h23' }).format(new Date());
+      expect(html).toMatch(new RegExp(`\\d{4}-\\d{2}-\\d{2}${hourThere}:\\d{2}:\\d{2}`));
+      // Printed at A4 width, no time or date cell wraps.
+      const report = await browser.newPage({ viewport: { width: 794, height: 1123 } });
+      await report.setContent(html);
+      const wrapped = await report.evaluate(() =>
+        Array.from(document.querySelectorAll('td.nowrap'))
+          .filter((td) => {
+            // One rectangle per line the text takes.
+            const r = document.createRange();
+            r.selectNodeContents(td);
+            return r.getClientRects().length > 1;
+          })
+          .map((td) => td.textContent),
+      );
+      expect(await report.locator('td.nowrap').count()).toBeGreaterThan(3);
+      expect(wrapped).toEqual([]);
+      await report.close();
+      await page.close();
+    });
+  }
+});

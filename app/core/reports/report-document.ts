@@ -3,7 +3,7 @@
 // never disagree on content; they differ only in layout.
 import type { Language } from '../../shared/i18n/languages';
 import { translateReport, type ReportMessageKey } from '../../shared/i18n/report-messages';
-import { formatPlDate, formatPlDuration, parsePlDuration } from '../../shared/pl3-format';
+import { COURT_TIME_ZONE, formatCourtTime, formatPlDuration, parsePlDuration } from '../../shared/pl3-format';
 import { formatRanges, seenSeconds } from '../../shared/played-ranges';
 import type { LogEntry } from '../viewing-log';
 import type { ViewingReport } from './viewing-report';
@@ -19,6 +19,8 @@ export type DocSection =
       readonly rows: ReadonlyArray<readonly string[]>;
       /** Columns set in monospace (identifiers, hashes, times). */
       readonly mono?: readonly number[];
+      /** Columns never broken inside a value (times, durations): a date must not wrap over lines. */
+      readonly nowrap?: readonly number[];
     };
 
 export interface ReportDocument {
@@ -34,14 +36,14 @@ export interface ReportDocument {
   };
 }
 
-/** A log time (ISO, UTC, with milliseconds) in the PL-3.4 display form. */
-export function plTime(iso: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/u.exec(iso);
-  return m?.[1] !== undefined ? formatPlDate(`${m[1]}Z`) : iso;
+/** A log time (ISO, UTC, with milliseconds) in the court's local time, PL-3.4 display form (the zone is named in the heading). */
+export function plTime(iso: string, timeZone: string = COURT_TIME_ZONE.PL): string {
+  return formatCourtTime(iso, timeZone);
 }
 
 
-export function reportDocument(report: ViewingReport, lang: Language): ReportDocument {
+export function reportDocument(report: ViewingReport, lang: Language, timeZone: string = COURT_TIME_ZONE.PL): ReportDocument {
+  const time = (iso: string): string => plTime(iso, timeZone);
   const t = (key: ReportMessageKey, params: Record<string, string | number> = {}): string => translateReport(lang, key, params);
   const none = t('report.none');
   const or = (s: string | null | undefined): string => (s === null || s === undefined || s === '' ? none : s);
@@ -73,8 +75,8 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     [t('session.document'), document],
     [t('session.purpose'), or(v.purpose)],
     [t('session.clerk'), s.clerk.name !== null ? `${s.clerk.name}${s.clerk.id !== null ? ` (${s.clerk.id})` : ''}` : or(s.clerk.id)],
-    [t('session.opened'), plTime(s.opened)],
-    [t('session.closed'), s.closed !== null ? plTime(s.closed) : t('session.notClosed')],
+    [t('session.opened'), time(s.opened)],
+    [t('session.closed'), s.closed !== null ? time(s.closed) : t('session.notClosed')],
     [t('session.endReason'), oneOf('end', s.endReason) + (s.endProblem ? ` — ${s.endProblem}` : '')],
     [t('session.minutesAllowed'), s.minutesAllowed !== null ? t('session.minutes', { n: s.minutesAllowed }) : none],
     [t('session.id'), s.id],
@@ -84,9 +86,10 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     kind: 'table',
     title: t('section.recordings'),
     columns: [t('rec.identifier'), t('rec.version'), t('rec.title'), t('rec.date'), t('rec.duration'), t('rec.sha256')],
-    widths: [2.0, 1.7, 2.5, 2.4, 1.7, 2.9],
+    widths: [2.2, 1.4, 4.4, 2.4, 1.2, 2.2],
     mono: [0, 3, 4, 5],
-    rows: report.recordings.map((r) => [r.identifier, version(r.version), or(r.title), or(r.date), or(r.duration), r.sha256 ?? t('rec.notVerified')]),
+    nowrap: [3, 4],
+    rows: report.recordings.map((r) => [r.identifier, version(r.version), or(r.title), r.date !== null ? time(r.date) : none, or(r.duration), r.sha256 ?? t('rec.notVerified')]),
   };
 
   const played: DocSection = {
@@ -95,6 +98,7 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     columns: [t('played.recording'), t('played.ranges'), t('played.seconds')],
     widths: [3, 5, 2],
     mono: [0, 1, 2],
+    nowrap: [2],
     rows: report.recordings.map((r) => {
       // Whole seconds, merged where they meet, never past the recording's end (the JSON keeps the exact ranges).
       const duration = durationOf(r.identifier, r.version);
@@ -109,7 +113,8 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     columns: [t('entry.seq'), t('entry.time'), t('entry.event'), t('entry.details')],
     widths: [0.8, 2.4, 2.2, 4.6],
     mono: [0, 1],
-    rows: report.entries.map((e) => [String(e.seq), plTime(e.time), eventName(e, t), details(e, t, durationOf(e.data.identifier, e.data.version), number)]),
+    nowrap: [0, 1],
+    rows: report.entries.map((e) => [String(e.seq), time(e.time), eventName(e, t), details(e, t, durationOf(e.data.identifier, e.data.version), number)]),
   };
 
   return {
@@ -119,7 +124,9 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     header: [
       [t('report.organisation'), report.organisation.name],
       [t('report.device'), `${report.device.name} (${report.device.id})`],
-      [t('report.generated'), plTime(report.generated)],
+      [t('report.generated'), time(report.generated)],
+      // The zone, once: every time in the report is local court time.
+      [t('report.timeZone'), t('report.timeZoneValue', { zone: timeZone })],
     ],
     sections: [
       { kind: 'facts', title: t('section.case'), rows: caseRows },

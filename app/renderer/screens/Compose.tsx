@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { MessageKey } from '../../shared/i18n';
 import type { RecordingSummary } from '../../shared/api-contract';
-import { formatPlDate, formatPlDuration } from '../../shared/pl3-format';
+import { formatPlDuration } from '../../shared/pl3-format';
 import { DOCUMENT_TYPES, type DocumentType, type RecordingRef, type SessionView } from '../../shared/session-contract';
 import type { KioskClient } from '../api/client';
 import type { Send } from './send';
@@ -59,7 +59,7 @@ interface Props {
 }
 
 export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
-  const { t } = useI18n();
+  const { t, time } = useI18n();
   const c = view.composition;
   const [query, setQuery] = useState(c.case?.signature ?? '');
   const [details, setDetails] = useState<Map<string, RecordingSummary>>(new Map());
@@ -295,7 +295,7 @@ export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
                       })}
                       <span className="choice-title">{r.title ?? '—'}</span>
                       <span className="sub mono">
-                        {r.date ? formatPlDate(r.date) : '—'} · {r.durationSec !== null ? formatPlDuration(r.durationSec) : '—'}
+                        {r.date ? time(r.date) : '—'} · {r.durationSec !== null ? formatPlDuration(r.durationSec) : '—'}
                       </span>
                     </span>
                   </label>

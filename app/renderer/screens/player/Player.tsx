@@ -40,7 +40,7 @@ interface Props {
 const sameRef = (a: RecordingRef | null, b: RecordingRef | null) => !!a && !!b && a.identifier === b.identifier && a.version === b.version;
 
 export function Player({ info, view, send, client, onLang }: Props) {
-  const { t } = useI18n();
+  const { t, time } = useI18n();
   const video = useRef<HTMLVideoElement>(null);
   const hls = useRef<Hls | null>(null);
   const [manifest, setManifest] = useState<MediaManifest | null>(null);
@@ -253,7 +253,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
         <TimeLeft remainingMs={remainingMs} />
         {rec && (
           <span className="verified" data-testid="verified-badge" title={rec.verified.sha256}>
-            ✓ {t('player.verified', { hash: rec.verified.sha256.slice(0, 12), at: new Date(rec.verified.checkedAt).toLocaleTimeString('pl-PL', { hour12: false }) })}
+            ✓ {t('player.verified', { hash: rec.verified.sha256.slice(0, 12), at: time(rec.verified.checkedAt).slice(10) })}
           </span>
         )}
         <LanguageSwitch offered={info.languages.offered} onChange={onLang} />
