@@ -80,7 +80,11 @@ export interface SessionEventPayloads {
   'clerk.end': { readonly accountId: string; readonly pin: string };
   /** A case-file signature or ЄУН. */
   'compose.case': { readonly query: string };
-  'compose.recordings': { readonly recordings: readonly RecordingRef[] };
+  /**
+   * The recordings to show. A superseded version (PL-3.7: a later one replaced
+   * it) is shown only with `supersededReason`, which is logged with the session.
+   */
+  'compose.recordings': { readonly recordings: readonly RecordingRef[]; readonly supersededReason?: string };
   'compose.viewer': ViewerDetails;
   'compose.time': { readonly minutes: number };
   'compose.confirm': Record<never, never>;
@@ -148,6 +152,8 @@ export interface SessionView {
     readonly lookup: 'none' | 'pending' | 'found' | 'not-found';
     readonly case: SessionCase | null;
     readonly recordings: readonly RecordingRef[];
+    /** Why a superseded version is among them (logged); null when none is. */
+    readonly supersededReason: string | null;
     readonly viewer: ViewerDetails | null;
     readonly minutes: number | null;
     readonly maxMinutes: number;

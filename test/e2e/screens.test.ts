@@ -341,3 +341,53 @@ describe('defect 5: local court time', () => {
     });
   }
 });
+
+describe('defect 4: a superseded version', () => {
+  for (const lang of ['pl', 'en'] as const) {
+    it(`[PL-3.7] [defect 4] a superseded version is marked as such, unticked by default, and chosen only with a reason that the viewing log records (${lang})`, async () => {
+      await signedInComposing();
+      const page = await openPage(lang);
+      await search(page, 'KM 45/25');
+      const rows = page.getByTestId('recording-choice');
+      await expect.poll(() => rows.count()).toBe(2);
+      const v0 = rows.filter({ has: page.getByTestId('superseded-tag') });
+      const v1 = rows.filter({ has: page.getByTestId('current-tag') });
+      expect(await v0.getByTestId('superseded-tag').innerText()).toBe(MESSAGES[lang]['compose.recordings.superseded'].replace('{v}', '1'));
+      // The current version is ticked, the superseded one is not.
+      await expect.poll(() => v1.locator('input').isChecked()).toBe(true);
+      expect(await v0.locator('input').isChecked()).toBe(false);
+      // Ticking it asks for the reason first; without one nothing changes.
+      await v0.locator('input').click();
+      await page.getByTestId('superseded-reason').waitFor();
+      await page.getByTestId('superseded-include').click();
+      await page.getByTestId('err-reason').waitFor();
+      expect(await v0.locator('input').isChecked()).toBe(false);
+      expect(await seriousViolations(page)).toEqual([]);
+      const reason = 'porównanie z wersją sprzed zamazania osób trzecich';
+      await page.getByTestId('superseded-reason-input').fill(reason);
+      await page.getByTestId('superseded-include').click();
+      await expect.poll(() => v0.locator('input').isChecked()).toBe(true);
+      expect((await client.view()).composition.supersededReason).toBe(reason);
+
+      await page.getByTestId('viewer-name').fill('Jan Strona');
+      await page.getByTestId('viewer-last4').fill('AB12');
+      await page.getByTestId('viewer-purpose').fill('zapoznanie się z aktami');
+      await page.getByTestId('compose-confirm').click();
+      await page.getByTestId('handover-ready').click();
+      // The player's list says "version 0 (superseded by version 1)", not "· v0".
+      const list = page.getByTestId('select-recording');
+      await expect.poll(() => list.count()).toBe(2);
+      const labels = await list.allInnerTexts();
+      expect(labels.join('\n')).not.toMatch(/· v\d/);
+      expect(labels.join('\n')).toContain(MESSAGES[lang]['player.supersededShort'].replace('{v}', '1'));
+      const sessionId = (await client.view()).sessionId!;
+      await reset();
+      const out = scratch();
+      const exp = kioskctl(['log', 'export', '--case', 'KM 45/25', '--out', out, '--lang', lang, '--json'], env);
+      expect(exp.code, exp.stderr).toBe(0);
+      const report = JSON.parse(fs.readFileSync(path.join(out, `${sessionId}.json`), 'utf8')) as { entries: Array<{ type: string; data: Record<string, unknown> }> };
+      expect(report.entries.find((e) => e.type === 'session.opened')?.data.supersededReason).toBe(reason);
+      await page.close();
+    });
+  }
+});

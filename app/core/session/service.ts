@@ -242,6 +242,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           viewer: context.viewer,
           case: context.case ? { signature: context.case.signature, caseNumber: context.case.caseNumber } : null,
           recordings: context.recordings,
+          // PL-3.7: a superseded version shown, and why.
+          ...(context.supersededReason !== null ? { supersededReason: context.supersededReason } : {}),
           minutesAllowed: context.minutes,
         });
       },

@@ -62,6 +62,7 @@ export function toView(snapshot: SessionSnapshot, extras: ViewExtras): SessionVi
       lookup: c.lookup,
       case: c.case,
       recordings: c.recordings,
+      supersededReason: c.supersededReason,
       viewer: c.viewer,
       minutes: c.minutes,
       maxMinutes: c.config.maxSessionMin,

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { MessageKey } from '../../shared/i18n';
 import type { RecordingSummary } from '../../shared/api-contract';
 import { formatPlDuration } from '../../shared/pl3-format';
-import { DOCUMENT_TYPES, type DocumentType, type RecordingRef, type SessionView } from '../../shared/session-contract';
+import { DOCUMENT_TYPES, type DocumentType, type RecordingChoice, type RecordingRef, type SessionView } from '../../shared/session-contract';
 import type { KioskClient } from '../api/client';
 import type { Send } from './send';
 import { useI18n } from '../i18n/context';
@@ -99,12 +99,35 @@ export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
   }, [sig, client]);
 
   const chosen = new Set(c.recordings.map(refKey));
-  const toggle = (r: RecordingRef) => {
+  // A superseded version (PL-3.7) is never ticked by a touch alone: the clerk gives the reason first, and it is logged.
+  const [asking, setAsking] = useState<RecordingRef | null>(null);
+  const [reason, setReason] = useState('');
+  const [reasonMissing, setReasonMissing] = useState(false);
+  const sendChoice = (next: Set<string>, why: string | null) => {
+    const rows = (c.case?.recordings ?? []).filter((x) => next.has(refKey(x)));
+    const list = rows.map((x) => ({ identifier: x.identifier, version: x.version }));
+    const superseded = rows.some((x) => x.supersededBy);
+    if (list.length > 0) void send({ type: 'compose.recordings', recordings: list, ...(superseded && why ? { supersededReason: why } : {}) });
+  };
+  const toggle = (r: RecordingChoice) => {
     const next = new Set(chosen);
     if (next.has(refKey(r))) next.delete(refKey(r));
-    else next.add(refKey(r));
-    const list = (c.case?.recordings ?? []).filter((x) => next.has(refKey(x))).map((x) => ({ identifier: x.identifier, version: x.version }));
-    if (list.length > 0) void send({ type: 'compose.recordings', recordings: list });
+    else if (r.supersededBy) {
+      setAsking(r);
+      setReasonMissing(false);
+      return;
+    } else next.add(refKey(r));
+    sendChoice(next, c.supersededReason);
+  };
+  const includeSuperseded = () => {
+    if (!asking) return;
+    if (reason.trim() === '') {
+      setReasonMissing(true);
+      return;
+    }
+    sendChoice(new Set([...chosen, refKey(asking)]), reason.trim());
+    setAsking(null);
+    setReason('');
   };
 
   const find = (e: FormEvent) => {
@@ -283,7 +306,17 @@ export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
                         {t('recordings.col.version')} {r.version}
                         {r.version === 0 ? ` (${t('recordings.original')})` : ''}
                       </span>
-                      {d?.supersedes && <span className="tag">{t('recordings.supersedes', { id: d.supersedes.identifier, v: d.supersedes.version })}</span>}
+                      {r.supersededBy ? (
+                        <span className="tag warn" data-testid="superseded-tag">
+                          {t('compose.recordings.superseded', { v: r.supersededBy.version })}
+                        </span>
+                      ) : (
+                        d?.supersedes && (
+                          <span className="tag current" data-testid="current-tag">
+                            {t('compose.recordings.current', { v: d.supersedes.version })}
+                          </span>
+                        )
+                      )}
                       {d && d.parts > 1 && <span className="tag">{t('recordings.parts', { n: d.parts })}</span>}
                       {d?.flags.map((f) => {
                         const k = flagKey(f);
@@ -299,6 +332,36 @@ export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
                       </span>
                     </span>
                   </label>
+                  {asking && refKey(asking) === refKey(r) && (
+                    <div className="reason" data-testid="superseded-reason">
+                      <label className="field">
+                        <span>{t('compose.recordings.reasonLabel')}</span>
+                        <span className="hint">{t('compose.recordings.reasonHint')}</span>
+                        {reasonMissing && (
+                          <span className="field-error" id="err-reason" data-testid="err-reason">
+                            {t('compose.recordings.reasonMissing')}
+                          </span>
+                        )}
+                        <input
+                          data-testid="superseded-reason-input"
+                          value={reason}
+                          onChange={(e) => setReason(e.target.value)}
+                          maxLength={300}
+                          autoComplete="off"
+                          aria-invalid={reasonMissing || undefined}
+                          aria-describedby={reasonMissing ? 'err-reason' : undefined}
+                        />
+                      </label>
+                      <div className="actions start">
+                        <button type="button" onClick={includeSuperseded} data-testid="superseded-include">
+                          {t('compose.recordings.include')}
+                        </button>
+                        <button type="button" onClick={() => setAsking(null)} data-testid="superseded-cancel">
+                          {t('pin.cancel')}
+                        </button>
+                      </div>
+                    </div>
+                  )}
                 </li>
               );
             })}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { createSessionService, type SessionCatalog, type SessionService } from '../../../app/core/session/service';
 import type { SessionView } from '../../../app/shared/session-contract';
-import { ArrayLog, CASE_QUERY, CHOSEN, CONFIG, PINS, ScriptedVerifier, makeAuth, memoryCatalog } from './model-fixtures';
+import { ArrayLog, CASE_QUERY, CHOSEN, CONFIG, PINS, SUPERSEDED, ScriptedVerifier, makeAuth, memoryCatalog } from './model-fixtures';
 import { problem, type Problem } from '../../../app/shared/problem';
 
 interface Rig {
@@ -70,6 +70,24 @@ async function toComposed(r: Rig, minutes: number): Promise<void> {
 const CAPABILITY_BASE = /^\/media\/([A-Za-z0-9_-]{43})\/$/;
 
 describe('session service', () => {
+  it('[PL-3.7] [defect 4] a superseded version is chosen only with a reason, which the session.opened entry records', async () => {
+    const r = await rig();
+    await toComposed(r, 5);
+    const refused = r.service.send({ type: 'compose.recordings', recordings: [...CHOSEN, SUPERSEDED] });
+    expect(refused.ok).toBe(false);
+    expect(r.service.send({ type: 'compose.recordings', recordings: [SUPERSEDED], supersededReason: '  ' }).ok).toBe(false);
+    const reason = 'porównanie z wersją zmienioną na wniosek pełnomocnika';
+    const v = ok(r.service, { type: 'compose.recordings', recordings: [...CHOSEN, SUPERSEDED], supersededReason: reason });
+    expect(v.composition.supersededReason).toBe(reason);
+    // Choosing current versions only clears the reason.
+    expect(ok(r.service, { type: 'compose.recordings', recordings: CHOSEN }).composition.supersededReason).toBeNull();
+    ok(r.service, { type: 'compose.recordings', recordings: [...CHOSEN, SUPERSEDED], supersededReason: reason });
+    ok(r.service, { type: 'compose.confirm' });
+    await r.service.settled();
+    expect(r.log.entries.find((e) => e.type === 'session.opened')?.data).toMatchObject({ supersededReason: reason });
+    r.service.dispose();
+  });
+
   it('[DC-5] issues a media capability at handover for the verified recordings and revokes it the moment the session ends', async () => {
     const r = await rig();
     ok(r.service, { type: 'clerk.begin' });

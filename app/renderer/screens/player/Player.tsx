@@ -246,6 +246,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
   const isPlaying = status === 'playing' || status === 'buffering';
   const remainingMs = view.playback.endsAt !== null ? Math.max(0, view.playback.endsAt - now) : null;
   const sessionId = sessionIdOf(view);
+  const supersededBy = (r: RecordingRef) => view.composition.case?.recordings.find((x) => sameRef(x, r))?.supersededBy ?? null;
 
   return (
     <main className="player" data-testid="player" data-load={load} data-status={status ?? ''}>
@@ -358,7 +359,8 @@ export function Player({ info, view, send, client, onLang }: Props) {
                       }}
                       data-testid="select-recording"
                     >
-                      {r.title ?? r.identifier} · v{r.version}
+                      {r.title ?? r.identifier} — {t('player.versionOf', { v: r.version })}
+                      {supersededBy(r) && ` (${t('player.supersededShort', { v: supersededBy(r)?.version ?? '' })})`}
                     </button>
                   </li>
                 ))}
