@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { DEMO_CARRIER } from '../helpers/demo';
 import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
-import { scratch } from '../helpers/paths';
+import { REPO, scratch } from '../helpers/paths';
 import { plConfigWithLimits } from '../helpers/config';
 import { seriousViolations } from '../helpers/a11y';
 import { SessionClient, openDemoSession } from '../helpers/session-client';
@@ -387,6 +387,64 @@ describe('defect 4: a superseded version', () => {
       expect(exp.code, exp.stderr).toBe(0);
       const report = JSON.parse(fs.readFileSync(path.join(out, `${sessionId}.json`), 'utf8')) as { entries: Array<{ type: string; data: Record<string, unknown> }> };
       expect(report.entries.find((e) => e.type === 'session.opened')?.data.supersededReason).toBe(reason);
+      await page.close();
+    });
+  }
+});
+
+const SHOTS = path.join(REPO, 'docs', 'screenshots');
+const rootPx = (page: Page) => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+
+/** The smallest font size of any visible element that holds text of its own. */
+const smallestText = (page: Page) =>
+  page.evaluate(() => {
+    let min = Infinity;
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+      const own = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+      if (!own || el.closest('.visually-hidden, video, [aria-hidden="true"]') || el.getClientRects().length === 0) continue;
+      min = Math.min(min, parseFloat(getComputedStyle(el).fontSize));
+    }
+    return min;
+  });
+
+describe('defect 8: type for a kiosk', () => {
+  for (const lang of ['pl', 'uk'] as const) {
+    it(`[Q-5] [defect 8] a 20 px base with nothing under 18 px, a text-size control (A / A+ / A++) the session keeps, a 44 px seek handle, and a stacked portrait layout on a 1080x1920 screen (${lang})`, async () => {
+      await reset();
+      await openDemoSession(client);
+      const page = await openPage(lang, { width: 1080, height: 1920 });
+      await expect.poll(() => page.getByTestId('player').getAttribute('data-load'), { timeout: 30_000 }).toBe('ready');
+      expect(await rootPx(page)).toBe(20);
+      expect(await smallestText(page)).toBeGreaterThanOrEqual(18);
+      // Portrait: the picture across the screen, the side panel below it, not beside.
+      const video = (await page.locator('.video-wrap').boundingBox())!;
+      const side = (await page.locator('.side').boundingBox())!;
+      expect(video.width).toBeGreaterThan(0.9 * 1080);
+      expect(side.y).toBeGreaterThanOrEqual(video.y + video.height);
+      // The seek handle and the annotation marks.
+      const thumb = await page.getByTestId('seek').evaluate((el) => getComputedStyle(el, '::-webkit-slider-thumb').height);
+      expect(parseFloat(thumb)).toBeGreaterThanOrEqual(44);
+      const mark = (await page.getByTestId('annotation-mark').first().boundingBox())!;
+      expect(mark.width).toBeGreaterThanOrEqual(8);
+      expect(mark.height).toBeGreaterThanOrEqual(24);
+      await page.screenshot({ path: path.join(SHOTS, `player-portrait-${lang}.png`) });
+
+      // A++: larger everywhere, kept from screen to screen for the rest of the session.
+      await page.getByTestId('text-size-larger').click();
+      expect(await rootPx(page)).toBe(28);
+      expect(await page.getByTestId('text-size-larger').getAttribute('aria-pressed')).toBe('true');
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.screenshot({ path: path.join(SHOTS, `player-larger-${lang}.png`) });
+      await page.getByTestId('player-end').click();
+      await page.getByTestId('end-yes').click();
+      await page.getByTestId('summary').waitFor();
+      expect(await rootPx(page)).toBe(28);
+      await page.screenshot({ path: path.join(SHOTS, `summary-larger-${lang}.png`) });
+      // The next person starts at the standard size.
+      await page.getByTestId('summary-close').click();
+      await page.getByTestId('attract').waitFor();
+      expect(await rootPx(page)).toBe(20);
       await page.close();
     });
   }
