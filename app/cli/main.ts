@@ -1,6 +1,7 @@
 // kioskctl: court IT's command line for the appliance. Exit codes: 0 success,
 // 1 a check failed (invalid, tampered, rejected), 2 usage or environment error.
 // `--json` prints one JSON document on stdout.
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT_USAGE, UsageError, EXPORT_USAGE, check, list, imports, verify, logVerify, devicePubkey, type CommandRequest } from '../core/commands';
@@ -16,6 +17,10 @@ import { serve } from './commands/serve';
 import { status } from './commands/status';
 import { configFromOptions } from './context';
 import { trustedDevicesOf } from '../core/ingest';
+import { CommandUsageError, cliLanguage, commandHelp, isCommand, requireFlags } from './help';
+import { translateCli } from '../shared/i18n/cli-messages';
+import { casesMatching } from '../shared/case-key';
+import type { Language } from '../shared/i18n/languages';
 
 export const HELP = `kioskctl — court-kiosk administration
 
@@ -103,15 +108,39 @@ function parse(argv: string[]) {
   return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
 }
 
+/** --lang, --config and --data-dir read from arguments that did not parse. */
+function loose(argv: string[]): { lang?: string; config?: string; 'data-dir'?: string } {
+  const at = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+  };
+  const out: { lang?: string; config?: string; 'data-dir'?: string } = {};
+  for (const [k, flag] of [['lang', '--lang'], ['config', '--config'], ['data-dir', '--data-dir']] as const) {
+    const x = at(flag);
+    if (x !== undefined) out[k] = x;
+  }
+  return out;
+}
+
 function globals(v: Values): GlobalOptions {
   return { ...(v['data-dir'] ? { dataDir: v['data-dir'] } : {}), ...(v.config ? { config: v.config } : {}) };
 }
 
 function needPositional(pos: string[], i: number, what: string): string {
   const x = pos[i];
-  if (x === undefined) throw new UsageError(`missing ${what}`);
+  if (x === undefined) throw new CommandUsageError(translateCli(lang, 'cli.missing', { what }), pos[0] ?? null);
   return x;
 }
+
+/** A path the command reads must exist: otherwise it is an environment error (exit 2), named. */
+function existingPath(pos: string[], i: number, what: string): string {
+  const p = needPositional(pos, i, what);
+  if (!fs.existsSync(p)) throw new CommandUsageError(translateCli(lang, 'cli.noPath', { path: p }), pos[0] ?? null);
+  return p;
+}
+
+/** The language of kioskctl's own words for this run (set in main). */
+let lang: Language = 'en';
 
 function parsePort(s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
@@ -150,13 +179,13 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
   const cmd = pos[0];
   switch (cmd) {
     case 'config': {
-      if (pos[1] !== 'check') throw new UsageError('usage: kioskctl config check FILE');
+      if (pos[1] !== 'check') throw new CommandUsageError(translateCli(lang, 'cli.missing', { what: 'check FILE' }), 'config');
       return configCheck(needPositional(pos, 2, 'FILE'), { files: v.files, ...(v['data-dir'] ? { dataDir: v['data-dir'] } : {}) }, out);
     }
     case 'check': {
       // The devices import trusts: an export one of them signed must verify for check too.
       const { config, configFile } = configFromOptions(globals(v), out.info);
-      return check(needPositional(pos, 1, 'PATH'), { bagitOnly: v['bagit-only'], trustedDevices: trustedDevicesOf(config, configFile) }, out);
+      return check(existingPath(pos, 1, 'PATH'), { bagitOnly: v['bagit-only'], trustedDevices: trustedDevicesOf(config, configFile) }, out);
     }
     case 'demo-carrier':
       return demoCarrier(needPositional(pos, 1, 'DIR'), out);
@@ -167,9 +196,10 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'list':
       return readOnly(v, out, (k) => list(k, v.case ? { case: v.case } : {}, out));
     case 'import':
-      return owned(v, out, { command: 'import', target: abs(needPositional(pos, 1, 'PATH')), operator: v.operator ?? null });
+      return owned(v, out, { command: 'import', target: abs(existingPath(pos, 1, 'PATH')), operator: v.operator ?? null });
     case 'fetch': {
-      if (!v.case) throw new UsageError('usage: kioskctl fetch --case SIG [--tis URL --ca FILE --cert FILE --key FILE] [--operator NAME]');
+      requireFlags(lang, 'fetch', v, ['case']);
+      if (!v.case) return EXIT_USAGE;
       return owned(v, out, { command: 'fetch', case: v.case, operator: v.operator ?? null, tis: v.tis, ca: absOpt(v.ca), cert: absOpt(v.cert), key: absOpt(v.key) });
     }
     case 'outbox': {
@@ -180,8 +210,9 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'complete': {
       const ref = needPositional(pos, 1, 'IDENTIFIER');
       const version = Number(v.version);
-      if (v.version === undefined || !Number.isInteger(version) || version < 0) throw new UsageError('--version N is required (a natural number)');
-      if (!v.operator) throw new UsageError('--operator NAME is required');
+      requireFlags(lang, 'complete', v, ['version', 'operator']);
+      if (!Number.isInteger(version) || version < 0) throw new CommandUsageError('--version N: a natural number', 'complete');
+      if (!v.operator) return EXIT_USAGE;
       return owned(v, out, {
         command: 'complete', ref, version, operator: v.operator,
         identifier: v.identifier, date: v.date, duration: v.duration, caseSignature: v.case,
@@ -194,13 +225,14 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
       }
       if (pos[1] === 'checkpoint') return owned(v, out, { command: 'log.checkpoint' });
       if (pos[1] === 'export') {
-        if (!v.case || !v.out) throw new UsageError('usage: kioskctl log export --case SIG --out DIR [--lang pl|uk|en]');
+        requireFlags(lang, 'log', v, ['case', 'out']);
+        if (!v.case || !v.out) return EXIT_USAGE;
         return owned(v, out, { command: 'log.export', case: v.case, out: abs(v.out), lang: v.lang });
       }
-      throw new UsageError('usage: kioskctl log verify|checkpoint|export');
+      throw new CommandUsageError(translateCli(lang, 'cli.missing', { what: 'verify | checkpoint | export' }), 'log');
     }
     case 'device':
-      if (pos[1] !== 'pubkey') throw new UsageError('usage: kioskctl device pubkey');
+      if (pos[1] !== 'pubkey') throw new CommandUsageError(translateCli(lang, 'cli.missing', { what: 'pubkey' }), 'device');
       return readOnly(v, out, (k) => devicePubkey(k, out));
     case 'selftest': {
       const { config, configFile } = configFromOptions(globals(v), out.info);
@@ -209,12 +241,24 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'pin-hash':
       return pinHash(v.role, out);
     case 'verify':
-      return readOnly(v, out, (k) => verify(k, v.case ? { case: v.case } : {}, out));
+      return readOnly(v, out, (k) => {
+        if (v.case === undefined) return verify(k, {}, out);
+        // A case the catalog does not hold is not "all intact": nothing was checked (exit 2, named).
+        const cases = (k.db.prepare('SELECT signature, case_number AS caseNumber FROM cases').all() as Array<{ signature: string; caseNumber: string | null }>);
+        const found = casesMatching(cases, v.case);
+        if (found.length !== 1 || !found[0]) {
+          process.stderr.write(`${translateCli(lang, 'cli.error', { message: translateCli(lang, 'cli.noCase', { case: v.case }) })}\n`);
+          return EXIT_USAGE;
+        }
+        return verify(k, { case: found[0].signature }, out);
+      });
     case 'purge': {
-      if (!v.case || !v.transferred || !v.operator) throw new UsageError('usage: kioskctl purge --case SIG --transferred REF --operator NAME');
+      requireFlags(lang, 'purge', v, ['case', 'transferred', 'operator']);
+      if (!v.case || !v.transferred || !v.operator) return EXIT_USAGE;
       return owned(v, out, { command: 'purge', case: v.case, transferred: v.transferred, operator: v.operator });
     }
     case 'export': {
+      requireFlags(lang, 'export', v, ['case', 'to', 'purpose', 'recipient', 'operator']);
       if (!v.case || !v.to || !v.purpose || v.recipient === undefined || v.operator === undefined) throw new UsageError(EXPORT_USAGE);
       return owned(v, out, {
         command: 'export', case: v.case, to: abs(v.to), purpose: v.purpose, recipient: v.recipient, operator: v.operator, onlyVersion: v['only-version'],
@@ -232,9 +276,9 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
       return serve(args);
     }
     case undefined:
-      throw new UsageError('no command given');
+      throw new CommandUsageError(translateCli(lang, 'cli.noCommand'), null);
     default:
-      throw new UsageError(`unknown command: ${cmd}`);
+      throw new CommandUsageError(translateCli(lang, 'cli.unknownCommand', { cmd }), null);
   }
 }
 
@@ -243,12 +287,15 @@ export async function main(argv: string[]): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (e) {
-    process.stderr.write(`kioskctl: ${(e as Error).message}\n\n${HELP}`);
+    // Said in one line, with where to read more: not forty lines of help hiding the one that matters.
+    lang = cliLanguage(loose(argv));
+    process.stderr.write(`${translateCli(lang, 'cli.error', { message: translateCli(lang, 'cli.badOption', { detail: (e as Error).message }) })}\n${translateCli(lang, 'cli.seeGlobalHelp')}\n`);
     return EXIT_USAGE;
   }
   const { values: v, positionals: pos } = parsed;
+  lang = cliLanguage(v);
   if (v.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(isCommand(pos[0]) ? commandHelp(pos[0], lang) : HELP);
     return 0;
   }
   const out = makeOut(v.json);
@@ -256,7 +303,9 @@ export async function main(argv: string[]): Promise<number> {
     return await dispatch(pos, v, out);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`kioskctl: ${e.message}\n\n${HELP}`);
+      const cmd = e instanceof CommandUsageError ? e.command : isCommand(pos[0]) ? pos[0] : null;
+      const more = cmd ? translateCli(lang, 'cli.seeHelp', { cmd }) : translateCli(lang, 'cli.seeGlobalHelp');
+      process.stderr.write(`${translateCli(lang, 'cli.error', { message: e.message })}\n${more}\n`);
       return EXIT_USAGE;
     }
     return commandFailure(e, out);

@@ -2,13 +2,15 @@
 // machine (DC-2): the renderer renders the session view it is sent and sends
 // back what a person did; it holds no session state of its own beyond what a
 // form is being typed into.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KioskInfo, RecordingSummary } from '../shared/api-contract';
 import type { Language } from '../shared/i18n';
 import { translate } from '../shared/i18n';
 import type { RendererEvent, SessionView } from '../shared/session-contract';
 import type { KioskClient, SendOutcome } from './api/client';
 import { I18nProvider } from './i18n/context';
+import { ROOT_PX, TextSizeContext, type TextSize } from './text-size';
+import { COURT_TIME_ZONE } from '../shared/pl3-format';
 import { Attract } from './screens/Attract';
 import { LanguageSwitch } from './screens/LanguageSwitch';
 import { RecordingsList } from './screens/RecordingsList';
@@ -43,6 +45,8 @@ export function App({ client }: { client: KioskClient }) {
   const [failed, setFailed] = useState(false);
   const [lang, setLang] = useState<Language>('pl');
   const [aside, setAside] = useState<Aside>({ kind: 'none' });
+  const [textSize, setTextSize] = useState<TextSize>('normal');
+  const textSizeValue = useMemo(() => ({ size: textSize, setSize: setTextSize }), [textSize]);
   const lastActivity = useRef(0);
 
   useEffect(() => {
@@ -69,6 +73,8 @@ export function App({ client }: { client: KioskClient }) {
   const screen = view?.screen;
   useEffect(() => {
     if (screen === 'locked' && info) setLang(initialLanguage(info));
+    // The text size is the session's: the next person starts at the standard size.
+    if (screen === 'locked') setTextSize('normal');
     if (screen !== 'composing') setAside({ kind: 'none' });
   }, [screen, info]);
   const admin = adminOf(view);
@@ -76,6 +82,11 @@ export function App({ client }: { client: KioskClient }) {
   useEffect(() => {
     if (adminId) setAside({ kind: 'admin' });
   }, [adminId]);
+
+  useEffect(() => {
+    document.documentElement.style.fontSize = `${ROOT_PX[textSize]}px`;
+    document.documentElement.dataset.textSize = textSize;
+  }, [textSize]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -126,7 +137,8 @@ export function App({ client }: { client: KioskClient }) {
   };
 
   return (
-    <I18nProvider lang={lang}>
+    <I18nProvider lang={lang} zone={COURT_TIME_ZONE[info.jurisdiction]}>
+      <TextSizeContext.Provider value={textSizeValue}>
       <div className={`shell jur-${info.jurisdiction} screen-${view.screen}`} data-screen={view.screen}>
         {view.screen !== 'viewing' && <LanguageSwitch offered={info.languages.offered} onChange={setLang} />}
         {view.screen === 'locked' && <Attract info={info} onClerk={() => void send({ type: 'clerk.begin' })} />}
@@ -140,9 +152,10 @@ export function App({ client }: { client: KioskClient }) {
         {view.screen === 'blocked' && <Blocked view={view} send={send} />}
         {view.screen === 'handover' && <Handover view={view} send={send} lang={lang} />}
         {view.screen === 'viewing' && <Player info={info} view={view} send={send} client={client} lang={lang} onLang={setLang} />}
-        {view.screen === 'viewing' && view.playback.idleWarning && <IdleWarning send={send} />}
+        {view.screen === 'viewing' && view.playback.idleWarning && <IdleWarning send={send} endsAt={view.playback.idleEndsAt} />}
         {view.screen === 'ended' && <Summary view={view} send={send} />}
       </div>
+      </TextSizeContext.Provider>
     </I18nProvider>
   );
 }

@@ -58,3 +58,26 @@ export function formatPlDuration(totalSec: number): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return h > 0 ? `${two(h)}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
 }
+
+/** The court's local time zone by jurisdiction: times are shown in it, never in UTC. */
+export const COURT_TIME_ZONE = { PL: 'Europe/Warsaw', UA: 'Europe/Kyiv' } as const;
+
+const INSTANT_RE = /^(\d{4}-\d{2}-\d{2})[T ]?(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/u;
+
+/**
+ * A PL-3.4 date or a log instant as people at the court read it: local court
+ * time in the regulation's form YYYY-MM-DDhh:mm:ss, no offset and no "Z" (the
+ * zone is named once, in a report's heading). A date stored without an offset
+ * is already local time and is shown as it is.
+ */
+export function formatCourtTime(iso: string, timeZone: string): string {
+  const m = INSTANT_RE.exec(iso);
+  if (!m) return formatPlDate(iso);
+  const at = new Date(`${m[1]}T${m[2]}${m[3] === 'Z' ? 'Z' : m[3]}`);
+  if (Number.isNaN(at.getTime())) return formatPlDate(iso);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  }).formatToParts(at);
+  const p = (type: Intl.DateTimeFormatPartTypes): string => parts.find((x) => x.type === type)?.value ?? '00';
+  return `${p('year')}-${p('month')}-${p('day')}${p('hour')}:${p('minute')}:${p('second')}`;
+}

@@ -37,6 +37,8 @@ export interface RecordingChoice extends RecordingRef {
   /** PL-3.4 as stored; the UI formats it in the regulation's form. */
   readonly date: string | null;
   readonly durationSec: number | null;
+  /** The later version of the same case that replaced this one (PL-3.7), when there is one. */
+  readonly supersededBy?: RecordingRef | null;
 }
 
 export interface SessionCase {
@@ -78,7 +80,11 @@ export interface SessionEventPayloads {
   'clerk.end': { readonly accountId: string; readonly pin: string };
   /** A case-file signature or ЄУН. */
   'compose.case': { readonly query: string };
-  'compose.recordings': { readonly recordings: readonly RecordingRef[] };
+  /**
+   * The recordings to show. A superseded version (PL-3.7: a later one replaced
+   * it) is shown only with `supersededReason`, which is logged with the session.
+   */
+  'compose.recordings': { readonly recordings: readonly RecordingRef[]; readonly supersededReason?: string };
   'compose.viewer': ViewerDetails;
   'compose.time': { readonly minutes: number };
   'compose.confirm': Record<never, never>;
@@ -146,6 +152,8 @@ export interface SessionView {
     readonly lookup: 'none' | 'pending' | 'found' | 'not-found';
     readonly case: SessionCase | null;
     readonly recordings: readonly RecordingRef[];
+    /** Why a superseded version is among them (logged); null when none is. */
+    readonly supersededReason: string | null;
     readonly viewer: ViewerDetails | null;
     readonly minutes: number | null;
     readonly maxMinutes: number;
@@ -159,6 +167,8 @@ export interface SessionView {
     readonly rate: number;
     readonly played: readonly PlayedRecording[];
     readonly idleWarning: boolean;
+    /** Kiosk-clock milliseconds when the idle time-out ends the session, while the idle warning shows; null otherwise. */
+    readonly idleEndsAt: number | null;
     /** Kiosk-clock milliseconds when the time allowed runs out; null outside viewing. */
     readonly endsAt: number | null;
     readonly endCheck: 'none' | 'pending' | 'rejected' | 'locked';

@@ -175,3 +175,54 @@ describe('kioskctl: secrets and files at rest', () => {
     expect(list.stderr).toContain('env.key-file.owner');
   });
 });
+
+describe('kioskctl speaks plainly (defect 10)', () => {
+  const fresh = () => ({ KIOSK_DATA_DIR: scratch() });
+  const UA_CONFIG = path.join(REPO, 'kiosk-config', 'court-ua.json');
+
+  it('[Q-2] [defect 10] import of a path that does not exist is an environment error: exit 2, the path named', () => {
+    const r = kioskctl(['import', '/nonexistent', '--lang', 'en'], fresh());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no such file or folder: /nonexistent');
+    expect(kioskctl(['check', '/nonexistent'], fresh()).code).toBe(2);
+  });
+
+  it('[defect 10] verify --case of a case the catalog does not hold exits 2 and says nothing was verified, never "all intact"', () => {
+    const r = kioskctl(['verify', '--case', 'KM 999/99', '--lang', 'en'], fresh());
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toContain('intact');
+    expect(r.stderr).toContain('no case “KM 999/99” in the catalog');
+  });
+
+  it('[defect 10] export with missing flags names each of them in one line and points to its own help, not 40 lines of the global help', () => {
+    const r = kioskctl(['export', '--case', 'KM 123/24', '--to', '/tmp/x', '--lang', 'en'], fresh());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing: --purpose, --recipient, --operator');
+    expect(r.stderr).toContain('kioskctl export --help');
+    expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(3);
+  });
+
+  it('[defect 10] "import --help" prints the import command\'s own help and exits 0', () => {
+    const r = kioskctl(['import', '--help', '--lang', 'en']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('kioskctl import PATH [--operator NAME]');
+    expect(r.stdout).not.toContain('demo-carrier');
+    const all = kioskctl(['--help']);
+    expect(all.stdout).toContain('demo-carrier');
+  });
+
+  it('[Q-4] [defect 10] messages are in the kiosk\'s default language, --lang overrides, JSON is the same in every language', () => {
+    const uk = kioskctl(['frobnicate'], { ...fresh(), KIOSK_CONFIG: UA_CONFIG });
+    expect(uk.code).toBe(2);
+    expect(uk.stderr).toContain('невідома команда: frobnicate');
+    const help = kioskctl(['import', '--help'], { ...fresh(), KIOSK_CONFIG: UA_CONFIG });
+    expect(help.stdout).toContain('Використання');
+    const en = kioskctl(['frobnicate', '--lang', 'en'], { ...fresh(), KIOSK_CONFIG: UA_CONFIG });
+    expect(en.stderr).toContain('unknown command: frobnicate');
+    const dir = fresh();
+    const a = kioskctl(['list', '--json', '--lang', 'pl'], dir);
+    const b = kioskctl(['list', '--json', '--lang', 'uk'], dir);
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout));
+  });
+});

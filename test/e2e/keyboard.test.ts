@@ -53,8 +53,7 @@ describe('keyboard only', () => {
     await page.keyboard.type('KM 123/24');
     await page.keyboard.press('Enter');
     await page.getByTestId('case-found').waitFor();
-    await tabTo(page, 'recording-choice');
-    await page.keyboard.press('Space');
+    // The case's lone recording is ticked for the clerk.
     await expect.poll(() => page.getByTestId('recording-choice').first().locator('input').isChecked()).toBe(true);
     await tabTo(page, 'viewer-name');
     await page.keyboard.type('Jan Strona');
@@ -82,6 +81,11 @@ describe('keyboard only', () => {
     await expect.poll(() => player.getAttribute('data-status')).toBe('paused');
 
     await tabTo(page, 'player-end');
+    await page.keyboard.press('Enter');
+    // Ending asks first; the safe answer has the focus, the ending one is the next Tab stop.
+    await page.getByTestId('end-confirm').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('end-keep');
+    await tabTo(page, 'end-yes');
     await page.keyboard.press('Enter');
     await page.getByTestId('summary').waitFor();
     expect(await page.getByTestId('summary-played').innerText()).toContain('KM12324-20240305-01');

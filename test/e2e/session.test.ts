@@ -13,6 +13,7 @@ import { DEMO_CARRIER } from '../helpers/demo';
 import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
 import { kioskContext } from '../helpers/launch';
 import { REPO, scratch } from '../helpers/paths';
+import { plConfigWithLimits } from '../helpers/config';
 import { seriousViolations, smallTargets, type AxeFinding } from '../helpers/a11y';
 import { MESSAGES } from '../../app/shared/i18n';
 import type { Language } from '../../app/shared/i18n';
@@ -31,18 +32,9 @@ const env: NodeJS.ProcessEnv = {};
 const axeFindings: Record<string, AxeFinding[]> = {};
 const tooSmall: Record<string, string[]> = {};
 
-/** A config like the PL example, with the shortest idle warning the schema allows so the test can wait for it. */
-function writeConfig(dir: string): string {
-  const example = JSON.parse(fs.readFileSync(path.join(REPO, 'kiosk-config', 'court-kiosk-pl.json'), 'utf8')) as Record<string, unknown>;
-  delete example.$schema;
-  const file = path.join(dir, 'test-config.json');
-  fs.writeFileSync(file, JSON.stringify({ ...example, limits: { idleWarningSec: 10, idleTimeoutSec: 600, maxSessionMin: 60 } }));
-  return file;
-}
-
 beforeAll(async () => {
   dataDir = scratch();
-  Object.assign(env, { KIOSK_DATA_DIR: dataDir, KIOSK_DEMO_CARRIER: DEMO_CARRIER, KIOSK_CONFIG: writeConfig(scratch()) });
+  Object.assign(env, { KIOSK_DATA_DIR: dataDir, KIOSK_DEMO_CARRIER: DEMO_CARRIER, KIOSK_CONFIG: plConfigWithLimits({ idleWarningSec: 10, idleTimeoutSec: 600, maxSessionMin: 60 }) });
   served = await serveKiosk(['--demo'], env);
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 }, 120_000);
@@ -96,8 +88,7 @@ describe('a review session through the web shell', () => {
     await page.getByTestId('case-find').click();
     await page.getByTestId('case-found').waitFor();
     const choice = page.getByTestId('recording-choice').filter({ hasText: PL_REC });
-    // The box follows core's view (the composition lives in the session machine), so click and wait.
-    await choice.locator('input').click();
+    // The case's lone recording is ticked for the clerk (the box follows core's view, so wait).
     await expect.poll(() => choice.locator('input').isChecked()).toBe(true);
     await page.getByTestId('viewer-name').fill('Jan Strona');
     await page.getByTestId('viewer-doctype').selectOption('id-card');
@@ -178,6 +169,7 @@ describe('a review session through the web shell', () => {
     // The viewer ends; the summary shows what was seen.
     await page.getByTestId('lang-en').click();
     await page.getByTestId('player-end').click();
+    await page.getByTestId('end-yes').click();
     await page.getByTestId('summary').waitFor();
     expect(await page.getByTestId('summary-reason').innerText()).toBe(MESSAGES.en['summary.reason.viewer']);
     await overlay.getByTestId('watermark-overlay').waitFor({ state: 'detached' });

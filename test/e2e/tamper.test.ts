@@ -82,8 +82,8 @@ async function compose(page: Page, caseQuery: string, rec: string): Promise<void
   await page.getByTestId('case-query').fill(caseQuery);
   await page.getByTestId('case-find').click();
   await page.getByTestId('case-found').waitFor();
+  // Each case here has one recording, which the compose screen ticks for the clerk.
   const box = page.getByTestId('recording-choice').filter({ hasText: rec }).locator('input');
-  await box.click();
   await expect.poll(() => box.isChecked()).toBe(true);
   await page.getByTestId('viewer-name').fill('Olena Petrenko');
   await page.getByTestId('viewer-last4').fill('XY34');

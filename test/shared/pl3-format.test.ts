@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPlDate, formatPlDuration, parsePlDate, parsePlDuration } from '../../app/shared/pl3-format';
+import { COURT_TIME_ZONE, formatCourtTime, formatPlDate, formatPlDuration, parsePlDate, parsePlDuration } from '../../app/shared/pl3-format';
 
 describe('PL-3 formats', () => {
   it('[PL-3.4] accepts the regulation form and the T / space variants, displays the regulation form', () => {
@@ -23,5 +23,19 @@ describe('PL-3 formats', () => {
     for (const s of ['1:02:03', '61:00', '00:60', '24:00:00', '1:00', '01:02:03:04', 'abc']) expect(parsePlDuration(s), s).toBeNull();
     expect(formatPlDuration(3723)).toBe('01:02:03');
     expect(formatPlDuration(125)).toBe('02:05');
+  });
+});
+
+describe('court time', () => {
+  it('[PL-3.4] [defect 5] shows instants in local court time in the regulation form, without Z or an offset', () => {
+    // 13:38:13 UTC on 2 December is 14:38:13 in Warsaw (CET), 15:38:13 in Kyiv (EET).
+    expect(formatCourtTime('2026-12-02T13:38:13.123Z', COURT_TIME_ZONE.PL)).toBe('2026-12-0214:38:13');
+    expect(formatCourtTime('2026-12-02T13:38:13Z', COURT_TIME_ZONE.UA)).toBe('2026-12-0215:38:13');
+    // Summer time, and a recording date with its offset (the UA recording showed "+02:00").
+    expect(formatCourtTime('2025-07-07T10:00:00+02:00', COURT_TIME_ZONE.PL)).toBe('2025-07-0710:00:00');
+    expect(formatCourtTime('2025-02-07T10:00:00+02:00', COURT_TIME_ZONE.UA)).toBe('2025-02-0710:00:00');
+    expect(formatCourtTime('2025-02-07T10:00:00+02:00', COURT_TIME_ZONE.PL)).toBe('2025-02-0709:00:00');
+    // A date without an offset is local already.
+    expect(formatCourtTime('2024-03-05T10:15:00', COURT_TIME_ZONE.PL)).toBe('2024-03-0510:15:00');
   });
 });

@@ -10,6 +10,7 @@ import type { Language } from '../../shared/i18n/languages';
 import { buildViewingReports } from './viewing-report';
 import { renderViewingReportHtml } from './render-html';
 import { renderViewingReportPdf } from './render-pdf';
+import { COURT_TIME_ZONE } from '../../shared/pl3-format';
 
 export interface ExportedReport {
   readonly session: string;
@@ -50,8 +51,10 @@ export async function exportViewingReports(
     const lang = r.language;
     const files = { json: `${base}.json`, html: `${base}.html`, pdf: `${base}.pdf` };
     writeFile(files.json, JSON.stringify(r, null, 2) + '\n');
-    writeFile(files.html, renderViewingReportHtml(r, lang));
-    writeFile(files.pdf, await renderViewingReportPdf(r, lang));
+    // Times in the court's own zone (PL-3.4 form), named once in the heading.
+    const zone = COURT_TIME_ZONE[kiosk.config.jurisdiction];
+    writeFile(files.html, renderViewingReportHtml(r, lang, zone));
+    writeFile(files.pdf, await renderViewingReportPdf(r, lang, {}, zone));
     written.push({ session: r.session.id, language: lang, ...files });
   }
   kiosk.log.append('log.exported', { case: opts.caseSignature, sessions: written.map((w) => w.session) });

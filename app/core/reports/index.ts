@@ -10,5 +10,5 @@ export {
 export type { BuildOptions, ReportCheck, ReportRecording, ReportSession, ReportViewer, ViewingReport, ViewingReportBody } from './viewing-report';
 export { renderViewingReportHtml, renderDocumentHtml, escapeHtml } from './render-html';
 export { renderViewingReportPdf, renderDocumentPdf, type PdfOptions } from './render-pdf';
-export { formatRange, plTime, reportDocument, type DocSection, type ReportDocument } from './report-document';
+export { plTime, reportDocument, type DocSection, type ReportDocument } from './report-document';
 export { exportViewingReports, type ExportResult, type ExportedReport } from './export';

@@ -24,7 +24,9 @@ table.facts th { width: 38%; font-weight: normal; color: #444; }
 table.head th, table.head td { border: none; padding: 0.4mm 2mm 0.4mm 0; }
 table.head th { width: 30%; font-weight: normal; color: #444; }
 tr { break-inside: avoid; }
-.mono, pre { font-family: "DejaVu Sans Mono", "Noto Sans Mono", monospace; font-size: 8.5pt; word-break: break-all; }
+.mono, pre { font-family: "DejaVu Sans Mono", "Noto Sans Mono", monospace; font-size: 8.5pt; overflow-wrap: anywhere; }
+.nowrap { white-space: nowrap; overflow-wrap: normal; }
+pre { word-break: break-all; }
 section.appendix { break-before: page; }
 pre { white-space: pre-wrap; background: #f6f7f9; border: 1px solid #e1e5ea; padding: 2mm; margin: 1mm 0 4mm; }
 .intro { color: #333; }
@@ -36,15 +38,17 @@ function section(s: DocSection): string {
     return `<section><h2>${escapeHtml(s.title)}</h2><table class="facts"><tbody>${rows}</tbody></table></section>`;
   }
   const mono = new Set(s.mono ?? []);
+  const nowrap = new Set(s.nowrap ?? []);
+  const cls = (i: number): string => [mono.has(i) ? 'mono' : '', nowrap.has(i) ? 'nowrap' : ''].filter(Boolean).join(' ');
   const head = s.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
   const rows = s.rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${mono.has(i) ? ' class="mono"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .map((r) => `<tr>${r.map((c, i) => `<td${cls(i) ? ` class="${cls(i)}"` : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`)
     .join('');
   return `<section><h2>${escapeHtml(s.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
-export function renderViewingReportHtml(report: ViewingReport, lang: Language): string {
-  const doc = reportDocument(report, lang);
+export function renderViewingReportHtml(report: ViewingReport, lang: Language, timeZone?: string): string {
+  const doc = reportDocument(report, lang, timeZone);
   return renderDocumentHtml(doc, `${doc.title} — ${report.case.signature ?? report.case.caseNumber ?? ''}`);
 }
 

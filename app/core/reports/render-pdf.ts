@@ -27,8 +27,8 @@ export interface PdfOptions {
   readonly fontsDir?: string;
 }
 
-export function renderViewingReportPdf(report: ViewingReport, lang: Language, opts: PdfOptions = {}): Promise<Buffer> {
-  const doc = reportDocument(report, lang);
+export function renderViewingReportPdf(report: ViewingReport, lang: Language, opts: PdfOptions = {}, timeZone?: string): Promise<Buffer> {
+  const doc = reportDocument(report, lang, timeZone);
   return renderDocumentPdf(doc, {
     title: `${doc.title} — ${report.case.signature ?? report.case.caseNumber ?? ''}`,
     author: report.organisation.name,
@@ -140,9 +140,32 @@ function facts(pdf: Pdf, rows: ReadonlyArray<readonly [string, string]>, left: n
   }
 }
 
-function table(pdf: Pdf, s: Extract<DocSection, { kind: 'table' }>, left: number, width: number, ensure: (h: number) => void): void {
+/**
+ * Column widths: each column at least as wide as its longest unbreakable
+ * piece (an identifier, a date; a hash is set in groups), the rest shared by
+ * the relative widths; so pdfkit never splits an identifier mid-word.
+ */
+function columnWidths(pdf: Pdf, s: Extract<DocSection, { kind: 'table' }>, width: number, pad: number, cellFont: (i: number, header: boolean) => void): number[] {
   const total = s.widths.reduce((a, b) => a + b, 0);
-  const cols = s.widths.map((w) => (w / total) * width);
+  const share = s.widths.map((w) => (w / total) * width);
+  const nowrap = new Set(s.nowrap ?? []);
+  const longest = s.widths.map((_, i) => {
+    let max = 0;
+    for (const [row, header] of [[s.columns, true], ...s.rows.map((r) => [r, false] as const)] as const) {
+      cellFont(i, header);
+      const cell = row[i] ?? '';
+      // A time or a duration is one piece, broken nowhere; other cells may break after a space, comma, slash or dash.
+      for (const piece of header || !nowrap.has(i) ? cell.split(/(?<=[\s,/–-])/u) : [cell]) if (piece.length <= 24) max = Math.max(max, pdf.widthOfString(piece.trim()));
+    }
+    return max + 2 * pad + 1;
+  });
+  const need = longest.reduce((a, b) => a + b, 0);
+  if (need >= width) return share;
+  const spare = width - need;
+  return longest.map((m, i) => m + (spare * (s.widths[i] ?? 0)) / total);
+}
+
+function table(pdf: Pdf, s: Extract<DocSection, { kind: 'table' }>, left: number, width: number, ensure: (h: number) => void): void {
   const mono = new Set(s.mono ?? []);
   const pad = 3;
   const cellFont = (i: number, header: boolean): void => {
@@ -150,6 +173,7 @@ function table(pdf: Pdf, s: Extract<DocSection, { kind: 'table' }>, left: number
     else if (mono.has(i)) pdf.font('mono').fontSize(7.5);
     else pdf.font('body').fontSize(8.5);
   };
+  const cols = columnWidths(pdf, s, width, pad, cellFont);
   const rowHeight = (cells: readonly string[], header: boolean): number =>
     Math.max(
       ...cells.map((c, i) => {

@@ -3,7 +3,8 @@
 // never disagree on content; they differ only in layout.
 import type { Language } from '../../shared/i18n/languages';
 import { translateReport, type ReportMessageKey } from '../../shared/i18n/report-messages';
-import { formatPlDate, formatPlDuration } from '../../shared/pl3-format';
+import { COURT_TIME_ZONE, formatCourtTime, formatPlDuration, parsePlDuration } from '../../shared/pl3-format';
+import { formatRanges, seenSeconds } from '../../shared/played-ranges';
 import type { LogEntry } from '../viewing-log';
 import type { ViewingReport } from './viewing-report';
 
@@ -18,6 +19,8 @@ export type DocSection =
       readonly rows: ReadonlyArray<readonly string[]>;
       /** Columns set in monospace (identifiers, hashes, times). */
       readonly mono?: readonly number[];
+      /** Columns never broken inside a value (times, durations): a date must not wrap over lines. */
+      readonly nowrap?: readonly number[];
     };
 
 export interface ReportDocument {
@@ -33,20 +36,14 @@ export interface ReportDocument {
   };
 }
 
-/** A log time (ISO, UTC, with milliseconds) in the PL-3.4 display form. */
-export function plTime(iso: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/u.exec(iso);
-  return m?.[1] !== undefined ? formatPlDate(`${m[1]}Z`) : iso;
+/** A log time (ISO, UTC, with milliseconds) in the court's local time, PL-3.4 display form (the zone is named in the heading). */
+export function plTime(iso: string, timeZone: string = COURT_TIME_ZONE.PL): string {
+  return formatCourtTime(iso, timeZone);
 }
 
-/** A media time range as mm:ss–mm:ss (hh:mm:ss past an hour), the PL-3.5 forms. */
-export function formatRange([a, b]: readonly [number, number]): string {
-  return `${formatPlDuration(Math.floor(a))}–${formatPlDuration(Math.ceil(b))}`;
-}
 
-const secs = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
-
-export function reportDocument(report: ViewingReport, lang: Language): ReportDocument {
+export function reportDocument(report: ViewingReport, lang: Language, timeZone: string = COURT_TIME_ZONE.PL): ReportDocument {
+  const time = (iso: string): string => plTime(iso, timeZone);
   const t = (key: ReportMessageKey, params: Record<string, string | number> = {}): string => translateReport(lang, key, params);
   const none = t('report.none');
   const or = (s: string | null | undefined): string => (s === null || s === undefined || s === '' ? none : s);
@@ -54,6 +51,12 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     if (v === null) return none;
     const key = `${prefix}.${v}`;
     return isKey(key) ? t(key) : v;
+  };
+  // Numbers in the report's language (129,1 in pl and uk; 129.1 in en).
+  const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  const durationOf = (id: unknown, ver: unknown): number | null => {
+    const r = report.recordings.find((x) => x.identifier === id && x.version === ver);
+    return r?.duration ? parsePlDuration(r.duration) : null;
   };
   const version = (v: number): string => (v === 0 ? `0 (${t('rec.original')})` : String(v));
   const s = report.session;
@@ -72,8 +75,8 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     [t('session.document'), document],
     [t('session.purpose'), or(v.purpose)],
     [t('session.clerk'), s.clerk.name !== null ? `${s.clerk.name}${s.clerk.id !== null ? ` (${s.clerk.id})` : ''}` : or(s.clerk.id)],
-    [t('session.opened'), plTime(s.opened)],
-    [t('session.closed'), s.closed !== null ? plTime(s.closed) : t('session.notClosed')],
+    [t('session.opened'), time(s.opened)],
+    [t('session.closed'), s.closed !== null ? time(s.closed) : t('session.notClosed')],
     [t('session.endReason'), oneOf('end', s.endReason) + (s.endProblem ? ` — ${s.endProblem}` : '')],
     [t('session.minutesAllowed'), s.minutesAllowed !== null ? t('session.minutes', { n: s.minutesAllowed }) : none],
     [t('session.id'), s.id],
@@ -83,9 +86,10 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     kind: 'table',
     title: t('section.recordings'),
     columns: [t('rec.identifier'), t('rec.version'), t('rec.title'), t('rec.date'), t('rec.duration'), t('rec.sha256')],
-    widths: [2.0, 1.7, 2.5, 2.4, 1.7, 2.9],
+    widths: [2.2, 1.4, 4.4, 2.4, 1.2, 2.2],
     mono: [0, 3, 4, 5],
-    rows: report.recordings.map((r) => [r.identifier, version(r.version), or(r.title), or(r.date), or(r.duration), r.sha256 ?? t('rec.notVerified')]),
+    nowrap: [3, 4],
+    rows: report.recordings.map((r) => [r.identifier, version(r.version), or(r.title), r.date !== null ? time(r.date) : none, or(r.duration), r.sha256 ?? t('rec.notVerified')]),
   };
 
   // What was seen beside what left the kiosk (DC-6): played ranges from the player, served ranges and bytes from the media route.
@@ -95,14 +99,21 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     columns: [t('played.recording'), t('played.ranges'), t('played.seconds'), t('served.ranges'), t('served.seconds'), t('served.bytes')],
     widths: [2.2, 2.6, 1.1, 2.6, 1.1, 1.2],
     mono: [0, 1, 2, 3, 4, 5],
-    rows: report.recordings.map((r) => [
-      `${r.identifier} v${r.version}`,
-      r.played.ranges.length > 0 ? r.played.ranges.map(formatRange).join(', ') : t('played.nothing'),
-      secs(r.played.seconds),
-      r.served.ranges.length > 0 ? r.served.ranges.map(formatRange).join(', ') : none,
-      secs(r.served.seconds),
-      String(r.served.bytes),
-    ]),
+    nowrap: [2, 4, 5],
+    rows: report.recordings.map((r) => {
+      // Whole seconds, merged where they meet, never past the recording's end (the JSON keeps the exact ranges).
+      const duration = durationOf(r.identifier, r.version);
+      const ranges = formatRanges(r.played.ranges, duration);
+      const served = formatRanges(r.served.ranges, duration);
+      return [
+        `${r.identifier} v${r.version}`,
+        ranges !== '' ? ranges : t('played.nothing'),
+        number.format(seenSeconds(r.played.ranges, duration)),
+        served !== '' ? served : none,
+        number.format(r.served.seconds),
+        String(r.served.bytes),
+      ];
+    }),
   };
 
   const entries: DocSection = {
@@ -111,7 +122,8 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     columns: [t('entry.seq'), t('entry.time'), t('entry.event'), t('entry.details')],
     widths: [0.8, 2.4, 2.2, 4.6],
     mono: [0, 1],
-    rows: report.entries.map((e) => [String(e.seq), plTime(e.time), eventName(e, t), details(e, t)]),
+    nowrap: [0, 1],
+    rows: report.entries.map((e) => [String(e.seq), time(e.time), eventName(e, t), details(e, t, durationOf(e.data.identifier, e.data.version), number)]),
   };
 
   return {
@@ -121,7 +133,9 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     header: [
       [t('report.organisation'), report.organisation.name],
       [t('report.device'), `${report.device.name} (${report.device.id})`],
-      [t('report.generated'), plTime(report.generated)],
+      [t('report.generated'), time(report.generated)],
+      // The zone, once: every time in the report is local court time.
+      [t('report.timeZone'), t('report.timeZoneValue', { zone: timeZone })],
     ],
     sections: [
       { kind: 'facts', title: t('section.case'), rows: caseRows },
@@ -165,11 +179,13 @@ function eventName(e: LogEntry, t: T): string {
   return e.type;
 }
 
-const mmss = (x: unknown): string | null => (typeof x === 'number' && Number.isFinite(x) ? formatPlDuration(Math.floor(x)) : null);
+const at = (x: unknown): string | null => (typeof x === 'number' && Number.isFinite(x) ? formatPlDuration(Math.floor(x)) : null);
 
 /** A short, factual line per entry; the full data is in the JSON report. */
-function details(e: LogEntry, t: T): string {
+function details(e: LogEntry, t: T, duration: number | null, number: Intl.NumberFormat): string {
   const d = e.data;
+  // A position is never shown past the recording's end (a player may report a fraction beyond it).
+  const mmss = (x: unknown): string | null => at(typeof x === 'number' && duration !== null ? Math.min(x, duration) : x);
   const rec = typeof d.identifier === 'string' ? `${d.identifier} v${String(d.version)}` : null;
   const parts: string[] = [];
   switch (e.type) {
@@ -197,27 +213,35 @@ function details(e: LogEntry, t: T): string {
     }
     case 'playback.ranges':
       if (rec) parts.push(rec);
-      parts.push(rangesText(d.ranges));
+      parts.push(rangesText(d.ranges, duration));
       break;
     case 'media.served':
       if (rec) parts.push(rec);
-      parts.push(rangesText(d.ranges));
+      parts.push(rangesText(d.ranges, duration));
       if (typeof d.bytes === 'number') parts.push(`${d.bytes} B`);
       break;
+    case 'playback.rate': {
+      // Every speed is said, 1× included (a change back to normal speed left the cell empty).
+      if (rec) parts.push(rec);
+      const at = mmss(d.mediaTime);
+      if (at !== null) parts.push(at);
+      if (typeof d.rate === 'number') parts.push(t('detail.rate', { rate: number.format(d.rate) }));
+      break;
+    }
     default: {
       if (rec) parts.push(rec);
       const at = mmss(d.mediaTime);
       if (at !== null) parts.push(at);
-      if (typeof d.rate === 'number' && d.rate !== 1) parts.push(`×${d.rate}`);
+      if (typeof d.rate === 'number' && d.rate !== 1) parts.push(t('detail.rate', { rate: number.format(d.rate) }));
     }
   }
   return parts.join(', ');
 }
 
-function rangesText(x: unknown): string {
+function rangesText(x: unknown, duration: number | null): string {
   if (!Array.isArray(x)) return '';
-  return x
-    .filter((r): r is [number, number] => Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'number')
-    .map((r) => formatRange(r))
-    .join(', ');
+  return formatRanges(
+    x.filter((r): r is [number, number] => Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'number'),
+    duration,
+  );
 }

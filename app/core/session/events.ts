@@ -39,7 +39,7 @@ const rendererEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('clerk.back') }),
   z.strictObject({ type: z.literal('clerk.end'), ...credentials }),
   z.strictObject({ type: z.literal('compose.case'), query: text(64) }),
-  z.strictObject({ type: z.literal('compose.recordings'), recordings: z.array(recordingRef).min(1).max(50) }),
+  z.strictObject({ type: z.literal('compose.recordings'), recordings: z.array(recordingRef).min(1).max(50), supersededReason: text(300).optional() }),
   z.strictObject({
     type: z.literal('compose.viewer'),
     name: text(120),

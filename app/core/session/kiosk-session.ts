@@ -12,6 +12,7 @@ import { TisOutbox } from '../tis/outbox';
 import { environmentRule } from '../errors/environment';
 import { Ballast, sessionSpaceProblem } from '../space';
 import { problem } from '../../shared/problem';
+import { casesMatching } from '../../shared/case-key';
 
 interface RecRow {
   id: number;
@@ -20,27 +21,40 @@ interface RecRow {
   title: string | null;
   date: string | null;
   duration_sec: number | null;
+  supersedes_identifier: string | null;
+  supersedes_version: number | null;
   row_mac: Buffer | null;
 }
 
 /** The case a clerk asked for, by signature or ЄУН: complete, unpurged recordings only (held or incomplete ones are not shown). */
 export function findCase(kiosk: Kiosk, query: string): SessionCase | null {
-  const q = query.trim();
-  const c = kiosk.db.prepare('SELECT id, signature, case_number FROM cases WHERE signature = ? OR case_number = ?').get(q, q) as
-    | { id: number; signature: string; case_number: string | null }
-    | undefined;
+  // Compared by key (shared/case-key.ts): letter case, spaces and Latin/Cyrillic
+  // look-alikes do not matter; an ambiguous query finds nothing (the compose
+  // screen offers the candidates instead).
+  const all = (kiosk.db.prepare('SELECT id, signature, case_number FROM cases').all() as Array<{ id: number; signature: string; case_number: string | null }>).map(
+    (r) => ({ id: r.id, signature: r.signature, caseNumber: r.case_number }),
+  );
+  const found = casesMatching(all, query);
+  const c = found.length === 1 ? found[0] : undefined;
   if (!c) return null;
   const recs = kiosk.db
     .prepare(
-      `SELECT identifier, version, title, date, duration_sec FROM recordings
+      `SELECT identifier, version, title, date, duration_sec, supersedes_identifier, supersedes_version FROM recordings
         WHERE case_id = ? AND status = 'complete' AND purged_at IS NULL AND identifier IS NOT NULL ORDER BY date, identifier, version`,
     )
     .all(c.id) as RecRow[];
   if (recs.length === 0) return null;
   return {
     signature: c.signature,
-    caseNumber: c.case_number,
-    recordings: recs.map((r) => ({ identifier: r.identifier, version: r.version, title: r.title, date: r.date, durationSec: r.duration_sec })),
+    caseNumber: c.caseNumber,
+    recordings: recs.map((r) => {
+      // PL-3.7: a version that a later one of this case names as superseded is marked, never hidden.
+      const later = recs.find((o) => o.supersedes_identifier === r.identifier && o.supersedes_version === r.version);
+      return {
+        identifier: r.identifier, version: r.version, title: r.title, date: r.date, durationSec: r.duration_sec,
+        supersededBy: later ? { identifier: later.identifier, version: later.version } : null,
+      };
+    }),
   };
 }
 

@@ -42,6 +42,8 @@ export interface SessionContext {
   readonly pendingQuery: string | null;
   readonly case: SessionCase | null;
   readonly recordings: readonly RecordingRef[];
+  /** Why a superseded version was chosen (PL-3.7); null when none was. */
+  readonly supersededReason: string | null;
   readonly viewer: ViewerDetails | null;
   readonly minutes: number | null;
   readonly verdicts: readonly IntegrityVerdict[];
@@ -70,6 +72,7 @@ function blankSession(config: SessionConfig): SessionContext {
     pendingQuery: null,
     case: null,
     recordings: [],
+    supersededReason: null,
     viewer: null,
     minutes: null,
     verdicts: [],
@@ -97,6 +100,10 @@ function advanceTo(context: SessionContext, to: number): Partial<SessionContext>
   });
   return { mediaTime: to, played };
 }
+
+/** A version a later one of the same case replaced (PL-3.7). */
+const isSuperseded = (context: SessionContext, r: RecordingRef): boolean =>
+  context.case?.recordings.some((c) => sameRef(c, r) && !!c.supersededBy) ?? false;
 
 const mediaTimeOf = (event: SessionEvent): number | null => ('mediaTime' in event ? event.mediaTime : null);
 
@@ -139,7 +146,9 @@ export const sessionMachine = setup({
       context.case !== null &&
       event.recordings.length > 0 &&
       event.recordings.every((r) => context.case?.recordings.some((c) => sameRef(c, r))) &&
-      new Set(event.recordings.map((r) => `${r.identifier}@${r.version}`)).size === event.recordings.length,
+      new Set(event.recordings.map((r) => `${r.identifier}@${r.version}`)).size === event.recordings.length &&
+      // A superseded version (PL-3.7) is shown only with a reason, which is logged.
+      (!event.recordings.some((r) => isSuperseded(context, r)) || (event.supersededReason ?? '').trim() !== ''),
     timeWithinLimit: ({ context, event }) =>
       event.type === 'compose.time' && Number.isInteger(event.minutes) && event.minutes >= 1 && event.minutes <= context.config.maxSessionMin,
     compositionComplete: ({ context }) =>
@@ -213,12 +222,22 @@ export const sessionMachine = setup({
       assertEvent(event, 'catalog.case');
       // A different case invalidates recordings chosen from the previous one.
       const same = context.case !== null && event.found !== null && context.case.signature === event.found.signature;
-      return { lookup: 'found' as const, pendingQuery: null, case: event.found, recordings: same ? context.recordings : [] };
+      return {
+        lookup: 'found' as const,
+        pendingQuery: null,
+        case: event.found,
+        recordings: same ? context.recordings : [],
+        supersededReason: same ? context.supersededReason : null,
+      };
     }),
     noteCaseNotFound: assign({ lookup: 'not-found', pendingQuery: null }),
-    takeRecordings: assign(({ event }) => {
+    takeRecordings: assign(({ context, event }) => {
       assertEvent(event, 'compose.recordings');
-      return { recordings: event.recordings.map((r) => ({ identifier: r.identifier, version: r.version })) };
+      const superseded = event.recordings.some((r) => isSuperseded(context, r));
+      return {
+        recordings: event.recordings.map((r) => ({ identifier: r.identifier, version: r.version })),
+        supersededReason: superseded ? (event.supersededReason?.trim() ?? null) : null,
+      };
     }),
     takeViewer: assign(({ event }) => {
       assertEvent(event, 'compose.viewer');

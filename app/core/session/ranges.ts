@@ -1,5 +1,6 @@
 // Played ranges: which stretches of media time a viewer actually saw.
 import type { PlayedRanges } from '../../shared/session-contract';
+import { mergeRanges } from '../../shared/played-ranges';
 
 /** Largest step between two progress reports still counted as continuous
  * playback; a bigger jump without a seek event is a discontinuity, not viewing. */
@@ -10,15 +11,7 @@ const round = (t: number): number => Math.round(t * 1000) / 1000;
 /** Adds [start, end] to `ranges`, merging overlapping or touching intervals. */
 export function addRange(ranges: PlayedRanges, start: number, end: number): Array<[number, number]> {
   if (!(end > start)) return ranges.map(([a, b]) => [a, b]);
-  const all: Array<[number, number]> = [...ranges.map(([a, b]): [number, number] => [a, b]), [round(start), round(end)]];
-  all.sort((x, y) => x[0] - y[0]);
-  const merged: Array<[number, number]> = [];
-  for (const [a, b] of all) {
-    const last = merged[merged.length - 1];
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else merged.push([a, b]);
-  }
-  return merged;
+  return mergeRanges([...ranges, [round(start), round(end)]]);
 }
 
 export function totalSeconds(ranges: PlayedRanges): number {

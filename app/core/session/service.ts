@@ -131,6 +131,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   let disposed = false;
   let fault: string | null = null;
   let endsAt: number | null = null;
+  let idleEndsAt: number | null = null;
 
   // A session the log shows open was cut off by a crash or power loss.
   const open = deps.log.lastOpenSession();
@@ -252,6 +253,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           viewer: context.viewer,
           case: context.case ? { signature: context.case.signature, caseNumber: context.case.caseNumber } : null,
           recordings: context.recordings,
+          // PL-3.7: a superseded version shown, and why.
+          ...(context.supersededReason !== null ? { supersededReason: context.supersededReason } : {}),
           minutesAllowed: context.minutes,
         });
       },
@@ -343,7 +346,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   }
   const extras = () => {
     const grant = grants.live;
-    return { endsAt, fault, sessionId, media: grant ? { capability: grant.capability } : null };
+    return { endsAt, idleEndsAt, fault, sessionId, media: grant ? { capability: grant.capability } : null };
   };
   const view = (): SessionView => toView(actor.getSnapshot(), extras());
   // The capability lives exactly as long as the session may play: issued on
@@ -372,6 +375,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       if (viewing && !wasViewing) endsAt = clock.now() + limitMs(snapshot.context);
       if (!viewing) endsAt = null;
       wasViewing = viewing;
+      // The idle warning counts down to the time-out the machine has armed.
+      const cfg = snapshot.context.config;
+      if (!snapshot.context.idleWarned) idleEndsAt = null;
+      else idleEndsAt ??= clock.now() + (cfg.idleTimeoutSec - cfg.idleWarningSec) * 1000;
       const v = view();
       for (const l of listeners) l(v);
     },

@@ -35,6 +35,8 @@ const rendererTypes = new Set<string>(RENDERER_EVENT_TYPES);
 export interface ViewExtras {
   /** Kiosk-clock ms when the time allowed runs out, while viewing. */
   readonly endsAt: number | null;
+  /** Kiosk-clock ms when the idle time-out ends the session, while warned. */
+  readonly idleEndsAt: number | null;
   readonly fault: string | null;
   /** The open session's id (null when none is open). */
   readonly sessionId: string | null;
@@ -60,6 +62,7 @@ export function toView(snapshot: SessionSnapshot, extras: ViewExtras): SessionVi
       lookup: c.lookup,
       case: c.case,
       recordings: c.recordings,
+      supersededReason: c.supersededReason,
       viewer: c.viewer,
       minutes: c.minutes,
       maxMinutes: c.config.maxSessionMin,
@@ -73,6 +76,7 @@ export function toView(snapshot: SessionSnapshot, extras: ViewExtras): SessionVi
       rate: c.rate,
       played: c.played,
       idleWarning: c.idleWarned,
+      idleEndsAt: c.idleWarned ? extras.idleEndsAt : null,
       endsAt: extras.endsAt,
       endCheck: c.endCheck,
     },

@@ -1,9 +1,11 @@
 import type { Language } from '../../shared/i18n';
 import { useI18n } from '../i18n/context';
+import { TextSizeSwitch } from '../text-size';
 
 export function LanguageSwitch({ offered, onChange }: { offered: readonly Language[]; onChange(l: Language): void }) {
   const { lang, t } = useI18n();
   return (
+    <div className="settings">
     <nav className="lang" aria-label={t('language.label')}>
       {offered.map((l) => (
         <button
@@ -19,5 +21,7 @@ export function LanguageSwitch({ offered, onChange }: { offered: readonly Langua
         </button>
       ))}
     </nav>
+    <TextSizeSwitch />
+    </div>
   );
 }

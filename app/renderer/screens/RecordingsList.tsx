@@ -1,13 +1,13 @@
 // The catalogued recordings, as a clerk sees them when composing a session:
 // PL-3 metadata in the regulation's formats, versions and conformance flags.
 import type { RecordingSummary } from '../../shared/api-contract';
-import { formatPlDate, formatPlDuration } from '../../shared/pl3-format';
+import { formatPlDuration } from '../../shared/pl3-format';
 import { useI18n } from '../i18n/context';
 import { flagKey } from '../i18n/flags';
 
 
 export function RecordingsList({ recordings, onBack }: { recordings: readonly RecordingSummary[]; onBack(): void }) {
-  const { t } = useI18n();
+  const { t, time } = useI18n();
   return (
     <main className="recordings" data-testid="recordings">
       <header className="bar">
@@ -52,7 +52,7 @@ export function RecordingsList({ recordings, onBack }: { recordings: readonly Re
                   {r.case.signature}
                   {r.case.caseNumber && r.case.caseNumber !== r.case.signature && <div className="sub">ЄУН {r.case.caseNumber}</div>}
                 </td>
-                <td className="mono">{r.date ? formatPlDate(r.date) : '—'}</td>
+                <td className="mono">{r.date ? time(r.date) : '—'}</td>
                 <td className="mono">{r.durationSec !== null ? formatPlDuration(r.durationSec) : '—'}</td>
                 <td>
                   {r.version}

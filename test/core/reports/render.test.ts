@@ -55,10 +55,11 @@ describe('viewing report rendering', () => {
       expect(html).toContain('2026-03-1409:30:00'); // PL-3.4: no separator between day and hour
       expect(html).toContain('01:02:05'); // PL-3.5 hh:mm:ss
       expect(html).toContain('00:00–01:36, 10:00–12:05'); // ranges as mm:ss–mm:ss
-      expect(html).toContain('220.4');
+      expect(html).toContain(lang === 'en' ? '220.4' : '220,4'); // numbers in the report's language (defect 9)
       expect(html).toContain('00:00–02:06, 09:58–12:36'); // served to the player, beside played
       expect(html).toContain('48213774');
-      expect(html).toMatch(/\d{4}-\d{2}-\d{4}:\d{2}:\d{2}Z/u); // log times in the PL-3.4 form
+      expect(html).toMatch(/\d{4}-\d{2}-\d{4}:\d{2}:\d{2}</u); // log times in the PL-3.4 form, local court time
+      expect(html).not.toMatch(/\d{2}:\d{2}:\d{2}Z/u); // no UTC "Z" (defect 5)
       expect(html).toContain(report.signature);
       expect(html).not.toMatch(/<script/iu);
     }
@@ -90,6 +91,9 @@ describe('viewing report rendering', () => {
       expect(text).toContain('Zajęcie ruchomości');
       expect(text).toContain('2026-03-1409:30:00');
       expect(text).toContain('10:00–12:05');
+      // Identifiers and times are never split mid-word (defect 5): each stands whole on its line.
+      expect(text).toMatch(/KM-2026-0001 /u);
+      expect(text).toMatch(/2026-03-1409:30:00/u);
       expect(text).toContain(report.signature.slice(0, 40));
 
       const base = path.join(shots, `report-${lang}`);

@@ -32,9 +32,15 @@ export const CASE_A: SessionCase = {
   recordings: [
     { identifier: 'VKZ-2025-0001', version: 0, title: 'Засідання, частина 1', date: '2025-02-0709:00:00', durationSec: 1800 },
     { identifier: 'VKZ-2025-0002', version: 1, title: 'Засідання, частина 2', date: '2025-02-0709:30:00', durationSec: 900 },
+    // PL-3.7: the version 1 replaced; shown only with a reason (not chosen by the model's samples).
+    {
+      identifier: 'VKZ-2025-0002', version: 0, title: 'Засідання, частина 2 (первинна)', date: '2025-02-0709:30:00', durationSec: 900,
+      supersededBy: { identifier: 'VKZ-2025-0002', version: 1 },
+    },
   ],
 };
-export const CHOSEN: RecordingRef[] = CASE_A.recordings.map((r) => ({ identifier: r.identifier, version: r.version }));
+export const SUPERSEDED: RecordingRef = { identifier: 'VKZ-2025-0002', version: 0 };
+export const CHOSEN: RecordingRef[] = CASE_A.recordings.filter((r) => !r.supersededBy).map((r) => ({ identifier: r.identifier, version: r.version }));
 
 export const PINS = { clerk: 'clerk-1', pin: '2468', wrong: '1111', lockedAccount: 'clerk-3' } as const;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { createSessionService, SERVED_FLUSH_MS, type SessionCatalog, type SessionService } from '../../../app/core/session/service';
 import type { SessionView } from '../../../app/shared/session-contract';
-import { ArrayLog, CASE_QUERY, CHOSEN, CONFIG, PINS, ScriptedVerifier, makeAuth, memoryCatalog } from './model-fixtures';
+import { ArrayLog, CASE_QUERY, CHOSEN, CONFIG, PINS, SUPERSEDED, ScriptedVerifier, makeAuth, memoryCatalog } from './model-fixtures';
 import { problem, type Problem } from '../../../app/shared/problem';
 
 interface Rig {
@@ -70,6 +70,24 @@ async function toComposed(r: Rig, minutes: number): Promise<void> {
 const CAPABILITY = /^([A-Za-z0-9_-]{43})$/;
 
 describe('session service', () => {
+  it('[PL-3.7] [defect 4] a superseded version is chosen only with a reason, which the session.opened entry records', async () => {
+    const r = await rig();
+    await toComposed(r, 5);
+    const refused = r.service.send({ type: 'compose.recordings', recordings: [...CHOSEN, SUPERSEDED] });
+    expect(refused.ok).toBe(false);
+    expect(r.service.send({ type: 'compose.recordings', recordings: [SUPERSEDED], supersededReason: '  ' }).ok).toBe(false);
+    const reason = 'porównanie z wersją zmienioną na wniosek pełnomocnika';
+    const v = ok(r.service, { type: 'compose.recordings', recordings: [...CHOSEN, SUPERSEDED], supersededReason: reason });
+    expect(v.composition.supersededReason).toBe(reason);
+    // Choosing current versions only clears the reason.
+    expect(ok(r.service, { type: 'compose.recordings', recordings: CHOSEN }).composition.supersededReason).toBeNull();
+    ok(r.service, { type: 'compose.recordings', recordings: [...CHOSEN, SUPERSEDED], supersededReason: reason });
+    ok(r.service, { type: 'compose.confirm' });
+    await r.service.settled();
+    expect(r.log.entries.find((e) => e.type === 'session.opened')?.data).toMatchObject({ supersededReason: reason });
+    r.service.dispose();
+  });
+
   it('[DC-5] issues a media capability at handover for the verified recordings and revokes it the moment the session ends', async () => {
     const r = await rig();
     ok(r.service, { type: 'clerk.begin' });
@@ -225,8 +243,11 @@ describe('session service', () => {
     expect(r.service.getSnapshot().playback.idleWarning).toBe(false);
     r.clock.increment(1);
     expect(r.service.getSnapshot().playback.idleWarning).toBe(true);
+    // The warning counts down to the time-out (defect 3).
+    expect(r.service.getSnapshot().playback.idleEndsAt).toBe(r.clock.now() + (CONFIG.idleTimeoutSec - CONFIG.idleWarningSec) * 1000);
     ok(r.service, { type: 'ui.activity' }); // a touch restarts both timers
     expect(r.service.getSnapshot().playback.idleWarning).toBe(false);
+    expect(r.service.getSnapshot().playback.idleEndsAt).toBeNull();
     r.clock.increment(CONFIG.idleTimeoutSec * 1000 - 1);
     expect(r.service.getSnapshot().state).toBe('open.viewing.paused');
     r.clock.increment(1);

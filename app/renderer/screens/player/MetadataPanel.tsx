@@ -1,13 +1,13 @@
 // PL-3 metadata of the recording in the regulation's formats (§ 3), its
 // version, conformance flags and the envelope sheet, read-only.
 import type { MediaRecording } from '../../../shared/media-contract';
-import { formatPlDate, formatPlDuration } from '../../../shared/pl3-format';
+import { formatPlDuration } from '../../../shared/pl3-format';
 import { useI18n } from '../../i18n/context';
 import { flagKey } from '../../i18n/flags';
 
 
 export function MetadataPanel({ rec }: { rec: MediaRecording }) {
-  const { t } = useI18n();
+  const { t, time } = useI18n();
   return (
     <section aria-labelledby="meta-h" className="meta" data-testid="metadata">
       <h2 id="meta-h">{t('player.metadata')}</h2>
@@ -17,7 +17,7 @@ export function MetadataPanel({ rec }: { rec: MediaRecording }) {
         <dt>{t('meta.title')}</dt>
         <dd>{rec.title ?? '—'}</dd>
         <dt>{t('meta.date')}</dt>
-        <dd className="mono">{rec.date ? formatPlDate(rec.date) : '—'}</dd>
+        <dd className="mono">{rec.date ? time(rec.date) : '—'}</dd>
         <dt>{t('meta.duration')}</dt>
         <dd className="mono">{rec.declaredDurationSec !== null ? formatPlDuration(rec.declaredDurationSec) : '—'}</dd>
         <dt>{t('meta.case')}</dt>

@@ -17,6 +17,9 @@ import { Watermark } from './Watermark';
 import { SeekBar } from './SeekBar';
 import { MetadataPanel } from './MetadataPanel';
 import { ClerkEnd } from './ClerkEnd';
+import { EndViewing } from './EndViewing';
+import { TimeLeft } from './TimeLeft';
+import { useNow } from '../use-now';
 import { clock, mediaCapabilityOf, sessionIdOf } from './format';
 import { LanguageSwitch } from '../LanguageSwitch';
 
@@ -38,7 +41,7 @@ interface Props {
 const sameRef = (a: RecordingRef | null, b: RecordingRef | null) => !!a && !!b && a.identifier === b.identifier && a.version === b.version;
 
 export function Player({ info, view, send, client, onLang }: Props) {
-  const { t } = useI18n();
+  const { t, time } = useI18n();
   const video = useRef<HTMLVideoElement>(null);
   const hls = useRef<Hls | null>(null);
   const [manifest, setManifest] = useState<MediaManifest | null>(null);
@@ -48,7 +51,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
   const [captions, setCaptions] = useState(false);
   /** Captions URL → blob: URL of its fetched cues, for the <track>s. */
   const [captionBlobs, setCaptionBlobs] = useState<ReadonlyMap<string, string>>(new Map());
-  const [now, setNow] = useState(() => Date.now());
+  const now = useNow();
   const playingRef = useRef(false);
   const capability = mediaCapabilityOf(view);
   const current = view.playback.current;
@@ -157,11 +160,6 @@ export function Player({ info, view, send, client, onLang }: Props) {
     };
   }, [send]);
 
-  useEffect(() => {
-    const id = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(id);
-  }, []);
-
   // Captions: the single WebVTT track follows the toggle.
   useEffect(() => {
     const el = video.current;
@@ -224,6 +222,8 @@ export function Player({ info, view, send, client, onLang }: Props) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
+      // A dialog (end viewing, idle warning) has the keyboard while it is open.
+      if (document.querySelector('[aria-modal="true"]')) return;
       const tgt = e.target as HTMLElement | null;
       const tag = tgt?.tagName;
       const inText = tag === 'INPUT' && (tgt as HTMLInputElement).type !== 'range' ? true : tag === 'SELECT' || tag === 'TEXTAREA';
@@ -276,22 +276,18 @@ export function Player({ info, view, send, client, onLang }: Props) {
   const isPlaying = status === 'playing' || status === 'buffering';
   const remainingMs = view.playback.endsAt !== null ? Math.max(0, view.playback.endsAt - now) : null;
   const sessionId = sessionIdOf(view);
+  const supersededBy = (r: RecordingRef) => view.composition.case?.recordings.find((x) => sameRef(x, r))?.supersededBy ?? null;
 
   return (
     <main className="player" data-testid="player" data-load={load} data-status={status ?? ''}>
       <header className="player-bar">
-        <span className="remaining" data-testid="remaining" role="timer" aria-live="off">
-          {remainingMs !== null ? t('player.remaining', { t: clock(remainingMs / 1000) }) : ''}
-        </span>
+        <TimeLeft remainingMs={remainingMs} />
         {rec && (
           <span className="verified" data-testid="verified-badge" title={rec.verified.sha256}>
-            ✓ {t('player.verified', { hash: rec.verified.sha256.slice(0, 12), at: new Date(rec.verified.checkedAt).toLocaleTimeString('pl-PL', { hour12: false }) })}
+            ✓ {t('player.verified', { hash: rec.verified.sha256.slice(0, 12), at: time(rec.verified.checkedAt).slice(10) })}
           </span>
         )}
         <LanguageSwitch offered={info.languages.offered} onChange={onLang} />
-        <button type="button" onClick={() => void send({ type: 'viewer.end' })} data-testid="player-end">
-          {t('player.end')}
-        </button>
       </header>
 
       <div className="player-body">
@@ -396,7 +392,8 @@ export function Player({ info, view, send, client, onLang }: Props) {
                       }}
                       data-testid="select-recording"
                     >
-                      {r.title ?? r.identifier} · v{r.version}
+                      {r.title ?? r.identifier} — {t('player.versionOf', { v: r.version })}
+                      {supersededBy(r) && ` (${t('player.supersededShort', { v: supersededBy(r)?.version ?? '' })})`}
                     </button>
                   </li>
                 ))}
@@ -417,6 +414,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
             </ul>
           </section>
           {rec && <MetadataPanel rec={rec} />}
+          <EndViewing send={send} />
           <ClerkEnd view={view} send={send} />
         </aside>
       </div>
