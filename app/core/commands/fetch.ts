@@ -3,12 +3,15 @@
 // (UA-1) are reported, not failed; any rejected recording fails the run.
 import type { Kiosk } from '../kiosk';
 import { fetchCase } from '../tis';
+import { requireSource } from '../ingest';
 import { formatProblem } from '../../shared/problem';
 import { EXIT_FAILED, EXIT_OK } from './exit-codes';
 import type { Out } from './out';
 import { tisClientFor, type TisFlags } from './tis-client';
 
 export async function fetchCmd(kiosk: Kiosk, opts: { case: string; operator: string | null } & TisFlags, out: Out): Promise<number> {
+  // Before any TIS flag or file is looked at: a kiosk that may not fetch says so, naming importSources.
+  requireSource(kiosk.config, 'tis', `fetch --case ${opts.case}`);
   const client = tisClientFor(kiosk, opts, 'fetch');
   const progress = out.progress?.bind(out);
   const r = await fetchCase(kiosk, { signature: opts.case, client, operator: opts.operator, ...(progress ? { onProgress: progress } : {}) });

@@ -9,7 +9,7 @@ import { findRecording, insertImport, insertObject, insertRecording, sealRecordi
 import { caseInput, recordingInput, statusOf } from '../ingest/recording-input';
 import { checkMetadata, recordingsFileSchema, type RecordingsFile, type RecordingVerdict } from '../crp';
 import { KioskError } from '../errors';
-import { ingestContextFor, type ImportedRecording, type IngestContext, type ProgressListener } from '../ingest';
+import { ingestContextFor, requireSource, type ImportedRecording, type IngestContext, type ProgressListener } from '../ingest';
 import { crashPoint } from '../faults/crash-point';
 import { asEnvironmentError } from '../errors/environment';
 import { progressTracker } from '../ingest/progress';
@@ -72,6 +72,7 @@ interface Stored extends IngestResult {
  * `problems` and leaves nothing of that recording behind.
  */
 export async function fetchCase(kiosk: Kiosk, opts: FetchCaseOptions): Promise<FetchResult> {
+  requireSource(kiosk.config, 'tis', opts.client.casePath(opts.signature, 'recordings').href);
   const ctx = ingestContextFor(kiosk, {
     operator: opts.operator ?? null,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

@@ -100,13 +100,17 @@ function ctl(args: string[], config = configFile): Promise<{ code: number; stdou
   });
 }
 
-function writeConfig(file: string, tis: boolean): void {
+/** `tis`: the reference server; `elsewhere`: TIS allowed but configured at a dead address (flags override it); `none`: carriers only. */
+function writeConfig(file: string, mode: 'tis' | 'elsewhere' | 'none'): void {
+  const tis = mode !== 'none';
   const base = JSON.parse(fs.readFileSync(path.join(repoRoot, 'kiosk-config', 'court-ua.json'), 'utf8')) as Record<string, unknown>;
   delete base.$schema;
   const cfg = {
     ...base,
     importSources: tis ? ['carrier', 'tis'] : ['carrier'],
-    tis: tis ? { baseUrl: server.url, caFile: 'pki/ca.crt', certFile: 'pki/client.crt', keyFile: 'pki/client.key', timeoutMs: 5000 } : null,
+    tis: mode === 'tis'
+      ? { baseUrl: server.url, caFile: 'pki/ca.crt', certFile: 'pki/client.crt', keyFile: 'pki/client.key', timeoutMs: 5000 }
+      : mode === 'elsewhere' ? { baseUrl: 'https://127.0.0.1:9/', caFile: 'none/ca.crt', certFile: 'none/c.crt', keyFile: 'none/c.key', timeoutMs: 5000 } : null,
     trustedSigners: [{ name: 'Секретар судового засідання', certFile: 'pki/signer.crt' }],
   };
   fs.writeFileSync(file, JSON.stringify(cfg, null, 2));
@@ -128,7 +132,7 @@ beforeAll(async () => {
   protocolP7s = fs.readFileSync(`${pdf}.p7s`);
   server = await startTisServer({ root, certs: pki.dir });
   configFile = path.join(tmp, 'config.json');
-  writeConfig(configFile, true);
+  writeConfig(configFile, 'tis');
   dataDir = path.join(tmp, 'data');
   kiosk = await openKiosk({ dataDir, config: loadConfig(configFile), configFile });
 }, 120_000);
@@ -250,13 +254,14 @@ describe('fetchCase from the TIS', () => {
 });
 
 describe('kioskctl fetch', () => {
-  it('[UA-1] fetches with --tis/--ca/--cert/--key over a config without "tis"; without them it is a usage error naming what is missing', async () => {
-    const noTis = path.join(tmp, 'config-no-tis.json');
-    writeConfig(noTis, false);
-    const missing = await ctl(['fetch', '--case', UA_SIGNATURE, '--json'], noTis);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('--tis URL');
-    expect(missing.stderr).toContain('--key FILE');
+  it('[UA-1] fetches with --tis/--ca/--cert/--key over the config\'s "tis"; a config whose importSources lacks "tis" refuses, naming the key', async () => {
+    const carriersOnly = path.join(tmp, 'config-no-tis.json');
+    writeConfig(carriersOnly, 'none');
+    const refused = await ctl(['fetch', '--case', UA_SIGNATURE, '--json'], carriersOnly);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('importSources');
+    const noTis = path.join(tmp, 'config-tis-elsewhere.json');
+    writeConfig(noTis, 'elsewhere');
 
     const sig = '757/55555/25-ц';
     await uaCase(sig, 'VKZ-2025-0006', { parts: [1] });
