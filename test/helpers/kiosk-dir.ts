@@ -11,10 +11,12 @@ export class KioskDir {
   get env(): NodeJS.ProcessEnv {
     return { KIOSK_DATA_DIR: this.dir };
   }
-  ctl(args: string[], input?: string): RunResult {
+  /** stdin for commands given no `input` (the secrets of test/helpers/accounts.ts `signed()`); commands that ask nothing ignore it. */
+  stdin: string | undefined;
+  ctl(args: string[], input = this.stdin): RunResult {
     return kioskctl(args, this.env, input);
   }
-  json<T>(args: string[], input?: string): { code: number; json: T; stderr: string } {
+  json<T>(args: string[], input = this.stdin): { code: number; json: T; stderr: string } {
     return kioskctlJson<T>(args, this.env, input);
   }
   /**

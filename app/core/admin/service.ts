@@ -67,7 +67,7 @@ export function createAdminService(kiosk: Kiosk, opts: AdminServiceOptions = {})
         ...(req.date !== undefined ? { date: req.date } : {}),
         ...(req.duration !== undefined ? { duration: req.duration } : {}),
         ...(req.caseSignature !== undefined ? { caseSignature: req.caseSignature } : {}),
-        operator: admin.name,
+        by: admin,
       });
     },
     async startExport(req, admin) {
@@ -88,7 +88,8 @@ export function createAdminService(kiosk: Kiosk, opts: AdminServiceOptions = {})
           target: req.target,
           purpose: req.purpose,
           recipient: req.recipient,
-          operator: admin.name,
+          // The account's name and id from kiosk-config, as kioskctl records them.
+          operator: `${admin.name} (${admin.id})`,
           ...(req.lang ? { lang: req.lang } : {}),
           approvers: [approval.admin, approval.second],
         });

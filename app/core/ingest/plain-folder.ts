@@ -10,6 +10,7 @@ import { insertImport, insertObject, insertRecording, sealRecording, upsertCase 
 import { probeMp4, conformanceFlags, type MediaInfo } from '../media/probe';
 import { indexMp4, isProblem, type MediaIndex } from '../media';
 import { type Problem, problem } from '../../shared/problem';
+import { encodeHolds, holdReason } from '../../shared/holds';
 import { KioskError } from '../errors';
 import { asEnvironmentError } from '../errors/environment';
 import { openCarrierFile } from './carrier-read';
@@ -18,6 +19,11 @@ import { progressTracker } from './progress';
 
 /** Plain-folder recordings wait under this case until a clerk files them. */
 export const UNASSIGNED_CASE = '(unassigned)';
+
+/** A camera folder says nothing but the bytes: PL-4.1 metadata and the case are a person's to supply. */
+const PLAIN_FOLDER_HOLDS = encodeHolds([
+  holdReason('pl41.identifier.missing'), holdReason('pl41.date.missing'), holdReason('pl41.duration.missing'), holdReason('case.unassigned'),
+]);
 
 interface Entry {
   readonly name: string;
@@ -126,7 +132,7 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
       const flags = conformanceFlags(s.e.media, null);
       const id = insertRecording(ctx.db, {
         caseId, importId, identifier: null, version: 0, supersedes: null, creator: { name: null, court: null }, title: s.e.name, date: null, durationSec: null,
-        grouping: null, status: 'incomplete', holdReason: 'incomplete: identifier, date, duration (PL-4.1)', flags, envelopeSheet: null,
+        grouping: null, status: 'incomplete', holdReason: PLAIN_FOLDER_HOLDS, flags, envelopeSheet: null,
         extra: { provisionalId: `sha256:${s.e.sha256.slice(0, 16)}`, sourceFile: s.e.name },
         parts: [{ seq: 0, name: s.e.name, objectId: s.objectId, sha256: s.e.sha256, size: s.size, media: { info: s.e.media, hls: s.e.hls } }], attachments: [], annotations: [],
       }, now);

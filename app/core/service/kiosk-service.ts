@@ -85,6 +85,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
     const admin = createAdminService(kiosk, { extraAccounts, auth });
     const control = await startControlServer({
       kiosk,
+      auth,
       note: opts.note,
       status: () => ({
         pid: process.pid,

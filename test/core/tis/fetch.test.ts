@@ -11,6 +11,9 @@ import { fetchCase, TisClient, TisOutbox, type FetchResult } from '../../../app/
 import { writeTisCase, type CaseJson } from '../../../scripts/tis-server/cases';
 import { startTisServer, type TisServer } from '../../../scripts/tis-server/server';
 import { KIOSKCTL } from '../../helpers/paths';
+import { TEST_ACCOUNTS, signed } from '../../helpers/accounts';
+
+const ADMIN = signed('anna-it');
 import { makePki, makeTmp, repoRoot, signDetached, UA_SIGNATURE, type Pki } from './fixture';
 
 const PROTOCOL_TITLE = 'Протокол судового засідання підсистеми ВКЗ';
@@ -90,7 +93,10 @@ function recording(identifier: string): { id: number; status: string; hold_reaso
 /** The real kioskctl, spawned without blocking: the TIS server answers from this same process. */
 function ctl(args: string[], config = configFile): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(KIOSKCTL, [...args, '--data-dir', dataDir, '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(KIOSKCTL, [...args, '--data-dir', dataDir, '--config', config], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The administrator's password for --secret-stdin; commands that ask nothing ignore it.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(ADMIN.input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -112,6 +118,7 @@ function writeConfig(file: string, mode: 'tis' | 'elsewhere' | 'none'): void {
       ? { baseUrl: server.url, caFile: 'pki/ca.crt', certFile: 'pki/client.crt', keyFile: 'pki/client.key', timeoutMs: 5000 }
       : mode === 'elsewhere' ? { baseUrl: 'https://127.0.0.1:9/', caFile: 'none/ca.crt', certFile: 'none/c.crt', keyFile: 'none/c.key', timeoutMs: 5000 } : null,
     trustedSigners: [{ name: 'Секретар судового засідання', certFile: 'pki/signer.crt' }],
+    accounts: TEST_ACCOUNTS,
   };
   fs.writeFileSync(file, JSON.stringify(cfg, null, 2));
 }
@@ -270,19 +277,19 @@ describe('kioskctl fetch', () => {
       recordings: [{ identifier: 'VKZ-2025-0007', creator: { name: 'ВКЗ', court: COURT }, title: null, date: '2025-03-0510:15:00', duration: '00:02', grouping: null, version: 0, supersedes: null, parts: [{ name: 'p.mp4', status: 'processing', retryAfter: 30 }], attachments: [] }],
     }, {});
     const flags = ['--tis', server.url, '--ca', path.join(pki.dir, 'ca.crt'), '--cert', path.join(pki.dir, 'client.crt'), '--key', path.join(pki.dir, 'client.key')];
-    const r = await ctl(['fetch', '--case', sig, ...flags, '--operator', 'Оксана Секретар', '--json'], noTis);
+    const r = await ctl(['fetch', '--case', sig, ...flags, ...ADMIN.args, '--json'], noTis);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as Pick<FetchResult, 'imported' | 'unchanged' | 'problems' | 'notReady'>;
     expect(doc.imported).toEqual([expect.objectContaining({ identifier: 'VKZ-2025-0006', status: 'complete' })]);
     expect(doc).toMatchObject({ unchanged: [], problems: [], notReady: [] });
 
-    const waiting = await ctl(['fetch', '--case', '757/66666/25-ц', ...flags, '--json'], noTis);
+    const waiting = await ctl(['fetch', '--case', '757/66666/25-ц', ...flags, ...ADMIN.args, '--json'], noTis);
     expect(waiting.code, waiting.stderr).toBe(0);
     expect(JSON.parse(waiting.stdout)).toMatchObject({ imported: [], problems: [], notReady: [{ identifier: 'VKZ-2025-0007', version: 0, retryAfterSec: 30 }] });
 
     server.setFault({ kind: 'wrong-sha256' });
     await uaCase('757/77777/25-ц', 'VKZ-2025-0008', { parts: [0] });
-    const bad = await ctl(['fetch', '--case', '757/77777/25-ц', '--json']);
+    const bad = await ctl(['fetch', '--case', '757/77777/25-ц', ...ADMIN.args, '--json']);
     expect(bad.code).toBe(1);
     expect((JSON.parse(bad.stdout) as FetchResult).problems[0]?.rule).toBe('tis.hash-mismatch');
   });
