@@ -5,6 +5,7 @@
 // independently. No secret ever travels back: PINs go in, never out.
 import type { Language } from './i18n/languages';
 import type { Problem } from './problem';
+import type { HoldReason } from './holds';
 
 export const ADMIN_ROUTES = {
   /** GET: AdminOverview. */
@@ -36,7 +37,8 @@ export interface AdminPendingRecording {
   readonly identifier: string | null;
   readonly version: number;
   readonly status: 'incomplete' | 'held';
-  readonly holdReason: string | null;
+  /** Why it waits, as structured reasons; the screen shows each in words (i18n `hold.<rule>`), never the rule id. */
+  readonly holds: readonly HoldReason[];
   readonly title: string | null;
   /** PL-3.4 as stored; the screen formats it in the regulation's form. */
   readonly date: string | null;

@@ -135,7 +135,17 @@ export function PendingSection({ pending, onChanged }: { pending: readonly Admin
                     </div>
                   </td>
                   <td>{statusText(r.status)}</td>
-                  <td className="wrap">{r.holdReason ?? '—'}</td>
+                  <td className="wrap">
+                    {r.holds.length ? (
+                      <ul className="reasons" data-testid="hold-reasons">
+                        {r.holds.map((h) => (
+                          <li key={h.rule}>{t(`hold.${h.rule}`)}</li>
+                        ))}
+                      </ul>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td>{r.missing.length ? r.missing.map((m) => t(`admin.missing.${m}`)).join(', ') : '—'}</td>
                   <td>
                     <button
