@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { ADMIN_EXPORT_PURPOSES, ADMIN_ROUTES, type AdminProblemBody } from '../../shared/admin-contract';
 import { LANGUAGES } from '../../shared/i18n/languages';
 import { problem, type Problem } from '../../shared/problem';
-import type { AdminService, SignedInAdmin } from '../admin';
+import type { AdminService, CarrierDesk, SignedInAdmin } from '../admin';
+import { ADMIN_EVENTS, CARRIER_ROUTES, type AdminEvent } from '../../shared/carriers-contract';
 import { KioskError } from '../errors';
 import type { SessionService } from '../session/service';
 import { jsonResponse, securityHeaders } from './security-headers';
@@ -15,7 +16,45 @@ import { jsonResponse, securityHeaders } from './security-headers';
 export interface AdminRouteDeps {
   readonly admin: AdminService | undefined;
   readonly session: SessionService | undefined;
+  readonly carriers?: CarrierDesk | undefined;
 }
+
+/**
+ * The administrator event stream (server-sent events, each `data:` one
+ * AdminEvent): the carriers view now and after every change, while the
+ * administrator who opened it stays signed in; it closes when they sign out.
+ */
+function adminEvents(req: Request, desk: CarrierDesk, session: SessionService | undefined, admin: SignedInAdmin): Response {
+  const enc = new TextEncoder();
+  const stops: Array<() => void> = [];
+  const stop = () => {
+    for (const s of stops.splice(0)) s();
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const close = () => {
+        stop();
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      };
+      const push = () => {
+        const event: AdminEvent = { type: ADMIN_EVENTS.carriers, data: desk.view() };
+        controller.enqueue(enc.encode(`data: ${JSON.stringify(event)}\n\n`));
+      };
+      push();
+      stops.push(desk.onDidChange(push));
+      if (session) stops.push(session.subscribe(() => signedInAdmin(session)?.id !== admin.id && close()));
+      req.signal.addEventListener('abort', close);
+    },
+    cancel: stop,
+  });
+  return new Response(stream, { headers: securityHeaders({ 'content-type': 'text/event-stream', 'cache-control': 'no-store' }) });
+}
+
+const carrierImportSchema = z.strictObject({ key: z.string().min(1).max(8192) });
 
 function problemBody(status: number, title: string, p?: Problem): Response {
   const body: AdminProblemBody = { type: 'about:blank', title, status, ...(p ? { problem: p } : {}) };
@@ -132,6 +171,21 @@ export async function adminRoute(req: Request, url: URL, deps: AdminRouteDeps): 
   if (p.startsWith(`${ADMIN_ROUTES.export}/`) && req.method === 'GET') {
     const progress = service.exportProgress(decodeURIComponent(p.slice(ADMIN_ROUTES.export.length + 1)));
     return progress ? jsonResponse(progress) : problemBody(404, 'no such export');
+  }
+
+  if (p === CARRIER_ROUTES.events && req.method === 'GET') {
+    return deps.carriers ? adminEvents(req, deps.carriers, deps.session, admin) : problemBody(404, 'carriers are not watched by this kiosk');
+  }
+
+  if (p === CARRIER_ROUTES.import && req.method === 'POST') {
+    if (!deps.carriers) return problemBody(404, 'carriers are not watched by this kiosk');
+    const body = await parseBody(req, carrierImportSchema, 'admin/carriers');
+    if (!body.ok) return body.res;
+    try {
+      return jsonResponse(deps.carriers.startImport(body.value.key, `${admin.name} (${admin.id})`), 202);
+    } catch (e) {
+      return kioskErrorResponse(e, 'admin/carriers');
+    }
   }
 
   return problemBody(404, 'no such admin route');

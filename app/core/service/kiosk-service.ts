@@ -8,7 +8,7 @@
 // (env.data-dir-held, exit 2, naming the holder's PID).
 import type { Account, Auth } from '../auth';
 import { createKioskAuth } from '../auth';
-import { createAdminService, type AdminService } from '../admin';
+import { createAdminService, createCarrierDesk, type AdminService, type CarrierDesk, type CarrierDeskOptions } from '../admin';
 import type { KioskConfig } from '../config';
 import type { Kiosk } from '../kiosk';
 import { createKioskSessionService, type SessionService } from '../session';
@@ -31,6 +31,8 @@ export interface KioskServiceOptions {
   readonly note: (line: string) => void;
   /** How long to wait for a holder that is exiting before refusing to start (default 3 s). */
   readonly lockWaitMs?: number;
+  /** Watch carriers for the administrator screen (DC-3): drivelist by default, or the given drive list. Off when absent. */
+  readonly carriers?: CarrierDeskOptions;
 }
 
 export interface KioskService {
@@ -38,6 +40,8 @@ export interface KioskService {
   readonly auth: Auth;
   readonly session: SessionService;
   readonly admin: AdminService;
+  /** Carriers as they come and go, their packages checked, one import at a time (null when not watched). */
+  readonly carriers: CarrierDesk | null;
   readonly control: ControlServer;
   /** Unhandled promise rejections seen (logged and counted, never fatal). */
   unhandledRejections(): number;
@@ -83,6 +87,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
     const session = createKioskSessionService(kiosk, { extraAccounts, auth });
     if (session.recovered) opts.note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);
     const admin = createAdminService(kiosk, { extraAccounts, auth });
+    const carriers = opts.carriers ? await createCarrierDesk(kiosk, { note: opts.note, ...opts.carriers }) : null;
     const control = await startControlServer({
       kiosk,
       auth,
@@ -102,12 +107,14 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
       auth,
       session,
       admin,
+      carriers,
       control,
       unhandledRejections: () => rejections,
       async close() {
         if (closed) return;
         closed = true;
         await control.close();
+        carriers?.dispose();
         session.dispose();
         kiosk.close();
         process.off('unhandledRejection', onRejection);

@@ -10,6 +10,7 @@ import { ExportPanel } from './ExportPanel';
 import { formatBytes } from './format';
 import { ImportsTable, IntegrityTable, OutboxTable } from './OverviewTables';
 import { PendingSection } from './PendingSection';
+import { CarriersSection, useCarriers } from './CarriersSection';
 import type { SignedInAdmin } from './signed-in-admin';
 
 export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onCompose?: () => void }) {
@@ -27,6 +28,7 @@ export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onComp
     });
   }, []);
   useEffect(load, [load]);
+  const carriers = useCarriers();
 
   return (
     <main className="admin" data-testid="admin-screen" aria-busy={overview === null && !failed}>
@@ -60,6 +62,7 @@ export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onComp
               {t('admin.spaceLow', { free: formatBytes(lang, overview.storage.freeBytes), reserve: formatBytes(lang, overview.storage.reserveBytes) })}
             </p>
           )}
+          <CarriersSection view={carriers} onImported={load} />
           <PendingSection pending={overview.pending} onChanged={load} />
           <ImportsTable imports={overview.imports} />
           <IntegrityTable events={overview.integrity} />
