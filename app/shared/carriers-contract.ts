@@ -4,6 +4,11 @@
 // payload type per name.
 import type { Problem } from './problem';
 
+export const TIS_ROUTES = {
+  /** POST { signature }: fetches that case (signature or ЄУН) from the TIS; 202 TisView, 409 a fetch runs. */
+  fetch: '/api/admin/tis/fetch',
+} as const;
+
 export const CARRIER_ROUTES = {
   /** GET: server-sent events, each `data:` one AdminEvent (the first is the current state). */
   events: '/api/admin/events',
@@ -59,10 +64,55 @@ export interface CarriersView {
   readonly job: CarrierImportView | null;
 }
 
-export const ADMIN_EVENTS = { carriers: 'carriers' } as const;
+/** A recording the TIS is still processing (UA-1): it waits, and is fetched by itself at its next attempt. */
+export interface TisWaitingView {
+  readonly caseSignature: string;
+  readonly identifier: string | null;
+  readonly version: number;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  readonly doneAt: string | null;
+  readonly outcome: string | null;
+}
+
+export interface TisFetchView {
+  readonly signature: string;
+  readonly state: 'running' | 'done' | 'failed';
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly file: string;
+  readonly imported: number;
+  readonly unchanged: number;
+  readonly waiting: number;
+  readonly problems: readonly Problem[];
+}
+
+export interface TisReportView {
+  readonly caseSignature: string;
+  readonly reportId: string;
+  readonly state: 'queued' | 'delivered' | 'failing';
+  readonly attempts: number;
+  readonly nextAttemptAt: string | null;
+  readonly lastError: string | null;
+  /** The TIS's id for the report once delivered. */
+  readonly remoteId: string | null;
+  readonly deliveredAt: string | null;
+}
+
+export interface TisView {
+  /** False when kiosk-config has no "tis" or importSources does not include it. */
+  readonly enabled: boolean;
+  readonly job: TisFetchView | null;
+  readonly waiting: readonly TisWaitingView[];
+  readonly recent: readonly TisWaitingView[];
+  readonly reports: readonly TisReportView[];
+}
+
+export const ADMIN_EVENTS = { carriers: 'carriers', tis: 'tis' } as const;
 
 export interface AdminEventMap {
   readonly [ADMIN_EVENTS.carriers]: CarriersView;
+  readonly [ADMIN_EVENTS.tis]: TisView;
 }
 
 export type AdminEvent = { readonly [K in keyof AdminEventMap]: { readonly type: K; readonly data: AdminEventMap[K] } }[keyof AdminEventMap];

@@ -6,3 +6,4 @@ export { adminOverview, recentImports, pendingRecordings, recentIntegrityEvents,
 export { ExportJobs, type CaseExporter, type ExportJobRequest, type ExportProgressReport } from './export-jobs';
 export { caseExporter } from './case-exporter';
 export { createCarrierDesk, drivesFromFile, type CarrierDesk, type CarrierDeskOptions } from './carrier-desk';
+export { createTisDesk, disabledTisView, type TisDesk, type TisDeskOptions } from './tis-desk';

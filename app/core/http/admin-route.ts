@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { ADMIN_EXPORT_PURPOSES, ADMIN_ROUTES, type AdminProblemBody } from '../../shared/admin-contract';
 import { LANGUAGES } from '../../shared/i18n/languages';
 import { problem, type Problem } from '../../shared/problem';
-import type { AdminService, CarrierDesk, SignedInAdmin } from '../admin';
-import { ADMIN_EVENTS, CARRIER_ROUTES, type AdminEvent } from '../../shared/carriers-contract';
+import { disabledTisView, type AdminService, type CarrierDesk, type SignedInAdmin, type TisDesk } from '../admin';
+import { ADMIN_EVENTS, CARRIER_ROUTES, TIS_ROUTES, type AdminEvent } from '../../shared/carriers-contract';
 import { KioskError } from '../errors';
 import type { SessionService } from '../session/service';
 import { jsonResponse, securityHeaders } from './security-headers';
@@ -17,6 +17,7 @@ export interface AdminRouteDeps {
   readonly admin: AdminService | undefined;
   readonly session: SessionService | undefined;
   readonly carriers?: CarrierDesk | undefined;
+  readonly tis?: TisDesk | undefined;
 }
 
 /**
@@ -24,7 +25,8 @@ export interface AdminRouteDeps {
  * AdminEvent): the carriers view now and after every change, while the
  * administrator who opened it stays signed in; it closes when they sign out.
  */
-function adminEvents(req: Request, desk: CarrierDesk, session: SessionService | undefined, admin: SignedInAdmin): Response {
+function adminEvents(req: Request, deps: AdminRouteDeps, admin: SignedInAdmin): Response {
+  const { carriers, tis, session } = deps;
   const enc = new TextEncoder();
   const stops: Array<() => void> = [];
   const stop = () => {
@@ -40,12 +42,13 @@ function adminEvents(req: Request, desk: CarrierDesk, session: SessionService | 
           // already closed
         }
       };
-      const push = () => {
-        const event: AdminEvent = { type: ADMIN_EVENTS.carriers, data: desk.view() };
-        controller.enqueue(enc.encode(`data: ${JSON.stringify(event)}\n\n`));
-      };
-      push();
-      stops.push(desk.onDidChange(push));
+      const send = (event: AdminEvent) => controller.enqueue(enc.encode(`data: ${JSON.stringify(event)}\n\n`));
+      const pushCarriers = () => carriers && send({ type: ADMIN_EVENTS.carriers, data: carriers.view() });
+      const pushTis = () => send({ type: ADMIN_EVENTS.tis, data: tis ? tis.view() : disabledTisView() });
+      pushCarriers();
+      pushTis();
+      if (carriers) stops.push(carriers.onDidChange(pushCarriers));
+      if (tis) stops.push(tis.onDidChange(pushTis));
       if (session) stops.push(session.subscribe(() => signedInAdmin(session)?.id !== admin.id && close()));
       req.signal.addEventListener('abort', close);
     },
@@ -55,6 +58,7 @@ function adminEvents(req: Request, desk: CarrierDesk, session: SessionService | 
 }
 
 const carrierImportSchema = z.strictObject({ key: z.string().min(1).max(8192) });
+const tisFetchSchema = z.strictObject({ signature: z.string().trim().min(1).max(200) });
 
 function problemBody(status: number, title: string, p?: Problem): Response {
   const body: AdminProblemBody = { type: 'about:blank', title, status, ...(p ? { problem: p } : {}) };
@@ -174,7 +178,18 @@ export async function adminRoute(req: Request, url: URL, deps: AdminRouteDeps): 
   }
 
   if (p === CARRIER_ROUTES.events && req.method === 'GET') {
-    return deps.carriers ? adminEvents(req, deps.carriers, deps.session, admin) : problemBody(404, 'carriers are not watched by this kiosk');
+    return adminEvents(req, deps, admin);
+  }
+
+  if (p === TIS_ROUTES.fetch && req.method === 'POST') {
+    if (!deps.tis) return problemBody(404, 'no case-file system', problem('admin/tis', 'config.import-source.refused', 'kiosk-config has no "tis", or importSources does not include "tis"', 'importSources'));
+    const body = await parseBody(req, tisFetchSchema, 'admin/tis');
+    if (!body.ok) return body.res;
+    try {
+      return jsonResponse(deps.tis.fetch(body.value.signature, `${admin.name} (${admin.id})`), 202);
+    } catch (e) {
+      return kioskErrorResponse(e, 'admin/tis');
+    }
   }
 
   if (p === CARRIER_ROUTES.import && req.method === 'POST') {

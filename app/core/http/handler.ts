@@ -14,7 +14,7 @@ import { mediaRoute } from './media-route';
 import { MediaLibrary } from './media-library';
 import { MEDIA_ROOT } from '../../shared/media-contract';
 import { adminRoute } from './admin-route';
-import type { AdminService, CarrierDesk } from '../admin';
+import type { AdminService, CarrierDesk, TisDesk } from '../admin';
 
 async function sessionRoute(req: Request, session: SessionService | undefined): Promise<Response> {
   if (!session) return problemResponse(404, 'no session service');
@@ -68,6 +68,8 @@ export interface HandlerOptions {
   readonly admin?: AdminService;
   /** Carriers for the administrator screen (DC-3), pushed on /api/admin/events. */
   readonly carriers?: CarrierDesk | null;
+  /** The case-file system for the administrator screen (UA-1, PL-6.1). */
+  readonly tis?: TisDesk | null;
 }
 
 export function createRequestHandler(opts: HandlerOptions): RequestHandler {
@@ -78,7 +80,7 @@ export function createRequestHandler(opts: HandlerOptions): RequestHandler {
     if (url.pathname.startsWith(MEDIA_ROOT)) return mediaRoute(req, { kiosk, session: opts.session, library });
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'POST') return problemResponse(405, 'method not allowed');
-      if (url.pathname.startsWith('/api/admin/')) return adminRoute(req, url, { admin: opts.admin, session: opts.session, carriers: opts.carriers ?? undefined });
+      if (url.pathname.startsWith('/api/admin/')) return adminRoute(req, url, { admin: opts.admin, session: opts.session, carriers: opts.carriers ?? undefined, tis: opts.tis ?? undefined });
       switch (url.pathname) {
         case API_ROUTES.info:
           return jsonResponse(kiosk.info(opts.shell));

@@ -8,7 +8,8 @@
 // (env.data-dir-held, exit 2, naming the holder's PID).
 import type { Account, Auth } from '../auth';
 import { createKioskAuth } from '../auth';
-import { createAdminService, createCarrierDesk, type AdminService, type CarrierDesk, type CarrierDeskOptions } from '../admin';
+import { createAdminService, createCarrierDesk, createTisDesk, type AdminService, type CarrierDesk, type CarrierDeskOptions, type TisDesk } from '../admin';
+import { tisClientFor } from '../commands/tis-client';
 import type { KioskConfig } from '../config';
 import type { Kiosk } from '../kiosk';
 import { createKioskSessionService, type SessionService } from '../session';
@@ -42,6 +43,8 @@ export interface KioskService {
   readonly admin: AdminService;
   /** Carriers as they come and go, their packages checked, one import at a time (null when not watched). */
   readonly carriers: CarrierDesk | null;
+  /** The case-file system: fetches, the UA-1 retry queue and the outbox, retried and delivered by themselves (null without "tis" in kiosk-config). */
+  readonly tis: TisDesk | null;
   readonly control: ControlServer;
   /** Unhandled promise rejections seen (logged and counted, never fatal). */
   unhandledRejections(): number;
@@ -88,6 +91,8 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
     if (session.recovered) opts.note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);
     const admin = createAdminService(kiosk, { extraAccounts, auth });
     const carriers = opts.carriers ? await createCarrierDesk(kiosk, { note: opts.note, ...opts.carriers }) : null;
+    // Only where kiosk-config names a TIS and lets it be a source: retries and deliveries run by themselves.
+    const tis = kiosk.config.tis && kiosk.config.importSources.includes('tis') ? createTisDesk(kiosk, tisClientFor(kiosk, {}, 'the kiosk service'), { note: opts.note }) : null;
     const control = await startControlServer({
       kiosk,
       auth,
@@ -108,6 +113,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
       session,
       admin,
       carriers,
+      tis,
       control,
       unhandledRejections: () => rejections,
       async close() {
@@ -115,6 +121,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
         closed = true;
         await control.close();
         carriers?.dispose();
+        tis?.dispose();
         session.dispose();
         kiosk.close();
         process.off('unhandledRejection', onRejection);

@@ -62,7 +62,7 @@ async function run(argv: string[]): Promise<number> {
     ...(v.demo ? { extraAccounts: await demoAccounts(note), prepare: async (k) => void (await seedDemo(k, note)) } : {}),
   });
   const { kiosk, session, admin } = service;
-  const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session, admin, carriers: service.carriers });
+  const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session, admin, carriers: service.carriers, tis: service.tis });
   const shell = await startWebShell({ handler, port });
   process.stdout.write(shell.url + '\n');
   process.stderr.write(`serve: court-kiosk web shell on ${shell.origin} (127.0.0.1 only; Ctrl+C stops it)\n`);

@@ -80,8 +80,10 @@ function objectFiles(): string[] {
   return out.sort();
 }
 
+/** The catalog as sqlite3 dumps it, but for the waiting queue (UA-1), which records what is still processing. */
 function dump(): string {
-  return spawnSync('sqlite3', [kiosk.layout.catalog, '.dump'], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+  const all = spawnSync('sqlite3', [kiosk.layout.catalog, '.dump'], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+  return all.split('\n').filter((l) => !l.startsWith('INSERT INTO tis_waiting')).join('\n');
 }
 
 function recording(identifier: string): { id: number; status: string; hold_reason: string | null; case_number: string | null } | undefined {
@@ -246,7 +248,10 @@ describe('fetchCase from the TIS', () => {
     const r = await fetchCase(kiosk, { signature: sig, client: client() });
     expect(r.problems).toEqual([]);
     expect(r.imported).toEqual([expect.objectContaining({ identifier: 'VKZ-2025-0004', status: 'held', holds: ['ua4.protocol-unsigned'] })]);
-    expect(recording('VKZ-2025-0004')).toMatchObject({ status: 'held', hold_reason: 'ua4.protocol-unsigned' });
+    const held = recording('VKZ-2025-0004')!;
+    expect(held.status).toBe('held');
+    // Structured reasons (shared/holds.ts): the rule and its words.
+    expect(JSON.parse(held.hold_reason!)).toEqual([{ rule: 'ua4.protocol-unsigned', words: 'the protocol is not signed (UA-4)' }]);
   });
 
   it('[UA-5] a malformed ЄУН holds the recording instead of filing it by guess', async () => {
@@ -297,7 +302,11 @@ describe('kioskctl fetch', () => {
   it('[PL-6.1] kioskctl outbox lists queued reports and --deliver sends each to the TIS once', async () => {
     const empty = await ctl(['outbox', '--json']);
     expect(empty.code, empty.stderr).toBe(0);
-    expect(JSON.parse(empty.stdout)).toEqual({ outbox: [] });
+    const listed = JSON.parse(empty.stdout) as { outbox: unknown[]; waiting: Array<{ identifier: string; nextAttemptAt: string }> };
+    expect(listed.outbox).toEqual([]);
+    // UA-1: what the TIS is still processing waits with its next attempt time.
+    expect(listed.waiting).toEqual(expect.arrayContaining([expect.objectContaining({ identifier: 'VKZ-2025-0007', nextAttemptAt: expect.stringMatching(/^\d{4}-/) })]));
+    expect((await ctl(['outbox'])).stdout).toMatch(/waiting +757\/66666\/25-ц VKZ-2025-0007 v0: .*next attempt \d{4}-/);
     new TisOutbox(kiosk.db).enqueue({ caseSignature: UA_SIGNATURE, reportId: 'vr-1', body: Buffer.from('{"report":1}') });
     const pending = JSON.parse((await ctl(['outbox', '--json'])).stdout) as { outbox: Array<{ reportId: string; deliveredAt: string | null }> };
     expect(pending.outbox).toEqual([expect.objectContaining({ reportId: 'vr-1', deliveredAt: null })]);

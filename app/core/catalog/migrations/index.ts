@@ -6,8 +6,9 @@ import type { Migration } from './types';
 import { m0001Catalog } from './0001-catalog';
 import { m0002ViewingLog } from './0002-viewing-log';
 import { m0003TisOutbox } from './0003-tis-outbox';
+import { m0004TisWaiting } from './0004-tis-waiting';
 
-export const MIGRATIONS: readonly Migration[] = [m0001Catalog, m0002ViewingLog, m0003TisOutbox];
+export const MIGRATIONS: readonly Migration[] = [m0001Catalog, m0002ViewingLog, m0003TisOutbox, m0004TisWaiting];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
 

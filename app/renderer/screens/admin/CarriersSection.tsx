@@ -3,25 +3,11 @@
 // administrator event stream; this section shows them and starts an import.
 // A carrier pulled mid-import is reported as 'carrier removed, nothing stored'.
 import { useEffect, useState } from 'react';
-import { CARRIER_REMOVED_RULE, CARRIER_ROUTES, type AdminEvent, type CarrierView, type CarriersView } from '../../../shared/carriers-contract';
+import { CARRIER_REMOVED_RULE, type CarrierView, type CarriersView } from '../../../shared/carriers-contract';
 import { formatPlDuration } from '../../../shared/pl3-format';
 import { useI18n } from '../../i18n/context';
 import { formatBytes } from './format';
 import { adminApi } from './admin-api';
-
-/** The latest carriers view core pushed; null until the first event. */
-export function useCarriers(): CarriersView | null {
-  const [view, setView] = useState<CarriersView | null>(null);
-  useEffect(() => {
-    const es = new EventSource(CARRIER_ROUTES.events, { withCredentials: true });
-    es.onmessage = (m: MessageEvent<string>) => {
-      const e = JSON.parse(m.data) as AdminEvent;
-      if (e.type === 'carriers') setView(e.data);
-    };
-    return () => es.close();
-  }, []);
-  return view;
-}
 
 function Carrier({ c, busy, onImport }: { c: CarrierView; busy: boolean; onImport(): void }) {
   const { t, lang } = useI18n();

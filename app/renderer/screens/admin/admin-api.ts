@@ -13,7 +13,7 @@ import {
   type ExportProgressView,
 } from '../../../shared/admin-contract';
 import { API_ROUTES } from '../../../shared/api-contract';
-import { CARRIER_ROUTES, type CarrierImportView } from '../../../shared/carriers-contract';
+import { CARRIER_ROUTES, TIS_ROUTES, type CarrierImportView, type TisFetchView } from '../../../shared/carriers-contract';
 import type { Problem } from '../../../shared/problem';
 import { problem } from '../../../shared/problem';
 import type { SessionView } from '../../../shared/session-contract';
@@ -48,6 +48,7 @@ export const adminApi = {
   startExport: (req: AdminExportRequest) => call<ExportProgressView>('POST', ADMIN_ROUTES.export, req),
   exportProgress: (jobId: string) => call<ExportProgressView>('GET', `${ADMIN_ROUTES.export}/${encodeURIComponent(jobId)}`),
   importCarrier: (key: string) => call<CarrierImportView>('POST', CARRIER_ROUTES.import, { key }),
+  fetchCase: (signature: string) => call<TisFetchView>('POST', TIS_ROUTES.fetch, { signature }),
   /** Ends the administrator's sign-in (the session machine's clerk.cancel). */
   signOut: () => call<SessionView>('POST', API_ROUTES.session, { type: 'clerk.cancel' }),
 };
