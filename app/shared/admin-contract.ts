@@ -12,6 +12,8 @@ export const ADMIN_ROUTES = {
   overview: '/api/admin/overview',
   /** POST AdminCompletionRequest: AdminCompletionResult, or 422 with the Problem naming the field. */
   complete: '/api/admin/complete',
+  /** POST AdminReleaseRequest: AdminCompletionResult; releases one reason nothing can be supplied for, with a note. */
+  release: '/api/admin/release',
   /** POST AdminExportRequest: ExportProgressView (202); GET `${export}/<jobId>`: ExportProgressView. */
   export: '/api/admin/export',
 } as const;
@@ -93,6 +95,15 @@ export interface AdminCompletionRequest {
   /** PL-3.5: mm:ss or hh:mm:ss. */
   readonly duration?: string;
   readonly caseSignature?: string;
+}
+
+export interface AdminReleaseRequest {
+  readonly ref: string;
+  readonly version: number;
+  /** The hold rule released (shared/holds.ts), one whose resolution is 'release'. */
+  readonly rule: string;
+  /** Why, in words; logged with the account. */
+  readonly note: string;
 }
 
 export interface AdminCompletionResult {

@@ -45,6 +45,8 @@ export interface CarrierImportFile {
 }
 
 export interface CarrierImportView {
+  /** Counts the imports this service started: a new import is a new id even when both end 'done' between two renders. */
+  readonly id: number;
   readonly key: string;
   readonly description: string;
   readonly state: 'running' | 'done' | 'failed' | 'removed';

@@ -7,6 +7,7 @@
 // nothing; an import shows progress and its report, and the recording is then
 // offered in compose. The administrator signs in on the password screen with
 // its on-screen keyboard. axe-clean in pl, uk and en; screenshots.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -169,12 +170,63 @@ describe('carriers on the administrator screen', () => {
       await page.getByTestId('admin-carriers').screenshot({ path: path.join(SHOTS, `admin-carriers-imported-${lang}.png`) });
     }
 
+    // The export form offers the plugged carrier as a target, with its free space.
+    await page.getByTestId('admin-refresh').click();
+    await page.getByTestId('export-carrier').waitFor();
+    const option = await page.getByTestId('export-carrier').locator('option', { hasText: 'SanDisk Cruzer Blade' }).textContent();
+    expect(option).toContain(carrier);
+    expect(option).toMatch(/\(.+ free\)/);
+    await page.getByTestId('export-carrier').selectOption(carrier);
+    expect(await page.getByTestId('export-target').inputValue()).toBe(carrier);
+
     // Offered in compose.
     await page.getByTestId('admin-compose').click();
     await page.getByTestId('case-query').fill('KM 123/24');
     await page.getByTestId('case-find').click();
     await page.getByTestId('recording-choice').first().waitFor();
     expect(await page.getByTestId('compose').innerText()).toContain('KM12324-20240305-01');
+
+    // A camera's card (a plain folder with SHA256SUMS): imported, then held with its reasons in words,
+    // resolved step by step on the screen (PL-4.1).
+    await page.getByTestId('compose-admin').click();
+    await page.getByTestId('admin-screen').waitFor();
+    const camera = scratch('camera-');
+    fs.copyFileSync(path.join(carrier, 'KM-123-24', 'data', 'KM12324-20240305-01.mp4'), path.join(camera, 'cam0001.mp4'));
+    fs.appendFileSync(path.join(camera, 'cam0001.mp4'), Buffer.from([0, 0, 0, 8, 0x66, 0x72, 0x65, 0x65]));
+    fs.writeFileSync(path.join(camera, 'SHA256SUMS'), `${crypto.createHash('sha256').update(fs.readFileSync(path.join(camera, 'cam0001.mp4'))).digest('hex')}  cam0001.mp4\n`);
+    setDrives([{ ...usbDrive('/dev/mmcblk0', 'SD card reader', camera, 'CAMERA'), isUSB: false, isCard: true }]);
+    // The list shows the new card alone (the stick was pulled), checked.
+    const sdCard = page.getByTestId('carrier').filter({ hasText: 'SD card reader' });
+    await sdCard.locator('[data-testid=carrier-verdict][data-verdict=valid]').waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.getByTestId('carrier').count()).toBe(1);
+    await sdCard.getByTestId('carrier-import').click();
+    await page.locator('[data-testid=carrier-job][data-state=done]', { hasText: 'SD card reader' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('hold-reasons').waitFor();
+    const reasons = await page.getByTestId('hold-reasons').innerText();
+    for (const rule of ['pl41.identifier.missing', 'pl41.date.missing', 'pl41.duration.missing', 'case.unassigned'] as const) expect(reasons).toContain(MESSAGES.en[`hold.${rule}`]);
+    expect(reasons).not.toMatch(/pl41\.|case\.unassigned/);
+    await page.getByTestId('admin-pending-row').getByRole('button', { name: /Complete/ }).click();
+    await page.getByTestId('complete-date').fill('2026-01-05 10:00:00');
+    await page.getByTestId('complete-submit').click();
+    await page.getByTestId('completion-saved').waitFor();
+    await expect.poll(() => page.getByTestId('hold-reasons').innerText()).not.toContain(MESSAGES.en['hold.pl41.date.missing']);
+    expect(await page.getByTestId('hold-reasons').innerText()).toContain(MESSAGES.en['hold.case.unassigned']);
+    for (const lang of LANGS) {
+      await page.getByTestId(`lang-${lang}`).click();
+      await expect.poll(() => page.locator('#admin-pending-h').textContent()).toBe(MESSAGES[lang]['admin.pending.heading']);
+      expect(await page.getByTestId('hold-reasons').innerText()).toContain(MESSAGES[lang]['hold.case.unassigned']);
+      expect(await seriousViolations(page), `axe holds ${lang}`).toEqual([]);
+      expect(await smallTargets(page), `targets holds ${lang}`).toEqual([]);
+      await page.getByTestId('admin-pending').screenshot({ path: path.join(SHOTS, `admin-holds-${lang}.png`) });
+    }
+    await page.getByTestId('lang-en').click();
+    await page.getByTestId('admin-pending-row').getByRole('button', { name: /Complete/ }).click();
+    await page.getByTestId('complete-identifier').fill('KM12324-CAM-0001');
+    await page.getByTestId('complete-duration').fill('00:08');
+    await page.getByTestId('complete-caseSignature').fill('KM 123/24');
+    await page.getByTestId('complete-submit').click();
+    await page.getByTestId('completion-saved').waitFor();
+    await expect.poll(() => page.getByTestId('admin-pending-row').count()).toBe(0);
     await page.close();
   }, 300_000);
 });

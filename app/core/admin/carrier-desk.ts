@@ -55,6 +55,7 @@ export async function createCarrierDesk(kiosk: Kiosk, opts: CarrierDeskOptions =
   const listeners = new Set<() => void>();
   const packages = new Map<string, CarrierPackageView[]>();
   let job: (CarrierImportView & { abort: boolean }) | null = null;
+  let jobs = 0;
   let disposed = false;
   const changed = () => {
     if (!disposed) for (const l of listeners) l();
@@ -144,7 +145,7 @@ export async function createCarrierDesk(kiosk: Kiosk, opts: CarrierDeskOptions =
       if (job?.state === 'running') throw new KioskError('refused', 'another import is running', [problem('admin/carriers', 'import.busy', 'another import is running')]);
       const c = watcher.current().find((x) => x.key === key);
       if (!c || !fs.existsSync(c.mountpoint)) throw new KioskError('not-found', 'no such carrier (removed or not mounted)', [problem('admin/carriers', 'carrier.unknown', 'no such carrier', 'key')]);
-      job = { key, description: c.description, state: 'running', bytesDone: 0, bytesTotal: 0, rateBytesPerSec: 0, etaSec: null, file: '', report: [], problems: [], abort: false };
+      job = { id: ++jobs, key, description: c.description, state: 'running', bytesDone: 0, bytesTotal: 0, rateBytesPerSec: 0, etaSec: null, file: '', report: [], problems: [], abort: false };
       void run(c, operator);
       changed();
       return jobView()!;

@@ -93,6 +93,13 @@ const completionSchema = z.strictObject({
   caseSignature: optionalText(200),
 });
 
+const releaseSchema = z.strictObject({
+  ref: z.string().trim().min(1).max(200),
+  version: z.number().int().min(0).max(1_000_000),
+  rule: z.string().trim().min(1).max(100),
+  note: z.string().trim().min(1).max(500),
+});
+
 const person = z.strictObject({ accountId: z.string().trim().min(1).max(64), secret: z.string().min(1).max(128) });
 const exportSchema = z.strictObject({
   caseSignature: z.string().trim().min(1).max(200),
@@ -160,6 +167,16 @@ export async function adminRoute(req: Request, url: URL, deps: AdminRouteDeps): 
       );
     } catch (e) {
       return kioskErrorResponse(e, 'admin/complete');
+    }
+  }
+
+  if (p === ADMIN_ROUTES.release && req.method === 'POST') {
+    const body = await parseBody(req, releaseSchema, 'admin/release');
+    if (!body.ok) return body.res;
+    try {
+      return jsonResponse(service.release(body.value, admin));
+    } catch (e) {
+      return kioskErrorResponse(e, 'admin/release');
     }
   }
 

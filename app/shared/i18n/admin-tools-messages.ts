@@ -73,6 +73,14 @@ export const ADMIN_TOOLS_EN = {
   'admin.tis.report.delivered': 'delivered {at}, TIS id {id}',
   'admin.tis.report.queued': 'queued, attempts: {n}, next attempt {next}',
   'admin.tis.report.failing': 'failing, attempts: {n}, next attempt {next}',
+  'admin.release.action': 'Release',
+  'admin.release.label': 'Release this reason for {ref}',
+  'admin.release.heading': 'Releasing a reason that holds {ref}',
+  'admin.release.note': 'Why the record may be shown despite it (recorded with your name)',
+  'admin.release.submit': 'Release',
+  'admin.export.carrier': 'Target carrier',
+  'admin.export.otherFolder': 'Another folder (type it below)',
+  'admin.export.carrierOption': '{carrier} — {path} ({free} free)',
 } as const;
 
 type AdminToolsCatalog = Record<keyof typeof ADMIN_TOOLS_EN, string>;
@@ -147,6 +155,14 @@ export const ADMIN_TOOLS_PL: AdminToolsCatalog = {
   'admin.tis.report.delivered': 'doręczono {at}, identyfikator w systemie {id}',
   'admin.tis.report.queued': 'w kolejce, próby: {n}, następna próba {next}',
   'admin.tis.report.failing': 'nie udaje się doręczyć, próby: {n}, następna próba {next}',
+  'admin.release.action': 'Zwolnij',
+  'admin.release.label': 'Zwolnij tę przyczynę dla {ref}',
+  'admin.release.heading': 'Zwolnienie przyczyny wstrzymania {ref}',
+  'admin.release.note': 'Dlaczego nagranie można mimo to pokazać (zapisywane z Twoim nazwiskiem)',
+  'admin.release.submit': 'Zwolnij',
+  'admin.export.carrier': 'Nośnik docelowy',
+  'admin.export.otherFolder': 'Inny katalog (wpisz poniżej)',
+  'admin.export.carrierOption': '{carrier} — {path} (wolne: {free})',
 };
 
 export const ADMIN_TOOLS_UK: AdminToolsCatalog = {
@@ -219,4 +235,12 @@ export const ADMIN_TOOLS_UK: AdminToolsCatalog = {
   'admin.tis.report.delivered': 'доставлено {at}, ідентифікатор у системі {id}',
   'admin.tis.report.queued': 'у черзі, спроби: {n}, наступна спроба {next}',
   'admin.tis.report.failing': 'не вдається доставити, спроби: {n}, наступна спроба {next}',
+  'admin.release.action': 'Зняти',
+  'admin.release.label': 'Зняти цю причину для {ref}',
+  'admin.release.heading': 'Зняття причини затримання {ref}',
+  'admin.release.note': 'Чому запис можна показати попри це (записується з вашим іменем)',
+  'admin.release.submit': 'Зняти',
+  'admin.export.carrier': 'Цільовий носій',
+  'admin.export.otherFolder': 'Інша тека (введіть нижче)',
+  'admin.export.carrierOption': '{carrier} — {path} (вільно: {free})',
 };

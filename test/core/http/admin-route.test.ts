@@ -170,6 +170,17 @@ describe('administrator API', () => {
     expect((await call<AdminOverview>('GET', ADMIN_ROUTES.overview)).json.pending.map((r) => r.ref)).toEqual(['VKZ-757-12345-25-20250207']);
   });
 
+  it('[UA-4] [PL-4.1] a reason nothing can be supplied for is released with a note, logged with the account; one that can be supplied is not', async () => {
+    const ref = 'VKZ-757-12345-25-20250207';
+    const bad = await call<AdminProblemBody>('POST', ADMIN_ROUTES.release, { ref, version: 0, rule: 'case.unassigned', note: 'x' });
+    expect(bad.status).toBe(409);
+    const r = await call<{ status: string }>('POST', ADMIN_ROUTES.release, { ref, version: 0, rule: 'ua4.protocol-signature', note: 'the signed paper protocol is in the file, sheet 12' });
+    expect(r.status).toBe(200);
+    expect(r.json.status).toBe('complete');
+    expect(logEntries('hold.released').at(-1)).toMatchObject({ rule: 'ua4.protocol-signature', account: { id: 'piotr', name: 'Piotr Admin' }, note: 'the signed paper protocol is in the file, sheet 12', status: 'complete' });
+    expect((await call<AdminOverview>('GET', ADMIN_ROUTES.overview)).json.pending).toEqual([]);
+  });
+
   it('[PL-9] [DC-6] the export needs two different people: the same person twice or a wrong PIN is refused and logged', async () => {
     const target = tmp('carrier-');
     const req = (first: [string, string], second: [string, string]) => ({

@@ -70,7 +70,7 @@ export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onComp
           <ImportsTable imports={overview.imports} />
           <IntegrityTable events={overview.integrity} />
           {!live.tis?.enabled && <OutboxTable items={overview.outbox} />}
-          <ExportPanel cases={overview.cases} adminId={admin.id} />
+          <ExportPanel cases={overview.cases} adminId={admin.id} carriers={live.carriers?.carriers ?? []} />
         </>
       )}
     </main>

@@ -63,10 +63,11 @@ export function CarriersSection({ view, onImported }: { view: CarriersView | nul
   const { t, lang } = useI18n();
   const [refusal, setRefusal] = useState<string | null>(null);
   const job = view?.job ?? null;
-  const state = job?.state;
+  // Keyed by the import's id as well: two imports that both end 'done' may meet between two renders.
+  const ended = job && job.state !== 'running' ? `${job.id}:${job.state}` : null;
   useEffect(() => {
-    if (state === 'done' || state === 'failed' || state === 'removed') onImported();
-  }, [state, onImported]);
+    if (ended) onImported();
+  }, [ended, onImported]);
 
   return (
     <section aria-labelledby="admin-carriers-h" data-testid="admin-carriers">

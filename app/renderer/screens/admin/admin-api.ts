@@ -10,6 +10,7 @@ import {
   type AdminExportRequest,
   type AdminOverview,
   type AdminProblemBody,
+  type AdminReleaseRequest,
   type ExportProgressView,
 } from '../../../shared/admin-contract';
 import { API_ROUTES } from '../../../shared/api-contract';
@@ -45,6 +46,7 @@ async function call<T>(method: 'GET' | 'POST', route: string, body?: unknown): P
 export const adminApi = {
   overview: () => call<AdminOverview>('GET', ADMIN_ROUTES.overview),
   complete: (req: AdminCompletionRequest) => call<AdminCompletionResult>('POST', ADMIN_ROUTES.complete, req),
+  release: (req: AdminReleaseRequest) => call<AdminCompletionResult>('POST', ADMIN_ROUTES.release, req),
   startExport: (req: AdminExportRequest) => call<ExportProgressView>('POST', ADMIN_ROUTES.export, req),
   exportProgress: (jobId: string) => call<ExportProgressView>('GET', `${ADMIN_ROUTES.export}/${encodeURIComponent(jobId)}`),
   importCarrier: (key: string) => call<CarrierImportView>('POST', CARRIER_ROUTES.import, { key }),
