@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { EXIT_USAGE, UsageError, EXPORT_USAGE, check, list, imports, verify, logVerify, devicePubkey, type CommandRequest } from '../core/commands';
+import { EXIT_USAGE, UsageError, EXPORT_USAGE, parseExportOptions, check, list, imports, verify, logVerify, devicePubkey, type CommandRequest } from '../core/commands';
 import { commandFailure } from '../core/commands/failure';
 import { makeOut, type Out } from './output';
 import { openReadOnly, runAsOwner, type GlobalOptions } from './context';
@@ -21,6 +21,7 @@ import { CommandUsageError, cliLanguage, commandHelp, isCommand, requireFlags } 
 import { translateCli } from '../shared/i18n/cli-messages';
 import { casesMatching } from '../shared/case-key';
 import type { Language } from '../shared/i18n/languages';
+import { readPeople, type PeopleFlags } from './secrets';
 
 export const HELP = `kioskctl — court-kiosk administration
 
@@ -32,21 +33,25 @@ Commands:
   check PATH [--bagit-only]       validate a package or every package on a carrier; stores nothing
   status                          the kiosk service holding the data directory, open sessions, log size
   import PATH [--operator NAME]   import a package, a carrier or a plain folder with SHA256SUMS
-  complete REF --version N [--identifier X] [--date D] [--duration T] [--case SIG] --operator NAME
+  complete REF --version N [--identifier X] [--date D] [--duration T] [--case SIG] --account ID
                                   supply metadata a recording came without (PL-4.1); REF is its
                                   identifier or, for a plain-folder recording, its provisional id
+  release REF --version N --rule RULE --note TEXT --account ID
+                                  release a held record's reason that nothing can be supplied for
+                                  (a protocol's signature or title); logged with the note
   imports                         the stored import reports: every file, hash, verdict
-  fetch --case SIG [--tis URL --ca FILE --cert FILE --key FILE] [--operator NAME]
+  fetch --case SIG --account ID [--tis URL --ca FILE --cert FILE --key FILE]
                                   import a case's recordings from the case-file system (TIS);
                                   the flags override kiosk-config's "tis"
   outbox [--deliver] [--tis URL --ca FILE --cert FILE --key FILE]
                                   list viewing reports queued for the TIS (--deliver: send due ones)
   list [--case SIG]               list catalogued recordings
   verify [--case SIG]             re-check every stored recording and catalog row
-  purge --case SIG --transferred REF --operator NAME
+  purge --case SIG --transferred REF --account ID --approver ID
+        (--export-receipt ID | --reason TEXT)
                                   delete a case's local copies after transfer to the archive (PL-7)
   export --case SIG [--identifier ID [--version N] [--only-version]] --to DIR
-         --purpose supervisory|transfer|backup --recipient TEXT --operator NAME
+         --purpose supervisory|transfer|backup --recipient TEXT --account ID --approver ID
          [--envelope-sheet N] [--lang pl|uk|en]
                                   write a verified, signed crp/1 copy below DIR (PL-9, PL-5.2,
                                   PL-2.2); logged, with a receipt for the case file
@@ -60,6 +65,11 @@ Commands:
   selftest                        an end-to-end review session on a scratch data directory
   serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints {origin, launch} first (launch: the 0600 launcher page to open once)
   demo-carrier DIR                write a demo carrier (crp/1 packages with real media) into DIR
+
+Who acts (export, purge, complete, release, fetch): --account ID names an account of
+kiosk-config; its PIN or password is asked on the terminal, or read from stdin
+with --secret-stdin (one line per account: --account's, then --approver's).
+export and purge need a second, different account (--approver ID).
 
 Global options:
   --data-dir DIR    data directory (default: $KIOSK_DATA_DIR or the XDG data dir)
@@ -81,6 +91,13 @@ const OPTIONS = {
   files: { type: 'boolean', default: false },
   'bagit-only': { type: 'boolean', default: false },
   operator: { type: 'string' },
+  account: { type: 'string' },
+  approver: { type: 'string' },
+  'secret-stdin': { type: 'boolean', default: false },
+  'export-receipt': { type: 'string' },
+  reason: { type: 'string' },
+  rule: { type: 'string' },
+  note: { type: 'string' },
   transferred: { type: 'string' },
   version: { type: 'string' },
   identifier: { type: 'string' },
@@ -173,6 +190,7 @@ function owned(v: Values, out: Out, req: CommandRequest): Promise<number> {
 }
 
 const abs = (p: string): string => path.resolve(p);
+const peopleFlags = (v: Values): PeopleFlags => ({ account: v.account, approver: v.approver, secretStdin: v['secret-stdin'], operator: v.operator });
 const absOpt = (p: string | undefined): string | undefined => (p === undefined ? undefined : path.resolve(p));
 
 async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
@@ -200,7 +218,8 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'fetch': {
       requireFlags(lang, 'fetch', v, ['case']);
       if (!v.case) return EXIT_USAGE;
-      return owned(v, out, { command: 'fetch', case: v.case, operator: v.operator ?? null, tis: v.tis, ca: absOpt(v.ca), cert: absOpt(v.cert), key: absOpt(v.key) });
+      const { account } = await readPeople(peopleFlags(v), false);
+      return owned(v, out, { command: 'fetch', case: v.case, account, tis: v.tis, ca: absOpt(v.ca), cert: absOpt(v.cert), key: absOpt(v.key) });
     }
     case 'outbox': {
       if (v.deliver) return owned(v, out, { command: 'outbox.deliver', tis: v.tis, ca: absOpt(v.ca), cert: absOpt(v.cert), key: absOpt(v.key) });
@@ -210,13 +229,21 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'complete': {
       const ref = needPositional(pos, 1, 'IDENTIFIER');
       const version = Number(v.version);
-      requireFlags(lang, 'complete', v, ['version', 'operator']);
+      requireFlags(lang, 'complete', v, ['version']);
       if (!Number.isInteger(version) || version < 0) throw new CommandUsageError('--version N: a natural number', 'complete');
-      if (!v.operator) return EXIT_USAGE;
+      const { account } = await readPeople(peopleFlags(v), false);
       return owned(v, out, {
-        command: 'complete', ref, version, operator: v.operator,
+        command: 'complete', ref, version, account,
         identifier: v.identifier, date: v.date, duration: v.duration, caseSignature: v.case,
       });
+    }
+    case 'release': {
+      const ref = needPositional(pos, 1, 'REF');
+      const version = Number(v.version);
+      if (v.version === undefined || !Number.isInteger(version) || version < 0) throw new UsageError('--version N is required (a natural number)');
+      if (!v.rule || v.note === undefined) throw new UsageError('usage: kioskctl release REF --version N --rule RULE --note TEXT --account ID');
+      const { account } = await readPeople(peopleFlags(v), false);
+      return owned(v, out, { command: 'release', ref, version, rule: v.rule, note: v.note, account });
     }
     case 'log': {
       if (pos[1] === 'verify') {
@@ -253,15 +280,19 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
         return verify(k, { case: found[0].signature }, out);
       });
     case 'purge': {
-      requireFlags(lang, 'purge', v, ['case', 'transferred', 'operator']);
-      if (!v.case || !v.transferred || !v.operator) return EXIT_USAGE;
-      return owned(v, out, { command: 'purge', case: v.case, transferred: v.transferred, operator: v.operator });
+      requireFlags(lang, 'purge', v, ['case', 'transferred']);
+      if (!v.case || !v.transferred) return EXIT_USAGE;
+      const who = await readPeople(peopleFlags(v), true);
+      return owned(v, out, { command: 'purge', case: v.case, transferred: v.transferred, ...who, exportReceipt: v['export-receipt'], reason: v.reason });
     }
     case 'export': {
-      requireFlags(lang, 'export', v, ['case', 'to', 'purpose', 'recipient', 'operator']);
-      if (!v.case || !v.to || !v.purpose || v.recipient === undefined || v.operator === undefined) throw new UsageError(EXPORT_USAGE);
+      requireFlags(lang, 'export', v, ['case', 'to', 'purpose', 'recipient']);
+      if (!v.case || !v.to || !v.purpose || v.recipient === undefined) throw new UsageError(EXPORT_USAGE);
+      // Usage errors (exit 2) before anyone is asked for a secret.
+      parseExportOptions({ case: v.case, to: v.to, purpose: v.purpose, recipient: v.recipient, onlyVersion: v['only-version'], identifier: v.identifier, version: v.version, envelopeSheet: v['envelope-sheet'], lang: v.lang });
+      const who = await readPeople(peopleFlags(v), true);
       return owned(v, out, {
-        command: 'export', case: v.case, to: abs(v.to), purpose: v.purpose, recipient: v.recipient, operator: v.operator, onlyVersion: v['only-version'],
+        command: 'export', case: v.case, to: abs(v.to), purpose: v.purpose, recipient: v.recipient, ...who, onlyVersion: v['only-version'],
         identifier: v.identifier, version: v.version, envelopeSheet: v['envelope-sheet'], lang: v.lang,
       });
     }

@@ -15,6 +15,7 @@ import { Attract } from './screens/Attract';
 import { LanguageSwitch } from './screens/LanguageSwitch';
 import { RecordingsList } from './screens/RecordingsList';
 import { PinPad } from './screens/PinPad';
+import { PasswordPad } from './screens/PasswordPad';
 import { Compose } from './screens/Compose';
 import { Verifying, Blocked } from './screens/Verification';
 import { Handover } from './screens/Handover';
@@ -47,6 +48,8 @@ export function App({ client }: { client: KioskClient }) {
   const [aside, setAside] = useState<Aside>({ kind: 'none' });
   const [textSize, setTextSize] = useState<TextSize>('normal');
   const textSizeValue = useMemo(() => ({ size: textSize, setSize: setTextSize }), [textSize]);
+  // Which sign-in pad the authenticating screen shows: the clerk's PIN pad or the administrator's password keyboard.
+  const [pad, setPad] = useState<'pin' | 'password'>('pin');
   const lastActivity = useRef(0);
 
   useEffect(() => {
@@ -76,6 +79,7 @@ export function App({ client }: { client: KioskClient }) {
     // The text size is the session's: the next person starts at the standard size.
     if (screen === 'locked') setTextSize('normal');
     if (screen !== 'composing') setAside({ kind: 'none' });
+    if (screen !== 'authenticating') setPad('pin');
   }, [screen, info]);
   const admin = adminOf(view);
   const adminId = admin?.id ?? null;
@@ -142,7 +146,18 @@ export function App({ client }: { client: KioskClient }) {
       <div className={`shell jur-${info.jurisdiction} screen-${view.screen}`} data-screen={view.screen}>
         {view.screen !== 'viewing' && <LanguageSwitch offered={info.languages.offered} onChange={setLang} />}
         {view.screen === 'locked' && <Attract info={info} onClerk={() => void send({ type: 'clerk.begin' })} />}
-        {view.screen === 'authenticating' && <PinPad view={view} send={send} />}
+        {view.screen === 'authenticating' && pad === 'password' && <PasswordPad view={view} send={send} onPin={() => setPad('pin')} />}
+        {view.screen === 'authenticating' && pad === 'pin' && (
+          <>
+            <PinPad view={view} send={send} />
+            {/* Administrators sign in with a password on a full keyboard, never on the numeric pad. */}
+            <nav className="pad-switch" aria-label={translate(lang, 'password.heading')}>
+              <button type="button" onClick={() => setPad('password')} data-testid="pin-password">
+                {translate(lang, 'password.open')}
+              </button>
+            </nav>
+          </>
+        )}
         {view.screen === 'composing' && aside.kind === 'none' && (
           <Compose view={view} send={send} client={client} onCatalog={openCatalog} onAdmin={() => setAside({ kind: 'admin' })} />
         )}

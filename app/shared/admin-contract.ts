@@ -6,12 +6,15 @@
 import type { Language } from './i18n/languages';
 import type { Problem } from './problem';
 import type { ProblemDetails } from './problem-types';
+import type { HoldReason } from './holds';
 
 export const ADMIN_ROUTES = {
   /** GET: AdminOverview. */
   overview: '/api/admin/overview',
   /** POST AdminCompletionRequest: AdminCompletionResult, or 422 with the Problem naming the field. */
   complete: '/api/admin/complete',
+  /** POST AdminReleaseRequest: AdminCompletionResult; releases one reason nothing can be supplied for, with a note. */
+  release: '/api/admin/release',
   /** POST AdminExportRequest: ExportProgressView (202); GET `${export}/<jobId>`: ExportProgressView. */
   export: '/api/admin/export',
 } as const;
@@ -37,7 +40,8 @@ export interface AdminPendingRecording {
   readonly identifier: string | null;
   readonly version: number;
   readonly status: 'incomplete' | 'held';
-  readonly holdReason: string | null;
+  /** Why it waits, as structured reasons; the screen shows each in words (i18n `hold.<rule>`), never the rule id. */
+  readonly holds: readonly HoldReason[];
   readonly title: string | null;
   /** PL-3.4 as stored; the screen formats it in the regulation's form. */
   readonly date: string | null;
@@ -92,6 +96,15 @@ export interface AdminCompletionRequest {
   /** PL-3.5: mm:ss or hh:mm:ss. */
   readonly duration?: string;
   readonly caseSignature?: string;
+}
+
+export interface AdminReleaseRequest {
+  readonly ref: string;
+  readonly version: number;
+  /** The hold rule released (shared/holds.ts), one whose resolution is 'release'. */
+  readonly rule: string;
+  /** Why, in words; logged with the account. */
+  readonly note: string;
 }
 
 export interface AdminCompletionResult {

@@ -180,7 +180,7 @@ describe('administrator screen', () => {
     expect(progress).toContain(MESSAGES.en['admin.export.rate'].split('{')[0]!);
     expect(progress).toContain(MESSAGES.en['admin.export.eta'].split('{')[0]!);
     expect(logEntries('export.approval')).toEqual([expect.objectContaining({ admin: 'demo-admin', second: 'demo-clerk', secondRole: 'clerk' })]);
-    expect(logEntries('export')).toEqual([expect.objectContaining({ case: 'KM 123/24', operator: 'Piotr Demo (IT)', approvedBy: ['Piotr Demo (IT) (demo-admin)', 'Anna Demo (sekretarz) (demo-clerk)'] })]);
+    expect(logEntries('export')).toEqual([expect.objectContaining({ case: 'KM 123/24', operator: 'Piotr Demo (IT) (demo-admin)', approvedBy: ['Piotr Demo (IT) (demo-admin)', 'Anna Demo (sekretarz) (demo-clerk)'] })]);
     expect(fs.readdirSync(target)).toHaveLength(1);
     for (const lang of LANGS) {
       await page.getByTestId(`lang-${lang}`).click();
@@ -265,7 +265,7 @@ describe('administrator screen: records awaiting a clerk', () => {
     await expect.poll(() => page.getByTestId('completion-saved').innerText()).toBe(MESSAGES.en['admin.complete.saved'].replace('{status}', MESSAGES.en['status.complete']));
     await expect.poll(() => rows.count()).toBe(1);
     expect(query<{ field: string; operator: string }>(dir2, 'SELECT field, operator FROM completions ORDER BY id')).toEqual(
-      ['identifier', 'date', 'duration', 'grouping'].map((field) => ({ field, operator: 'Piotr Demo (IT)' })),
+      ['identifier', 'date', 'duration', 'grouping'].map((field) => ({ field, operator: 'Piotr Demo (IT) (demo-admin)' })),
     );
     await page.close();
   });

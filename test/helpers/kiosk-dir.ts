@@ -4,18 +4,31 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { kioskctl, kioskctlJson, type RunResult } from './kioskctl';
-import { scratch } from './paths';
+import { REPO, scratch } from './paths';
 
 export class KioskDir {
   readonly dir = scratch('kiosk-data-');
   get env(): NodeJS.ProcessEnv {
     return { KIOSK_DATA_DIR: this.dir };
   }
-  ctl(args: string[]): RunResult {
-    return kioskctl(args, this.env);
+  /** stdin for commands given no `input` (the secrets of test/helpers/accounts.ts `signed()`); commands that ask nothing ignore it. */
+  stdin: string | undefined;
+  ctl(args: string[], input = this.stdin): RunResult {
+    return kioskctl(args, this.env, input);
   }
-  json<T>(args: string[]): { code: number; json: T; stderr: string } {
-    return kioskctlJson<T>(args, this.env);
+  json<T>(args: string[], input = this.stdin): { code: number; json: T; stderr: string } {
+    return kioskctlJson<T>(args, this.env, input);
+  }
+  /**
+   * Provisions `<dir>/config.json`: the PL court example with `changes` laid
+   * over it (accounts from test/helpers/accounts.ts, importSources…).
+   */
+  provision(changes: Record<string, unknown>): this {
+    const base = JSON.parse(fs.readFileSync(path.join(REPO, 'kiosk-config', 'court-kiosk-pl.json'), 'utf8')) as Record<string, unknown>;
+    delete base.$schema;
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(this.dir, 'config.json'), JSON.stringify({ ...base, ...changes }, null, 2));
+    return this;
   }
   get catalog(): string {
     return path.join(this.dir, 'catalog.sqlite');

@@ -9,13 +9,14 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-export function kioskctl(args: string[], env: NodeJS.ProcessEnv = {}): RunResult {
-  const r = spawnSync(KIOSKCTL, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+/** `input` is written to kioskctl's stdin (secrets for --secret-stdin). */
+export function kioskctl(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): RunResult {
+  const r = spawnSync(KIOSKCTL, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20, ...(input !== undefined ? { input } : {}) });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function kioskctlJson<T>(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; json: T; stderr: string } {
-  const r = kioskctl([...args, '--json'], env);
+export function kioskctlJson<T>(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): { code: number; json: T; stderr: string } {
+  const r = kioskctl([...args, '--json'], env, input);
   let json: T;
   try {
     json = JSON.parse(r.stdout) as T;

@@ -5,3 +5,5 @@ export { createAdminService, type AdminService, type AdminServiceOptions, type S
 export { adminOverview, recentImports, pendingRecordings, recentIntegrityEvents, outboxItems, exportableCases, type OverviewLimits } from './overview';
 export { ExportJobs, type CaseExporter, type ExportJobRequest, type ExportProgressReport } from './export-jobs';
 export { caseExporter } from './case-exporter';
+export { createCarrierDesk, drivesFromFile, type CarrierDesk, type CarrierDeskOptions } from './carrier-desk';
+export { createTisDesk, disabledTisView, type TisDesk, type TisDeskOptions } from './tis-desk';

@@ -2,6 +2,8 @@
 // recordings held or incomplete awaiting a clerk (UA-5, PL-4.1), recent
 // integrity events and the TIS outbox. Read-only queries over the catalog.
 import { spaceState } from '../space';
+import { HOLD_RESOLUTION, holdReason, parseHolds } from '../../shared/holds';
+import { UNASSIGNED_CASE } from '../ingest/plain-folder';
 import type {
   AdminCase,
   AdminImport,
@@ -81,18 +83,20 @@ export function pendingRecordings(kiosk: Kiosk): AdminPendingRecording[] {
   return rows.flatMap((r) => {
     const ref = r.identifier ?? r.provisional;
     if (ref === null) return [];
+    const holds = parseHolds(r.hold_reason);
+    if (r.signature === UNASSIGNED_CASE && !holds.some((h) => h.rule === 'case.unassigned')) holds.push(holdReason('case.unassigned'));
     const missing: CompletionField[] = [];
     if (r.identifier === null) missing.push('identifier');
     if (r.date === null) missing.push('date');
     if (r.duration_sec === null) missing.push('duration');
-    if (r.grouping === null) missing.push('caseSignature');
+    if (r.grouping === null || holds.some((h) => HOLD_RESOLUTION[h.rule] === 'case')) missing.push('caseSignature');
     return [
       {
         ref,
         identifier: r.identifier,
         version: r.version,
         status: r.status,
-        holdReason: r.hold_reason,
+        holds,
         title: r.title,
         date: r.date,
         durationSec: r.duration_sec,

@@ -3,7 +3,7 @@
 // may call it (a signed-in administrator); this decides what happens.
 import type { Account } from '../auth/accounts';
 import type { Auth } from '../auth';
-import { completeRecording } from '../completion';
+import { completeRecording, releaseHold } from '../completion';
 import { KioskError } from '../errors';
 import { approveTwoPersons, createKioskAuth } from '../export';
 import type { Kiosk } from '../kiosk';
@@ -13,6 +13,7 @@ import {
   type AdminCompletionResult,
   type AdminExportRequest,
   type AdminOverview,
+  type AdminReleaseRequest,
   type ExportProgressView,
 } from '../../shared/admin-contract';
 import type { Problem } from '../../shared/problem';
@@ -31,6 +32,8 @@ export interface AdminService {
   overview(admin: SignedInAdmin): AdminOverview;
   /** PL-4.1: the operator recorded is the signed-in administrator. Throws KioskError on bad input. */
   complete(req: AdminCompletionRequest, admin: SignedInAdmin): AdminCompletionResult;
+  /** Releases one reason nothing can be supplied for, with a note; logged with the signed-in account. Throws KioskError when refused. */
+  release(req: AdminReleaseRequest, admin: SignedInAdmin): AdminCompletionResult;
   /** Checks both people (refusals logged by the export core), then starts the export in the background. */
   startExport(req: AdminExportRequest, admin: SignedInAdmin): Promise<StartExportResult>;
   exportProgress(jobId: string): ExportProgressView | null;
@@ -67,8 +70,11 @@ export function createAdminService(kiosk: Kiosk, opts: AdminServiceOptions = {})
         ...(req.date !== undefined ? { date: req.date } : {}),
         ...(req.duration !== undefined ? { duration: req.duration } : {}),
         ...(req.caseSignature !== undefined ? { caseSignature: req.caseSignature } : {}),
-        operator: admin.name,
+        by: admin,
       });
+    },
+    release(req, admin) {
+      return releaseHold(kiosk, { ...req, by: admin });
     },
     async startExport(req, admin) {
       if (jobs.running()) return { ok: false, problem: { file: 'admin/export', rule: 'export.busy', message: 'another export is running' } };
@@ -88,7 +94,8 @@ export function createAdminService(kiosk: Kiosk, opts: AdminServiceOptions = {})
           target: req.target,
           purpose: req.purpose,
           recipient: req.recipient,
-          operator: admin.name,
+          // The account's name and id from kiosk-config, as kioskctl records them.
+          operator: `${admin.name} (${admin.id})`,
           ...(req.lang ? { lang: req.lang } : {}),
           approvers: [approval.admin, approval.second],
         });

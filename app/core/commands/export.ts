@@ -1,9 +1,13 @@
 // `kioskctl export --case SIG [--identifier ID [--version N]] --to DIR
-//  --purpose supervisory|transfer|backup --recipient TEXT --operator NAME
+//  --purpose supervisory|transfer|backup --recipient TEXT --account ID --approver ID
 //  [--envelope-sheet N] [--only-version] [--lang pl|uk|en] [--json]`:
 // court IT's way to write a verified, signed crp/1 copy to a carrier (PL-9, PL-5.2, PL-2.2).
+// An administrator and a second, different person each prove who they are,
+// as on the screen; the package and the receipt name both.
 import { exportCase, EXPORT_PURPOSES, type ExportPurpose } from '../export';
+import type { Auth } from '../auth';
 import type { Kiosk } from '../kiosk';
+import { authenticatePeople, personLabel, type Credential } from './people';
 import { isLanguage } from '../../shared/i18n/languages';
 import { EXIT_OK, UsageError } from './exit-codes';
 import type { Out } from './out';
@@ -15,16 +19,18 @@ export interface ExportCmdOptions {
   readonly to: string;
   readonly purpose: string;
   readonly recipient: string;
-  readonly operator: string;
+  readonly account: Credential | null;
+  readonly approver: Credential | null;
   readonly envelopeSheet?: string;
   readonly onlyVersion: boolean;
   readonly lang?: string;
 }
 
 export const EXPORT_USAGE =
-  'usage: kioskctl export --case SIG [--identifier ID [--version N]] --to DIR --purpose supervisory|transfer|backup --recipient TEXT --operator NAME [--envelope-sheet N]';
+  'usage: kioskctl export --case SIG [--identifier ID [--version N]] --to DIR --purpose supervisory|transfer|backup --recipient TEXT --account ID --approver ID [--secret-stdin] [--envelope-sheet N]';
 
-export function parseExportOptions(o: ExportCmdOptions): Parameters<typeof exportCase>[1] {
+/** The export's options from the command line; `operator` and `approvedBy` come from the authenticated accounts. */
+export function parseExportOptions(o: Omit<ExportCmdOptions, 'account' | 'approver'>): Omit<Parameters<typeof exportCase>[1], 'operator'> {
   if (!(EXPORT_PURPOSES as readonly string[]).includes(o.purpose)) throw new UsageError(`--purpose must be one of ${EXPORT_PURPOSES.join(', ')}`);
   let version: number | undefined;
   if (o.version !== undefined) {
@@ -34,14 +40,12 @@ export function parseExportOptions(o: ExportCmdOptions): Parameters<typeof expor
   }
   if (o.lang !== undefined && !isLanguage(o.lang)) throw new UsageError('--lang must be pl, uk or en');
   if (!o.recipient.trim()) throw new UsageError('--recipient TEXT must not be empty');
-  if (!o.operator.trim()) throw new UsageError('--operator NAME must not be empty');
   if (o.envelopeSheet !== undefined && !/^\d{1,6}$/.test(o.envelopeSheet.trim())) throw new UsageError('--envelope-sheet N: a sheet number');
   return {
     caseSignature: o.case,
     to: o.to,
     purpose: o.purpose as ExportPurpose,
     recipient: o.recipient,
-    operator: o.operator,
     ...(o.identifier !== undefined ? { identifier: o.identifier } : {}),
     ...(version !== undefined ? { version } : {}),
     ...(o.onlyVersion ? { withChain: false } : {}),
@@ -50,8 +54,11 @@ export function parseExportOptions(o: ExportCmdOptions): Parameters<typeof expor
   };
 }
 
-export async function exportCmd(kiosk: Kiosk, o: ExportCmdOptions, out: Out): Promise<number> {
-  const opts = parseExportOptions(o);
+export async function exportCmd(kiosk: Kiosk, auth: Auth, o: ExportCmdOptions, out: Out): Promise<number> {
+  const parsed = parseExportOptions(o);
+  const people = await authenticatePeople(kiosk, auth, 'export', o.account, o.approver);
+  const approvedBy = [people.account, ...(people.approver ? [people.approver] : [])].map(personLabel);
+  const opts = { ...parsed, operator: personLabel(people.account), approvedBy };
   const bar = out.progress?.bind(out);
   const r = await exportCase(kiosk, opts, bar ? (p) => bar({ ...p, package: 'export', file: p.file ?? '' }) : undefined);
   const doc = {

@@ -1,17 +1,23 @@
-// `kioskctl fetch --case SIG [--tis URL --ca FILE --cert FILE --key FILE] [--operator NAME] [--json]`:
+// `kioskctl fetch --case SIG --account ID [--tis URL --ca FILE --cert FILE --key FILE] [--json]`:
 // imports a case's recordings from the TIS. Recordings still processing
 // (UA-1) are reported, not failed; any rejected recording fails the run.
+import type { Auth } from '../auth';
 import type { Kiosk } from '../kiosk';
+import { authenticatePeople, personLabel, type Credential } from './people';
 import { fetchCase } from '../tis';
+import { requireSource } from '../ingest';
 import { formatProblem } from '../../shared/problem';
 import { EXIT_FAILED, EXIT_OK } from './exit-codes';
 import type { Out } from './out';
 import { tisClientFor, type TisFlags } from './tis-client';
 
-export async function fetchCmd(kiosk: Kiosk, opts: { case: string; operator: string | null } & TisFlags, out: Out): Promise<number> {
+export async function fetchCmd(kiosk: Kiosk, auth: Auth, opts: { case: string; account: Credential | null } & TisFlags, out: Out): Promise<number> {
+  // Before any TIS flag or file is looked at: a kiosk that may not fetch says so, naming importSources.
+  requireSource(kiosk.config, 'tis', `fetch --case ${opts.case}`);
+  const { account } = await authenticatePeople(kiosk, auth, 'fetch', opts.account, null);
   const client = tisClientFor(kiosk, opts, 'fetch');
   const progress = out.progress?.bind(out);
-  const r = await fetchCase(kiosk, { signature: opts.case, client, operator: opts.operator, ...(progress ? { onProgress: progress } : {}) });
+  const r = await fetchCase(kiosk, { signature: opts.case, client, operator: personLabel(account), ...(progress ? { onProgress: progress } : {}) });
   const doc = {
     imported: r.imported.map(({ identifier, version, case: c, flags, status, holds }) => ({ identifier, version, case: c, flags, status, holds })),
     unchanged: r.unchanged.map(({ identifier, version, case: c }) => ({ identifier, version, case: c })),

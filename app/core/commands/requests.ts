@@ -4,25 +4,32 @@
 // runs it itself under the data directory's lock. The service parses what
 // arrives on its socket with the schema below: the socket is a boundary.
 import { z } from 'zod';
+import { CredentialSchema } from './people';
 
 const str = z.string();
 const opt = z.string().optional();
 const tis = { tis: opt, ca: opt, cert: opt, key: opt };
+// Who acts: an account id and its secret, read by kioskctl from the terminal
+// or stdin and checked by the owner's Auth (the socket is 0600 in a 0700 directory).
+const person = CredentialSchema.nullable();
 
 export const CommandRequestSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('import'), target: str, operator: z.string().nullable() }).strict(),
-  z.object({ command: z.literal('fetch'), case: str, operator: z.string().nullable(), ...tis }).strict(),
+  z.object({ command: z.literal('fetch'), case: str, account: person, ...tis }).strict(),
   z
     .object({
       command: z.literal('complete'),
       ref: str,
       version: z.number().int().nonnegative(),
-      operator: str,
+      account: person,
       identifier: opt,
       date: opt,
       duration: opt,
       caseSignature: opt,
     })
+    .strict(),
+  z
+    .object({ command: z.literal('release'), ref: str, version: z.number().int().nonnegative(), rule: str, note: str, account: person })
     .strict(),
   z
     .object({
@@ -31,7 +38,8 @@ export const CommandRequestSchema = z.discriminatedUnion('command', [
       to: str,
       purpose: str,
       recipient: str,
-      operator: str,
+      account: person,
+      approver: person,
       onlyVersion: z.boolean(),
       identifier: opt,
       version: opt,
@@ -39,7 +47,9 @@ export const CommandRequestSchema = z.discriminatedUnion('command', [
       lang: opt,
     })
     .strict(),
-  z.object({ command: z.literal('purge'), case: str, transferred: str, operator: str }).strict(),
+  z
+    .object({ command: z.literal('purge'), case: str, transferred: str, account: person, approver: person, exportReceipt: opt, reason: opt })
+    .strict(),
   z.object({ command: z.literal('outbox.deliver'), ...tis }).strict(),
   z.object({ command: z.literal('log.export'), case: str, out: str, lang: opt }).strict(),
   z.object({ command: z.literal('log.checkpoint') }).strict(),

@@ -2,11 +2,12 @@
 // kioskctl runs it alone (holding the data directory's lock) or the kiosk
 // service runs it for a kioskctl client over the control socket.
 import type { Kiosk } from '../kiosk';
+import { createKioskAuth, type Auth } from '../auth';
 import type { CommandRequest } from './requests';
 import type { Out } from './out';
 import { importCmd } from './import';
 import { fetchCmd } from './fetch';
-import { complete } from './complete';
+import { complete, release } from './complete';
 import { exportCmd } from './export';
 import { purge } from './purge';
 import { outboxCmd } from './outbox';
@@ -15,25 +16,34 @@ import { logCheckpoint } from './log';
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-export async function runCommand(kiosk: Kiosk, req: CommandRequest, out: Out): Promise<number> {
+/**
+ * `auth` is the owner's one Auth (the kiosk service's, shared with the PIN pad,
+ * so a wrong secret here counts toward the same lockout); kioskctl under the
+ * lock makes its own over the same accounts.
+ */
+export async function runCommand(kiosk: Kiosk, req: CommandRequest, out: Out, auth: Auth = createKioskAuth(kiosk)): Promise<number> {
   switch (req.command) {
     case 'import':
       return importCmd(kiosk, req.target, { operator: req.operator }, out);
     case 'fetch': {
       const { command: _c, ...o } = req;
-      return fetchCmd(kiosk, o, out);
+      return fetchCmd(kiosk, auth, o, out);
     }
     case 'complete': {
       const { command: _c, ...o } = req;
-      return complete(kiosk, defined(o), out);
+      return complete(kiosk, auth, defined(o), out);
+    }
+    case 'release': {
+      const { command: _c, ...o } = req;
+      return release(kiosk, auth, o, out);
     }
     case 'export': {
       const { command: _c, ...o } = req;
-      return exportCmd(kiosk, defined(o), out);
+      return exportCmd(kiosk, auth, defined(o), out);
     }
     case 'purge': {
       const { command: _c, ...o } = req;
-      return purge(kiosk, o, out);
+      return purge(kiosk, auth, defined(o), out);
     }
     case 'outbox.deliver': {
       const { command: _c, ...o } = req;

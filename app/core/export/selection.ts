@@ -7,6 +7,7 @@ import { recordingMacInput } from '../catalog';
 import { KioskError } from '../errors';
 import type { Kiosk } from '../kiosk';
 import { problem, type Problem } from '../../shared/problem';
+import { parseHolds } from '../../shared/holds';
 import { recordingColumns, type RecordingRow as CatalogRecordingRow } from '../catalog/rows';
 
 export type ExportPurpose = 'supervisory' | 'transfer' | 'backup';
@@ -115,7 +116,8 @@ export function selectForExport(kiosk: Kiosk, opts: SelectOptions): Selection {
     if (r.purged_at !== null) {
       problems.push(problem('export', 'export.recording.purged', `${label(r)} was purged on ${r.purged_at} after transfer to the archive; it cannot be exported`, label(r)));
     } else if (r.status !== 'complete' && opts.purpose !== 'backup') {
-      const why = r.status === 'held' ? `is held (${r.hold_reason ?? 'no reason recorded'})` : `is incomplete (${r.hold_reason ?? 'metadata missing'})`;
+      const words = parseHolds(r.hold_reason).map((h) => h.words).join('; ');
+      const why = r.status === 'held' ? `is held (${words || 'no reason recorded'})` : `is incomplete (${words || 'metadata missing'})`;
       problems.push(problem('export', `export.recording.${r.status}`, `${label(r)} ${why}; only --purpose backup copies it`, label(r)));
     }
   }

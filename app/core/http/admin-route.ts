@@ -7,16 +7,59 @@ import { z } from 'zod';
 import { ADMIN_EXPORT_PURPOSES, ADMIN_ROUTES, type AdminProblemBody } from '../../shared/admin-contract';
 import { LANGUAGES } from '../../shared/i18n/languages';
 import { problem, type Problem } from '../../shared/problem';
-import type { AdminService, SignedInAdmin } from '../admin';
+import { disabledTisView, type AdminService, type CarrierDesk, type SignedInAdmin, type TisDesk } from '../admin';
+import { ADMIN_EVENTS, CARRIER_ROUTES, TIS_ROUTES, type AdminEvent } from '../../shared/carriers-contract';
 import { KioskError } from '../errors';
 import type { SessionService } from '../session/service';
-import { jsonResponse, problemResponse } from './security-headers';
+import { jsonResponse, problemResponse, securityHeaders } from './security-headers';
 import type { ProblemDetails, ProblemTypeName } from '../../shared/problem-types';
 
 export interface AdminRouteDeps {
   readonly admin: AdminService | undefined;
   readonly session: SessionService | undefined;
+  readonly carriers?: CarrierDesk | undefined;
+  readonly tis?: TisDesk | undefined;
 }
+
+/**
+ * The administrator event stream (server-sent events, each `data:` one
+ * AdminEvent): the carriers view now and after every change, while the
+ * administrator who opened it stays signed in; it closes when they sign out.
+ */
+function adminEvents(req: Request, deps: AdminRouteDeps, admin: SignedInAdmin): Response {
+  const { carriers, tis, session } = deps;
+  const enc = new TextEncoder();
+  const stops: Array<() => void> = [];
+  const stop = () => {
+    for (const s of stops.splice(0)) s();
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const close = () => {
+        stop();
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      };
+      const send = (event: AdminEvent) => controller.enqueue(enc.encode(`data: ${JSON.stringify(event)}\n\n`));
+      const pushCarriers = () => carriers && send({ type: ADMIN_EVENTS.carriers, data: carriers.view() });
+      const pushTis = () => send({ type: ADMIN_EVENTS.tis, data: tis ? tis.view() : disabledTisView() });
+      pushCarriers();
+      pushTis();
+      if (carriers) stops.push(carriers.onDidChange(pushCarriers));
+      if (tis) stops.push(tis.onDidChange(pushTis));
+      if (session) stops.push(session.subscribe(() => signedInAdmin(session)?.id !== admin.id && close()));
+      req.signal.addEventListener('abort', close);
+    },
+    cancel: stop,
+  });
+  return new Response(stream, { headers: securityHeaders({ 'content-type': 'text/event-stream', 'cache-control': 'no-store' }) });
+}
+
+const carrierImportSchema = z.strictObject({ key: z.string().min(1).max(8192) });
+const tisFetchSchema = z.strictObject({ signature: z.string().trim().min(1).max(200) });
 
 /** A refusal: RFC 9457 with the kiosk's type, and the core's Problem (file, rule, field) as the extension member `problem`. */
 function problemBody(name: ProblemTypeName, detail: string, p?: Problem): Response {
@@ -47,6 +90,13 @@ const completionSchema = z.strictObject({
   date: optionalText(40),
   duration: optionalText(20),
   caseSignature: optionalText(200),
+});
+
+const releaseSchema = z.strictObject({
+  ref: z.string().trim().min(1).max(200),
+  version: z.number().int().min(0).max(1_000_000),
+  rule: z.string().trim().min(1).max(100),
+  note: z.string().trim().min(1).max(500),
 });
 
 const person = z.strictObject({ accountId: z.string().trim().min(1).max(64), secret: z.string().min(1).max(128) });
@@ -119,6 +169,16 @@ export async function adminRoute(req: Request, url: URL, deps: AdminRouteDeps): 
     }
   }
 
+  if (p === ADMIN_ROUTES.release && req.method === 'POST') {
+    const body = await parseBody(req, releaseSchema, 'admin/release');
+    if (!body.ok) return body.res;
+    try {
+      return jsonResponse(service.release(body.value, admin));
+    } catch (e) {
+      return kioskErrorResponse(e, 'admin/release');
+    }
+  }
+
   if (p === ADMIN_ROUTES.export && req.method === 'POST') {
     const body = await parseBody(req, exportSchema, 'admin/export');
     if (!body.ok) return body.res;
@@ -131,6 +191,32 @@ export async function adminRoute(req: Request, url: URL, deps: AdminRouteDeps): 
   if (p.startsWith(`${ADMIN_ROUTES.export}/`) && req.method === 'GET') {
     const progress = service.exportProgress(decodeURIComponent(p.slice(ADMIN_ROUTES.export.length + 1)));
     return progress ? jsonResponse(progress) : problemBody('not-found', 'no such export job');
+  }
+
+  if (p === CARRIER_ROUTES.events && req.method === 'GET') {
+    return adminEvents(req, deps, admin);
+  }
+
+  if (p === TIS_ROUTES.fetch && req.method === 'POST') {
+    if (!deps.tis) return problemBody('not-found', 'no case-file system', problem('admin/tis', 'config.import-source.refused', 'kiosk-config has no "tis", or importSources does not include "tis"', 'importSources'));
+    const body = await parseBody(req, tisFetchSchema, 'admin/tis');
+    if (!body.ok) return body.res;
+    try {
+      return jsonResponse(deps.tis.fetch(body.value.signature, `${admin.name} (${admin.id})`), 202);
+    } catch (e) {
+      return kioskErrorResponse(e, 'admin/tis');
+    }
+  }
+
+  if (p === CARRIER_ROUTES.import && req.method === 'POST') {
+    if (!deps.carriers) return problemBody('not-found', 'carriers are not watched by this kiosk');
+    const body = await parseBody(req, carrierImportSchema, 'admin/carriers');
+    if (!body.ok) return body.res;
+    try {
+      return jsonResponse(deps.carriers.startImport(body.value.key, `${admin.name} (${admin.id})`), 202);
+    } catch (e) {
+      return kioskErrorResponse(e, 'admin/carriers');
+    }
   }
 
   return problemBody('not-found', `no admin route ${req.method} ${p}`);

@@ -16,7 +16,7 @@ import { mediaRoute } from './media-route';
 import { MediaLibrary } from './media-library';
 import { MEDIA_ROOT } from '../../shared/media-contract';
 import { adminRoute } from './admin-route';
-import type { AdminService } from '../admin';
+import type { AdminService, CarrierDesk, TisDesk } from '../admin';
 
 async function sessionRoute(req: Request, session: SessionService | undefined): Promise<Response> {
   if (!session) return problemResponse('not-found', 'this shell runs no session service');
@@ -81,6 +81,10 @@ export interface HandlerOptions {
   readonly session?: SessionService;
   /** The administrator screen's API (/api/admin/*), open only to a signed-in administrator. */
   readonly admin?: AdminService;
+  /** Carriers for the administrator screen (DC-3), pushed on /api/admin/events. */
+  readonly carriers?: CarrierDesk | null;
+  /** The case-file system for the administrator screen (UA-1, PL-6.1). */
+  readonly tis?: TisDesk | null;
 }
 
 export function createRequestHandler(opts: HandlerOptions): RequestHandler {
@@ -94,7 +98,7 @@ export function createRequestHandler(opts: HandlerOptions): RequestHandler {
       if (req.method === 'POST' && !isJsonContentType(req.headers.get('content-type'))) {
         return problemResponse('content-type-not-json', `content-type ${req.headers.get('content-type') ?? '(none)'} refused: the API takes application/json only`);
       }
-      if (url.pathname.startsWith('/api/admin/')) return adminRoute(req, url, { admin: opts.admin, session: opts.session });
+      if (url.pathname.startsWith('/api/admin/')) return adminRoute(req, url, { admin: opts.admin, session: opts.session, carriers: opts.carriers ?? undefined, tis: opts.tis ?? undefined });
       switch (url.pathname) {
         case API_ROUTES.info:
           return jsonResponse(kiosk.info(opts.shell));

@@ -4,6 +4,7 @@ import type { CatalogDb, MacFn } from '../catalog';
 import type { ContentStore } from '../store';
 import type { ProgressListener } from './progress';
 import type { Problem } from '../../shared/problem';
+import type { ImportSource } from './import-sources';
 
 export interface ProtocolVerifier {
   verify(content: Buffer, p7s: Buffer): Promise<{ ok: true; signerSubject: string; signingTime: string | null } | { ok: false; rule: string; message: string }>;
@@ -26,6 +27,8 @@ export interface IngestContext {
   readonly requireSpace?: (bytes: number, what: string) => void;
   /** Devices whose export signature is checked on import (kiosk-config trustedDevices). */
   readonly trustedDevices?: ReadonlyArray<{ readonly id: string; readonly publicKeyPem: string }>;
+  /** kiosk-config `importSources`: which sources may import; absent means every source (the demo seed, tests of the pipeline). */
+  readonly importSources?: readonly ImportSource[];
 }
 
 export interface ImportedRecording {

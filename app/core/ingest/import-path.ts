@@ -9,6 +9,7 @@ import { ingestPackage } from './ingest-package';
 import { importPlainFolder, checkPlainFolder } from './plain-folder';
 import { validatePackage } from './validate-package';
 import { exportProvenance } from '../export/provenance';
+import { sourceRefusal } from './import-sources';
 
 export interface ImportResult {
   readonly imported: ImportedRecording[];
@@ -84,6 +85,12 @@ export async function importPath(ctx: IngestContext, target: string, sourceKind:
   const out: ImportResult = { imported: [], unchanged: [], problems: [...problems], warnings: [] };
   for (const p of pkgs) {
     const base = pkgs.length === 1 && p.path === root ? path.dirname(root) : root;
+    // The demo seed is the appliance's own carrier, not a court's source.
+    const source = p.kind === 'plain' ? 'plain-folder' : 'carrier';
+    if (sourceKind !== 'demo' && ctx.importSources && !ctx.importSources.includes(source)) {
+      out.problems.push(...locate(p.path, base, [sourceRefusal(source, '.', ctx.importSources)]));
+      continue;
+    }
     if (p.kind === 'plain') {
       const r = await importPlainFolder(ctx, p.path);
       out.imported.push(...r.imported);

@@ -8,3 +8,4 @@ export { openCarrierFile, type CarrierFile } from './carrier-read';
 export { type ImportProgress, type ProgressListener } from './progress';
 export { type IngestContext, type ImportedRecording, type PackageOutcome, type ProtocolVerifier } from './context';
 export { ingestContextFor, trustedDevicesOf } from './kiosk-context';
+export { requireSource, sourceRefusal, IMPORT_SOURCE_RULE, type ImportSource } from './import-sources';

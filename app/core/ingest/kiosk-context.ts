@@ -33,6 +33,7 @@ export function ingestContextFor(kiosk: Kiosk, opts: { operator?: string | null;
     mac: kiosk.rowMac,
     protocols: { verify: (content, p7s) => verifyDetachedCms(content, p7s, trusted) },
     allowUnsignedProtocols: kiosk.config.allowUnsignedProtocols,
+    importSources: kiosk.config.importSources,
     operator: opts.operator ?? null,
     now: () => new Date(),
     requireSpace: (bytes, what) => requireSpace(kiosk.layout.root, bytes, kiosk.config.storage.reserveBytes, what),

@@ -12,6 +12,7 @@ import { probeMp4, type MediaInfo } from '../media/probe';
 import { isProblem } from '../media';
 import { recordingMediaFlags, storedMedia, type StoredMedia } from './stored-media';
 import { type Problem, problem } from '../../shared/problem';
+import { encodeHolds, holdReason } from '../../shared/holds';
 import { KioskError } from '../errors';
 import { asEnvironmentError } from '../errors/environment';
 import { openCarrierFile } from './carrier-read';
@@ -20,6 +21,11 @@ import { progressTracker } from './progress';
 
 /** Plain-folder recordings wait under this case until a clerk files them. */
 export const UNASSIGNED_CASE = '(unassigned)';
+
+/** A camera folder says nothing but the bytes: PL-4.1 metadata and the case are a person's to supply. */
+const PLAIN_FOLDER_HOLDS = encodeHolds([
+  holdReason('pl41.identifier.missing'), holdReason('pl41.date.missing'), holdReason('pl41.duration.missing'), holdReason('case.unassigned'),
+]);
 
 interface Entry {
   readonly name: string;
@@ -142,7 +148,7 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
       const flags = recordingMediaFlags([media.info], null);
       const id = insertRecording(ctx.db, {
         caseId, importId, identifier: null, version: 0, supersedes: null, creator: { name: null, court: null }, title: s.e.name, date: null, durationSec: null,
-        grouping: null, status: 'incomplete', holdReason: 'incomplete: identifier, date, duration (PL-4.1)', flags, envelopeSheet: null,
+        grouping: null, status: 'incomplete', holdReason: PLAIN_FOLDER_HOLDS, flags, envelopeSheet: null,
         extra: { provisionalId: `sha256:${s.e.sha256.slice(0, 16)}`, sourceFile: s.e.name },
         parts: [{ seq: 0, name: s.e.name, objectId: s.objectId, sha256: s.e.sha256, size: s.size, media: { info: media.info, hls: media.hls } }], attachments: [], annotations: [],
       }, now);

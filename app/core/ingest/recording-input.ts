@@ -4,6 +4,7 @@
 import type { AttachmentInput, CaseInput, RecordingInput } from '../catalog';
 import type { CrpCase, CrpRecording, RecordingVerdict } from '../crp';
 import { parsePlDuration } from '../../shared/pl3-format';
+import { encodeHolds, holdReason, parseHolds, type HoldReason } from '../../shared/holds';
 
 export interface StoredRef {
   readonly objectId: string;
@@ -28,6 +29,15 @@ export function caseInput(c: CrpCase): CaseInput {
 
 export function statusOf(verdict: RecordingVerdict, holds: readonly string[]): RecordingInput['status'] {
   return verdict.incomplete.length ? 'incomplete' : holds.length ? 'held' : 'complete';
+}
+
+/**
+ * The structured reasons (shared/holds.ts) a recording is stored with: one per
+ * PL-4.1 field the device did not record, one per hold of the metadata or
+ * protocol rules ("rule" or "rule: detail").
+ */
+export function holdReasonsAtImport(incomplete: readonly ('identifier' | 'date' | 'duration')[], holds: readonly string[]): HoldReason[] {
+  return [...incomplete.map((f) => holdReason(`pl41.${f}.missing`)), ...holds.flatMap((h) => parseHolds(h))];
 }
 
 export function recordingInput(args: {
@@ -55,7 +65,7 @@ export function recordingInput(args: {
     supersedes: rec.supersedes ? { identifier: rec.supersedes.identifier, version: rec.supersedes.version } : null,
     creator: { name: rec.creator.name, court: rec.creator.court }, title: rec.title, date: verdict.dateIso, durationSec: verdict.durationSec, grouping: rec.grouping,
     status: statusOf(verdict, holds),
-    holdReason: holds.length ? holds.join('; ') : verdict.incomplete.length ? `incomplete: ${verdict.incomplete.join(', ')}` : null,
+    holdReason: encodeHolds(holdReasonsAtImport(verdict.incomplete, holds)),
     flags: [...args.flags], envelopeSheet: rec.envelopeSheet === null ? null : String(rec.envelopeSheet),
     extra: extraOf(rec, RECORDING_KEYS),
     parts: rec.parts.map((p, seq) => {

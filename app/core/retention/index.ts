@@ -1,2 +1,2 @@
 // Retention: deleting local copies after transfer to the archive, by rule (PL-6.2, PL-7).
-export { purgeCase, type DeletionCertificate, type SignedCertificate } from './purge';
+export { purgeCase, type DeletionCertificate, type PurgeGrounds, type SignedCertificate } from './purge';

@@ -15,9 +15,15 @@ export interface DeletionCertificate {
   readonly case: string;
   readonly transferReference: string;
   readonly operator: string;
+  /** The two people who authorised it (account name and id), when it was started by kioskctl with accounts. */
+  readonly approvedBy?: string[];
+  /** Why the copy may go: the case's transfer export, or a stated reason. */
+  readonly grounds?: PurgeGrounds;
   readonly at: string;
   readonly recordings: Array<{ identifier: string | null; version: number; title: string | null; sha256: string[] }>;
 }
+
+export type PurgeGrounds = { readonly exportReceipt: string } | { readonly reason: string };
 
 export interface SignedCertificate {
   readonly certificate: DeletionCertificate;
@@ -26,7 +32,10 @@ export interface SignedCertificate {
   readonly publicKeyPem: string;
 }
 
-export async function purgeCase(kiosk: Kiosk, opts: { caseSignature: string; transferRef: string; operator: string; now?: Date }): Promise<SignedCertificate> {
+export async function purgeCase(
+  kiosk: Kiosk,
+  opts: { caseSignature: string; transferRef: string; operator: string; approvedBy?: string[]; grounds?: PurgeGrounds; now?: Date },
+): Promise<SignedCertificate> {
   const db = kiosk.db;
   const c = db.prepare('SELECT id FROM cases WHERE signature = ?').get(opts.caseSignature) as { id: number } | undefined;
   if (!c) throw new KioskError('not-found', `unknown case ${opts.caseSignature}`);
@@ -52,6 +61,8 @@ export async function purgeCase(kiosk: Kiosk, opts: { caseSignature: string; tra
     case: opts.caseSignature,
     transferReference: opts.transferRef,
     operator: opts.operator,
+    ...(opts.approvedBy ? { approvedBy: opts.approvedBy } : {}),
+    ...(opts.grounds ? { grounds: opts.grounds } : {}),
     at,
     recordings: perRec.map(({ r, objs }) => ({ identifier: r.identifier, version: r.version, title: r.title, sha256: objs.map((o) => o.sha256) })),
   };
@@ -81,7 +92,7 @@ export async function purgeCase(kiosk: Kiosk, opts: { caseSignature: string; tra
     );
   })();
   kiosk.log.append('purge', {
-    case: opts.caseSignature, transferReference: opts.transferRef, operator: opts.operator,
+    case: opts.caseSignature, transferReference: opts.transferRef, operator: opts.operator, approvedBy: opts.approvedBy ?? [], grounds: opts.grounds ?? null,
     recordings: cert.recordings.map((r) => ({ identifier: r.identifier, version: r.version, sha256: r.sha256 })),
     certificateSignature: signed.signature,
   });

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import readline from 'node:readline';
 import { formatProblem } from '../../shared/problem';
+import type { Auth } from '../auth';
 import type { Kiosk } from '../kiosk';
 import { runCommand } from '../commands/run';
 import { commandFailure } from '../commands/failure';
@@ -17,6 +18,8 @@ import { ClientMessageSchema, controlSocketPath, type ServerMessage, type Servic
 
 export interface ControlServerOptions {
   readonly kiosk: Kiosk;
+  /** The service's one Auth: a wrong secret given to kioskctl counts toward the PIN pad's lockout. */
+  readonly auth?: Auth;
   readonly status: () => Omit<ServiceStatus, 'jobs'>;
   readonly note: (line: string) => void;
 }
@@ -86,7 +89,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
         const out = remoteOut(sock, json, progress);
         let code: number;
         try {
-          code = await runCommand(opts.kiosk, request, out);
+          code = await runCommand(opts.kiosk, request, out, opts.auth);
         } catch (e) {
           code = commandFailure(e, out, (s) => send(sock, { type: 'stderr', text: s }));
         } finally {

@@ -8,7 +8,8 @@
 // (env.data-dir-held, exit 2, naming the holder's PID).
 import type { Account, Auth } from '../auth';
 import { createKioskAuth } from '../auth';
-import { createAdminService, type AdminService } from '../admin';
+import { createAdminService, createCarrierDesk, createTisDesk, type AdminService, type CarrierDesk, type CarrierDeskOptions, type TisDesk } from '../admin';
+import { tisClientFor } from '../commands/tis-client';
 import type { KioskConfig } from '../config';
 import type { Kiosk } from '../kiosk';
 import { createKioskSessionService, type SessionService } from '../session';
@@ -31,6 +32,8 @@ export interface KioskServiceOptions {
   readonly note: (line: string) => void;
   /** How long to wait for a holder that is exiting before refusing to start (default 3 s). */
   readonly lockWaitMs?: number;
+  /** Watch carriers for the administrator screen (DC-3): drivelist by default, or the given drive list. Off when absent. */
+  readonly carriers?: CarrierDeskOptions;
 }
 
 export interface KioskService {
@@ -38,6 +41,10 @@ export interface KioskService {
   readonly auth: Auth;
   readonly session: SessionService;
   readonly admin: AdminService;
+  /** Carriers as they come and go, their packages checked, one import at a time (null when not watched). */
+  readonly carriers: CarrierDesk | null;
+  /** The case-file system: fetches, the UA-1 retry queue and the outbox, retried and delivered by themselves (null without "tis" in kiosk-config). */
+  readonly tis: TisDesk | null;
   readonly control: ControlServer;
   /** Unhandled promise rejections seen (logged and counted, never fatal). */
   unhandledRejections(): number;
@@ -83,8 +90,12 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
     const session = createKioskSessionService(kiosk, { extraAccounts, auth });
     if (session.recovered) opts.note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);
     const admin = createAdminService(kiosk, { extraAccounts, auth });
+    const carriers = opts.carriers ? await createCarrierDesk(kiosk, { note: opts.note, ...opts.carriers }) : null;
+    // Only where kiosk-config names a TIS and lets it be a source: retries and deliveries run by themselves.
+    const tis = kiosk.config.tis && kiosk.config.importSources.includes('tis') ? createTisDesk(kiosk, tisClientFor(kiosk, {}, 'the kiosk service'), { note: opts.note }) : null;
     const control = await startControlServer({
       kiosk,
+      auth,
       note: opts.note,
       status: () => ({
         pid: process.pid,
@@ -101,12 +112,16 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
       auth,
       session,
       admin,
+      carriers,
+      tis,
       control,
       unhandledRejections: () => rejections,
       async close() {
         if (closed) return;
         closed = true;
         await control.close();
+        carriers?.dispose();
+        tis?.dispose();
         session.dispose();
         kiosk.close();
         process.off('unhandledRejection', onRejection);

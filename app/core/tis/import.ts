@@ -9,7 +9,7 @@ import { findRecording, insertImport, insertObject, insertRecording, sealRecordi
 import { caseInput, recordingInput, statusOf } from '../ingest/recording-input';
 import { checkMetadata, recordingsFileSchema, type RecordingsFile, type RecordingVerdict } from '../crp';
 import { KioskError } from '../errors';
-import { ingestContextFor, type ImportedRecording, type IngestContext, type ProgressListener } from '../ingest';
+import { ingestContextFor, requireSource, type ImportedRecording, type IngestContext, type ProgressListener } from '../ingest';
 import { crashPoint } from '../faults/crash-point';
 import { asEnvironmentError } from '../errors/environment';
 import { progressTracker } from '../ingest/progress';
@@ -23,6 +23,7 @@ import type { TisClient } from './client';
 import { TisError } from './errors';
 import type { TisAttachment, TisListing, TisRecording } from './schema';
 import { storeSink } from './store-sink';
+import { TisWaitingQueue } from './waiting';
 
 export interface FetchCaseOptions {
   readonly signature: string;
@@ -73,12 +74,20 @@ interface Stored extends IngestResult {
  * `problems` and leaves nothing of that recording behind.
  */
 export async function fetchCase(kiosk: Kiosk, opts: FetchCaseOptions): Promise<FetchResult> {
+  requireSource(kiosk.config, 'tis', opts.client.casePath(opts.signature, 'recordings').href);
   const ctx = ingestContextFor(kiosk, {
     operator: opts.operator ?? null,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     log: (type, data) => void kiosk.log.append(type, data),
   });
-  return fetchCaseWith(ctx, opts);
+  const r = await fetchCaseWith(ctx, opts);
+  // UA-1: what is still processing waits in the durable queue, retried by the kiosk service after Retry-After.
+  const queue = new TisWaitingQueue(kiosk.db);
+  const sig = opts.signature;
+  for (const x of r.notReady) queue.wait({ caseSignature: sig, identifier: x.identifier, version: x.version, url: x.url, operator: opts.operator ?? null, retryAfterSec: x.retryAfterSec });
+  for (const x of r.imported) queue.finish(sig, x.identifier, x.version, 'imported');
+  for (const x of r.unchanged) queue.finish(sig, x.identifier, x.version, 'unchanged');
+  return r;
 }
 
 export async function fetchCaseWith(ctx: IngestContext, opts: FetchCaseOptions): Promise<FetchResult> {

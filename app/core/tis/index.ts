@@ -10,3 +10,4 @@ export {
   type TisAttachment,
 } from './schema';
 export { fetchCase, fetchCaseWith, asRecordingsFile, type FetchCaseOptions, type FetchResult, type NotReadyRecording } from './import';
+export { TisWaitingQueue, WAITING_SCHEMA_SQL, type WaitingRecording } from './waiting';

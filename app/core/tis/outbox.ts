@@ -59,6 +59,8 @@ export interface OutboxOptions {
   /** First retry delay; doubles per failed attempt up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** [0, 1): each delay is shortened by up to half, random/2 of it (jitter), so kiosks that failed together do not retry together. */
+  random?: () => number;
 }
 
 interface Row {
@@ -80,6 +82,7 @@ export class TisOutbox {
   private readonly now: () => Date;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly random: () => number;
   private running: Promise<DeliveryRun> | null = null;
 
   constructor(
@@ -89,6 +92,7 @@ export class TisOutbox {
     this.now = opts.now ?? (() => new Date());
     this.backoffMs = opts.backoffMs ?? 30_000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 3_600_000;
+    this.random = opts.random ?? Math.random;
   }
 
   /**
@@ -150,7 +154,7 @@ export class TisOutbox {
       } catch (e) {
         const now = this.now();
         const attempts = r.attempts + 1;
-        const delay = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (attempts - 1));
+        const delay = Math.round(Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (attempts - 1)) * (1 - this.random() / 2));
         const msg = e instanceof TisError ? `${e.rule}: ${e.message}` : e instanceof Error ? e.message : String(e);
         this.db
           .prepare('UPDATE tis_outbox SET attempts = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = ? WHERE report_id = ?')

@@ -2,6 +2,7 @@
 // makes a missing translation a compile error, not a blank on a court screen.
 import type { Language } from './languages';
 import { SESSION_EN, SESSION_PL, SESSION_UK } from './session-messages';
+import { ADMIN_TOOLS_EN, ADMIN_TOOLS_PL, ADMIN_TOOLS_UK } from './admin-tools-messages';
 
 const en = {
   'app.title': 'Court recordings viewer',
@@ -41,6 +42,7 @@ const en = {
   'error.generic': 'Something went wrong. Please call a clerk.',
   'error.offline': 'The kiosk service is not responding. Please call a clerk.',
   ...SESSION_EN,
+  ...ADMIN_TOOLS_EN,
   // --- admin.* (administrator screen, issues 7 and 9) ---
   'admin.heading': 'Administration',
   'admin.signedInAs': 'Signed in: {name}',
@@ -190,6 +192,7 @@ const pl: Catalog = {
   'error.generic': 'Wystąpił błąd. Prosimy wezwać pracownika.',
   'error.offline': 'Usługa kiosku nie odpowiada. Prosimy wezwać pracownika.',
   ...SESSION_PL,
+  ...ADMIN_TOOLS_PL,
   // --- admin.* (administrator screen, issues 7 and 9) ---
   'admin.heading': 'Administracja',
   'admin.signedInAs': 'Zalogowany: {name}',
@@ -336,6 +339,7 @@ const uk: Catalog = {
   'error.generic': 'Сталася помилка. Будь ласка, зверніться до працівника.',
   'error.offline': 'Служба кіоску не відповідає. Будь ласка, зверніться до працівника.',
   ...SESSION_UK,
+  ...ADMIN_TOOLS_UK,
   // --- admin.* (administrator screen, issues 7 and 9) ---
   'admin.heading': 'Адміністрування',
   'admin.signedInAs': 'Увійшли: {name}',

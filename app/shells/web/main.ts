@@ -13,6 +13,7 @@ import { resolveDataDir } from '../../core/data-dir';
 import { startWebShell } from './server';
 import { seedDemo, demoAccounts } from '../../core/demo/seed';
 import { startKioskService } from '../../core/service';
+import { drivesFromFile } from '../../core/admin';
 import { KioskError } from '../../core/errors';
 import { formatProblem } from '../../shared/problem';
 import { appRootFrom } from '../../core/app-root';
@@ -47,16 +48,24 @@ async function run(argv: string[]): Promise<number> {
     (s) => process.stderr.write(`serve: ${s}\n`),
   );
   const note = (s: string) => process.stderr.write(`serve: ${s}\n`);
+  // KIOSK_DRIVELIST_FEED names a file of drivelist's output that stands for the
+  // machine's drives (browser tests, demonstrations without a USB stick): the
+  // same code path as drivelist, polled quickly, no USB hot-plug.
+  const feed = process.env.KIOSK_DRIVELIST_FEED;
+  const carriers = feed
+    ? { listDrives: drivesFromFile(feed), watcher: { pollMs: 250, hotplug: { start: async () => false, stop: () => undefined } } }
+    : {};
   const service = await startKioskService({
     dataDir,
     config: loadConfig(configFile),
     configFile,
     what: 'kioskctl serve',
     note,
+    carriers,
     ...(v.demo ? { extraAccounts: await demoAccounts(note), prepare: async (k) => void (await seedDemo(k, note)) } : {}),
   });
   const { kiosk, session, admin } = service;
-  const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session, admin });
+  const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session, admin, carriers: service.carriers, tis: service.tis });
   const shell = await startWebShell({ handler, port });
   process.stdout.write(`${JSON.stringify({ origin: shell.origin, launch: shell.launch.url })}\n`);
   process.stderr.write(`serve: court-kiosk web shell on ${shell.origin} (127.0.0.1 only; Ctrl+C stops it)\n`);

@@ -15,9 +15,18 @@ import { STAGING_PREFIX } from '../../../app/core/export';
 import { CRASH_POINTS } from '../../../app/core/faults/crash-point';
 import { copyOfDemo, paddedPackage } from '../../helpers/demo';
 import { KioskDir } from '../../helpers/kiosk-dir';
+import { TEST_ACCOUNTS, signed } from '../../helpers/accounts';
 import { KIOSKCTL, scratch } from '../../helpers/paths';
 
-const ARGS = ['--case', 'KM 123/24', '--purpose', 'backup', '--recipient', 'Kancelaria, sejf 2', '--operator', 'Anna Informatyk'];
+const PEOPLE = signed('anna-it', 'ewa-clerk');
+const ARGS = ['--case', 'KM 123/24', '--purpose', 'backup', '--recipient', 'Kancelaria, sejf 2', ...PEOPLE.args];
+
+/** A scratch kiosk with the test accounts, whose commands get the two people's secrets on stdin. */
+function kioskWithPeople(): KioskDir {
+  const k = new KioskDir().provision({ accounts: TEST_ACCOUNTS });
+  k.stdin = PEOPLE.input;
+  return k;
+}
 
 interface CheckJson {
   valid: boolean;
@@ -78,7 +87,10 @@ function assertReceipts(k: KioskDir): void {
 
 function runExport(k: KioskDir, to: string, kill: { afterMs: number } | { afterStagingMs: number }): Promise<'killed' | number> {
   return new Promise((resolve) => {
-    const child = spawn(KIOSKCTL, ['export', ...ARGS, '--to', to, '--json'], { env: { ...process.env, ...k.env }, stdio: 'ignore' });
+    const child = spawn(KIOSKCTL, ['export', ...ARGS, '--to', to, '--json'], { env: { ...process.env, ...k.env }, stdio: ['pipe', 'ignore', 'ignore'] });
+    // A kill may come before it reads its stdin: the broken pipe is expected.
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(PEOPLE.input);
     let done = false;
     child.on('exit', (code) => {
       done = true;
@@ -101,7 +113,7 @@ function runExport(k: KioskDir, to: string, kill: { afterMs: number } | { afterS
 describe('[PL-9] [PL-2.2] crash safety of the export', () => {
   it('[PL-9] [Q-1] SIGKILL at ≥ 20 random moments: no folder on the target validates unless it is the complete, signed and logged package; the staging folder is refused (export.incomplete); a re-run completes', async () => {
     const { carrier } = await paddedPackage(120);
-    const k = new KioskDir();
+    const k = kioskWithPeople();
     expect(k.ctl(['import', carrier]).code).toBe(0);
     const [part] = k.query<{ sha256: string }>('SELECT sha256 FROM parts');
     const pem = k.ctl(['device', 'pubkey']).stdout;
@@ -132,7 +144,7 @@ describe('[PL-9] [PL-2.2] crash safety of the export', () => {
   }, 1_800_000);
 
   it('[PL-9] [Q-1] [DC-6] killed at each named step (KIOSK_CRASH_AT): what check accepts is signed and logged, the staging folder is refused (export.incomplete); the next owner leaves a whole receipt for every logged export and no .part; log verify passes; a re-run completes', () => {
-    const k = new KioskDir();
+    const k = kioskWithPeople();
     expect(k.ctl(['import', copyOfDemo('pl')]).code).toBe(0);
     const [part] = k.query<{ sha256: string }>('SELECT sha256 FROM parts');
     const pem = k.ctl(['device', 'pubkey']).stdout;
@@ -141,7 +153,7 @@ describe('[PL-9] [PL-2.2] crash safety of the export', () => {
     for (const point of points) {
       const to = scratch('carrier-out-');
       const before = loggedExports(k).length;
-      const run = spawnSync(KIOSKCTL, ['export', ...ARGS, '--to', to, '--json'], { env: { ...process.env, ...k.env, KIOSK_CRASH_AT: point }, encoding: 'utf8' });
+      const run = spawnSync(KIOSKCTL, ['export', ...ARGS, '--to', to, '--json'], { env: { ...process.env, ...k.env, KIOSK_CRASH_AT: point }, encoding: 'utf8', input: PEOPLE.input });
       expect(run.signal, `${point}: ${run.stderr}`).toBe('SIGKILL');
       // Killed where named: the log holds the export from export.after-log on, the final name exists from export.after-rename on.
       const at = points.indexOf(point);
@@ -167,7 +179,7 @@ describe('[PL-9] [PL-2.2] crash safety of the export', () => {
   }, 600_000);
 
   it('[DC-6] a receipt whose HTML and PDF went missing is drawn again from its JSON, in its language, by the next owner', () => {
-    const k = new KioskDir();
+    const k = kioskWithPeople();
     expect(k.ctl(['import', copyOfDemo('pl')]).code).toBe(0);
     const out = k.json<{ receipt: { json: string; html: string; pdf: string } }>(['export', ...ARGS, '--to', scratch('carrier-out-'), '--lang', 'uk']);
     expect(out.code, out.stderr).toBe(0);

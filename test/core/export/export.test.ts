@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureTool } from '../../../app/core/tools/external-tool';
 import { copyOfDemo } from '../../helpers/demo';
 import { KioskDir } from '../../helpers/kiosk-dir';
+import { TEST_ACCOUNTS, signed } from '../../helpers/accounts';
 import { REPO, scratch } from '../../helpers/paths';
 
 interface ExportJson {
@@ -29,8 +30,11 @@ interface ErrorJson {
 
 const DEVICE_A = 'SR-KRK-KIOSK-01';
 
+const PEOPLE = signed('anna-it', 'piotr-it');
+
 function importedKiosk(): KioskDir {
-  const k = new KioskDir();
+  const k = new KioskDir().provision({ accounts: TEST_ACCOUNTS });
+  k.stdin = PEOPLE.input;
   expect(k.ctl(['import', copyOfDemo(), '--operator', 'setup']).code).toBe(0);
   return k;
 }
@@ -56,7 +60,7 @@ function pubkey(k: KioskDir): string {
 }
 
 function exportArgs(caseSig: string, to: string, purpose = 'supervisory', extra: string[] = []): string[] {
-  return ['export', '--case', caseSig, '--to', to, '--purpose', purpose, '--recipient', 'Prezes Sądu Okręgowego w Krakowie', '--operator', 'Anna Informatyk', ...extra];
+  return ['export', '--case', caseSig, '--to', to, '--purpose', purpose, '--recipient', 'Prezes Sądu Okręgowego w Krakowie', ...PEOPLE.args, ...extra];
 }
 
 /** What the second kiosk must hold exactly as the first: every PL-3 field, parts, annotations, attachments, hashes. */
@@ -181,7 +185,8 @@ describe('kioskctl export', () => {
     expect(out.code, out.stderr).toBe(0);
     const entry = logEntries(a).find((e) => e.type === 'export')!;
     expect(entry.data).toMatchObject({
-      case: 'KM 45/25', purpose: 'transfer', recipient: 'Prezes Sądu Okręgowego w Krakowie', operator: 'Anna Informatyk',
+      case: 'KM 45/25', purpose: 'transfer', recipient: 'Prezes Sądu Okręgowego w Krakowie', operator: 'Anna Informatyk (anna-it)',
+      approvedBy: ['Anna Informatyk (anna-it)', 'Piotr Nowak (IT) (piotr-it)'],
       target: fs.realpathSync(target), package: path.basename(out.json.package), bytes: out.json.bytes,
     });
     expect(entry.data.recordings).toEqual(out.json.recordings.map((r) => ({ identifier: r.identifier, version: r.version, sha256: [r.sha256] })));
@@ -302,7 +307,7 @@ describe('kioskctl export', () => {
       const inside = path.join(a.dir, 'exports-here');
       fs.mkdirSync(inside);
       refused(exportArgs('KM 123/24', inside), 'export.target.inside-data-dir', inside);
-      expect(a.ctl(['purge', '--case', 'KM 123/24', '--transferred', 'ARCH/1/2026', '--operator', 'x']).code).toBe(0);
+      expect(a.ctl(['purge', '--case', 'KM 123/24', '--transferred', 'ARCH/1/2026', ...PEOPLE.args, '--reason', 'archived on paper only']).code).toBe(0);
       refused(exportArgs('KM 123/24', target), 'export.recording.purged');
       expect(logEntries(a).some((e) => e.type === 'export')).toBe(false);
     }, 120_000);
@@ -310,7 +315,7 @@ describe('kioskctl export', () => {
     it('usage errors exit 2: no --purpose, an unknown purpose, --version without --identifier', () => {
       const a = new KioskDir();
       const t = scratch('carrier-out-');
-      expect(a.ctl(['export', '--case', 'KM 1/1', '--to', t, '--recipient', 'x', '--operator', 'y']).code).toBe(2);
+      expect(a.ctl(['export', '--case', 'KM 1/1', '--to', t, '--recipient', 'x', ...PEOPLE.args]).code).toBe(2);
       expect(a.ctl(exportArgs('KM 1/1', t, 'gift')).code).toBe(2);
       expect(a.ctl(exportArgs('KM 1/1', t, 'backup', ['--version', '1'])).code).toBe(2);
       expect(onlyEntries(t)).toEqual([]);

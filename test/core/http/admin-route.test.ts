@@ -121,9 +121,10 @@ describe('administrator API', () => {
     expect(json.imports.map((i) => i.source)).toEqual(expect.arrayContaining(['demo', 'plain-folder']));
     expect(json.imports.find((i) => i.source === 'plain-folder')).toMatchObject({ outcome: 'imported', files: 1 });
     expect(json.pending).toEqual([
-      expect.objectContaining({ ref: provisional, identifier: null, version: 0, status: 'incomplete', missing: ['identifier', 'date', 'duration', 'caseSignature'] }),
+      expect.objectContaining({ ref: provisional, identifier: null, version: 0, status: 'incomplete', missing: ['identifier', 'date', 'duration', 'caseSignature'],
+        holds: ['pl41.identifier.missing', 'pl41.date.missing', 'pl41.duration.missing', 'case.unassigned'].map((rule) => expect.objectContaining({ rule })) }),
       // The UA protocol's signer is not trusted by this config: held for a clerk, never shown.
-      expect.objectContaining({ ref: 'VKZ-757-12345-25-20250207', status: 'held', holdReason: expect.stringMatching(/^ua4\.protocol-signature/), missing: [] }),
+      expect.objectContaining({ ref: 'VKZ-757-12345-25-20250207', status: 'held', holds: [expect.objectContaining({ rule: 'ua4.protocol-signature' })], missing: [] }),
     ]);
     expect(json.integrity[0]).toMatchObject({ subject: 'recording KM12324-20240305-01 v0', reason: 'before-playback' });
     expect(json.outbox).toEqual([expect.objectContaining({ caseSignature: 'KM 123/24', reportId: 'report-1', deliveredAt: null, bytes: 12 })]);
@@ -160,13 +161,24 @@ describe('administrator API', () => {
     expect(r.json).toMatchObject({ status: 'complete', identifier: 'KM4525-CAM-0001' });
     const rows = kiosk.db.prepare('SELECT field, new_value, operator FROM completions ORDER BY id').all();
     expect(rows).toEqual([
-      { field: 'identifier', new_value: 'KM4525-CAM-0001', operator: 'Piotr Admin' },
-      { field: 'date', new_value: '2025-01-14T09:00:00', operator: 'Piotr Admin' },
-      { field: 'duration', new_value: '00:08', operator: 'Piotr Admin' },
-      { field: 'grouping', new_value: 'KM 45/25', operator: 'Piotr Admin' },
+      { field: 'identifier', new_value: 'KM4525-CAM-0001', operator: 'Piotr Admin (piotr)' },
+      { field: 'date', new_value: '2025-01-14T09:00:00', operator: 'Piotr Admin (piotr)' },
+      { field: 'duration', new_value: '00:08', operator: 'Piotr Admin (piotr)' },
+      { field: 'grouping', new_value: 'KM 45/25', operator: 'Piotr Admin (piotr)' },
     ]);
-    expect(logEntries('completion').at(-1)).toMatchObject({ operator: 'Piotr Admin', status: 'complete' });
+    expect(logEntries('completion').at(-1)).toMatchObject({ operator: 'Piotr Admin (piotr)', account: { id: 'piotr', name: 'Piotr Admin' }, status: 'complete' });
     expect((await call<AdminOverview>('GET', ADMIN_ROUTES.overview)).json.pending.map((r) => r.ref)).toEqual(['VKZ-757-12345-25-20250207']);
+  });
+
+  it('[UA-4] [PL-4.1] a reason nothing can be supplied for is released with a note, logged with the account; one that can be supplied is not', async () => {
+    const ref = 'VKZ-757-12345-25-20250207';
+    const bad = await call<AdminProblemBody>('POST', ADMIN_ROUTES.release, { ref, version: 0, rule: 'case.unassigned', note: 'x' });
+    expect(bad.status).toBe(409);
+    const r = await call<{ status: string }>('POST', ADMIN_ROUTES.release, { ref, version: 0, rule: 'ua4.protocol-signature', note: 'the signed paper protocol is in the file, sheet 12' });
+    expect(r.status).toBe(200);
+    expect(r.json.status).toBe('complete');
+    expect(logEntries('hold.released').at(-1)).toMatchObject({ rule: 'ua4.protocol-signature', account: { id: 'piotr', name: 'Piotr Admin' }, note: 'the signed paper protocol is in the file, sheet 12', status: 'complete' });
+    expect((await call<AdminOverview>('GET', ADMIN_ROUTES.overview)).json.pending).toEqual([]);
   });
 
   it('[PL-9] [DC-6] the export needs two different people: the same person twice or a wrong PIN is refused and logged', async () => {
@@ -244,7 +256,7 @@ describe('administrator API', () => {
     // The export entry of the log is the one the receipt names, and carries both approvers.
     const exported = kiosk.log.entries(receipt.logSeq!, receipt.logSeq! + 1)[0]!;
     expect(exported.type).toBe('export');
-    expect(exported.data).toMatchObject({ packageSha256: receipt.packageSha256, operator: 'Olga Admin', approvedBy: ['Olga Admin (olga)', 'Ewa Sekretarz (ewa)'] });
+    expect(exported.data).toMatchObject({ packageSha256: receipt.packageSha256, operator: 'Olga Admin (olga)', approvedBy: ['Olga Admin (olga)', 'Ewa Sekretarz (ewa)'] });
     expect(fs.existsSync(receipt.receiptFiles.pdf)).toBe(true);
     expect((await call('GET', `${ADMIN_ROUTES.export}/no-such-job`)).status).toBe(404);
   });

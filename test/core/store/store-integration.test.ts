@@ -8,6 +8,7 @@ import { copyOfDemo, DEMO_CARRIER, DEMO_MARKER } from '../../helpers/demo';
 import { serveKiosk } from '../../helpers/kioskctl';
 import { SessionClient, openDemoSession } from '../../helpers/session-client';
 import { KioskDir } from '../../helpers/kiosk-dir';
+import { TEST_ACCOUNTS, signed } from '../../helpers/accounts';
 
 interface VerifyJson {
   ok: boolean;
@@ -151,11 +152,12 @@ describe('record store', () => {
   });
 
   it('[PL-7] [PL-6.2] purge removes files and keys, keeps the deletion record, and verify reports purged, not damaged', () => {
-    const k = importedKiosk();
+    const k = importedKiosk().provision({ accounts: TEST_ACCOUNTS });
     const objsBefore = k.objectFiles().length;
+    const people = signed('piotr-it', 'anna-it');
     const r = k.json<{ certificate: { case: string; transferReference: string; recordings: unknown[] }; signature: string }>([
-      'purge', '--case', 'KM 123/24', '--transferred', 'KRK/ARCH/2026/0042', '--operator', 'Anna Nowak (IT)',
-    ]);
+      'purge', '--case', 'KM 123/24', '--transferred', 'KRK/ARCH/2026/0042', ...people.args, '--reason', 'the archive took the paper file with the envelope copy',
+    ], people.input);
     expect(r.code).toBe(0);
     expect(r.json.certificate).toMatchObject({ case: 'KM 123/24', transferReference: 'KRK/ARCH/2026/0042' });
     expect(r.json.certificate.recordings).toHaveLength(1);
@@ -163,7 +165,7 @@ describe('record store', () => {
     expect(k.objectFiles().length).toBeLessThan(objsBefore);
     expect(k.query("SELECT count(*) AS n FROM objects WHERE wrapped_key IS NOT NULL AND id IN (SELECT object_id FROM parts p JOIN recordings r ON r.id = p.recording_id JOIN cases c ON c.id = r.case_id WHERE c.signature = 'KM 123/24')")).toEqual([{ n: 0 }]);
     expect(k.query('SELECT case_signature, transfer_ref, operator FROM deletions')).toEqual([
-      { case_signature: 'KM 123/24', transfer_ref: 'KRK/ARCH/2026/0042', operator: 'Anna Nowak (IT)' },
+      { case_signature: 'KM 123/24', transfer_ref: 'KRK/ARCH/2026/0042', operator: 'Piotr Nowak (IT) (piotr-it)' },
     ]);
     const v = k.json<VerifyJson>(['verify']);
     expect(v.code).toBe(0);

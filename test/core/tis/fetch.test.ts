@@ -12,6 +12,9 @@ import { withU32 } from '../../../scripts/make-hostile-media';
 import { writeTisCase, type CaseJson } from '../../../scripts/tis-server/cases';
 import { startTisServer, type TisServer } from '../../../scripts/tis-server/server';
 import { KIOSKCTL } from '../../helpers/paths';
+import { TEST_ACCOUNTS, signed } from '../../helpers/accounts';
+
+const ADMIN = signed('anna-it');
 import { makePki, makeTmp, repoRoot, signDetached, UA_SIGNATURE, type Pki } from './fixture';
 
 const PROTOCOL_TITLE = 'Протокол судового засідання підсистеми ВКЗ';
@@ -78,8 +81,10 @@ function objectFiles(): string[] {
   return out.sort();
 }
 
+/** The catalog as sqlite3 dumps it, but for the waiting queue (UA-1), which records what is still processing. */
 function dump(): string {
-  return spawnSync('sqlite3', [kiosk.layout.catalog, '.dump'], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+  const all = spawnSync('sqlite3', [kiosk.layout.catalog, '.dump'], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+  return all.split('\n').filter((l) => !l.startsWith('INSERT INTO tis_waiting')).join('\n');
 }
 
 function recording(identifier: string): { id: number; status: string; hold_reason: string | null; case_number: string | null } | undefined {
@@ -91,7 +96,10 @@ function recording(identifier: string): { id: number; status: string; hold_reaso
 /** The real kioskctl, spawned without blocking: the TIS server answers from this same process. */
 function ctl(args: string[], config = configFile): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(KIOSKCTL, [...args, '--data-dir', dataDir, '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(KIOSKCTL, [...args, '--data-dir', dataDir, '--config', config], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The administrator's password for --secret-stdin; commands that ask nothing ignore it.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(ADMIN.input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -101,14 +109,19 @@ function ctl(args: string[], config = configFile): Promise<{ code: number; stdou
   });
 }
 
-function writeConfig(file: string, tis: boolean): void {
+/** `tis`: the reference server; `elsewhere`: TIS allowed but configured at a dead address (flags override it); `none`: carriers only. */
+function writeConfig(file: string, mode: 'tis' | 'elsewhere' | 'none'): void {
+  const tis = mode !== 'none';
   const base = JSON.parse(fs.readFileSync(path.join(repoRoot, 'kiosk-config', 'court-ua.json'), 'utf8')) as Record<string, unknown>;
   delete base.$schema;
   const cfg = {
     ...base,
     importSources: tis ? ['carrier', 'tis'] : ['carrier'],
-    tis: tis ? { baseUrl: server.url, caFile: 'pki/ca.crt', certFile: 'pki/client.crt', keyFile: 'pki/client.key', timeoutMs: 5000 } : null,
+    tis: mode === 'tis'
+      ? { baseUrl: server.url, caFile: 'pki/ca.crt', certFile: 'pki/client.crt', keyFile: 'pki/client.key', timeoutMs: 5000 }
+      : mode === 'elsewhere' ? { baseUrl: 'https://127.0.0.1:9/', caFile: 'none/ca.crt', certFile: 'none/c.crt', keyFile: 'none/c.key', timeoutMs: 5000 } : null,
     trustedSigners: [{ name: 'Секретар судового засідання', certFile: 'pki/signer.crt' }],
+    accounts: TEST_ACCOUNTS,
   };
   fs.writeFileSync(file, JSON.stringify(cfg, null, 2));
 }
@@ -129,7 +142,7 @@ beforeAll(async () => {
   protocolP7s = fs.readFileSync(`${pdf}.p7s`);
   server = await startTisServer({ root, certs: pki.dir });
   configFile = path.join(tmp, 'config.json');
-  writeConfig(configFile, true);
+  writeConfig(configFile, 'tis');
   dataDir = path.join(tmp, 'data');
   kiosk = await openKiosk({ dataDir, config: loadConfig(configFile), configFile });
 }, 120_000);
@@ -254,7 +267,10 @@ describe('fetchCase from the TIS', () => {
     const r = await fetchCase(kiosk, { signature: sig, client: client() });
     expect(r.problems).toEqual([]);
     expect(r.imported).toEqual([expect.objectContaining({ identifier: 'VKZ-2025-0004', status: 'held', holds: ['ua4.protocol-unsigned'] })]);
-    expect(recording('VKZ-2025-0004')).toMatchObject({ status: 'held', hold_reason: 'ua4.protocol-unsigned' });
+    const held = recording('VKZ-2025-0004')!;
+    expect(held.status).toBe('held');
+    // Structured reasons (shared/holds.ts): the rule and its words.
+    expect(JSON.parse(held.hold_reason!)).toEqual([{ rule: 'ua4.protocol-unsigned', words: 'the protocol is not signed (UA-4)' }]);
   });
 
   it('[UA-5] a malformed ЄУН holds the recording instead of filing it by guess', async () => {
@@ -269,13 +285,14 @@ describe('fetchCase from the TIS', () => {
 });
 
 describe('kioskctl fetch', () => {
-  it('[UA-1] fetches with --tis/--ca/--cert/--key over a config without "tis"; without them it is a usage error naming what is missing', async () => {
-    const noTis = path.join(tmp, 'config-no-tis.json');
-    writeConfig(noTis, false);
-    const missing = await ctl(['fetch', '--case', UA_SIGNATURE, '--json'], noTis);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('--tis URL');
-    expect(missing.stderr).toContain('--key FILE');
+  it('[UA-1] fetches with --tis/--ca/--cert/--key over the config\'s "tis"; a config whose importSources lacks "tis" refuses, naming the key', async () => {
+    const carriersOnly = path.join(tmp, 'config-no-tis.json');
+    writeConfig(carriersOnly, 'none');
+    const refused = await ctl(['fetch', '--case', UA_SIGNATURE, '--json'], carriersOnly);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('importSources');
+    const noTis = path.join(tmp, 'config-tis-elsewhere.json');
+    writeConfig(noTis, 'elsewhere');
 
     const sig = '757/55555/25-ц';
     await uaCase(sig, 'VKZ-2025-0006', { parts: [1] });
@@ -284,19 +301,19 @@ describe('kioskctl fetch', () => {
       recordings: [{ identifier: 'VKZ-2025-0007', creator: { name: 'ВКЗ', court: COURT }, title: null, date: '2025-03-0510:15:00', duration: '00:02', grouping: null, version: 0, supersedes: null, parts: [{ name: 'p.mp4', status: 'processing', retryAfter: 30 }], attachments: [] }],
     }, {});
     const flags = ['--tis', server.url, '--ca', path.join(pki.dir, 'ca.crt'), '--cert', path.join(pki.dir, 'client.crt'), '--key', path.join(pki.dir, 'client.key')];
-    const r = await ctl(['fetch', '--case', sig, ...flags, '--operator', 'Оксана Секретар', '--json'], noTis);
+    const r = await ctl(['fetch', '--case', sig, ...flags, ...ADMIN.args, '--json'], noTis);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as Pick<FetchResult, 'imported' | 'unchanged' | 'problems' | 'notReady'>;
     expect(doc.imported).toEqual([expect.objectContaining({ identifier: 'VKZ-2025-0006', status: 'complete' })]);
     expect(doc).toMatchObject({ unchanged: [], problems: [], notReady: [] });
 
-    const waiting = await ctl(['fetch', '--case', '757/66666/25-ц', ...flags, '--json'], noTis);
+    const waiting = await ctl(['fetch', '--case', '757/66666/25-ц', ...flags, ...ADMIN.args, '--json'], noTis);
     expect(waiting.code, waiting.stderr).toBe(0);
     expect(JSON.parse(waiting.stdout)).toMatchObject({ imported: [], problems: [], notReady: [{ identifier: 'VKZ-2025-0007', version: 0, retryAfterSec: 30 }] });
 
     server.setFault({ kind: 'wrong-sha256' });
     await uaCase('757/77777/25-ц', 'VKZ-2025-0008', { parts: [0] });
-    const bad = await ctl(['fetch', '--case', '757/77777/25-ц', '--json']);
+    const bad = await ctl(['fetch', '--case', '757/77777/25-ц', ...ADMIN.args, '--json']);
     expect(bad.code).toBe(1);
     expect((JSON.parse(bad.stdout) as FetchResult).problems[0]?.rule).toBe('tis.hash-mismatch');
   });
@@ -304,7 +321,11 @@ describe('kioskctl fetch', () => {
   it('[PL-6.1] kioskctl outbox lists queued reports and --deliver sends each to the TIS once', async () => {
     const empty = await ctl(['outbox', '--json']);
     expect(empty.code, empty.stderr).toBe(0);
-    expect(JSON.parse(empty.stdout)).toEqual({ outbox: [] });
+    const listed = JSON.parse(empty.stdout) as { outbox: unknown[]; waiting: Array<{ identifier: string; nextAttemptAt: string }> };
+    expect(listed.outbox).toEqual([]);
+    // UA-1: what the TIS is still processing waits with its next attempt time.
+    expect(listed.waiting).toEqual(expect.arrayContaining([expect.objectContaining({ identifier: 'VKZ-2025-0007', nextAttemptAt: expect.stringMatching(/^\d{4}-/) })]));
+    expect((await ctl(['outbox'])).stdout).toMatch(/waiting +757\/66666\/25-ц VKZ-2025-0007 v0: .*next attempt \d{4}-/);
     new TisOutbox(kiosk.db).enqueue({ caseSignature: UA_SIGNATURE, reportId: 'vr-1', body: Buffer.from('{"report":1}') });
     const pending = JSON.parse((await ctl(['outbox', '--json'])).stdout) as { outbox: Array<{ reportId: string; deliveredAt: string | null }> };
     expect(pending.outbox).toEqual([expect.objectContaining({ reportId: 'vr-1', deliveredAt: null })]);

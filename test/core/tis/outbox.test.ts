@@ -113,7 +113,8 @@ describe('TisOutbox', () => {
   it('[PL-6.1][Q-1] files a report exactly once across a TIS restart, retrying with back-off while it is down', async () => {
     let now = new Date('2030-01-01T00:00:00Z');
     const db = new Database(newDbFile());
-    const outbox = new TisOutbox(db, { now: () => now, backoffMs: 60_000 });
+    // No jitter here (random 0): the delay is exactly the doubled back-off.
+    const outbox = new TisOutbox(db, { now: () => now, backoffMs: 60_000, random: () => 0 });
     const port = server.port;
     outbox.enqueue({ caseSignature: UA_SIGNATURE, reportId: 'r-tis-restart', body: report('r-tis-restart') });
 

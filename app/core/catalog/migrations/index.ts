@@ -7,8 +7,9 @@ import { m0001Catalog } from './0001-catalog';
 import { m0002ViewingLog } from './0002-viewing-log';
 import { m0003TisOutbox } from './0003-tis-outbox';
 import { m0004AuthLockouts } from './0004-auth-lockouts';
+import { m0005TisWaiting } from './0005-tis-waiting';
 
-export const MIGRATIONS: readonly Migration[] = [m0001Catalog, m0002ViewingLog, m0003TisOutbox, m0004AuthLockouts];
+export const MIGRATIONS: readonly Migration[] = [m0001Catalog, m0002ViewingLog, m0003TisOutbox, m0004AuthLockouts, m0005TisWaiting];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
 

@@ -10,6 +10,9 @@ import { ExportPanel } from './ExportPanel';
 import { formatBytes } from './format';
 import { ImportsTable, IntegrityTable, OutboxTable } from './OverviewTables';
 import { PendingSection } from './PendingSection';
+import { CarriersSection } from './CarriersSection';
+import { TisSection } from './TisSection';
+import { useAdminEvents } from './admin-events';
 import type { SignedInAdmin } from './signed-in-admin';
 
 export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onCompose?: () => void }) {
@@ -27,6 +30,7 @@ export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onComp
     });
   }, []);
   useEffect(load, [load]);
+  const live = useAdminEvents();
 
   return (
     <main className="admin" data-testid="admin-screen" aria-busy={overview === null && !failed}>
@@ -60,11 +64,13 @@ export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onComp
               {t('admin.spaceLow', { free: formatBytes(lang, overview.storage.freeBytes), reserve: formatBytes(lang, overview.storage.reserveBytes) })}
             </p>
           )}
+          {live.carriers && <CarriersSection view={live.carriers} onImported={load} />}
+          {live.tis?.enabled && <TisSection view={live.tis} />}
           <PendingSection pending={overview.pending} onChanged={load} />
           <ImportsTable imports={overview.imports} />
           <IntegrityTable events={overview.integrity} />
-          <OutboxTable items={overview.outbox} />
-          <ExportPanel cases={overview.cases} adminId={admin.id} />
+          {!live.tis?.enabled && <OutboxTable items={overview.outbox} />}
+          <ExportPanel cases={overview.cases} adminId={admin.id} carriers={live.carriers?.carriers ?? []} />
         </>
       )}
     </main>

@@ -3,6 +3,7 @@
 // then progress (bytes, rate, time left) and the receipt. Core decides and
 // logs every refusal; this screen only asks and shows. PINs are cleared from
 // the form after every attempt.
+import type { CarrierView } from '../../../shared/carriers-contract';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   ADMIN_EXPORT_PURPOSES,
@@ -135,8 +136,10 @@ function Progress({ p }: { p: ExportProgressView }) {
   );
 }
 
-export function ExportPanel({ cases, adminId }: { cases: readonly AdminCase[]; adminId: string }) {
+export function ExportPanel({ cases, adminId, carriers = [] }: { cases: readonly AdminCase[]; adminId: string; carriers?: readonly CarrierView[] }) {
   const { t, lang } = useI18n();
+  // The carriers core detects, offered as targets with their free space (the folder field stays for any other directory).
+  const mounted = carriers.filter((c) => c.mountpoint !== null && !c.readOnly);
   const [caseSignature, setCase] = useState(cases[0]?.signature ?? '');
   const [target, setTarget] = useState('');
   const [purpose, setPurpose] = useState<AdminExportPurpose>('supervisory');
@@ -211,6 +214,19 @@ export function ExportPanel({ cases, adminId }: { cases: readonly AdminCase[]; a
               ))}
             </select>
           </label>
+          {mounted.length > 0 && (
+            <label htmlFor="export-carrier">
+              {t('admin.export.carrier')}
+              <select id="export-carrier" data-testid="export-carrier" value={mounted.some((c) => c.mountpoint === target) ? target : ''} onChange={(e) => setTarget(e.target.value)}>
+                <option value="">{t('admin.export.otherFolder')}</option>
+                {mounted.map((c) => (
+                  <option key={c.key} value={c.mountpoint ?? ''}>
+                    {t('admin.export.carrierOption', { carrier: c.description, path: c.mountpoint ?? '', free: c.freeBytes === null ? '—' : formatBytes(lang, c.freeBytes) })}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <label htmlFor="export-target">
             {t('admin.export.target')}
             <input id="export-target" className="mono" data-testid="export-target" value={target} autoComplete="off" spellCheck={false} onChange={(e) => setTarget(e.target.value)} />

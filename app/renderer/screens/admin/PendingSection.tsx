@@ -6,6 +6,7 @@ import type { AdminPendingRecording, CompletionField } from '../../../shared/adm
 import type { MessageKey } from '../../../shared/i18n';
 import { formatPlDate, formatPlDuration } from '../../../shared/pl3-format';
 import type { Problem } from '../../../shared/problem';
+import { HOLD_RESOLUTION, type HoldRule } from '../../../shared/holds';
 import { useI18n } from '../../i18n/context';
 import { adminApi } from './admin-api';
 
@@ -94,9 +95,51 @@ function CompletionForm({ rec, onDone, onCancel }: { rec: AdminPendingRecording;
   );
 }
 
+/** Releases one reason nothing can be supplied for (a protocol's signature or title), with a note; core logs who and why. */
+function ReleaseForm({ rec, rule, onDone, onCancel }: { rec: AdminPendingRecording; rule: HoldRule; onDone(status: string): void; onCancel(): void }) {
+  const { t } = useI18n();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    void adminApi.release({ ref: rec.ref, version: rec.version, rule, note }).then((r) => {
+      setBusy(false);
+      if (r.ok) onDone(r.value.status);
+      else setError(t('admin.complete.error.refused', { message: r.problem?.message ?? String(r.status) }));
+    });
+  };
+  return (
+    <form className="panel" onSubmit={submit} aria-labelledby="admin-release-h" data-testid="release-form" noValidate>
+      <h3 id="admin-release-h">{t('admin.release.heading', { ref: rec.ref })}</h3>
+      <p>{t(`hold.${rule}`)}</p>
+      <label htmlFor="release-note">
+        {t('admin.release.note')}
+        <input id="release-note" data-testid="release-note" value={note} autoComplete="off" onChange={(e) => setNote(e.target.value)} aria-describedby={error ? 'release-error' : undefined} />
+      </label>
+      {error && (
+        <p id="release-error" className="notice" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy || !note.trim()} data-testid="release-submit">
+          {t('admin.release.submit')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('admin.complete.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function PendingSection({ pending, onChanged }: { pending: readonly AdminPendingRecording[]; onChanged(): void }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState<string | null>(null);
+  const [releasing, setReleasing] = useState<{ key: string; rule: HoldRule } | null>(null);
+  // The status core answered, translated when shown, so a language switch translates it too.
   const [saved, setSaved] = useState<string | null>(null);
   const rec = pending.find((r) => `${r.ref}@${r.version}` === editing) ?? null;
   const statusText = (s: string) => (s === 'complete' || s === 'incomplete' || s === 'held' ? t(`status.${s}`) : s);
@@ -107,7 +150,7 @@ export function PendingSection({ pending, onChanged }: { pending: readonly Admin
       <p className="sub">{t('admin.pending.intro')}</p>
       {saved && (
         <p className="ok" role="status" data-testid="completion-saved">
-          {saved}
+          {t('admin.complete.saved', { status: statusText(saved) })}
         </p>
       )}
       {pending.length === 0 ? (
@@ -135,7 +178,34 @@ export function PendingSection({ pending, onChanged }: { pending: readonly Admin
                     </div>
                   </td>
                   <td>{statusText(r.status)}</td>
-                  <td className="wrap">{r.holdReason ?? '—'}</td>
+                  <td className="wrap">
+                    {r.holds.length ? (
+                      <ul className="reasons" data-testid="hold-reasons">
+                        {r.holds.map((h) => (
+                          <li key={h.rule}>
+                            {t(`hold.${h.rule}`)}
+                            {HOLD_RESOLUTION[h.rule] === 'release' && (
+                              <button
+                                type="button"
+                                className="inline"
+                                data-testid="hold-release"
+                                aria-label={t('admin.release.label', { ref: r.ref })}
+                                onClick={() => {
+                                  setSaved(null);
+                                  setEditing(null);
+                                  setReleasing({ key: `${r.ref}@${r.version}`, rule: h.rule });
+                                }}
+                              >
+                                {t('admin.release.action')}
+                              </button>
+                            )}
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td>{r.missing.length ? r.missing.map((m) => t(`admin.missing.${m}`)).join(', ') : '—'}</td>
                   <td>
                     <button
@@ -143,6 +213,7 @@ export function PendingSection({ pending, onChanged }: { pending: readonly Admin
                       aria-label={t('admin.pending.completeLabel', { ref: r.ref })}
                       onClick={() => {
                         setSaved(null);
+                        setReleasing(null);
                         setEditing(`${r.ref}@${r.version}`);
                       }}
                     >
@@ -155,6 +226,19 @@ export function PendingSection({ pending, onChanged }: { pending: readonly Admin
           </table>
         </div>
       )}
+      {releasing && pending.some((r) => `${r.ref}@${r.version}` === releasing.key) && (
+        <ReleaseForm
+          key={`${releasing.key}/${releasing.rule}`}
+          rec={pending.find((r) => `${r.ref}@${r.version}` === releasing.key)!}
+          rule={releasing.rule}
+          onCancel={() => setReleasing(null)}
+          onDone={(status) => {
+            setReleasing(null);
+            setSaved(status);
+            onChanged();
+          }}
+        />
+      )}
       {rec && (
         <CompletionForm
           key={editing}
@@ -162,7 +246,7 @@ export function PendingSection({ pending, onChanged }: { pending: readonly Admin
           onCancel={() => setEditing(null)}
           onDone={(status) => {
             setEditing(null);
-            setSaved(t('admin.complete.saved', { status: statusText(status) }));
+            setSaved(status);
             onChanged();
           }}
         />

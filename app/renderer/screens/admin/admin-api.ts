@@ -10,9 +10,11 @@ import {
   type AdminExportRequest,
   type AdminOverview,
   type AdminProblemBody,
+  type AdminReleaseRequest,
   type ExportProgressView,
 } from '../../../shared/admin-contract';
 import { API_ROUTES } from '../../../shared/api-contract';
+import { CARRIER_ROUTES, TIS_ROUTES, type CarrierImportView, type TisFetchView } from '../../../shared/carriers-contract';
 import type { Problem } from '../../../shared/problem';
 import { problem } from '../../../shared/problem';
 import type { SessionView } from '../../../shared/session-contract';
@@ -44,8 +46,11 @@ async function call<T>(method: 'GET' | 'POST', route: string, body?: unknown): P
 export const adminApi = {
   overview: () => call<AdminOverview>('GET', ADMIN_ROUTES.overview),
   complete: (req: AdminCompletionRequest) => call<AdminCompletionResult>('POST', ADMIN_ROUTES.complete, req),
+  release: (req: AdminReleaseRequest) => call<AdminCompletionResult>('POST', ADMIN_ROUTES.release, req),
   startExport: (req: AdminExportRequest) => call<ExportProgressView>('POST', ADMIN_ROUTES.export, req),
   exportProgress: (jobId: string) => call<ExportProgressView>('GET', `${ADMIN_ROUTES.export}/${encodeURIComponent(jobId)}`),
+  importCarrier: (key: string) => call<CarrierImportView>('POST', CARRIER_ROUTES.import, { key }),
+  fetchCase: (signature: string) => call<TisFetchView>('POST', TIS_ROUTES.fetch, { signature }),
   /** Ends the administrator's sign-in (the session machine's clerk.cancel). */
   signOut: () => call<SessionView>('POST', API_ROUTES.session, { type: 'clerk.cancel' }),
 };
