@@ -138,12 +138,24 @@ function kioskErrorResponse(e: unknown, file: string): Response {
   return problemBody(status, e.message, p);
 }
 
+/** A clerk or an administrator signed in and composing: PL-4.1 gives completion to the clerk. */
+export function signedInStaff(session: SessionService | undefined): SignedInAdmin | null {
+  const v = session?.getSnapshot();
+  if (!v || v.screen !== 'composing' || !v.clerk) return null;
+  return { id: v.clerk.id, name: v.clerk.name };
+}
+
+/** The routes a clerk may use as well: the records awaiting a clerk, their completion and release. */
+const CLERK_ROUTES: ReadonlySet<string> = new Set([ADMIN_ROUTES.pending, ADMIN_ROUTES.complete, ADMIN_ROUTES.release]);
+
 export async function adminRoute(req: Request, url: URL, deps: AdminRouteDeps): Promise<Response> {
   if (!deps.admin) return problemBody(404, 'no administrator service');
-  const admin = signedInAdmin(deps.session);
+  const p = url.pathname;
+  const admin = CLERK_ROUTES.has(p) ? signedInStaff(deps.session) : signedInAdmin(deps.session);
   if (!admin) return problemBody(403, 'an administrator must be signed in', problem('admin', 'admin.forbidden', 'an administrator must be signed in'));
   const service = deps.admin;
-  const p = url.pathname;
+
+  if (p === ADMIN_ROUTES.pending && req.method === 'GET') return jsonResponse({ pending: service.pending() });
 
   if (p === ADMIN_ROUTES.overview && req.method === 'GET') return jsonResponse(service.overview(admin));
 
