@@ -24,13 +24,14 @@ import { IdleWarning } from './screens/IdleWarning';
 import { Summary } from './screens/Summary';
 import { AdminScreen } from './screens/admin/AdminScreen';
 import { adminOf } from './screens/admin/signed-in-admin';
+import { ClerkPending } from './screens/admin/ClerkPending';
 
 /**
  * Clerk-side views that are not session states, beside composing: the
  * catalogue, and for an administrator the administration screen (shown first
  * when an administrator signs in; core opens /api/admin/* only then).
  */
-type Aside = { kind: 'none' } | { kind: 'catalog'; recordings: RecordingSummary[] } | { kind: 'admin' };
+type Aside = { kind: 'none' } | { kind: 'catalog'; recordings: RecordingSummary[] } | { kind: 'admin' } | { kind: 'pending' };
 
 /** At most one activity event per interval: enough to keep the idle timer honest, not a flood. */
 const ACTIVITY_EVERY_MS = 5_000;
@@ -159,8 +160,19 @@ export function App({ client }: { client: KioskClient }) {
           </>
         )}
         {view.screen === 'composing' && aside.kind === 'none' && (
-          <Compose view={view} send={send} client={client} onCatalog={openCatalog} onAdmin={() => setAside({ kind: 'admin' })} />
+          <>
+            <Compose view={view} send={send} client={client} onCatalog={openCatalog} onAdmin={() => setAside({ kind: 'admin' })} />
+            {/* PL-4.1: a clerk completes and releases held records too (the administrator has them on the administration screen). */}
+            {view.clerk?.role === 'clerk' && (
+              <nav className="pad-switch" aria-label={translate(lang, 'admin.pending.heading')}>
+                <button type="button" onClick={() => setAside({ kind: 'pending' })} data-testid="clerk-pending">
+                  {translate(lang, 'admin.pending.heading')}
+                </button>
+              </nav>
+            )}
+          </>
         )}
+        {view.screen === 'composing' && aside.kind === 'pending' && <ClerkPending onBack={() => setAside({ kind: 'none' })} />}
         {view.screen === 'composing' && aside.kind === 'admin' && admin && <AdminScreen admin={admin} onCompose={() => setAside({ kind: 'none' })} />}
         {view.screen === 'composing' && aside.kind === 'catalog' && <RecordingsList recordings={aside.recordings} onBack={() => setAside({ kind: 'none' })} />}
         {view.screen === 'verifying' && <Verifying />}

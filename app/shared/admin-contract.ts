@@ -15,6 +15,8 @@ export const ADMIN_ROUTES = {
   complete: '/api/admin/complete',
   /** POST AdminReleaseRequest: AdminCompletionResult; releases one reason nothing can be supplied for, with a note. */
   release: '/api/admin/release',
+  /** GET { pending: AdminPendingRecording[] }. With complete and release, open to a signed-in clerk too (PL-4.1). */
+  pending: '/api/admin/pending',
   /** POST AdminExportRequest: ExportProgressView (202); GET `${export}/<jobId>`: ExportProgressView. */
   export: '/api/admin/export',
 } as const;

@@ -74,6 +74,16 @@ async function typeOnScreen(page: Page, text: string): Promise<void> {
  * real keyboard, the password on the on-screen keyboard. Screenshots and
  * axe in pl, uk and en on the way.
  */
+/** Who completed each field of the camera's recording, in order (the completions table). */
+function operators(): string[] {
+  const db = new Database(path.join(dataDir, 'catalog.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT operator FROM completions ORDER BY id').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
 async function signInAdmin(page: Page): Promise<void> {
   await page.getByTestId('clerk-button').click();
   await page.getByTestId('pin-password').click();
@@ -219,7 +229,19 @@ describe('carriers on the administrator screen', () => {
       expect(await smallTargets(page), `targets holds ${lang}`).toEqual([]);
       await page.getByTestId('admin-pending').screenshot({ path: path.join(SHOTS, `admin-holds-${lang}.png`) });
     }
+    // The rest is the clerk's (PL-4.1): from the compose screen, the records awaiting a clerk.
     await page.getByTestId('lang-en').click();
+    await page.getByTestId('admin-sign-out').click();
+    await page.getByTestId('attract').waitFor();
+    await page.getByTestId('clerk-button').click();
+    await page.getByTestId('pin-account').fill('ewa-clerk');
+    await page.getByTestId('pin-input').fill(SECRETS['ewa-clerk']);
+    await page.getByTestId('pin-submit').click();
+    await page.getByTestId('clerk-pending').click();
+    await page.getByTestId('clerk-pending-screen').waitFor();
+    await page.getByTestId('lang-en').click();
+    expect(await seriousViolations(page), 'axe clerk pending').toEqual([]);
+    expect(await smallTargets(page), 'targets clerk pending').toEqual([]);
     await page.getByTestId('admin-pending-row').getByRole('button', { name: /Complete/ }).click();
     await page.getByTestId('complete-identifier').fill('KM12324-CAM-0001');
     await page.getByTestId('complete-duration').fill('00:08');
@@ -227,6 +249,10 @@ describe('carriers on the administrator screen', () => {
     await page.getByTestId('complete-submit').click();
     await page.getByTestId('completion-saved').waitFor();
     await expect.poll(() => page.getByTestId('admin-pending-row').count()).toBe(0);
+    expect(operators()).toEqual([
+      'Anna Informatyk (anna-it)', // the date, by the administrator
+      'Ewa Sekretarz (ewa-clerk)', 'Ewa Sekretarz (ewa-clerk)', 'Ewa Sekretarz (ewa-clerk)', // identifier, duration, case, by the clerk
+    ]);
     await page.close();
   }, 300_000);
 });

@@ -39,14 +39,25 @@ function unmounted(drives: readonly DriveInfo[]): CarrierView[] {
     .map((d) => ({ key: `${d.device}\u0000`, description: d.description ?? d.device, mountpoint: null, sizeBytes: d.size ?? null, freeBytes: null, readOnly: Boolean(d.isReadOnly), packages: [] }));
 }
 
-async function checkCarrier(mountpoint: string): Promise<CarrierPackageView[]> {
+/**
+ * Finds the packages on a carrier (fast: names only) and tells `show` at once,
+ * each 'checking'; then checks each as `kioskctl check` does (hashes included)
+ * and tells `show` after every verdict.
+ */
+async function checkCarrier(mountpoint: string, show: (ps: CarrierPackageView[]) => void): Promise<void> {
   const scan = await scanCarrier(mountpoint, { maxDepth: 3 });
-  const out: CarrierPackageView[] = scan.refused.map((r) => ({ path: path.relative(mountpoint, r.path) || '.', kind: 'plain', verdict: 'invalid', problems: r.problems }));
+  const rel = (p: string) => path.relative(mountpoint, p) || '.';
+  const out: CarrierPackageView[] = [
+    ...scan.refused.map((r): CarrierPackageView => ({ path: rel(r.path), kind: 'plain', verdict: 'invalid', problems: r.problems })),
+    ...scan.packages.map((p): CarrierPackageView => ({ path: rel(p.path), kind: p.kind, verdict: 'checking', problems: [] })),
+  ].sort((a, b) => a.path.localeCompare(b.path));
+  show([...out]);
   for (const p of scan.packages) {
     const c = await checkPath(p.path);
-    out.push({ path: path.relative(mountpoint, p.path) || '.', kind: p.kind, verdict: c.valid ? 'valid' : 'invalid', problems: c.problems });
+    const i = out.findIndex((x) => x.path === rel(p.path));
+    out[i] = { path: rel(p.path), kind: p.kind, verdict: c.valid ? 'valid' : 'invalid', problems: c.problems };
+    show([...out]);
   }
-  return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
 export async function createCarrierDesk(kiosk: Kiosk, opts: CarrierDeskOptions = {}): Promise<CarrierDesk> {
@@ -63,11 +74,11 @@ export async function createCarrierDesk(kiosk: Kiosk, opts: CarrierDeskOptions =
 
   const check = (c: Carrier) => {
     packages.set(c.key, []);
-    checkCarrier(c.mountpoint).then(
-      (ps) => {
-        if (packages.has(c.key)) packages.set(c.key, ps);
-        changed();
-      },
+    checkCarrier(c.mountpoint, (ps) => {
+      if (packages.has(c.key)) packages.set(c.key, ps);
+      changed();
+    }).then(
+      () => undefined,
       (e: unknown) => {
         if (packages.has(c.key)) packages.set(c.key, [{ path: '.', kind: 'bag', verdict: 'invalid', problems: [problem(c.mountpoint, 'carrier.unreadable', e instanceof Error ? e.message : String(e))] }]);
         changed();

@@ -13,13 +13,14 @@ import {
   type AdminCompletionResult,
   type AdminExportRequest,
   type AdminOverview,
+  type AdminPendingRecording,
   type AdminReleaseRequest,
   type ExportProgressView,
 } from '../../shared/admin-contract';
 import type { Problem } from '../../shared/problem';
 import { caseExporter } from './case-exporter';
 import { ExportJobs, type CaseExporter } from './export-jobs';
-import { adminOverview } from './overview';
+import { adminOverview, pendingRecordings } from './overview';
 
 export interface SignedInAdmin {
   readonly id: string;
@@ -30,6 +31,8 @@ export type StartExportResult = { readonly ok: true; readonly progress: ExportPr
 
 export interface AdminService {
   overview(admin: SignedInAdmin): AdminOverview;
+  /** The records awaiting a clerk, with their reasons: what a signed-in clerk sees. */
+  pending(): AdminPendingRecording[];
   /** PL-4.1: the operator recorded is the signed-in administrator. Throws KioskError on bad input. */
   complete(req: AdminCompletionRequest, admin: SignedInAdmin): AdminCompletionResult;
   /** Releases one reason nothing can be supplied for, with a note; logged with the signed-in account. Throws KioskError when refused. */
@@ -62,6 +65,7 @@ export function createAdminService(kiosk: Kiosk, opts: AdminServiceOptions = {})
   const jobs = new ExportJobs(opts.exporter ?? caseExporter(kiosk), opts.now ? { now: opts.now } : {});
   return {
     overview: (admin) => adminOverview(kiosk, admin),
+    pending: () => pendingRecordings(kiosk),
     complete(req, admin) {
       return completeRecording(kiosk, {
         ref: req.ref,

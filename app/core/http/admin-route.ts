@@ -137,12 +137,25 @@ function kioskErrorResponse(e: unknown, file: string): Response {
   return problemBody(e.code === 'not-found' ? 'not-found' : e.code === 'refused' ? 'action-refused' : 'invalid-input', e.message, p);
 }
 
+/** A clerk or an administrator signed in and composing: PL-4.1 gives completion to the clerk. */
+export function signedInStaff(session: SessionService | undefined): SignedInAdmin | null {
+  const v = session?.getSnapshot();
+  if (!v || v.screen !== 'composing' || !v.clerk) return null;
+  return { id: v.clerk.id, name: v.clerk.name };
+}
+
+/** The routes a clerk may use as well: the records awaiting a clerk, their completion and release. */
+const CLERK_ROUTES: ReadonlySet<string> = new Set([ADMIN_ROUTES.pending, ADMIN_ROUTES.complete, ADMIN_ROUTES.release]);
+
 export async function adminRoute(req: Request, url: URL, deps: AdminRouteDeps): Promise<Response> {
   if (!deps.admin) return problemBody('not-found', 'this shell runs no administrator service');
-  const admin = signedInAdmin(deps.session);
-  if (!admin) return problemBody('admin-required', 'the administrator API answers only while an administrator is signed in', problem('admin', 'admin.forbidden', 'an administrator must be signed in'));
-  const service = deps.admin;
   const p = url.pathname;
+  // Completion and release are the clerk's too (PL-4.1); everything else needs an administrator.
+  const admin = CLERK_ROUTES.has(p) ? signedInStaff(deps.session) : signedInAdmin(deps.session);
+  if (!admin) return problemBody('admin-required', 'the administrator API answers only while an administrator (or, for completion, a clerk) is signed in', problem('admin', 'admin.forbidden', 'an administrator must be signed in'));
+  const service = deps.admin;
+
+  if (p === ADMIN_ROUTES.pending && req.method === 'GET') return jsonResponse({ pending: service.pending() });
 
   if (p === ADMIN_ROUTES.overview && req.method === 'GET') return jsonResponse(service.overview(admin));
 

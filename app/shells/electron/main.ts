@@ -49,6 +49,8 @@ async function openCore(): Promise<KioskService> {
   const deviceKey = platformDeviceKey(dataLayout(dataDir).keys);
   return startKioskService({
     dataDir, config: loadConfig(configFile), configFile, what: 'electron', note: (s) => log('service', { notice: s }),
+    // DC-3: carriers from drivelist, hot-plug from node-usb (polling where there is no USB bus).
+    carriers: {},
     ...(deviceKey ? { deviceKey } : {}),
   });
 }
@@ -74,7 +76,7 @@ app.whenReady().then(async () => {
   // The review session (DC-2) behind /api/session, and the media grants behind /media/;
   // the service made one Auth for the session and the administrator screen, so lockouts hold across both.
   const { kiosk, session: review, admin } = service;
-  const handler = createRequestHandler({ kiosk, assetsDir: rendererDir, shell: 'electron', session: review, admin });
+  const handler = createRequestHandler({ kiosk, assetsDir: rendererDir, shell: 'electron', session: review, admin, carriers: service.carriers, tis: service.tis });
   protocol.handle(APP_SCHEME, (req) => handler(req));
   applyToSession(session.defaultSession, log);
   const win = new BrowserWindow(windowOptions(preloadPath));

@@ -101,14 +101,20 @@ describe('administrator API', () => {
       ['POST', ADMIN_ROUTES.complete],
       ['POST', ADMIN_ROUTES.export],
       ['GET', `${ADMIN_ROUTES.export}/x`],
+      ['GET', ADMIN_ROUTES.pending],
+      ['POST', ADMIN_ROUTES.release],
     ] as const) {
       const res = await call<AdminProblemBody>(m, r, m === 'POST' ? {} : undefined);
       expect(res.status, `${m} ${r}`).toBe(403);
       expect(res.json.problem?.rule).toBe('admin.forbidden');
     }
-    // A clerk is not an administrator.
+    // A clerk is not an administrator, but the records awaiting a clerk are a clerk's too (PL-4.1).
     await signIn('ewa', '2468');
     expect((await call('GET', ADMIN_ROUTES.overview)).status).toBe(403);
+    expect((await call('POST', ADMIN_ROUTES.export, {})).status).toBe(403);
+    const pending = await call<{ pending: Array<{ ref: string }> }>('GET', ADMIN_ROUTES.pending);
+    expect(pending.status).toBe(200);
+    expect(pending.json.pending.map((r) => r.ref)).toContain(provisional);
     await send({ type: 'clerk.cancel' });
     expect(session.getSnapshot().screen).toBe('locked');
   });

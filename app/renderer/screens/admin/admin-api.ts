@@ -9,6 +9,7 @@ import {
   type AdminCompletionResult,
   type AdminExportRequest,
   type AdminOverview,
+  type AdminPendingRecording,
   type AdminProblemBody,
   type AdminReleaseRequest,
   type ExportProgressView,
@@ -45,6 +46,7 @@ async function call<T>(method: 'GET' | 'POST', route: string, body?: unknown): P
 
 export const adminApi = {
   overview: () => call<AdminOverview>('GET', ADMIN_ROUTES.overview),
+  pending: () => call<{ pending: AdminPendingRecording[] }>('GET', ADMIN_ROUTES.pending),
   complete: (req: AdminCompletionRequest) => call<AdminCompletionResult>('POST', ADMIN_ROUTES.complete, req),
   release: (req: AdminReleaseRequest) => call<AdminCompletionResult>('POST', ADMIN_ROUTES.release, req),
   startExport: (req: AdminExportRequest) => call<ExportProgressView>('POST', ADMIN_ROUTES.export, req),
