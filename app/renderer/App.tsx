@@ -160,17 +160,8 @@ export function App({ client }: { client: KioskClient }) {
           </>
         )}
         {view.screen === 'composing' && aside.kind === 'none' && (
-          <>
-            <Compose view={view} send={send} client={client} onCatalog={openCatalog} onAdmin={() => setAside({ kind: 'admin' })} />
-            {/* PL-4.1: a clerk completes and releases held records too (the administrator has them on the administration screen). */}
-            {view.clerk?.role === 'clerk' && (
-              <nav className="pad-switch" aria-label={translate(lang, 'admin.pending.heading')}>
-                <button type="button" onClick={() => setAside({ kind: 'pending' })} data-testid="clerk-pending">
-                  {translate(lang, 'admin.pending.heading')}
-                </button>
-              </nav>
-            )}
-          </>
+          // In the header, not below the form: the compose screen's action bar stays fixed over the foot of the page.
+          <Compose view={view} send={send} client={client} onCatalog={openCatalog} onAdmin={() => setAside({ kind: 'admin' })} onPending={() => setAside({ kind: 'pending' })} />
         )}
         {view.screen === 'composing' && aside.kind === 'pending' && <ClerkPending onBack={() => setAside({ kind: 'none' })} />}
         {view.screen === 'composing' && aside.kind === 'admin' && admin && <AdminScreen admin={admin} onCompose={() => setAside({ kind: 'none' })} />}

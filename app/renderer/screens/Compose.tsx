@@ -56,9 +56,11 @@ interface Props {
   client: Pick<KioskClient, 'recordings'>;
   onCatalog(): void;
   onAdmin?: () => void;
+  /** PL-4.1: a clerk completes and releases held records too (an administrator has them on the administration screen). */
+  onPending?: () => void;
 }
 
-export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
+export function Compose({ view, send, client, onCatalog, onAdmin, onPending }: Props) {
   const { t, time } = useI18n();
   const c = view.composition;
   const [query, setQuery] = useState(c.case?.signature ?? '');
@@ -208,6 +210,11 @@ export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
         <button type="button" onClick={onCatalog} data-testid="compose-catalog">
           {t('compose.catalog')}
         </button>
+        {view.clerk?.role === 'clerk' && onPending && (
+          <button type="button" onClick={onPending} data-testid="clerk-pending">
+            {t('admin.pending.heading')}
+          </button>
+        )}
         {view.clerk?.role === 'admin' && onAdmin && (
           <button type="button" onClick={onAdmin} data-testid="compose-admin">
             {t('compose.admin')}
