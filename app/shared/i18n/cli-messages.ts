@@ -2,6 +2,7 @@
 // English, in the kiosk's default language unless --lang says otherwise.
 // Command names, flags and JSON stay as they are in every language.
 import type { Language } from './languages';
+import { formatMessage } from './format';
 
 const en = {
   'cli.usage': 'Usage',
@@ -105,5 +106,5 @@ const uk: Catalog = {
 export const CLI_MESSAGES: Record<Language, Catalog> = { en, pl, uk };
 
 export function translateCli(lang: Language, key: CliMessageKey, params: Record<string, string | number> = {}): string {
-  return CLI_MESSAGES[lang][key].replace(/\{(\w+)\}/gu, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+  return formatMessage(lang, CLI_MESSAGES[lang][key], params);
 }

@@ -135,7 +135,7 @@ export function PendingSection({ pending, onChanged }: { pending: readonly Admin
                     </div>
                   </td>
                   <td>{statusText(r.status)}</td>
-                  <td className="wrap">{r.holdReason ?? '—'}</td>
+                  <td className="wrap">{r.holdReason ? holdText(r.holdReason, t) : '—'}</td>
                   <td>{r.missing.length ? r.missing.map((m) => t(`admin.missing.${m}`)).join(', ') : '—'}</td>
                   <td>
                     <button
@@ -169,4 +169,24 @@ export function PendingSection({ pending, onChanged }: { pending: readonly Admin
       )}
     </section>
   );
+}
+
+const HOLD_KEYS: Readonly<Record<string, MessageKey>> = {
+  'ua.case-number.malformed': 'hold.ua.case-number.malformed',
+  'ua.case-number.missing': 'hold.ua.case-number.missing',
+  'ua.proceedings-number.malformed': 'hold.ua.proceedings-number.malformed',
+};
+
+/** Why a record is held, in words: rule ids are for the log, never shown raw (defect 9). */
+function holdText(reason: string, t: (k: MessageKey, p?: Record<string, string | number>) => string): string {
+  return reason
+    .split('; ')
+    .map((part) => {
+      const id = part.split(':')[0]?.trim() ?? '';
+      const key = HOLD_KEYS[id];
+      if (key) return t(key);
+      if (id === 'incomplete') return t('hold.incomplete', { what: part.slice(part.indexOf(':') + 1).replace(/\s*\(PL-[\d.]+\)/u, '').trim() });
+      return part;
+    })
+    .join('; ');
 }

@@ -11,6 +11,7 @@ import { PLAYBACK_RATES, type RecordingRef, type SessionView } from '../../../sh
 import type { KioskClient } from '../../api/client';
 import { createHls } from '../../player/hls-setup';
 import { useI18n } from '../../i18n/context';
+import { formatNumber } from '../../../shared/i18n/format';
 import type { Send } from '../send';
 import { Watermark } from './Watermark';
 import { SeekBar } from './SeekBar';
@@ -40,7 +41,7 @@ interface Props {
 const sameRef = (a: RecordingRef | null, b: RecordingRef | null) => !!a && !!b && a.identifier === b.identifier && a.version === b.version;
 
 export function Player({ info, view, send, client, onLang }: Props) {
-  const { t, time } = useI18n();
+  const { t, time, lang } = useI18n();
   const video = useRef<HTMLVideoElement>(null);
   const hls = useRef<Hls | null>(null);
   const [manifest, setManifest] = useState<MediaManifest | null>(null);
@@ -324,7 +325,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
                 <select data-testid="rate" value={String(view.playback.rate)} onChange={(e) => setRate(Number(e.target.value))}>
                   {PLAYBACK_RATES.map((r) => (
                     <option key={r} value={String(r)}>
-                      {r}×
+                      {formatNumber(lang, r)}×
                     </option>
                   ))}
                 </select>
