@@ -269,7 +269,7 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
       return pinHash(v.role, out);
     case 'verify':
       return readOnly(v, out, (k) => {
-        if (v.case === undefined) return verify(k, {}, out);
+        if (v.case === undefined) return verify(k, { lang }, out);
         // A case the catalog does not hold is not "all intact": nothing was checked (exit 2, named).
         const cases = (k.db.prepare('SELECT signature, case_number AS caseNumber FROM cases').all() as Array<{ signature: string; caseNumber: string | null }>);
         const found = casesMatching(cases, v.case);
@@ -277,7 +277,7 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
           process.stderr.write(`${translateCli(lang, 'cli.error', { message: translateCli(lang, 'cli.noCase', { case: v.case }) })}\n`);
           return EXIT_USAGE;
         }
-        return verify(k, { case: found[0].signature }, out);
+        return verify(k, { case: found[0].signature, lang }, out);
       });
     case 'purge': {
       requireFlags(lang, 'purge', v, ['case', 'transferred']);

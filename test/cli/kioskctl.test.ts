@@ -219,6 +219,10 @@ describe('kioskctl speaks plainly (defect 10)', () => {
     expect(help.stdout).toContain('Використання');
     const en = kioskctl(['frobnicate', '--lang', 'en'], { ...fresh(), KIOSK_CONFIG: UA_CONFIG });
     expect(en.stderr).toContain('unknown command: frobnicate');
+    // A command's own summary too: verify of an empty kiosk, in Ukrainian.
+    const verified = kioskctl(['verify'], { ...fresh(), KIOSK_CONFIG: UA_CONFIG });
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain('verify: 0 записів і рядки каталогу цілі');
     const dir = fresh();
     const a = kioskctl(['list', '--json', '--lang', 'pl'], dir);
     const b = kioskctl(['list', '--json', '--lang', 'uk'], dir);

@@ -394,6 +394,10 @@ describe('defect 4: a superseded version', () => {
       expect(exp.code, exp.stderr).toBe(0);
       const report = JSON.parse(fs.readFileSync(path.join(out, `${sessionId}.json`), 'utf8')) as { entries: Array<{ type: string; data: Record<string, unknown> }> };
       expect(report.entries.find((e) => e.type === 'session.opened')?.data.supersededReason).toBe(reason);
+      // …and the printed report says it, in the report's language.
+      const html = fs.readFileSync(path.join(out, `${sessionId}.html`), 'utf8');
+      expect(html).toContain(reason);
+      expect(html).toContain(lang === 'pl' ? 'Przyczyna pokazania wersji zastąpionej' : 'Superseded version shown because');
       await page.close();
     });
   }

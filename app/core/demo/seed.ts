@@ -44,7 +44,7 @@ export async function seedDemo(kiosk: Kiosk, notice: (s: string) => void): Promi
 export async function demoAccounts(notice: (s: string) => void): Promise<Account[]> {
   notice('demo accounts: clerk "demo-clerk" PIN 1234; administrator "demo-admin" password demo-admin-2026');
   return [
-    { id: 'demo-clerk', name: 'Anna Demo (sekretarz)', role: 'clerk', pinHash: await hashPin('1234') },
+    { id: 'demo-clerk', name: 'Anna Demo', role: 'clerk', pinHash: await hashPin('1234') },
     { id: 'demo-admin', name: 'Piotr Demo (IT)', role: 'admin', pinHash: await hashPin('demo-admin-2026') },
   ];
 }

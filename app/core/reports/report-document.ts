@@ -81,6 +81,9 @@ export function reportDocument(report: ViewingReport, lang: Language, timeZone: 
     [t('session.minutesAllowed'), s.minutesAllowed !== null ? t('session.minutes', { n: s.minutesAllowed }) : none],
     [t('session.id'), s.id],
   ];
+  // PL-3.7: a superseded version was shown, and the clerk's reason for it.
+  const why = report.entries.find((e) => e.type === 'session.opened')?.data.supersededReason;
+  if (typeof why === 'string' && why !== '') sessionRows.push([t('session.supersededReason'), why]);
 
   const recordings: DocSection = {
     kind: 'table',

@@ -206,7 +206,11 @@ export function Compose({ view, send, client, onCatalog, onAdmin, onPending }: P
     <main className="compose" data-testid="compose">
       <header className="bar">
         <h1>{t('compose.heading')}</h1>
-        <span className="sub">{t('compose.signedIn', { name: view.clerk?.name ?? '' })}</span>
+        {/* The role in the screen's language, never a name carrying a role word from another language. */}
+        <span className="sub">
+          {t('compose.signedIn', { name: view.clerk?.name ?? '' })}
+          {view.clerk ? ` (${t(view.clerk.role === 'admin' ? 'admin.role.admin' : 'admin.role.clerk')})` : ''}
+        </span>
         <button type="button" onClick={onCatalog} data-testid="compose-catalog">
           {t('compose.catalog')}
         </button>

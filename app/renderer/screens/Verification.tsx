@@ -25,10 +25,10 @@ export function Blocked({ view, send }: { view: SessionView; send: Send }) {
       <ul className="verdicts">
         {view.verification.map((v) => (
           <li key={`${v.identifier}@${v.version}`} className={v.ok ? 'ok' : 'bad'} data-testid="verdict">
-            <span className="mono">
-              {v.identifier} v{v.version}
-            </span>{' '}
-            {v.ok ? '✓' : `✗ ${v.problem ?? ''}`}
+            <span className="mono">{v.identifier}</span>, {t('player.versionOf', { v: v.version })}:{' '}
+            {/* The finding in words; the technical detail after it is for court IT. */}
+            {v.ok ? `✓ ${t('blocked.passed')}` : `✗ ${t('blocked.failed')}`}
+            {!v.ok && v.problem && <span className="sub"> ({v.problem})</span>}
           </li>
         ))}
       </ul>

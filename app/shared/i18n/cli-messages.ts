@@ -2,6 +2,7 @@
 // English, in the kiosk's default language unless --lang says otherwise.
 // Command names, flags and JSON stay as they are in every language.
 import type { Language } from './languages';
+import { formatMessage } from './format';
 
 const en = {
   'cli.usage': 'Usage',
@@ -14,6 +15,8 @@ const en = {
   'cli.missing': 'missing: {what}',
   'cli.noPath': 'no such file or folder: {path}',
   'cli.noCase': 'no case “{case}” in the catalog: nothing was verified',
+  'cli.verify.intact': '{n, plural, one {# recording} other {# recordings}} and the catalog rows intact',
+  'cli.verify.failed': 'FAILED: see the lines above',
   'cli.exitCodes': 'Exit codes: 0 success, 1 a check failed (invalid, tampered, rejected), 2 usage or environment error.',
   'cli.cmd.config': 'validate a kiosk-config file (--files: also the files it names)',
   'cli.cmd.check': 'validate a package or every package on a carrier; stores nothing',
@@ -49,6 +52,8 @@ const pl: Catalog = {
   'cli.missing': 'brakuje: {what}',
   'cli.noPath': 'nie ma takiego pliku ani folderu: {path}',
   'cli.noCase': 'w katalogu nie ma sprawy „{case}”: niczego nie sprawdzono',
+  'cli.verify.intact': '{n, plural, one {# nagranie} few {# nagrania} many {# nagrań} other {# nagrania}} i wiersze katalogu nienaruszone',
+  'cli.verify.failed': 'BŁĄD: szczegóły w wierszach powyżej',
   'cli.exitCodes': 'Kody wyjścia: 0 powodzenie, 1 kontrola wykazała błąd (nieprawidłowe, zmienione, odrzucone), 2 błąd użycia lub środowiska.',
   'cli.cmd.config': 'sprawdza plik kiosk-config (--files: także pliki, które wskazuje)',
   'cli.cmd.check': 'sprawdza pakiet lub wszystkie pakiety na nośniku; niczego nie zapisuje',
@@ -81,6 +86,8 @@ const uk: Catalog = {
   'cli.missing': 'бракує: {what}',
   'cli.noPath': 'немає такого файлу або теки: {path}',
   'cli.noCase': 'у каталозі немає справи «{case}»: нічого не перевірено',
+  'cli.verify.intact': '{n, plural, one {# запис} few {# записи} many {# записів} other {# запису}} і рядки каталогу цілі',
+  'cli.verify.failed': 'ПОМИЛКА: подробиці в рядках вище',
   'cli.exitCodes': 'Коди завершення: 0 успіх, 1 перевірка виявила помилку (недійсне, змінене, відхилене), 2 помилка використання або середовища.',
   'cli.cmd.config': 'перевіряє файл kiosk-config (--files: також файли, на які він посилається)',
   'cli.cmd.check': 'перевіряє пакет або всі пакети на носії; нічого не зберігає',
@@ -105,5 +112,5 @@ const uk: Catalog = {
 export const CLI_MESSAGES: Record<Language, Catalog> = { en, pl, uk };
 
 export function translateCli(lang: Language, key: CliMessageKey, params: Record<string, string | number> = {}): string {
-  return CLI_MESSAGES[lang][key].replace(/\{(\w+)\}/gu, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+  return formatMessage(lang, CLI_MESSAGES[lang][key], params);
 }

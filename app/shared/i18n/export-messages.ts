@@ -3,6 +3,7 @@
 // the case file, so it is kept apart from the screen's messages and typed so a
 // missing translation is a compile error.
 import type { Language } from './languages';
+import { formatMessage } from './format';
 
 const en = {
   'receipt.title': 'Export receipt',
@@ -124,6 +125,5 @@ const uk: Catalog = {
 export const EXPORT_MESSAGES: Record<Language, Catalog> = { en, pl, uk };
 
 export function translateExport(lang: Language, key: ExportMessageKey, params: Record<string, string | number> = {}): string {
-  const text = EXPORT_MESSAGES[lang][key];
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+  return formatMessage(lang, EXPORT_MESSAGES[lang][key], params);
 }

@@ -1,6 +1,7 @@
 // Every user-facing string in Polish, Ukrainian and English (Q-4). The type
 // makes a missing translation a compile error, not a blank on a court screen.
 import type { Language } from './languages';
+import { formatMessage } from './format';
 import { SESSION_EN, SESSION_PL, SESSION_UK } from './session-messages';
 import { ADMIN_TOOLS_EN, ADMIN_TOOLS_PL, ADMIN_TOOLS_UK } from './admin-tools-messages';
 
@@ -21,7 +22,7 @@ const en = {
   'language.en': 'English',
   'recordings.heading': 'Recordings in the catalog',
   'recordings.empty': 'No recordings have been imported yet.',
-  'recordings.count': '{n} recordings',
+  'recordings.count': '{n, plural, one {# recording} other {# recordings}}',
   'recordings.col.identifier': 'Identifier',
   'recordings.col.title': 'Title',
   'recordings.col.case': 'Case',
@@ -31,12 +32,12 @@ const en = {
   'recordings.col.status': 'Status',
   'recordings.original': 'original',
   'recordings.supersedes': 'supersedes {id} v{v}',
-  'recordings.parts': '{n} parts',
+  'recordings.parts': '{n, plural, one {# part} other {# parts}}',
   'status.complete': 'complete',
   'status.incomplete': 'incomplete (awaiting clerk)',
   'status.held': 'held for a clerk',
-  'flag.PL-4.2': 'below 1280×720 / 24 fps (PL-4.2)',
-  'flag.PL-4.3': 'coding not MPEG-4 / H.264 (PL-4.3)',
+  'flag.PL-4.2': 'picture below 1280×720 or 24 frames per second',
+  'flag.PL-4.3': 'coded other than MPEG-4 or H.264',
   'flag.duration-mismatch': 'declared duration differs from media',
   'common.back': 'Back',
   'error.generic': 'Something went wrong. Please call a clerk.',
@@ -148,6 +149,10 @@ const en = {
   'admin.receipt.col.bytes': 'Size',
   'admin.receipt.col.sha256': 'SHA-256',
   'admin.role.admin': 'system administrator',
+  'hold.ua.case-number.malformed': 'the case number (ЄУН) is not in the expected form',
+  'hold.ua.case-number.missing': 'the case number (ЄУН) is missing',
+  'hold.ua.proceedings-number.malformed': 'the proceedings number is not in the expected form',
+  'hold.incomplete': 'metadata missing: {what}',
   'admin.role.clerk': 'clerk',
 } as const;
 
@@ -171,7 +176,7 @@ const pl: Catalog = {
   'language.en': 'English',
   'recordings.heading': 'Nagrania w katalogu',
   'recordings.empty': 'Nie zaimportowano jeszcze żadnych nagrań.',
-  'recordings.count': 'Liczba nagrań: {n}',
+  'recordings.count': '{n, plural, one {# nagranie} few {# nagrania} many {# nagrań} other {# nagrania}}',
   'recordings.col.identifier': 'Identyfikator',
   'recordings.col.title': 'Tytuł',
   'recordings.col.case': 'Sygnatura akt',
@@ -181,12 +186,12 @@ const pl: Catalog = {
   'recordings.col.status': 'Stan',
   'recordings.original': 'pierwotna',
   'recordings.supersedes': 'zmienia {id} w. {v}',
-  'recordings.parts': 'części: {n}',
+  'recordings.parts': '{n, plural, one {# część} few {# części} many {# części} other {# części}}',
   'status.complete': 'kompletne',
   'status.incomplete': 'niekompletne (czeka na uzupełnienie)',
   'status.held': 'wstrzymane do decyzji pracownika',
-  'flag.PL-4.2': 'poniżej 1280×720 / 24 kl./s (§ 4 pkt 2)',
-  'flag.PL-4.3': 'kodowanie inne niż MPEG-4 / H.264 (§ 4 pkt 3)',
+  'flag.PL-4.2': 'obraz poniżej 1280×720 lub 24 klatek na sekundę',
+  'flag.PL-4.3': 'kodowanie inne niż MPEG-4 lub H.264',
   'flag.duration-mismatch': 'deklarowany czas trwania różni się od nagrania',
   'common.back': 'Wstecz',
   'error.generic': 'Wystąpił błąd. Prosimy wezwać pracownika.',
@@ -298,6 +303,10 @@ const pl: Catalog = {
   'admin.receipt.col.bytes': 'Rozmiar',
   'admin.receipt.col.sha256': 'Skrót SHA-256',
   'admin.role.admin': 'administrator systemu',
+  'hold.ua.case-number.malformed': 'numer sprawy (ЄУН) ma niewłaściwą postać',
+  'hold.ua.case-number.missing': 'brak numeru sprawy (ЄУН)',
+  'hold.ua.proceedings-number.malformed': 'numer postępowania ma niewłaściwą postać',
+  'hold.incomplete': 'brakujące metadane: {what}',
   'admin.role.clerk': 'pracownik',
 };
 
@@ -318,7 +327,7 @@ const uk: Catalog = {
   'language.en': 'English',
   'recordings.heading': 'Записи в каталозі',
   'recordings.empty': 'Записи ще не імпортовано.',
-  'recordings.count': 'Кількість записів: {n}',
+  'recordings.count': '{n, plural, one {# запис} few {# записи} many {# записів} other {# запису}}',
   'recordings.col.identifier': 'Ідентифікатор',
   'recordings.col.title': 'Назва',
   'recordings.col.case': 'Справа',
@@ -328,12 +337,12 @@ const uk: Catalog = {
   'recordings.col.status': 'Стан',
   'recordings.original': 'первинна',
   'recordings.supersedes': 'замінює {id} в. {v}',
-  'recordings.parts': 'частин: {n}',
+  'recordings.parts': '{n, plural, one {# частина} few {# частини} many {# частин} other {# частини}}',
   'status.complete': 'повний',
   'status.incomplete': 'неповний (очікує працівника)',
   'status.held': 'затримано до рішення працівника',
-  'flag.PL-4.2': 'нижче 1280×720 / 24 кадр/с (PL-4.2)',
-  'flag.PL-4.3': 'кодування не MPEG-4 / H.264 (PL-4.3)',
+  'flag.PL-4.2': 'зображення нижче 1280×720 або 24 кадрів за секунду',
+  'flag.PL-4.3': 'кодування інше, ніж MPEG-4 або H.264',
   'flag.duration-mismatch': 'заявлена тривалість відрізняється від запису',
   'common.back': 'Назад',
   'error.generic': 'Сталася помилка. Будь ласка, зверніться до працівника.',
@@ -445,12 +454,15 @@ const uk: Catalog = {
   'admin.receipt.col.bytes': 'Розмір',
   'admin.receipt.col.sha256': 'Хеш SHA-256',
   'admin.role.admin': 'адміністратор',
+  'hold.ua.case-number.malformed': 'єдиний унікальний номер справи (ЄУН) має неправильну форму',
+  'hold.ua.case-number.missing': 'бракує єдиного унікального номера справи (ЄУН)',
+  'hold.ua.proceedings-number.malformed': 'номер провадження має неправильну форму',
+  'hold.incomplete': 'бракує метаданих: {what}',
   'admin.role.clerk': 'працівник',
 };
 
 export const MESSAGES: Record<Language, Catalog> = { en, pl, uk };
 
 export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = MESSAGES[lang][key];
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+  return formatMessage(lang, MESSAGES[lang][key], params);
 }

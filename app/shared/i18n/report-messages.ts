@@ -3,6 +3,7 @@
 // the screen's: kept apart from messages.ts, typed the same way, so a missing
 // translation is a compile error.
 import type { Language } from './languages';
+import { formatMessage } from './format';
 
 const en = {
   'report.title': 'Report on the viewing of recordings',
@@ -28,6 +29,7 @@ const en = {
   'session.closed': 'Session closed',
   'session.notClosed': 'not closed in the log',
   'session.endReason': 'How the session ended',
+  'session.supersededReason': 'Superseded version shown because',
   'session.minutesAllowed': 'Time allowed',
   'session.minutes': '{n} min',
   'end.viewer': 'ended by the viewer',
@@ -81,7 +83,7 @@ const en = {
   'detail.rate': 'speed {rate}×',
   'section.appendix': 'Appendix: data for verification',
   'appendix.intro':
-    'This report is a rendering of the signed JSON report exported from the device. Every log entry listed above is proved to be part of the device\'s viewing log by an inclusion proof against the signed checkpoint below; the JSON report carries the proofs. The signature covers the whole JSON report.',
+    'This report is a rendering of the signed JSON report exported from the device. Every log entry listed above is shown to be part of the device\'s viewing log by a cryptographic confirmation of inclusion against the signed checkpoint below; the JSON report carries the confirmations. The signature covers the whole JSON report.',
   'appendix.checkpoint': 'Signed checkpoint of the viewing log',
   'appendix.signature': 'Signature of the report (Ed25519, base64)',
   'appendix.publicKey': 'Public key of the device',
@@ -112,8 +114,9 @@ const pl: Catalog = {
   'session.purpose': 'Cel przeglądania',
   'session.opened': 'Otwarcie sesji',
   'session.closed': 'Zamknięcie sesji',
-  'session.notClosed': 'brak zamknięcia w dzienniku',
+  'session.notClosed': 'brak zamknięcia w rejestrze',
   'session.endReason': 'Sposób zakończenia sesji',
+  'session.supersededReason': 'Przyczyna pokazania wersji zastąpionej',
   'session.minutesAllowed': 'Przyznany czas',
   'session.minutes': '{n} min',
   'end.viewer': 'zakończona przez osobę przeglądającą',
@@ -132,7 +135,7 @@ const pl: Catalog = {
   'section.recordings': 'Zapisy obrazu i dźwięku udostępnione w sesji',
   'rec.identifier': 'Identyfikator',
   'rec.version': 'Wersja',
-  'rec.original': 'oryginał',
+  'rec.original': 'pierwotna',
   'rec.title': 'Tytuł',
   'rec.date': 'Data',
   'rec.duration': 'Czas trwania',
@@ -146,7 +149,7 @@ const pl: Catalog = {
   'served.ranges': 'Fragmenty wydane odtwarzaczowi (mm:ss–mm:ss)',
   'served.seconds': 'Łącznie wydano (s)',
   'served.bytes': 'Wydane bajty',
-  'section.entries': 'Wpisy dziennika przeglądania dotyczące sesji',
+  'section.entries': 'Wpisy rejestru przeglądania dotyczące sesji',
   'entry.seq': 'Nr',
   'entry.time': 'Czas',
   'entry.event': 'Zdarzenie',
@@ -167,8 +170,8 @@ const pl: Catalog = {
   'detail.rate': 'prędkość {rate}×',
   'section.appendix': 'Załącznik: dane do weryfikacji',
   'appendix.intro':
-    'Niniejszy dokument jest wizualizacją podpisanego raportu JSON wyeksportowanego z urządzenia. Przynależność każdego z powyższych wpisów do dziennika przeglądania urządzenia wykazuje dowód włączenia względem podpisanego punktu kontrolnego poniżej; dowody zawiera raport JSON. Podpis obejmuje cały raport JSON.',
-  'appendix.checkpoint': 'Podpisany punkt kontrolny dziennika przeglądania',
+    'Niniejszy dokument jest wizualizacją podpisanego raportu JSON wyeksportowanego z urządzenia. Przynależność każdego z powyższych wpisów do rejestru przeglądania urządzenia wykazuje kryptograficzne potwierdzenie przynależności względem podpisanego punktu kontrolnego poniżej; potwierdzenia zawiera raport JSON. Podpis obejmuje cały raport JSON.',
+  'appendix.checkpoint': 'Podpisany punkt kontrolny rejestru przeglądania',
   'appendix.signature': 'Podpis raportu (Ed25519, base64)',
   'appendix.publicKey': 'Klucz publiczny urządzenia',
 };
@@ -197,6 +200,7 @@ const uk: Catalog = {
   'session.closed': 'Закриття сеансу',
   'session.notClosed': 'закриття в журналі відсутнє',
   'session.endReason': 'Як завершився сеанс',
+  'session.supersededReason': 'Причина показу заміненої версії',
   'session.minutesAllowed': 'Наданий час',
   'session.minutes': '{n} хв',
   'end.viewer': 'завершено особою, яка переглядала',
@@ -215,7 +219,7 @@ const uk: Catalog = {
   'section.recordings': 'Записи, надані для перегляду',
   'rec.identifier': 'Ідентифікатор',
   'rec.version': 'Версія',
-  'rec.original': 'оригінал',
+  'rec.original': 'первинна',
   'rec.title': 'Назва',
   'rec.date': 'Дата',
   'rec.duration': 'Тривалість',
@@ -229,7 +233,7 @@ const uk: Catalog = {
   'served.ranges': 'Фрагменти, видані програвачу (mm:ss–mm:ss)',
   'served.seconds': 'Усього видано (с)',
   'served.bytes': 'Видано байтів',
-  'section.entries': 'Записи журналу перегляду цього сеансу',
+  'section.entries': 'Події журналу переглядів цього сеансу',
   'entry.seq': '№',
   'entry.time': 'Час',
   'entry.event': 'Подія',
@@ -250,7 +254,7 @@ const uk: Catalog = {
   'detail.rate': 'швидкість {rate}×',
   'section.appendix': 'Додаток: дані для перевірки',
   'appendix.intro':
-    'Цей документ є відображенням підписаного звіту JSON, експортованого з пристрою. Належність кожного наведеного вище запису до журналу перегляду пристрою доводить доказ включення щодо підписаної контрольної точки нижче; доказ міститься у звіті JSON. Підпис охоплює весь звіт JSON.',
+    'Цей документ є відображенням підписаного звіту JSON, експортованого з пристрою. Належність кожного наведеного вище запису до журналу переглядів пристрою засвідчує криптографічне підтвердження належності щодо підписаної контрольної точки нижче; підтвердження містяться у звіті JSON. Підпис охоплює весь звіт JSON.',
   'appendix.checkpoint': 'Підписана контрольна точка журналу перегляду',
   'appendix.signature': 'Підпис звіту (Ed25519, base64)',
   'appendix.publicKey': 'Відкритий ключ пристрою',
@@ -259,6 +263,5 @@ const uk: Catalog = {
 export const REPORT_MESSAGES: Record<Language, Catalog> = { en, pl, uk };
 
 export function translateReport(lang: Language, key: ReportMessageKey, params: Record<string, string | number> = {}): string {
-  const text = REPORT_MESSAGES[lang][key];
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+  return formatMessage(lang, REPORT_MESSAGES[lang][key], params);
 }

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AdminPendingRecording, CompletionField } from '../../../shared/admin-contract';
 import type { MessageKey } from '../../../shared/i18n';
-import { formatPlDate, formatPlDuration } from '../../../shared/pl3-format';
+import { formatPlDuration } from '../../../shared/pl3-format';
 import type { Problem } from '../../../shared/problem';
 import { HOLD_RESOLUTION, type HoldRule } from '../../../shared/holds';
 import { useI18n } from '../../i18n/context';
@@ -136,7 +136,7 @@ function ReleaseForm({ rec, rule, onDone, onCancel }: { rec: AdminPendingRecordi
 }
 
 export function PendingSection({ pending, onChanged }: { pending: readonly AdminPendingRecording[]; onChanged(): void }) {
-  const { t } = useI18n();
+  const { t, time } = useI18n();
   const [editing, setEditing] = useState<string | null>(null);
   const [releasing, setReleasing] = useState<{ key: string; rule: HoldRule } | null>(null);
   // The status core answered, translated when shown, so a language switch translates it too.
@@ -174,7 +174,7 @@ export function PendingSection({ pending, onChanged }: { pending: readonly Admin
                     <span className="mono">{r.ref}</span> <span className="sub">v{r.version}</span>
                     {r.title && <div>{r.title}</div>}
                     <div className="sub">
-                      {r.caseSignature ?? '—'} · {r.date ? formatPlDate(r.date) : '—'} · {r.durationSec !== null ? formatPlDuration(r.durationSec) : '—'}
+                      {r.caseSignature ?? '—'} · {r.date ? time(r.date) : '—'} · {r.durationSec !== null ? formatPlDuration(r.durationSec) : '—'}
                     </div>
                   </td>
                   <td>{statusText(r.status)}</td>
@@ -254,3 +254,4 @@ export function PendingSection({ pending, onChanged }: { pending: readonly Admin
     </section>
   );
 }
+

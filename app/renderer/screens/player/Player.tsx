@@ -12,6 +12,7 @@ import { PLAYBACK_RATES, type RecordingRef, type SessionView } from '../../../sh
 import type { KioskClient } from '../../api/client';
 import { createHls, mediaBlobUrl } from '../../player/hls-setup';
 import { useI18n } from '../../i18n/context';
+import { formatNumber } from '../../../shared/i18n/format';
 import type { Send } from '../send';
 import { Watermark } from './Watermark';
 import { SeekBar } from './SeekBar';
@@ -41,7 +42,7 @@ interface Props {
 const sameRef = (a: RecordingRef | null, b: RecordingRef | null) => !!a && !!b && a.identifier === b.identifier && a.version === b.version;
 
 export function Player({ info, view, send, client, onLang }: Props) {
-  const { t, time } = useI18n();
+  const { t, time, lang } = useI18n();
   const video = useRef<HTMLVideoElement>(null);
   const hls = useRef<Hls | null>(null);
   const [manifest, setManifest] = useState<MediaManifest | null>(null);
@@ -357,7 +358,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
                 <select data-testid="rate" value={String(view.playback.rate)} onChange={(e) => setRate(Number(e.target.value))}>
                   {PLAYBACK_RATES.map((r) => (
                     <option key={r} value={String(r)}>
-                      {r}×
+                      {formatNumber(lang, r)}×
                     </option>
                   ))}
                 </select>
