@@ -95,27 +95,33 @@ export function reportDocument(report: ViewingReport, lang: Language, timeZone: 
     rows: report.recordings.map((r) => [r.identifier, version(r.version), or(r.title), r.date !== null ? time(r.date) : none, or(r.duration), r.sha256 ?? t('rec.notVerified')]),
   };
 
-  // What was seen beside what left the kiosk (DC-6): played ranges from the player, served ranges and bytes from the media route.
+  // What was seen (DC-6): played ranges from the player. Whole seconds,
+  // merged where they meet, never past the recording's end (the JSON keeps the exact ranges).
   const played: DocSection = {
     kind: 'table',
     title: t('section.played'),
-    columns: [t('played.recording'), t('played.ranges'), t('played.seconds'), t('served.ranges'), t('served.seconds'), t('served.bytes')],
-    widths: [2.2, 2.6, 1.1, 2.6, 1.1, 1.2],
-    mono: [0, 1, 2, 3, 4, 5],
-    nowrap: [2, 4, 5],
+    columns: [t('played.recording'), t('played.ranges'), t('played.seconds')],
+    widths: [3, 5, 2],
+    mono: [0, 1, 2],
+    nowrap: [2],
     rows: report.recordings.map((r) => {
-      // Whole seconds, merged where they meet, never past the recording's end (the JSON keeps the exact ranges).
       const duration = durationOf(r.identifier, r.version);
       const ranges = formatRanges(r.played.ranges, duration);
-      const served = formatRanges(r.served.ranges, duration);
-      return [
-        `${r.identifier} v${r.version}`,
-        ranges !== '' ? ranges : t('played.nothing'),
-        number.format(seenSeconds(r.played.ranges, duration)),
-        served !== '' ? served : none,
-        number.format(r.served.seconds),
-        String(r.served.bytes),
-      ];
+      return [`${r.identifier} v${r.version}`, ranges !== '' ? ranges : t('played.nothing'), number.format(seenSeconds(r.played.ranges, duration))];
+    }),
+  };
+
+  // Beside it, what left the kiosk: ranges and bytes the media route served to the player (a table of its own, so neither wraps).
+  const served: DocSection = {
+    kind: 'table',
+    title: t('section.served'),
+    columns: [t('played.recording'), t('served.ranges'), t('served.seconds'), t('served.bytes')],
+    widths: [3, 4, 1.5, 1.5],
+    mono: [0, 1, 2, 3],
+    nowrap: [2, 3],
+    rows: report.recordings.map((r) => {
+      const ranges = formatRanges(r.served.ranges, durationOf(r.identifier, r.version));
+      return [`${r.identifier} v${r.version}`, ranges !== '' ? ranges : none, number.format(r.served.seconds), String(r.served.bytes)];
     }),
   };
 
@@ -145,6 +151,7 @@ export function reportDocument(report: ViewingReport, lang: Language, timeZone: 
       { kind: 'facts', title: t('section.session'), rows: sessionRows },
       recordings,
       played,
+      served,
       entries,
     ],
     appendix: {
