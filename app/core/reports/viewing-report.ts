@@ -10,9 +10,7 @@ import { IntegrityError } from '../errors';
 import {
   type LogEntry,
   leafHash,
-  parseVerifierKey,
-  verifierKey,
-  verifyCheckpoint,
+  verifyDeviceCheckpoint,
   verifyInclusion,
 } from '../viewing-log';
 import { canonicalJson } from '../../shared/canonical-json';
@@ -249,9 +247,7 @@ export function checkViewingReport(report: ViewingReport, publicKeyPem: string):
     if (!verifySignature(null, Buffer.from(canonicalJson(body), 'utf8'), createPublicKey(publicKeyPem), sig)) {
       return fail('report signature does not verify with the given key');
     }
-    const deviceId = report.device.id;
-    const vkey = parseVerifierKey(verifierKey(`court-kiosk-${deviceId}`, rawEd25519(publicKeyPem)));
-    const cp = verifyCheckpoint(report.checkpoint, vkey, `court-kiosk/${deviceId}`);
+    const cp = verifyDeviceCheckpoint(report.checkpoint, report.device.id, rawEd25519(publicKeyPem));
     if (!Array.isArray(report.entries) || report.entries.length === 0) return fail('report has no log entries');
     const proofs = Object.keys(report.inclusionProofs);
     if (proofs.length !== report.entries.length) return fail('report has a different number of inclusion proofs than entries');
