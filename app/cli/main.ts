@@ -33,7 +33,8 @@ Commands:
                                   import a case's recordings from the case-file system (TIS);
                                   the flags override kiosk-config's "tis"
   outbox [--deliver] [--tis URL --ca FILE --cert FILE --key FILE]
-                                  list viewing reports queued for the TIS (--deliver: send due ones)
+                                  list viewing reports queued for the TIS (--deliver: send due ones
+                                  and the log's newest checkpoint to the TIS, its witness)
   list [--case SIG]               list catalogued recordings
   verify [--case SIG]             re-check every stored recording and catalog row
   purge --case SIG --transferred REF --operator NAME
@@ -43,8 +44,9 @@ Commands:
          [--envelope-sheet N] [--lang pl|uk|en]
                                   write a verified, signed crp/1 copy below DIR (PL-9, PL-5.2,
                                   PL-2.2); logged, with a receipt for the case file
-  log verify [--trusted-checkpoint FILE]
-                                  verify the viewing log (against an exported checkpoint if given)
+  log verify [--trusted-checkpoint FILE] [--tis URL --ca FILE --cert FILE --key FILE]
+                                  verify the viewing log, then against the checkpoint its witness
+                                  (the TIS) holds and an exported one if given; exit 1 on an alarm
   log checkpoint                  sign and print a checkpoint of the viewing log
   log export --case SIG --out DIR [--lang pl|uk|en]
                                   signed JSON + HTML + PDF viewing report per session of the case
@@ -185,7 +187,8 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'log': {
       if (pos[1] === 'verify') {
         const tc = v['trusted-checkpoint'];
-        return readOnly(v, out, (k) => logVerify(k, tc ? { trustedCheckpoint: tc } : {}, out));
+        const tis = { tis: v.tis, ca: absOpt(v.ca), cert: absOpt(v.cert), key: absOpt(v.key) };
+        return readOnly(v, out, (k) => logVerify(k, { ...(tc ? { trustedCheckpoint: tc } : {}), ...tis }, out));
       }
       if (pos[1] === 'checkpoint') return owned(v, out, { command: 'log.checkpoint' });
       if (pos[1] === 'export') {

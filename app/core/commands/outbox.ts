@@ -1,16 +1,21 @@
 // `kioskctl outbox [--json]` lists the viewing reports waiting for or
-// delivered to the TIS; `--deliver` tries every due one now (PL-6.1).
+// delivered to the TIS; `--deliver` tries every due one now (PL-6.1), and
+// sends the log's newest checkpoint to the TIS, its witness.
 import type { Kiosk } from '../kiosk';
 import { TisOutbox } from '../tis';
+import { witnessWithTis } from '../witness';
 import { EXIT_FAILED, EXIT_OK } from './exit-codes';
+import { deviceIdentity, witnessLine } from './log';
 import type { Out } from './out';
 import { tisClientFor, type TisFlags } from './tis-client';
 
 export async function outboxCmd(kiosk: Kiosk, opts: { deliver: boolean } & TisFlags, out: Out): Promise<number> {
   const outbox = new TisOutbox(kiosk.db);
-  const run = opts.deliver ? await outbox.deliverPending(tisClientFor(kiosk, opts, 'outbox --deliver')) : null;
+  const client = opts.deliver ? tisClientFor(kiosk, opts, 'outbox --deliver') : null;
+  const run = client ? await outbox.deliverPending(client) : null;
+  const witness = client ? await witnessWithTis(kiosk.log, deviceIdentity(kiosk), client) : null;
   const entries = outbox.list();
-  out.result({ outbox: entries, ...(run ? { delivery: run } : {}) }, () =>
+  out.result({ outbox: entries, ...(run ? { delivery: run } : {}), ...(witness ? { checkpoint: witness } : {}) }, () =>
     [
       ...(entries.length === 0 ? ['outbox empty'] : []),
       ...entries.map((e) =>
@@ -19,7 +24,14 @@ export async function outboxCmd(kiosk: Kiosk, opts: { deliver: boolean } & TisFl
           : `pending   ${e.caseSignature} ${e.reportId}: ${e.attempts} attempt(s), next ${e.nextAttemptAt ?? '-'}${e.lastError ? `, last error: ${e.lastError}` : ''}`,
       ),
       ...(run ? [`delivery: ${run.delivered} delivered, ${run.failed} failed, ${run.pending} pending`] : []),
+      ...(witness
+        ? [
+            witness.sent ? `checkpoint: sent the checkpoint of ${witness.sent.size} entries` : witness.error ? `checkpoint: not sent: ${witness.error}` : 'checkpoint: nothing new to send',
+            witnessLine(witness.verdict),
+          ]
+        : []),
     ].join('\n'),
   );
-  return run && run.failed > 0 ? EXIT_FAILED : EXIT_OK;
+  const failed = (run !== null && run.failed > 0) || (witness !== null && (witness.error !== null || witness.verdict.verdict === 'alarm'));
+  return failed ? EXIT_FAILED : EXIT_OK;
 }

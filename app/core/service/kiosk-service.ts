@@ -16,6 +16,8 @@ import { tryOpenOwnedKiosk } from './owned-kiosk';
 import { heldError, readOwner } from './data-dir-lock';
 import { startControlServer, type ControlServer } from './control-server';
 import { appRootFrom, appVersion } from '../app-root';
+import { WitnessMonitor } from '../witness';
+import { tisClientFor } from '../commands/tis-client';
 
 export interface KioskServiceOptions {
   readonly dataDir: string;
@@ -39,6 +41,7 @@ export interface KioskService {
   readonly session: SessionService;
   readonly admin: AdminService;
   readonly control: ControlServer;
+  readonly witness: WitnessMonitor;
   /** Unhandled promise rejections seen (logged and counted, never fatal). */
   unhandledRejections(): number;
   close(): Promise<void>;
@@ -80,9 +83,14 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
     const extraAccounts = opts.extraAccounts ?? [];
     // One Auth for both doors, so failed PINs at sign-in and at export approval count together.
     const auth = createKioskAuth(kiosk, extraAccounts);
-    const session = createKioskSessionService(kiosk, { extraAccounts, auth });
+    // The log's witness (the TIS, when configured): checked now and after every
+    // checkpoint; until the first check answers, and for good after an alarm,
+    // no session opens. Retries are the monitor's own back-off.
+    const witness = new WitnessMonitor(kiosk, kiosk.config.tis ? tisClientFor(kiosk, {}, 'witness', { retries: 0 }) : null, { note: opts.note });
+    void witness.run();
+    const session = createKioskSessionService(kiosk, { extraAccounts, auth, canOpen: () => witness.canOpen() });
     if (session.recovered) opts.note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);
-    const admin = createAdminService(kiosk, { extraAccounts, auth });
+    const admin = createAdminService(kiosk, { extraAccounts, auth, witness: () => witness.state() });
     const control = await startControlServer({
       kiosk,
       note: opts.note,
@@ -93,6 +101,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
         what: opts.what,
         sessions: { open: OPEN_SCREENS.has(session.getSnapshot().screen) ? 1 : 0 },
         unhandledRejections: rejections,
+        witness: (({ alarm, checking }) => ({ alarm, checking }))(witness.state()),
       }),
     });
     let closed = false;
@@ -102,11 +111,13 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
       session,
       admin,
       control,
+      witness,
       unhandledRejections: () => rejections,
       async close() {
         if (closed) return;
         closed = true;
         await control.close();
+        witness.dispose();
         session.dispose();
         kiosk.close();
         process.off('unhandledRejection', onRejection);

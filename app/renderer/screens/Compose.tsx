@@ -85,7 +85,16 @@ export function Compose({ view, send, client, onCatalog, onAdmin }: Props) {
       const out = await send(ev);
       if (!out || out.problem) {
         // Core's words are for the log; the clerk reads a translated one where there is one.
-        setProblem(out?.problem?.rule === 'session.space-low' ? t('compose.spaceLow') : (out?.problem?.message ?? t('error.generic')));
+        const rule = out?.problem?.rule;
+        setProblem(
+          rule === 'session.space-low'
+            ? t('compose.spaceLow')
+            : rule === 'session.log-alarm'
+              ? t('compose.logAlarm')
+              : rule === 'session.log-checking'
+                ? t('compose.logChecking')
+                : (out?.problem?.message ?? t('error.generic')),
+        );
         return;
       }
     }
