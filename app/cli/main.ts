@@ -51,6 +51,9 @@ Commands:
   log export --case SIG --out DIR [--lang pl|uk|en]
                                   signed JSON + HTML + PDF viewing report per session of the case
   device pubkey                   print the device's Ed25519 public key (PEM)
+  verify-report FILE [--pubkey PEM] [--checkpoint NOTE]
+                                  check a viewing report or export receipt offline: signature,
+                                  checkpoint, each entry's inclusion proof (exit 0 valid, 1 not)
   pin-hash --role clerk|admin     read a PIN/password on stdin, print its hash for kiosk-config
   selftest                        an end-to-end review session on a scratch data directory
   serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints the URL (with token) first
@@ -95,6 +98,8 @@ const OPTIONS = {
   recipient: { type: 'string' },
   'envelope-sheet': { type: 'string' },
   'only-version': { type: 'boolean', default: false },
+  pubkey: { type: 'string' },
+  checkpoint: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parse>['values'];
@@ -200,6 +205,10 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'device':
       if (pos[1] !== 'pubkey') throw new UsageError('usage: kioskctl device pubkey');
       return readOnly(v, out, (k) => devicePubkey(k, out));
+    case 'verify-report': {
+      const { verifyReport } = await import('./commands/verify-report');
+      return verifyReport(needPositional(pos, 1, 'FILE'), { pubkey: v.pubkey, checkpoint: v.checkpoint }, out);
+    }
     case 'selftest': {
       const { config, configFile } = configFromOptions(globals(v), out.info);
       return selftest(config, configFile, out);
