@@ -7,6 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The export ships the built verifier page: global-setup builds dist/ first.
 import { exportViewingReports } from '../../app/core/reports';
 import { generateEd25519Signer } from '../../app/core/viewing-log/checkpoint';
 import { kioskctl } from '../helpers/kioskctl';
@@ -37,6 +38,8 @@ beforeAll(async () => {
   appendSession(fx.kiosk, { sessionId: 's-0001' });
   dir = scratch('verify-report-');
   const out = await exportViewingReports(fx.kiosk, { caseSignature: CASE, outDir: path.join(dir, 'export') });
+  expect(out.verifier).toBe(path.join(dir, 'export', 'verify-report.html'));
+  expect(fs.readFileSync(out.checkpoint!, 'utf8')).toMatch(/^court-kiosk\/SR-KRK-KIOSK-01\n13\n/u);
   reportFile = out.reports[0]!.json;
   text = fs.readFileSync(reportFile, 'utf8');
   pubkey = path.join(dir, 'device.pem');
