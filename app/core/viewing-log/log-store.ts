@@ -181,6 +181,8 @@ export class ViewingLog {
   // of the table, and the next write (or root()) rebuilds it from the table.
   private range = new CompactRange();
   private lastMac: Buffer = Buffer.alloc(0);
+  /** Wall time of the newest entry (ISO), to see the clock stepped back; cached with the head. */
+  private lastTime: string | null = null;
   /** Entries this process knows are committed: the table may never hold fewer (entries removed). */
   private acknowledged = 0;
 
@@ -227,6 +229,7 @@ export class ViewingLog {
     const tail = this.tailRow.get() as [number, Buffer] | undefined;
     this.range = range;
     this.lastMac = tail ? tail[1] : Buffer.alloc(0);
+    this.lastTime = tail ? this.timeOf(tail[0]) : null;
   }
 
   /**
@@ -276,8 +279,18 @@ export class ViewingLog {
     return r;
   }
 
-  private makeRow(seq: number, prevMac: Buffer, type: string, data: Record<string, unknown>): [number, string, Buffer, Buffer] {
-    const time = this.clock().toISOString();
+  /** The wall time written in entry `seq`, or null when it cannot be read (verify() reports such an entry). */
+  private timeOf(seq: number): string | null {
+    try {
+      const row = this.db.prepare('SELECT entry FROM viewing_log WHERE seq = ?').pluck().get(seq);
+      const time = (JSON.parse(String(row)) as { time?: unknown }).time;
+      return typeof time === 'string' ? time : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private makeRow(seq: number, prevMac: Buffer, time: string, type: string, data: Record<string, unknown>): [number, string, Buffer, Buffer] {
     const entry = canonicalJson({ seq, time, type, data });
     const lh = leafHash(Buffer.from(entry, 'utf8'));
     return [seq, entry, lh, this.mac(macInput(seq, prevMac, lh))];
@@ -302,24 +315,35 @@ export class ViewingLog {
       this.syncHead();
       const range = this.range.clone();
       let lastMac = this.lastMac;
+      let lastTime = this.lastTime;
       const out: Array<{ seq: number; leafHash: string }> = [];
       signed = 0;
-      for (const { type, data } of items) {
-        const row = this.makeRow(range.size, lastMac, type, data);
+      const put = (time: string, type: string, data: Record<string, unknown>): { seq: number; leafHash: string } => {
+        const row = this.makeRow(range.size, lastMac, time, type, data);
         const [seq, , lh, mac] = row;
         this.insertRow.run(row);
         range.append(lh);
         lastMac = mac;
-        out.push({ seq, leafHash: lh.toString('hex') });
+        lastTime = time;
         if (range.size % this.checkpointEvery === 0 || this.checkpointAfter(type)) {
           this.insertCheckpoint.run(range.size, signCheckpoint({ origin: this.origin, size: range.size, root: range.root() }, this.signer));
           signed = range.size;
         }
+        return { seq, leafHash: lh.toString('hex') };
+      };
+      for (const { type, data } of items) {
+        const time = this.clock().toISOString();
+        // ISO UTC times of one length compare as strings. A wall clock set back
+        // (by hand, by a bad time server) is said so in the log, with both
+        // times, before the first entry that carries the earlier time.
+        if (lastTime !== null && time < lastTime) put(time, 'clock.stepBack', { previous: lastTime, now: time });
+        out.push(put(time, type, data));
       }
       // Ahead of the commit: if it (or an enclosing transaction) does not
       // happen, syncHead sees the table behind the cache and rebuilds.
       this.range = range;
       this.lastMac = lastMac;
+      this.lastTime = lastTime;
       return out;
     };
     if (this.db.inTransaction) {

@@ -441,3 +441,32 @@ describe('checkpoints at the events that matter', () => {
     expect(KEY_NAME).toBe(ORIGIN);
   });
 });
+
+describe('a wall clock that steps back', () => {
+  it('[DC-6] [Q-3] an entry whose wall time is earlier than the previous entry\'s is preceded by a clock.stepBack entry with both times; the log verifies, and a reopened log still knows the last time', () => {
+    const db = new Database(file);
+    let now = Date.UTC(2026, 2, 20, 10, 0, 0);
+    const make = (): ViewingLog =>
+      new ViewingLog({ db, signer: ed25519Signer(KEY_NAME, createPrivateKey(TEST_SIGNING_KEY_PEM)), mac: hmacSha256(TEST_MAC_KEY), origin: ORIGIN, clock: () => new Date(now) });
+    let log = make();
+    open.push({ db, log });
+    log.append('playback.play', { i: 1 });
+    now += 1000;
+    log.append('playback.pause', { i: 2 });
+    now -= 3 * 3600_000; // stepped back three hours
+    const { seq } = log.append('playback.play', { i: 3 });
+    now += 1000;
+    log.append('playback.pause', { i: 4 }); // later than the step: no new marker
+    log = make(); // a restart still compares with the newest entry
+    now -= 60_000;
+    log.append('playback.seek', { i: 5 });
+
+    const all = log.entries(0, log.size);
+    expect(all.map((e) => e.type)).toEqual(['playback.play', 'playback.pause', 'clock.stepBack', 'playback.play', 'playback.pause', 'clock.stepBack', 'playback.seek']);
+    expect(seq).toBe(3);
+    expect(all[2]!.data).toEqual({ previous: '2026-03-20T10:00:01.000Z', now: '2026-03-20T07:00:01.000Z' });
+    expect(all[2]!.time).toBe('2026-03-20T07:00:01.000Z');
+    expect(all[5]!.data).toEqual({ previous: '2026-03-20T07:00:02.000Z', now: '2026-03-20T06:59:02.000Z' });
+    expect(log.verify()).toMatchObject({ ok: true, entries: 7 });
+  });
+});
