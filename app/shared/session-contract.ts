@@ -159,8 +159,12 @@ export interface SessionView {
     readonly rate: number;
     readonly played: readonly PlayedRecording[];
     readonly idleWarning: boolean;
-    /** Kiosk-clock milliseconds when the time allowed runs out; null outside viewing. */
-    readonly endsAt: number | null;
+    /**
+     * Whole seconds left of the time allowed, computed by the kiosk on its
+     * monotonic clock when this view was made; null outside viewing. Not a
+     * wall-clock end time: a clock set back or forward changes nothing.
+     */
+    readonly remainingSec: number | null;
     readonly endCheck: 'none' | 'pending' | 'rejected' | 'locked';
   };
   readonly ended: { readonly reason: EndReason; readonly problem: string | null } | null;

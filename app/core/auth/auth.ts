@@ -24,7 +24,11 @@ export type AuthVerdict =
 
 export interface AuthOptions {
   readonly accounts: readonly Account[];
-  /** Milliseconds; a SimulatedClock's `now` in tests. */
+  /**
+   * Monotonic milliseconds (performance.now by default; a SimulatedClock's
+   * `now` in tests): a lockout lasts its 300 s of real time whatever the wall
+   * clock does meanwhile.
+   */
   readonly now?: () => number;
   /** Receives every attempt's outcome. Data never holds the secret. */
   readonly onEvent?: (type: AuthEventType, data: Record<string, unknown>) => void;
@@ -51,7 +55,7 @@ export class Auth {
 
   constructor(options: AuthOptions) {
     this.accounts = new Map(options.accounts.map((a) => [a.id, a]));
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => performance.now());
     this.onEvent = options.onEvent ?? (() => undefined);
     this.decoy = decoyHash(options.accounts[0]?.pinHash);
   }
@@ -115,7 +119,8 @@ export class Auth {
     if (state.count >= MAX_FAILURES) {
       state.lockedUntil = this.now() + LOCKOUT_MS;
       const retryAfterSec = LOCKOUT_MS / 1000;
-      this.onEvent('auth.lockout', { ...base, lockedUntil: new Date(state.lockedUntil).toISOString(), retryAfterSec });
+      // The log says until when on the wall clock; the lock itself runs on the monotonic one.
+      this.onEvent('auth.lockout', { ...base, lockedUntil: new Date(Date.now() + LOCKOUT_MS).toISOString(), retryAfterSec });
       return { ok: false, reason: 'locked', retryAfterSec };
     }
     return { ok: false, reason };

@@ -67,13 +67,31 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
   const caseRows: Array<[string, string]> = [[t('case.signature'), or(report.case.signature)]];
   if (report.case.caseNumber !== null && report.case.caseNumber !== report.case.signature) caseRows.push([t('case.number'), report.case.caseNumber]);
 
+  // A wall clock set back mid-session (a clock.stepBack entry): every time
+  // read after it that is earlier than one before it is marked, so a session
+  // that seems to close before it opened says why.
+  const steps = report.entries.filter((e) => e.type === 'clock.stepBack');
+  const mark = t('clock.mark');
+  const affected = new Set<number>();
+  let latest = '';
+  for (const e of report.entries) {
+    if (e.time < latest) affected.add(e.seq);
+    else latest = e.time;
+  }
+  const timeOf = (iso: string, marked: boolean): string => (marked ? `${plTime(iso)} ${mark}` : plTime(iso));
+  const closedEntry = report.entries.find((e) => e.type === 'session.closed');
+
   const sessionRows: Array<[string, string]> = [
     [t('session.viewer'), or(v.name)],
     [t('session.document'), document],
     [t('session.purpose'), or(v.purpose)],
     [t('session.clerk'), s.clerk.name !== null ? `${s.clerk.name}${s.clerk.id !== null ? ` (${s.clerk.id})` : ''}` : or(s.clerk.id)],
     [t('session.opened'), plTime(s.opened)],
-    [t('session.closed'), s.closed !== null ? plTime(s.closed) : t('session.notClosed')],
+    [t('session.closed'), s.closed !== null ? timeOf(s.closed, closedEntry !== undefined && affected.has(closedEntry.seq)) : t('session.notClosed')],
+    ...steps.map((e): [string, string] => [
+      t('session.clock'),
+      t('session.clockSetBack', { from: plTime(String(e.data.previous)), to: plTime(String(e.data.now)), mark }),
+    ]),
     [t('session.endReason'), oneOf('end', s.endReason) + (s.endProblem ? ` — ${s.endProblem}` : '')],
     [t('session.minutesAllowed'), s.minutesAllowed !== null ? t('session.minutes', { n: s.minutesAllowed }) : none],
     [t('session.id'), s.id],
@@ -107,7 +125,7 @@ export function reportDocument(report: ViewingReport, lang: Language): ReportDoc
     columns: [t('entry.seq'), t('entry.time'), t('entry.event'), t('entry.details')],
     widths: [0.8, 2.4, 2.2, 4.6],
     mono: [0, 1],
-    rows: report.entries.map((e) => [String(e.seq), plTime(e.time), eventName(e, t), details(e, t)]),
+    rows: report.entries.map((e) => [String(e.seq), timeOf(e.time, affected.has(e.seq)), eventName(e, t), details(e, t)]),
   };
 
   return {
@@ -147,7 +165,7 @@ const KEYS: Record<string, true> = Object.fromEntries(
       'end.viewer', 'end.clerk', 'end.idle', 'end.time-limit', 'end.integrity', 'end.carrier', 'end.interrupted',
       'doc.id-card', 'doc.passport', 'doc.residence-permit', 'doc.driving-licence', 'doc.other',
       'event.session.opened', 'event.session.closed', 'event.integrity.verdict', 'event.playback.play', 'event.playback.pause',
-      'event.playback.seek', 'event.playback.rate', 'event.playback.select', 'event.playback.ranges',
+      'event.playback.seek', 'event.playback.rate', 'event.playback.select', 'event.playback.ranges', 'event.clock.stepBack',
     ] satisfies ReportMessageKey[]
   ).map((k) => [k, true]),
 );
@@ -194,6 +212,9 @@ function details(e: LogEntry, t: T): string {
     case 'playback.ranges':
       if (rec) parts.push(rec);
       parts.push(rangesText(d.ranges));
+      break;
+    case 'clock.stepBack':
+      parts.push(`${plTime(String(d.previous))} → ${plTime(String(d.now))}`);
       break;
     default: {
       if (rec) parts.push(rec);

@@ -51,7 +51,12 @@ export interface SessionAuth {
   attempt(accountId: string, secret: string, context?: Record<string, unknown>): Promise<AuthVerdict>;
 }
 
-/** An xstate clock (SimulatedClock fits) plus the time, so the view can show when the time allowed runs out. */
+/**
+ * An xstate clock (SimulatedClock fits) plus its time in milliseconds, so the
+ * view can say how long the time allowed still runs. Monotonic: the session
+ * limit, the idle timer and what the viewer is shown never follow a wall
+ * clock that is set back or forward.
+ */
 export interface SessionClock {
   setTimeout(fn: () => void, timeout: number): unknown;
   clearTimeout(id: unknown): void;
@@ -106,7 +111,7 @@ export interface SessionService {
 const systemClock: SessionClock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-  now: () => Date.now(),
+  now: () => performance.now(),
 };
 
 const limitMs = (c: SessionContext): number => Math.min(c.minutes ?? c.config.maxSessionMin, c.config.maxSessionMin) * 60_000;
@@ -295,7 +300,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const grants = new MediaGrants();
   const extras = () => {
     const grant = grants.live;
-    return { endsAt, fault, sessionId, media: grant ? { base: `${MEDIA_ROOT}${grant.capability}/` } : null };
+    const remainingSec = endsAt === null ? null : Math.max(0, Math.ceil((endsAt - clock.now()) / 1000));
+    return { remainingSec, fault, sessionId, media: grant ? { base: `${MEDIA_ROOT}${grant.capability}/` } : null };
   };
   const view = (): SessionView => toView(actor.getSnapshot(), extras());
   // The capability lives exactly as long as the session may play: issued on
@@ -312,7 +318,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     const recordings = snapshot.context.verdicts
       .filter((v) => v.ok && chosen.some((c) => c.identifier === v.identifier && c.version === v.version))
       .map((v) => ({ identifier: v.identifier, version: v.version, sha256: v.sha256 ?? '' }));
-    grants.issue(sessionId, recordings, new Date(clock.now()).toISOString());
+    grants.issue(sessionId, recordings, new Date().toISOString());
   };
   const subscription: Subscription = actor.subscribe({
     next: (snapshot: SessionSnapshot) => {

@@ -33,8 +33,8 @@ function screenOf(path: string): SessionScreen {
 const rendererTypes = new Set<string>(RENDERER_EVENT_TYPES);
 
 export interface ViewExtras {
-  /** Kiosk-clock ms when the time allowed runs out, while viewing. */
-  readonly endsAt: number | null;
+  /** Seconds left of the time allowed (monotonic clock), while viewing. */
+  readonly remainingSec: number | null;
   readonly fault: string | null;
   /** The open session's id (null when none is open). */
   readonly sessionId: string | null;
@@ -73,7 +73,7 @@ export function toView(snapshot: SessionSnapshot, extras: ViewExtras): SessionVi
       rate: c.rate,
       played: c.played,
       idleWarning: c.idleWarned,
-      endsAt: extras.endsAt,
+      remainingSec: extras.remainingSec,
       endCheck: c.endCheck,
     },
     ended: (path === 'ended' || path === 'blocked') && c.endReason ? { reason: c.endReason, problem: c.endProblem } : null,

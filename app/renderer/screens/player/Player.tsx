@@ -45,7 +45,10 @@ export function Player({ info, view, send, client, onLang }: Props) {
   const [position, setPosition] = useState(0);
   const [volume, setVolume] = useState(1);
   const [captions, setCaptions] = useState(false);
-  const [now, setNow] = useState(() => Date.now());
+  // The kiosk says how many seconds are left when it sends a view; the
+  // countdown runs on from there on this page's monotonic clock.
+  const [now, setNow] = useState(() => performance.now());
+  const [remaining, setRemaining] = useState<{ sec: number; at: number } | null>(null);
   const playingRef = useRef(false);
   const base = mediaBaseOf(view);
   const current = view.playback.current;
@@ -128,9 +131,14 @@ export function Player({ info, view, send, client, onLang }: Props) {
   }, [send]);
 
   useEffect(() => {
-    const id = window.setInterval(() => setNow(Date.now()), 1000);
+    const id = window.setInterval(() => setNow(performance.now()), 1000);
     return () => window.clearInterval(id);
   }, []);
+
+  useEffect(() => {
+    const sec = view.playback.remainingSec;
+    setRemaining(sec === null ? null : { sec, at: performance.now() });
+  }, [view]);
 
   // Captions: the single WebVTT track follows the toggle.
   useEffect(() => {
@@ -244,7 +252,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
   });
 
   const isPlaying = status === 'playing' || status === 'buffering';
-  const remainingMs = view.playback.endsAt !== null ? Math.max(0, view.playback.endsAt - now) : null;
+  const remainingMs = remaining !== null ? Math.max(0, remaining.sec * 1000 - Math.max(0, now - remaining.at)) : null;
   const sessionId = sessionIdOf(view);
 
   return (
