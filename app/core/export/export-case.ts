@@ -190,7 +190,7 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
       files: plan.files.map((f) => ({ path: f.path, sha256: written.get(f.path)!.sha256, size: written.get(f.path)!.size })),
     };
     // Logged before the rename: every package that can exist under its final name is in the log (DC-6, PL-9).
-    kiosk.log.append('export', {
+    const logged = kiosk.log.append('export', {
       case: sel.case.signature, purpose: opts.purpose, recipient, operator, approvedBy: receipt.approvedBy,
       envelopeSheet: receipt.envelopeSheet, target: target.root, package: receipt.package, packageSha256, bytes: bytesDone,
       recordings: receipt.recordings,
@@ -198,7 +198,8 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
     await fsp.rename(target.stagingDir, target.finalDir);
     renamed = true;
     await fsyncDir(target.root);
-    const receiptFiles = await writeReceipt(kiosk, receipt, opts.lang ?? kiosk.config.languages.default);
+    // The entry signed a checkpoint (app/shared/log-origin.ts): the receipt carries both and the proof between them.
+    const receiptFiles = await writeReceipt(kiosk, { ...receipt, log: kiosk.log.proveEntry(logged.seq) }, opts.lang ?? kiosk.config.languages.default);
     return {
       package: target.finalDir,
       recordings,

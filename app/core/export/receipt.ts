@@ -10,7 +10,8 @@ import type { Language } from '../../shared/i18n/languages';
 import { translateExport, type ExportMessageKey } from '../../shared/i18n/export-messages';
 import { formatPlDate } from '../../shared/pl3-format';
 import type { Kiosk } from '../kiosk';
-import { renderDocumentHtml, renderDocumentPdf, type ReportDocument } from '../reports';
+import { renderDocumentHtml, renderDocumentPdf, shipVerifierPage, type ReportDocument } from '../reports';
+import type { LogEntry } from '../viewing-log';
 import type { ExportPurpose } from './selection';
 
 export interface ExportReceipt {
@@ -30,6 +31,12 @@ export interface ExportReceipt {
   readonly at: string;
   readonly recordings: Array<{ identifier: string | null; version: number; sha256: string[] }>;
   readonly files: Array<{ path: string; sha256: string; size: number }>;
+  /**
+   * The export's own viewing-log entry, a checkpoint of the log signed after
+   * it, and the entry's inclusion proof in that checkpoint's tree: the receipt
+   * proves, offline, that the export is in the log (verify-report, the page).
+   */
+  readonly log?: { readonly entry: LogEntry; readonly checkpoint: string; readonly inclusionProof: readonly string[] };
 }
 
 export interface SignedReceipt {
@@ -106,6 +113,7 @@ export function receiptDocument(signed: SignedReceipt, lang: Language): ReportDo
       blocks: [
         [t('appendix.signature'), signed.signature],
         [t('appendix.publicKey'), signed.publicKeyPem.trim()],
+        ...(r.log ? [[t('appendix.checkpoint'), r.log.checkpoint.trimEnd()] as [string, string]] : []),
       ],
     },
   };
@@ -133,5 +141,7 @@ export async function writeReceipt(kiosk: Kiosk, receipt: ExportReceipt, lang: L
   await writeAtomic(files.json, `${JSON.stringify(signed, null, 2)}\n`);
   await writeAtomic(files.html, renderDocumentHtml(doc, `${doc.title} — ${receipt.case}`));
   await writeAtomic(files.pdf, await renderDocumentPdf(doc, { title: `${doc.title} — ${receipt.case}`, author: receipt.organisation, footer: `${receipt.case} · ${receipt.package}` }));
+  // The page that checks the receipt offline lies beside it.
+  shipVerifierPage(dir);
   return files;
 }

@@ -520,6 +520,22 @@ export class ViewingLog {
     })();
   }
 
+  /**
+   * Entry `seq` with the newest stored checkpoint (one is signed when none
+   * covers the entry yet) and the entry's inclusion proof in that tree: what
+   * a receipt carries so that anyone can check, offline, that it is logged.
+   */
+  proveEntry(seq: number): { entry: LogEntry; checkpoint: string; inclusionProof: string[] } {
+    let newest = this.latestCheckpointBody();
+    if (newest === null || newest.checkpoint.size <= seq) {
+      this.checkpoint();
+      newest = this.latestCheckpointBody();
+    }
+    const [entry] = this.entries(seq, seq + 1);
+    if (newest === null || entry === undefined) throw new KioskError('invalid-input', `seq ${seq} is not in the log`);
+    return { entry, checkpoint: newest.note, inclusionProof: this.inclusionProof(seq, newest.checkpoint.size) };
+  }
+
   /** The newest stored checkpoint's size and root (what a witness is sent), or null. */
   latestCheckpointBody(): { note: string; checkpoint: Checkpoint } | null {
     const note = this.latestCheckpoint();
