@@ -47,6 +47,22 @@ export interface KioskService {
   close(): Promise<void>;
 }
 
+/**
+ * The monitor of the log's witness, the TIS in kiosk-config. A TIS whose
+ * certificate files cannot be read is said, not fatal: the kiosk still runs,
+ * and the administrator screen and `log verify` show why it has no witness.
+ */
+function witnessFor(kiosk: Kiosk, note: (line: string) => void): WitnessMonitor {
+  if (!kiosk.config.tis) return new WitnessMonitor(kiosk, null, { note });
+  try {
+    return new WitnessMonitor(kiosk, tisClientFor(kiosk, {}, 'witness', { retries: 0 }), { note });
+  } catch (e) {
+    const why = `the TIS cannot be used as the log's witness: ${e instanceof Error ? e.message : String(e)}`;
+    note(why);
+    return new WitnessMonitor(kiosk, null, { note, unavailable: why });
+  }
+}
+
 const OPEN_SCREENS = new Set(['composing', 'verifying', 'blocked', 'handover', 'viewing']);
 
 export async function startKioskService(opts: KioskServiceOptions): Promise<KioskService> {
@@ -86,7 +102,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
     // The log's witness (the TIS, when configured): checked now and after every
     // checkpoint; until the first check answers, and for good after an alarm,
     // no session opens. Retries are the monitor's own back-off.
-    const witness = new WitnessMonitor(kiosk, kiosk.config.tis ? tisClientFor(kiosk, {}, 'witness', { retries: 0 }) : null, { note: opts.note });
+    const witness = witnessFor(kiosk, opts.note);
     void witness.run();
     const session = createKioskSessionService(kiosk, { extraAccounts, auth, canOpen: () => witness.canOpen() });
     if (session.recovered) opts.note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);

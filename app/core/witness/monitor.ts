@@ -27,6 +27,8 @@ export interface WitnessMonitorOptions {
   readonly backoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly note?: (line: string) => void;
+  /** Why there is no witness client although one is configured (shown as the last error). */
+  readonly unavailable?: string;
 }
 
 export class WitnessMonitor {
@@ -50,6 +52,7 @@ export class WitnessMonitor {
     private readonly opts: WitnessMonitorOptions = {},
   ) {
     this.checking = client !== null;
+    this.lastError = opts.unavailable ?? null;
     this.backoffMs = opts.backoffMs ?? 30_000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 3_600_000;
     this.unsubscribe = kiosk.log.onDidCheckpoint(() => void this.run());
