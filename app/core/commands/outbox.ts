@@ -32,6 +32,8 @@ export async function outboxCmd(kiosk: Kiosk, opts: { deliver: boolean } & TisFl
         : []),
     ].join('\n'),
   );
-  const failed = (run !== null && run.failed > 0) || (witness !== null && (witness.error !== null || witness.verdict.verdict === 'alarm'));
+  // A checkpoint the TIS refused as a rollback, or a log that does not extend what it holds, fails the run; a TIS
+  // that cannot take checkpoints yet (the device's key not registered there, offline) is said, as a report that waits is.
+  const failed = (run !== null && run.failed > 0) || (witness !== null && (witness.refused || witness.verdict.verdict === 'alarm'));
   return failed ? EXIT_FAILED : EXIT_OK;
 }

@@ -21,6 +21,8 @@ export interface WitnessRun {
   readonly sent: { readonly size: number; readonly created: boolean } | null;
   /** Why a checkpoint due could not be sent (the TIS refused it, or could not be reached). */
   readonly error: string | null;
+  /** The TIS refused the checkpoint as not extending the one it holds (409): a rollback, not a delivery hiccup. */
+  readonly refused: boolean;
 }
 
 export function tisWitnessName(client: CheckpointWitnessClient): string {
@@ -52,17 +54,18 @@ export async function checkTisWitness(log: ViewingLog, device: DeviceIdentity, c
  */
 export async function witnessWithTis(log: ViewingLog, device: DeviceIdentity, client: CheckpointWitnessClient): Promise<WitnessRun> {
   const before = await checkTisWitness(log, device, client);
-  if (before.verdict !== 'consistent' && before.verdict !== 'empty') return { verdict: before, sent: null, error: null };
+  if (before.verdict !== 'consistent' && before.verdict !== 'empty') return { verdict: before, sent: null, error: null, refused: false };
   const newest = log.latestCheckpointBody();
   const held = before.witnessedSize;
-  if (newest === null || (held !== null && newest.checkpoint.size <= held)) return { verdict: before, sent: null, error: null };
+  if (newest === null || (held !== null && newest.checkpoint.size <= held)) return { verdict: before, sent: null, error: null, refused: false };
   const proof = held === null ? null : log.consistencyProof(held, newest.checkpoint.size).map((h) => Buffer.from(h, 'hex'));
   let sent: WitnessRun['sent'];
   try {
     const r = await client.postCheckpoint(device.id, newest.note, proof);
     sent = { size: newest.checkpoint.size, created: r.created };
   } catch (e) {
-    return { verdict: before, sent: null, error: e instanceof Error ? e.message : String(e) };
+    const refused = e instanceof TisError && e.rule === 'tis.checkpoint.refused';
+    return { verdict: before, sent: null, error: e instanceof Error ? e.message : String(e), refused };
   }
-  return { verdict: await checkTisWitness(log, device, client), sent, error: null };
+  return { verdict: await checkTisWitness(log, device, client), sent, error: null, refused: false };
 }

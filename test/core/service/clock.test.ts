@@ -13,7 +13,12 @@ import { KioskDir } from '../../helpers/kiosk-dir';
 import { REPO } from '../../helpers/paths';
 import { SessionClient, composeDemoSession } from '../../helpers/session-client';
 
-const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+/** Debian's libfaketime (package faketime, installed by scripts/setup.sh), for this machine's architecture. */
+const LIBFAKETIME =
+  fs
+    .readdirSync('/usr/lib')
+    .map((d) => path.join('/usr/lib', d, 'faketime', 'libfaketime.so.1'))
+    .find((f) => fs.existsSync(f)) ?? '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 let served: Served | null = null;
 
 afterEach(async () => {
