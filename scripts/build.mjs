@@ -2,8 +2,10 @@
 // Builds what the shells serve and run:
 //   dist/renderer/  index.html, app.js (React + hls.js), styles.css, hls.worker.js
 //   dist/electron/  main.cjs, preload.cjs (thin glue; electron stays external)
+//   dist/verifier/  verify-report.html: the offline report verifier, one self-contained file
 // esbuild rather than a dev server: the kiosk only ever needs a static bundle.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +45,34 @@ async function buildRenderer() {
   fs.copyFileSync(path.join(root, 'node_modules/hls.js/dist/hls.worker.js'), path.join(dir, 'hls.worker.js'));
 }
 
+/**
+ * The standalone verifier page: its script bundled and inlined into one HTML
+ * file, allowed by its SHA-256 in the page's CSP (which allows no network),
+ * so it opens from disk with nothing beside it.
+ */
+async function buildVerifier() {
+  const r = await build({
+    entryPoints: [path.join(root, 'app/renderer/verifier/main.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome120', 'firefox128', 'safari17'],
+    write: false,
+    minify: true,
+    charset: 'utf8',
+    logLevel: 'warning',
+  });
+  const script = r.outputFiles[0].text.trimEnd();
+  if (script.includes('</script')) throw new Error('the verifier bundle contains </script');
+  const hash = createHash('sha256').update(script, 'utf8').digest('base64');
+  const html = fs
+    .readFileSync(path.join(root, 'app/renderer/verifier/verify-report.html'), 'utf8')
+    .replace('__SCRIPT_HASH__', `sha256-${hash}`)
+    .replace('__SCRIPT__', () => script);
+  fs.mkdirSync(path.join(out, 'verifier'), { recursive: true });
+  fs.writeFileSync(path.join(out, 'verifier', 'verify-report.html'), html);
+}
+
 async function buildElectron(dir = path.join(out, 'electron')) {
   fs.mkdirSync(dir, { recursive: true });
   const common = {
@@ -80,6 +110,7 @@ if (electronOut) {
   process.exit(0);
 }
 await buildRenderer();
+await buildVerifier();
 if (only === 'all') await buildNodePrograms();
 if (only === 'all' && fs.existsSync(path.join(root, 'app/shells/electron/main.ts'))) await buildElectron();
 console.log(`built ${only === 'all' ? 'renderer and electron shell' : 'renderer'} into ${path.relative(root, out)}/`);

@@ -17,6 +17,8 @@ command -v sqlite3 >/dev/null || need+=(sqlite3)
 command -v curl >/dev/null || need+=(curl)
 command -v mkfs.vfat >/dev/null || need+=(dosfstools)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+# libfaketime: the clock test steps the wall clock back under a running service
+command -v faketime >/dev/null || need+=(faketime)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing from Debian: ${need[*]}"
   as_root apt-get update -qq

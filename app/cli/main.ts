@@ -44,7 +44,8 @@ Commands:
                                   import a case's recordings from the case-file system (TIS);
                                   the flags override kiosk-config's "tis"
   outbox [--deliver] [--tis URL --ca FILE --cert FILE --key FILE]
-                                  list viewing reports queued for the TIS (--deliver: send due ones)
+                                  list viewing reports queued for the TIS (--deliver: send due ones
+                                  and the log's newest checkpoint to the TIS, its witness)
   list [--case SIG]               list catalogued recordings
   verify [--case SIG]             re-check every stored recording and catalog row
   purge --case SIG --transferred REF --account ID --approver ID
@@ -55,12 +56,16 @@ Commands:
          [--envelope-sheet N] [--lang pl|uk|en]
                                   write a verified, signed crp/1 copy below DIR (PL-9, PL-5.2,
                                   PL-2.2); logged, with a receipt for the case file
-  log verify [--trusted-checkpoint FILE]
-                                  verify the viewing log (against an exported checkpoint if given)
+  log verify [--trusted-checkpoint FILE] [--tis URL --ca FILE --cert FILE --key FILE]
+                                  verify the viewing log, then against the checkpoint its witness
+                                  (the TIS) holds and an exported one if given; exit 1 on an alarm
   log checkpoint                  sign and print a checkpoint of the viewing log
   log export --case SIG --out DIR [--lang pl|uk|en]
                                   signed JSON + HTML + PDF viewing report per session of the case
   device pubkey                   print the device's Ed25519 public key (PEM)
+  verify-report FILE [--pubkey PEM] [--checkpoint NOTE]
+                                  check a viewing report or export receipt offline: signature,
+                                  checkpoint, each entry's inclusion proof (exit 0 valid, 1 not)
   pin-hash --role clerk|admin     read a PIN (6-12 digits) or password (10+ characters) on stdin, print its hash
   selftest                        an end-to-end review session on a scratch data directory
   serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints {origin, launch} first (launch: the 0600 launcher page to open once)
@@ -117,6 +122,8 @@ const OPTIONS = {
   recipient: { type: 'string' },
   'envelope-sheet': { type: 'string' },
   'only-version': { type: 'boolean', default: false },
+  pubkey: { type: 'string' },
+  checkpoint: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parse>['values'];
@@ -248,7 +255,8 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'log': {
       if (pos[1] === 'verify') {
         const tc = v['trusted-checkpoint'];
-        return readOnly(v, out, (k) => logVerify(k, tc ? { trustedCheckpoint: tc } : {}, out));
+        const tis = { tis: v.tis, ca: absOpt(v.ca), cert: absOpt(v.cert), key: absOpt(v.key) };
+        return readOnly(v, out, (k) => logVerify(k, { ...(tc ? { trustedCheckpoint: tc } : {}), ...tis }, out));
       }
       if (pos[1] === 'checkpoint') return owned(v, out, { command: 'log.checkpoint' });
       if (pos[1] === 'export') {
@@ -261,6 +269,10 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     case 'device':
       if (pos[1] !== 'pubkey') throw new CommandUsageError(translateCli(lang, 'cli.missing', { what: 'pubkey' }), 'device');
       return readOnly(v, out, (k) => devicePubkey(k, out));
+    case 'verify-report': {
+      const { verifyReport } = await import('./commands/verify-report');
+      return verifyReport(needPositional(pos, 1, 'FILE'), { pubkey: v.pubkey, checkpoint: v.checkpoint }, out);
+    }
     case 'selftest': {
       const { config, configFile } = configFromOptions(globals(v), out.info);
       return selftest(config, configFile, out);

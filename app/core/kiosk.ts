@@ -9,6 +9,7 @@ import { DeviceKey, loadDeviceKeyFile, loadOrCreateDeviceKeyFile, type DeviceSig
 import { ContentStore } from './store';
 import { ViewingLog, hmacSha256 } from './viewing-log';
 import type { KioskInfo, ShellKind } from '../shared/api-contract';
+import { checkpointsAfter, legacyLogKeyName, logOrigin } from '../shared/log-origin';
 
 export interface Kiosk {
   readonly config: KioskConfig;
@@ -86,11 +87,13 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
   const rowMac: MacFn = (b) => key.mac('catalog-row/v1', b);
   const log = new ViewingLog({
     db,
-    // The checkpoint key is named after the device, so an auditor holding
-    // several kiosks' keys knows whose log a checkpoint speaks for.
-    signer: { name: `court-kiosk-${config.device.id}`, publicKeyRaw: signer.publicKeyRaw, sign: (m: Buffer) => signer.sign(m) },
+    // The checkpoint key's name is the origin line (C2SP tlog-checkpoint), so
+    // an auditor holding several kiosks' keys knows whose log a checkpoint speaks for.
+    signer: { name: logOrigin(config.device.id), publicKeyRaw: signer.publicKeyRaw, sign: (m: Buffer) => signer.sign(m) },
     mac: hmacSha256(key.mac('viewing-log/mac-key', 'v1')),
-    origin: `court-kiosk/${config.device.id}`,
+    origin: logOrigin(config.device.id),
+    checkpointAfter: checkpointsAfter,
+    legacyKeyNames: [legacyLogKeyName(config.device.id)],
   });
   const unrecorded: IntegrityEventInput[] = [];
   if (quarantined.length) log.append('store.quarantined', { files: quarantined, to: 'quarantine/' });

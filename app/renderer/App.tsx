@@ -170,7 +170,7 @@ export function App({ client }: { client: KioskClient }) {
         {view.screen === 'blocked' && <Blocked view={view} send={send} />}
         {view.screen === 'handover' && <Handover view={view} send={send} lang={lang} />}
         {view.screen === 'viewing' && <Player info={info} view={view} send={send} client={client} lang={lang} onLang={setLang} />}
-        {view.screen === 'viewing' && view.playback.idleWarning && <IdleWarning send={send} endsAt={view.playback.idleEndsAt} />}
+        {view.screen === 'viewing' && view.playback.idleWarning && <IdleWarning send={send} remainingSec={view.playback.idleRemainingSec} basis={view} />}
         {view.screen === 'ended' && <Summary view={view} send={send} />}
       </div>
       </TextSizeContext.Provider>

@@ -77,6 +77,14 @@ export interface AdminCase {
   readonly recordings: number;
 }
 
+export interface AdminWitness {
+  readonly witness: string;
+  readonly verdict: 'consistent' | 'alarm' | 'fault' | 'unreachable' | 'empty';
+  readonly witnessedSize: number | null;
+  readonly logSize: number;
+  readonly problem: string | null;
+}
+
 export interface AdminOverview {
   readonly admin: { readonly id: string; readonly name: string };
   readonly imports: readonly AdminImport[];
@@ -85,6 +93,17 @@ export interface AdminOverview {
   readonly outbox: readonly AdminOutboxItem[];
   /** Cases an export can be made for. */
   readonly cases: readonly AdminCase[];
+  /**
+   * The viewing log against its witnesses (the TIS): an alarm (the log is
+   * shorter than, or inconsistent with, a witnessed checkpoint) refuses every
+   * new session; a witness's own fault is shown per witness.
+   */
+  readonly log: {
+    readonly size: number;
+    readonly alarm: string | null;
+    readonly checking: boolean;
+    readonly witnesses: readonly AdminWitness[];
+  };
   /** Free space on the data directory's disk against kiosk-config's storage.reserveBytes; `low` refuses sessions. */
   readonly storage: { readonly freeBytes: number; readonly reserveBytes: number; readonly low: boolean };
 }

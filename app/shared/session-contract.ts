@@ -167,10 +167,14 @@ export interface SessionView {
     readonly rate: number;
     readonly played: readonly PlayedRecording[];
     readonly idleWarning: boolean;
-    /** Kiosk-clock milliseconds when the idle time-out ends the session, while the idle warning shows; null otherwise. */
-    readonly idleEndsAt: number | null;
-    /** Kiosk-clock milliseconds when the time allowed runs out; null outside viewing. */
-    readonly endsAt: number | null;
+    /**
+     * Whole seconds left of the time allowed, computed by the kiosk on its
+     * monotonic clock when this view was made; null outside viewing. Not a
+     * wall-clock end time: a clock set back or forward changes nothing.
+     */
+    readonly remainingSec: number | null;
+    /** Whole seconds left before the idle time-out ends the session, on the same clock, while the idle warning shows; null otherwise. */
+    readonly idleRemainingSec: number | null;
     readonly endCheck: 'none' | 'pending' | 'rejected' | 'locked';
   };
   readonly ended: { readonly reason: EndReason; readonly problem: string | null } | null;

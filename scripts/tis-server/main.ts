@@ -1,7 +1,8 @@
 // CLI for the reference TIS server:
 //   npx tsx scripts/tis-server/main.ts --root DIR --certs DIR [--port N] [--host H]
-//     [--server-cert NAME] [--state DIR] [--control] [--fault KIND[:TIMES]]
+//     [--server-cert NAME] [--state DIR] [--control] [--fault KIND[:TIMES]] [--device ID=PUBKEY.pem …]
 // Prints its URL on stdout (one line) and runs until SIGINT/SIGTERM.
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, startTisServer, type Fault, type FaultKind } from './server';
 
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     state: { type: 'string' },
     control: { type: 'boolean', default: false },
     fault: { type: 'string' },
+    device: { type: 'string', multiple: true },
   },
 });
 
@@ -32,7 +34,16 @@ if (values.fault) {
   fault = times ? { kind: kind as FaultKind, times: Number(times) } : { kind: kind as FaultKind };
 }
 
+// Devices whose checkpoints this server witnesses: ID=FILE with the PEM that `kioskctl device pubkey` prints.
+const devices: Record<string, string> = {};
+for (const d of values.device ?? []) {
+  const at = d.indexOf('=');
+  if (at <= 0) usage(`--device ${d}: expected ID=PUBKEY.pem`);
+  devices[d.slice(0, at)] = fs.readFileSync(d.slice(at + 1), 'utf8');
+}
+
 const server = await startTisServer({
+  devices,
   root: values.root,
   certs: values.certs,
   port: Number(values.port),

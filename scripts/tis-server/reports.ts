@@ -55,7 +55,7 @@ export class ReportStore {
   }
 }
 
-function writeDurably(file: string, data: Buffer): void {
+export function writeDurably(file: string, data: Buffer): void {
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = fs.openSync(tmp, 'w');
   try {

@@ -13,6 +13,8 @@ import type { TLSSocket } from 'node:tls';
 import { createGzip } from 'node:zlib';
 import { FileInfoCache, fileHref, isSafeName, readCase, type CaseJson, type FileInfo } from './cases';
 import { ReportStore } from './reports';
+import { CheckpointStore, rawEd25519FromPem } from './checkpoints';
+import { generateEd25519Signer, parseCheckpointBody, parseNote, signCheckpoint } from '../../app/core/viewing-log/checkpoint';
 
 export type FaultKind =
   | 'reset-mid-body'
@@ -30,7 +32,9 @@ export type FaultKind =
   | 'redirect-same-origin'
   | 'gzip-bomb'
   | 'huge-listing'
-  | 'deep-listing';
+  | 'deep-listing'
+  | 'checkpoint-foreign-key'
+  | 'checkpoint-malformed';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'reset-mid-body',
@@ -49,9 +53,11 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'gzip-bomb',
   'huge-listing',
   'deep-listing',
+  'checkpoint-foreign-key',
+  'checkpoint-malformed',
 ];
 
-export type RequestKind = 'listing' | 'file' | 'report';
+export type RequestKind = 'listing' | 'file' | 'report' | 'checkpoint';
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -96,6 +102,12 @@ export interface TisServerOptions {
   /** Enables PUT/DELETE /__control/fault. */
   control?: boolean;
   fault?: Fault | readonly Fault[] | null;
+  /**
+   * Devices whose log checkpoints this server witnesses: device id -> its
+   * Ed25519 public key PEM (as `kioskctl device pubkey` prints it). Court IT
+   * registers these out of band; a device not listed gets 404.
+   */
+  devices?: Readonly<Record<string, string>>;
 }
 
 export interface TisServer {
@@ -106,6 +118,7 @@ export interface TisServer {
   requests(): LoggedRequest[];
   clearRequests(): void;
   reports: ReportStore;
+  checkpoints: CheckpointStore;
   close(): Promise<void>;
 }
 
@@ -126,9 +139,18 @@ const DEFAULT_ON: Record<FaultKind, RequestKind | 'any'> = {
   'gzip-bomb': 'any',
   'huge-listing': 'listing',
   'deep-listing': 'listing',
+  'checkpoint-foreign-key': 'checkpoint',
+  'checkpoint-malformed': 'checkpoint',
 };
 
 const MAX_REPORT_BYTES = 4 << 20;
+const MAX_NOTE_BYTES = 64 * 1024;
+
+/** The held checkpoint's body signed by a key of the server's own, under the device's key name: a lying witness. */
+function foreignSigned(note: string): string {
+  const parsed = parseNote(note);
+  return signCheckpoint(parseCheckpointBody(parsed.text), generateEd25519Signer(parsed.signatures[0]?.name ?? 'unknown'));
+}
 
 export async function startTisServer(opts: TisServerOptions): Promise<TisServer> {
   const certName = opts.serverCert ?? 'server';
@@ -139,7 +161,12 @@ export async function startTisServer(opts: TisServerOptions): Promise<TisServer>
   ]);
   const host = opts.host ?? '127.0.0.1';
   const files = new FileInfoCache();
-  const reports = new ReportStore(opts.stateDir ?? path.join(opts.root, '.tis-state'));
+  const stateDir = opts.stateDir ?? path.join(opts.root, '.tis-state');
+  const reports = new ReportStore(stateDir);
+  const checkpoints = new CheckpointStore(
+    stateDir,
+    new Map(Object.entries(opts.devices ?? {}).map(([id, pem]) => [id, rawEd25519FromPem(pem)])),
+  );
   let faults: Array<{ spec: Fault; left: number }> = [];
   const log: LoggedRequest[] = [];
 
@@ -204,6 +231,18 @@ export async function startTisServer(opts: TisServerOptions): Promise<TisServer>
 
     if (route.kind === 'control') return control(req, res);
     if (route.kind === 'other') return problem(res, 404, 'Not Found', `no route for ${req.method} ${url.pathname}`);
+    if (route.kind === 'checkpoint') {
+      let device: string;
+      try {
+        device = decodeURIComponent(route.device);
+      } catch {
+        return problem(res, 400, 'Bad Request', 'malformed percent-encoding in the path');
+      }
+      const f = takeFault('checkpoint');
+      if (f) (entry as { fault: FaultKind | null }).fault = f.kind;
+      if (f?.kind === 'status-500') return problem(res, 500, 'Internal Server Error', 'injected fault');
+      return route.latest ? latestCheckpoint(res, device, f) : postCheckpoint(req, res, device);
+    }
     let signature: string;
     let name: string | null = null;
     try {
@@ -438,6 +477,32 @@ export async function startTisServer(opts: TisServerOptions): Promise<TisServer>
     sendJson(res, r.kind === 'created' ? 201 : 200, { id: r.report.id }, { Location: `/api/v1/viewing-reports/${r.report.id}` });
   }
 
+  function latestCheckpoint(res: ServerResponse, device: string, f: Fault | null): void {
+    const held = checkpoints.latest(device);
+    if (held === null) return problem(res, 404, 'No checkpoint', `no checkpoint of device ${JSON.stringify(device)} is held`);
+    let note = held;
+    if (f?.kind === 'checkpoint-malformed') note = held.replace('\n\n', '\n');
+    if (f?.kind === 'checkpoint-foreign-key') note = foreignSigned(held);
+    const data = Buffer.from(note, 'utf8');
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(data.length) });
+    res.end(data);
+  }
+
+  async function postCheckpoint(req: IncomingMessage, res: ServerResponse, device: string): Promise<void> {
+    const type = header(req, 'content-type') ?? '';
+    if (!/^text\/plain\s*(;|$)/i.test(type)) return problem(res, 415, 'Unsupported Media Type', 'send the signed note as text/plain; charset=utf-8');
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const c of req as AsyncIterable<Buffer>) {
+      total += c.length;
+      if (total > MAX_NOTE_BYTES) return problem(res, 413, 'Content Too Large', `note over ${MAX_NOTE_BYTES} bytes`);
+      chunks.push(c);
+    }
+    const v = checkpoints.accept(device, Buffer.concat(chunks).toString('utf8'), header(req, 'log-consistency-proof'));
+    if (v.kind === 'refused') return problem(res, v.status, v.title, v.detail);
+    sendJson(res, v.kind === 'created' ? 201 : 200, { size: v.size });
+  }
+
   async function control(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!opts.control) return problem(res, 404, 'Not Found', 'control endpoint disabled (start with --control)');
     if (req.method === 'DELETE') {
@@ -475,6 +540,7 @@ export async function startTisServer(opts: TisServerOptions): Promise<TisServer>
     requests: () => log.slice(),
     clearRequests: () => void log.splice(0),
     reports,
+    checkpoints,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -484,6 +550,7 @@ export async function startTisServer(opts: TisServerOptions): Promise<TisServer>
 }
 
 type Route =
+  | { kind: 'checkpoint'; device: string; latest: boolean }
   | { kind: 'listing'; signature: string }
   | { kind: 'file'; signature: string; name: string }
   | { kind: 'report'; signature: string }
@@ -492,6 +559,10 @@ type Route =
 
 function routeOf(method: string, s: string[]): Route {
   if (s.length === 2 && s[0] === '__control' && s[1] === 'fault') return { kind: 'control' };
+  if (s[0] === 'api' && s[1] === 'v1' && s[2] === 'devices' && s[3] && s[4] === 'checkpoints') {
+    if (s.length === 5 && method === 'POST') return { kind: 'checkpoint', device: s[3], latest: false };
+    if (s.length === 6 && s[5] === 'latest' && method === 'GET') return { kind: 'checkpoint', device: s[3], latest: true };
+  }
   if (s[0] !== 'api' || s[1] !== 'v1' || s[2] !== 'cases' || !s[3]) return { kind: 'other' };
   const signature = s[3];
   if (s.length === 5 && s[4] === 'recordings' && method === 'GET') return { kind: 'listing', signature };

@@ -15,6 +15,7 @@ import { DEMO_CARRIER } from '../helpers/demo';
 import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
 import { kioskPage } from '../helpers/launch';
 import { REPO, scratch } from '../helpers/paths';
+import { signInFromPage } from '../helpers/screens';
 
 const LANGS = ['pl', 'uk', 'en'] as const;
 const AXE = fs.readFileSync(path.join(REPO, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -76,23 +77,6 @@ function logEntries(type: string): Array<Record<string, unknown>> {
 }
 
 /** The page drives the session API itself, as the PIN pad will (until that screen lands). */
-async function signInFromPage(page: Page, accountId: string, pin: string): Promise<void> {
-  await page.evaluate(
-    async ({ accountId, pin }) => {
-      const send = (e: unknown) => fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(e) });
-      await send({ type: 'clerk.begin' });
-      await send({ type: 'clerk.pin', accountId, pin });
-      for (let i = 0; i < 200; i++) {
-        const v = (await (await fetch('/api/session')).json()) as { screen: string };
-        if (v.screen === 'composing') return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('the administrator was not signed in');
-    },
-    { accountId, pin },
-  );
-}
-
 async function exportWith(page: Page, first: [string, string], second: [string, string]): Promise<void> {
   await page.getByTestId('export-case').selectOption('KM 123/24');
   await page.getByTestId('export-target').fill(target);

@@ -15,7 +15,7 @@ import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
 import { kioskPage } from '../helpers/launch';
 import { REPO, scratch } from '../helpers/paths';
 import { seriousViolations, type AxeFinding } from '../helpers/a11y';
-import { signInClerk } from '../helpers/screens';
+import { compose, signInClerk } from '../helpers/screens';
 import { MESSAGES, type Language } from '../../app/shared/i18n';
 
 const SHOTS = path.join(REPO, 'docs', 'screenshots');
@@ -76,19 +76,6 @@ async function signIn(page: Page): Promise<void> {
   await page.getByTestId('lang-en').click();
   await signInClerk(page);
   await page.getByTestId('compose').waitFor();
-}
-
-async function compose(page: Page, caseQuery: string, rec: string): Promise<void> {
-  await page.getByTestId('case-query').fill(caseQuery);
-  await page.getByTestId('case-find').click();
-  await page.getByTestId('case-found').waitFor();
-  // Each case here has one recording, which the compose screen ticks for the clerk.
-  const box = page.getByTestId('recording-choice').filter({ hasText: rec }).locator('input');
-  await expect.poll(() => box.isChecked()).toBe(true);
-  await page.getByTestId('viewer-name').fill('Olena Petrenko');
-  await page.getByTestId('viewer-last4').fill('XY34');
-  await page.getByTestId('viewer-purpose').fill('ознайомлення');
-  await page.getByTestId('compose-confirm').click();
 }
 
 describe('tampered recordings in the player', () => {

@@ -48,14 +48,19 @@ export class SessionClient {
   }
 }
 
-/** A clerk opens a session for the demo PL case and the viewer starts playing. */
-export async function openDemoSession(c: SessionClient, caseSig = 'KM 123/24', identifier = 'KM12324-20240305-01', minutes = 30): Promise<SessionView> {
+/** A clerk signs in and composes a session for the demo PL case, all but the confirmation. */
+export async function composeDemoSession(c: SessionClient, caseSig = 'KM 123/24', identifier = 'KM12324-20240305-01', minutes = 30): Promise<SessionView> {
   await c.sendUntil({ type: 'clerk.begin' }, (v) => v.screen === 'authenticating');
   await c.sendUntil({ type: 'clerk.pin', accountId: 'demo-clerk', pin: '1234' }, (v) => v.screen === 'composing');
   await c.sendUntil({ type: 'compose.case', query: caseSig }, (v) => v.composition.lookup === 'found');
   await c.send({ type: 'compose.recordings', recordings: [{ identifier, version: 0 }] });
   await c.send({ type: 'compose.viewer', name: 'Jan Strona', documentType: 'id-card', documentLast4: '1234', purpose: 'zapoznanie się z aktami' });
-  await c.sendUntil({ type: 'compose.time', minutes }, (v) => v.composition.complete);
+  return c.sendUntil({ type: 'compose.time', minutes }, (v) => v.composition.complete);
+}
+
+/** A clerk opens a session for the demo PL case and the viewer starts playing. */
+export async function openDemoSession(c: SessionClient, caseSig = 'KM 123/24', identifier = 'KM12324-20240305-01', minutes = 30): Promise<SessionView> {
+  await composeDemoSession(c, caseSig, identifier, minutes);
   await c.sendUntil({ type: 'compose.confirm' }, (v) => v.screen === 'handover' || v.screen === 'blocked');
   return c.sendUntil({ type: 'handover.viewerReady' }, (v) => v.screen === 'viewing');
 }

@@ -28,6 +28,7 @@ export async function status(opts: GlobalOptions, out: Out): Promise<number> {
     sessions: { open: s?.sessions.open ?? 0 },
     log: { size: logSize(dataLayout(dataDir).catalog) },
     ...(s ? { jobs: s.jobs, unhandledRejections: s.unhandledRejections } : {}),
+    ...(s?.witness ? { witness: s.witness } : {}),
   };
   out.result(doc, () =>
     [
@@ -36,6 +37,7 @@ export async function status(opts: GlobalOptions, out: Out): Promise<number> {
       `sessions open: ${doc.sessions.open}`,
       `viewing log: ${doc.log.size} entries`,
       ...(s ? [`jobs: ${s.jobs.running} running, ${s.jobs.queued} queued; unhandled rejections: ${s.unhandledRejections}`] : []),
+      ...(s?.witness?.alarm ? [`INTEGRITY ALARM: ${s.witness.alarm}`] : s?.witness?.checking ? ['viewing log: being checked against its witnesses'] : []),
     ].join('\n'),
   );
   return EXIT_OK;

@@ -14,6 +14,7 @@ import type {
   CompletionField,
 } from '../../shared/admin-contract';
 import type { Kiosk } from '../kiosk';
+import type { WitnessState } from '../witness';
 import { TisOutbox } from '../tis/outbox';
 import type { ImportRow as CatalogImportRow } from '../catalog/rows';
 
@@ -140,7 +141,7 @@ export function exportableCases(kiosk: Kiosk): AdminCase[] {
     .all() as AdminCase[];
 }
 
-export function adminOverview(kiosk: Kiosk, admin: { id: string; name: string }, limits: OverviewLimits = {}): AdminOverview {
+export function adminOverview(kiosk: Kiosk, admin: { id: string; name: string }, limits: OverviewLimits = {}, witness: WitnessState | null = null): AdminOverview {
   return {
     admin: { id: admin.id, name: admin.name },
     imports: recentImports(kiosk, limits.imports),
@@ -148,6 +149,12 @@ export function adminOverview(kiosk: Kiosk, admin: { id: string; name: string },
     integrity: recentIntegrityEvents(kiosk, limits.integrity),
     outbox: outboxItems(kiosk, limits.outbox),
     cases: exportableCases(kiosk),
+    log: {
+      size: kiosk.log.size,
+      alarm: witness?.alarm ?? null,
+      checking: witness?.checking ?? false,
+      witnesses: (witness?.witnesses ?? []).map((w) => ({ ...w })),
+    },
     storage: (({ freeBytes, reserveBytes, low }) => ({ freeBytes, reserveBytes, low }))(spaceState(kiosk.layout.root, kiosk.config.storage.reserveBytes)),
   };
 }

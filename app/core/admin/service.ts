@@ -1,6 +1,7 @@
 // The administrator's part of core: the overview, the PL-4.1 completion form
 // and the two-person export, bound to one kiosk. The HTTP route decides who
 // may call it (a signed-in administrator); this decides what happens.
+import type { WitnessState } from '../witness';
 import type { Account } from '../auth/accounts';
 import type { Auth } from '../auth';
 import { completeRecording, releaseHold } from '../completion';
@@ -47,6 +48,8 @@ export interface AdminServiceOptions {
   readonly extraAccounts?: readonly Account[];
   /** Verifies the two people; defaults to one logged Auth over the same accounts, kept for the process so lockouts hold. */
   readonly auth?: Auth;
+  /** The viewing log's witnesses as the service sees them (none without a service). */
+  readonly witness?: () => WitnessState;
   /** The export itself; exportCase by default. */
   readonly exporter?: CaseExporter;
   readonly now?: () => number;
@@ -64,7 +67,7 @@ export function createAdminService(kiosk: Kiosk, opts: AdminServiceOptions = {})
   const auth = opts.auth ?? createKioskAuth(kiosk, opts.extraAccounts ?? []);
   const jobs = new ExportJobs(opts.exporter ?? caseExporter(kiosk), opts.now ? { now: opts.now } : {});
   return {
-    overview: (admin) => adminOverview(kiosk, admin),
+    overview: (admin) => adminOverview(kiosk, admin, {}, opts.witness?.() ?? null),
     pending: () => pendingRecordings(kiosk),
     complete(req, admin) {
       return completeRecording(kiosk, {

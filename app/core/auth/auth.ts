@@ -1,12 +1,13 @@
 // Clerk and admin authentication on the kiosk: scrypt-hashed secrets,
 // lockout after repeated failures with a back-off that rises with each
 // lockout, kept per account where a restart cannot forget it (lockouts.ts),
+// timed on the monotonic clock so a wall clock set back cannot stretch it,
 // every attempt reported.
 import { DEFAULT_SCRYPT, parsePinHash, verifyPin } from './pin-hash';
 import type { Account } from './accounts';
 import type { Role } from './policy';
 import { acceptableEntry, SECRET_MAX } from './policy';
-import { MemoryLockoutStore, type LockoutState, type LockoutStore } from './lockouts';
+import { MemoryLockoutStore, UNKNOWN_IDS_KEPT, type LockoutState, type LockoutStore } from './lockouts';
 
 export const MAX_FAILURES = 5;
 /** The first lockout; each further one without a success in between doubles it… */
@@ -37,6 +38,12 @@ export interface AuthOptions {
   readonly accounts: readonly Account[];
   /** Milliseconds since the epoch; a SimulatedClock's `now` in tests. Lockouts are stored in this time. */
   readonly now?: () => number;
+  /**
+   * Monotonic milliseconds (performance.now by default; `now` when only that is
+   * given, as a SimulatedClock in tests): a lockout lasts its minutes of real
+   * time whatever the wall clock does meanwhile.
+   */
+  readonly monotonic?: () => number;
   /** Receives every attempt's outcome. Data never holds the secret. */
   readonly onEvent?: (type: AuthEventType, data: Record<string, unknown>) => void;
   /** Where failures and lockouts are kept: the catalog on a kiosk (createKioskAuth); memory by default. */
@@ -60,6 +67,12 @@ const NOTHING: LockoutState = { failures: 0, lockouts: 0, lockedUntil: null };
 export class Auth {
   private readonly accounts: ReadonlyMap<string, Account>;
   private readonly now: () => number;
+  private readonly monotonic: () => number;
+  /**
+   * When each lockout seen by this process ends on the monotonic clock, beside
+   * the stored wall-clock end it stands for (a new lockout replaces it).
+   */
+  private readonly deadlines = new Map<string, { readonly wallUntil: number; readonly monoUntil: number }>();
   private readonly onEvent: (type: AuthEventType, data: Record<string, unknown>) => void;
   private readonly store: LockoutStore;
   private readonly decoy: string;
@@ -69,6 +82,7 @@ export class Auth {
   constructor(options: AuthOptions) {
     this.accounts = new Map(options.accounts.map((a) => [a.id, a]));
     this.now = options.now ?? Date.now;
+    this.monotonic = options.monotonic ?? (options.now ? options.now : () => performance.now());
     this.onEvent = options.onEvent ?? (() => undefined);
     this.store = options.lockouts ?? new MemoryLockoutStore();
     this.decoy = decoyHash(options.accounts[0]?.pinHash);
@@ -76,10 +90,37 @@ export class Auth {
 
   /** Seconds until `accountId` may try again; 0 when not locked. */
   lockedFor(accountId: string): number {
-    const until = this.store.get(keyOf(accountId))?.lockedUntil ?? null;
-    if (until === null) return 0;
-    const left = until - this.now();
+    const key = keyOf(accountId);
+    const left = this.leftMs(key, this.store.get(key));
     return left > 0 ? Math.ceil(left / 1000) : 0;
+  }
+
+  /** Milliseconds of `state`'s lockout still to run, on the monotonic clock. */
+  private leftMs(key: string, state: LockoutState | undefined): number {
+    if (state?.lockedUntil === null || state?.lockedUntil === undefined) {
+      this.deadlines.delete(key);
+      return 0;
+    }
+    let deadline = this.deadlines.get(key);
+    if (deadline?.wallUntil !== state.lockedUntil) {
+      // Earned before this process started: the stored wall time is all there
+      // is, but a clock set back since cannot make it last longer than the
+      // lockout itself (nor set forward, shorter than what is left by it).
+      const wallLeft = Math.min(Math.max(0, state.lockedUntil - this.now()), lockoutMs(Math.max(1, state.lockouts)));
+      deadline = { wallUntil: state.lockedUntil, monoUntil: this.monotonic() + wallLeft };
+      this.remember(key, deadline);
+    }
+    return deadline.monoUntil - this.monotonic();
+  }
+
+  private remember(key: string, deadline: { readonly wallUntil: number; readonly monoUntil: number }): void {
+    // Bounded like the store: ended lockouts are forgotten first when ids typed at the keypad pile up.
+    if (!this.deadlines.has(key) && this.deadlines.size >= 4 * UNKNOWN_IDS_KEPT) {
+      const mono = this.monotonic();
+      for (const [k, d] of this.deadlines) if (d.monoUntil <= mono) this.deadlines.delete(k);
+      if (this.deadlines.size >= 4 * UNKNOWN_IDS_KEPT) this.deadlines.clear();
+    }
+    this.deadlines.set(key, deadline);
   }
 
   /**
@@ -119,6 +160,7 @@ export class Auth {
 
     if (account && wellFormed && matches) {
       this.store.clear(key);
+      this.deadlines.delete(key);
       const who = { id: account.id, name: account.name, role: account.role };
       this.onEvent('auth.success', { ...base, role: account.role });
       return { ok: true, account: who };
@@ -131,7 +173,7 @@ export class Auth {
     const now = this.now();
     const before = this.store.get(key) ?? NOTHING;
     // A lockout that has run out leaves its step behind (the next one is longer) but not its failures.
-    const expired = before.lockedUntil !== null && before.lockedUntil <= now;
+    const expired = before.lockedUntil !== null && this.leftMs(key, before) <= 0;
     const failures = (expired ? 0 : before.failures) + 1;
     if (failures < MAX_FAILURES) {
       // Recorded (and committed) before the verdict is told: a guesser learns nothing a restart would forget.
@@ -143,6 +185,7 @@ export class Auth {
     const ms = lockoutMs(lockouts);
     const lockedUntil = now + ms;
     this.store.put(key, { failures, lockouts, lockedUntil }, known, now);
+    this.remember(key, { wallUntil: lockedUntil, monoUntil: this.monotonic() + ms });
     this.onEvent('auth.failure', { ...base, reason, consecutiveFailures: failures });
     const retryAfterSec = Math.ceil(ms / 1000);
     this.onEvent('auth.lockout', { ...base, lockedUntil: new Date(lockedUntil).toISOString(), retryAfterSec, lockouts });

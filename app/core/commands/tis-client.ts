@@ -6,7 +6,7 @@ import { configRelative } from '../config';
 import { KioskError } from '../errors';
 import { keyFileProblems, refuseUnsafe } from '../file-safety';
 import type { Kiosk } from '../kiosk';
-import { TisClient } from '../tis';
+import { TisClient, type TisClientOptions } from '../tis';
 import { UsageError } from './exit-codes';
 
 export interface TisFlags {
@@ -16,7 +16,7 @@ export interface TisFlags {
   readonly key?: string | undefined;
 }
 
-export function tisClientFor(kiosk: Kiosk, flags: TisFlags, command: string): TisClient {
+export function tisClientFor(kiosk: Kiosk, flags: TisFlags, command: string, over: Partial<TisClientOptions> = {}): TisClient {
   const t = kiosk.config.tis;
   const fromConfig = (p: string | undefined): string | undefined => (p === undefined ? undefined : configRelative(kiosk.configFile, p));
   const baseUrl = flags.tis ?? t?.baseUrl;
@@ -50,6 +50,7 @@ export function tisClientFor(kiosk: Kiosk, flags: TisFlags, command: string): Ti
       cert: read('client certificate', files.cert),
       key: read('client key', files.key),
       ...(t?.timeoutMs !== undefined ? { timeoutMs: t.timeoutMs } : {}),
+      ...over,
     });
   } catch (e) {
     if (e instanceof KioskError) throw e;

@@ -29,7 +29,7 @@ import { BAG_INFO, SIGNATURE_FILE, SIGNED_FILE, keyFingerprint } from './package
 import { planPackage, type PlannedFile } from './recordings-doc';
 import { EXPORT_PURPOSES, selectForExport, type ExportPurpose } from './selection';
 import { checkTarget, fsyncDir, packageNameFor } from './target';
-import { discardReceipt, prepareReceipt, promoteReceipt, type ExportReceipt, type ReceiptFiles } from './receipt';
+import { addLogProof, discardReceipt, prepareReceipt, promoteReceipt, type ExportReceipt, type ReceiptFiles } from './receipt';
 
 export interface ExportOptions {
   readonly caseSignature: string;
@@ -200,7 +200,7 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
     // Logged before the package can validate: unsigned and under the staging
     // name until this entry is committed, so every package that passes as
     // finished is in the log (DC-6, PL-9).
-    kiosk.log.append('export', {
+    const entry = kiosk.log.append('export', {
       case: sel.case.signature, purpose: opts.purpose, recipient, operator, approvedBy: receipt.approvedBy,
       envelopeSheet: receipt.envelopeSheet, target: target.root, package: receipt.package, packageSha256, bytes: bytesDone,
       recordings: receipt.recordings,
@@ -208,6 +208,9 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
     logged = true;
     packageSha256Logged = packageSha256;
     crashPoint('export.after-log');
+    // The entry signed a checkpoint (app/shared/log-origin.ts): the receipt carries both and the proof between them.
+    await addLogProof(kiosk, receiptFiles, { ...receipt, log: kiosk.log.proveEntry(entry.seq) });
+    crashPoint('export.after-receipt-proof');
     const sigFh = await fsp.open(path.join(target.stagingDir, SIGNATURE_FILE), 'wx', 0o644);
     try {
       await sigFh.writeFile(signer.sign(tagManifest));

@@ -19,7 +19,8 @@ import { translateExport, type ExportMessageKey } from '../../shared/i18n/export
 import { formatPlDate } from '../../shared/pl3-format';
 import { crashPoint } from '../faults/crash-point';
 import type { Kiosk } from '../kiosk';
-import { renderDocumentHtml, renderDocumentPdf, type ReportDocument } from '../reports';
+import { renderDocumentHtml, renderDocumentPdf, shipVerifierPage, type ReportDocument } from '../reports';
+import type { LogEntry } from '../viewing-log';
 import type { ExportPurpose } from './selection';
 import { fsyncDir } from './target';
 
@@ -40,6 +41,12 @@ export interface ExportReceipt {
   readonly at: string;
   readonly recordings: Array<{ identifier: string | null; version: number; sha256: string[] }>;
   readonly files: Array<{ path: string; sha256: string; size: number }>;
+  /**
+   * The export's own viewing-log entry, a checkpoint of the log signed after
+   * it, and the entry's inclusion proof in that checkpoint's tree: the receipt
+   * proves, offline, that the export is in the log (verify-report, the page).
+   */
+  readonly log?: { readonly entry: LogEntry; readonly checkpoint: string; readonly inclusionProof: readonly string[] };
 }
 
 export interface SignedReceipt {
@@ -121,6 +128,7 @@ export function receiptDocument(signed: SignedReceipt, lang: Language): ReportDo
       blocks: [
         [t('appendix.signature'), signed.signature],
         [t('appendix.publicKey'), signed.publicKeyPem.trim()],
+        ...(r.log ? [[t('appendix.checkpoint'), r.log.checkpoint.trimEnd()] as [string, string]] : []),
       ],
     },
   };
@@ -174,13 +182,33 @@ export async function prepareReceipt(kiosk: Kiosk, receipt: ExportReceipt, langu
   const dir = receiptsDir(kiosk);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files = filesAt(freeBase(dir, receipt.package), language);
-  const content: ReceiptFile = { ...signReceipt(kiosk, receipt), language };
-  const { html, pdf } = await renderings(content);
-  await writeSynced(part(files.json), `${JSON.stringify(content, null, 2)}\n`);
-  await writeSynced(part(files.html), html);
-  await writeSynced(part(files.pdf), pdf);
-  await fsyncDir(dir);
+  await writeRenderings(kiosk, files, receipt, part);
+  // The page that checks the receipt offline lies beside it.
+  shipVerifierPage(dir);
   return files;
+}
+
+/** The signed JSON and its two renderings, each fsynced under `name(file)`, then the folder. */
+async function writeRenderings(kiosk: Kiosk, files: ReceiptFiles, receipt: ExportReceipt, name: (file: string) => string): Promise<void> {
+  const content: ReceiptFile = { ...signReceipt(kiosk, receipt), language: files.language };
+  const { html, pdf } = await renderings(content);
+  await writeSynced(name(files.json), `${JSON.stringify(content, null, 2)}\n`);
+  await writeSynced(name(files.html), html);
+  await writeSynced(name(files.pdf), pdf);
+  await fsyncDir(path.dirname(files.json));
+}
+
+/**
+ * Once the export's log entry is committed (it signed a checkpoint): the
+ * receipt's `*.part` files are drawn again with that entry, the checkpoint and
+ * the inclusion proof between them, so the receipt proves offline that the
+ * export is in the log. Each file is replaced whole by a rename; a kill before
+ * that leaves the receipt as prepared, signed and valid, only without the proof.
+ */
+export async function addLogProof(kiosk: Kiosk, files: ReceiptFiles, receipt: ExportReceipt): Promise<void> {
+  await writeRenderings(kiosk, files, receipt, redraw);
+  for (const k of KINDS) await fsp.rename(redraw(files[k]), part(files[k]));
+  await fsyncDir(path.dirname(files.json));
 }
 
 /** After the export's log entry: each `*.part` renamed to its name (those already renamed are left), then the folder fsynced. */

@@ -13,6 +13,7 @@ export const CRASH_POINTS = [
   'export.after-payload',
   'export.after-receipt-parts',
   'export.after-log',
+  'export.after-receipt-proof',
   'export.after-signature',
   'export.after-rename',
   'export.after-receipt-json',

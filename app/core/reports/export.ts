@@ -11,6 +11,7 @@ import { buildViewingReports } from './viewing-report';
 import { renderViewingReportHtml } from './render-html';
 import { renderViewingReportPdf } from './render-pdf';
 import { COURT_TIME_ZONE } from '../../shared/pl3-format';
+import { shipVerifierPage } from './verifier-page';
 
 export interface ExportedReport {
   readonly session: string;
@@ -23,6 +24,10 @@ export interface ExportedReport {
 export interface ExportResult {
   readonly case: string;
   readonly reports: readonly ExportedReport[];
+  /** The log's checkpoint signed after this export was logged, beside the reports: a copy of it off the device (a witness). */
+  readonly checkpoint?: string;
+  /** The standalone verifier page beside the reports, when this installation was built. */
+  readonly verifier?: string;
 }
 
 // Session ids are UUIDs the kiosk made; anything else would become a file name, so it is refused.
@@ -58,5 +63,10 @@ export async function exportViewingReports(
     written.push({ session: r.session.id, language: lang, ...files });
   }
   kiosk.log.append('log.exported', { case: opts.caseSignature, sessions: written.map((w) => w.session) });
-  return { case: opts.caseSignature, reports: written };
+  if (written.length === 0) return { case: opts.caseSignature, reports: written };
+  // Logging the export signed a checkpoint covering it: it leaves with the reports, and so does the page that checks them.
+  const checkpoint = path.join(opts.outDir, 'log-checkpoint.note');
+  writeFile(checkpoint, kiosk.log.latestCheckpoint() ?? kiosk.log.checkpoint());
+  const verifier = shipVerifierPage(opts.outDir);
+  return { case: opts.caseSignature, reports: written, checkpoint, ...(verifier ? { verifier } : {}) };
 }

@@ -12,3 +12,4 @@ export { renderViewingReportHtml, renderDocumentHtml, escapeHtml } from './rende
 export { renderViewingReportPdf, renderDocumentPdf, type PdfOptions } from './render-pdf';
 export { plTime, reportDocument, type DocSection, type ReportDocument } from './report-document';
 export { exportViewingReports, type ExportResult, type ExportedReport } from './export';
+export { shipVerifierPage, VERIFIER_PAGE } from './verifier-page';

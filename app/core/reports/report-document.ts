@@ -70,13 +70,31 @@ export function reportDocument(report: ViewingReport, lang: Language, timeZone: 
   const caseRows: Array<[string, string]> = [[t('case.signature'), or(report.case.signature)]];
   if (report.case.caseNumber !== null && report.case.caseNumber !== report.case.signature) caseRows.push([t('case.number'), report.case.caseNumber]);
 
+  // A wall clock set back mid-session (a clock.stepBack entry): every time
+  // read after it that is earlier than one before it is marked, so a session
+  // that seems to close before it opened says why.
+  const steps = report.entries.filter((e) => e.type === 'clock.stepBack');
+  const mark = t('clock.mark');
+  const affected = new Set<number>();
+  let latest = '';
+  for (const e of report.entries) {
+    if (e.time < latest) affected.add(e.seq);
+    else latest = e.time;
+  }
+  const timeOf = (iso: string, marked: boolean): string => (marked ? `${time(iso)} ${mark}` : time(iso));
+  const closedEntry = report.entries.find((e) => e.type === 'session.closed');
+
   const sessionRows: Array<[string, string]> = [
     [t('session.viewer'), or(v.name)],
     [t('session.document'), document],
     [t('session.purpose'), or(v.purpose)],
     [t('session.clerk'), s.clerk.name !== null ? `${s.clerk.name}${s.clerk.id !== null ? ` (${s.clerk.id})` : ''}` : or(s.clerk.id)],
     [t('session.opened'), time(s.opened)],
-    [t('session.closed'), s.closed !== null ? time(s.closed) : t('session.notClosed')],
+    [t('session.closed'), s.closed !== null ? timeOf(s.closed, closedEntry !== undefined && affected.has(closedEntry.seq)) : t('session.notClosed')],
+    ...steps.map((e): [string, string] => [
+      t('session.clock'),
+      t('session.clockSetBack', { from: time(String(e.data.previous)), to: time(String(e.data.now)), mark }),
+    ]),
     [t('session.endReason'), oneOf('end', s.endReason) + (s.endProblem ? ` — ${s.endProblem}` : '')],
     [t('session.minutesAllowed'), s.minutesAllowed !== null ? t('session.minutes', { n: s.minutesAllowed }) : none],
     [t('session.id'), s.id],
@@ -132,7 +150,7 @@ export function reportDocument(report: ViewingReport, lang: Language, timeZone: 
     widths: [0.8, 2.4, 2.2, 4.6],
     mono: [0, 1],
     nowrap: [0, 1],
-    rows: report.entries.map((e) => [String(e.seq), time(e.time), eventName(e, t), details(e, t, durationOf(e.data.identifier, e.data.version), number)]),
+    rows: report.entries.map((e) => [String(e.seq), timeOf(e.time, affected.has(e.seq)), eventName(e, t), details(e, t, durationOf(e.data.identifier, e.data.version), number, time)]),
   };
 
   return {
@@ -175,7 +193,7 @@ const KEYS: Record<string, true> = Object.fromEntries(
       'end.viewer', 'end.clerk', 'end.idle', 'end.time-limit', 'end.integrity', 'end.carrier', 'end.interrupted',
       'doc.id-card', 'doc.passport', 'doc.residence-permit', 'doc.driving-licence', 'doc.other',
       'event.session.opened', 'event.session.closed', 'event.integrity.verdict', 'event.playback.play', 'event.playback.pause',
-      'event.playback.seek', 'event.playback.rate', 'event.playback.select', 'event.playback.ranges', 'event.media.served',
+      'event.playback.seek', 'event.playback.rate', 'event.playback.select', 'event.playback.ranges', 'event.media.served', 'event.clock.stepBack',
     ] satisfies ReportMessageKey[]
   ).map((k) => [k, true]),
 );
@@ -192,7 +210,7 @@ function eventName(e: LogEntry, t: T): string {
 const at = (x: unknown): string | null => (typeof x === 'number' && Number.isFinite(x) ? formatPlDuration(Math.floor(x)) : null);
 
 /** A short, factual line per entry; the full data is in the JSON report. */
-function details(e: LogEntry, t: T, duration: number | null, number: Intl.NumberFormat): string {
+function details(e: LogEntry, t: T, duration: number | null, number: Intl.NumberFormat, time: (iso: string) => string): string {
   const d = e.data;
   // A position is never shown past the recording's end (a player may report a fraction beyond it).
   const mmss = (x: unknown): string | null => at(typeof x === 'number' && duration !== null ? Math.min(x, duration) : x);
@@ -238,6 +256,9 @@ function details(e: LogEntry, t: T, duration: number | null, number: Intl.Number
       if (typeof d.rate === 'number') parts.push(t('detail.rate', { rate: number.format(d.rate) }));
       break;
     }
+    case 'clock.stepBack':
+      parts.push(`${time(String(d.previous))} → ${time(String(d.now))}`);
+      break;
     default: {
       if (rec) parts.push(rec);
       const at = mmss(d.mediaTime);

@@ -10,9 +10,7 @@ import { IntegrityError } from '../errors';
 import {
   type LogEntry,
   leafHash,
-  parseVerifierKey,
-  verifierKey,
-  verifyCheckpoint,
+  verifyDeviceCheckpoint,
   verifyInclusion,
 } from '../viewing-log';
 import { canonicalJson } from '../../shared/canonical-json';
@@ -121,12 +119,22 @@ export function entryBytes(e: Pick<LogEntry, 'seq' | 'time' | 'type' | 'data'>):
 /** Entries of every session that named the case, grouped by session, in log order. */
 function sessionEntries(kiosk: Kiosk, query: string, size: number): Map<string, LogEntry[]> {
   const sessions = new Map<string, LogEntry[]>();
+  const open = new Set<string>();
   for (let from = 0; from < size; from += SCAN_CHUNK) {
     for (const e of kiosk.log.entries(from, Math.min(size, from + SCAN_CHUNK))) {
+      // The clock set back while a session was open belongs in its report: its times depend on it.
+      if (e.type === 'clock.stepBack') {
+        for (const id of open) sessions.get(id)?.push(e);
+        continue;
+      }
       const id = str(e.data.sessionId);
       if (id === null) continue;
-      if (e.type === 'session.opened' && caseMatches(obj(e.data.case), query) && !sessions.has(id)) sessions.set(id, []);
+      if (e.type === 'session.opened' && caseMatches(obj(e.data.case), query) && !sessions.has(id)) {
+        sessions.set(id, []);
+        open.add(id);
+      }
       sessions.get(id)?.push(e);
+      if (e.type === 'session.closed') open.delete(id);
     }
   }
   return sessions;
@@ -260,14 +268,12 @@ export function checkViewingReport(report: ViewingReport, publicKeyPem: string):
     if (!verifySignature(null, Buffer.from(canonicalJson(body), 'utf8'), createPublicKey(publicKeyPem), sig)) {
       return fail('report signature does not verify with the given key');
     }
-    const deviceId = report.device.id;
-    const vkey = parseVerifierKey(verifierKey(`court-kiosk-${deviceId}`, rawEd25519(publicKeyPem)));
-    const cp = verifyCheckpoint(report.checkpoint, vkey, `court-kiosk/${deviceId}`);
+    const cp = verifyDeviceCheckpoint(report.checkpoint, report.device.id, rawEd25519(publicKeyPem));
     if (!Array.isArray(report.entries) || report.entries.length === 0) return fail('report has no log entries');
     const proofs = Object.keys(report.inclusionProofs);
     if (proofs.length !== report.entries.length) return fail('report has a different number of inclusion proofs than entries');
     for (const e of report.entries) {
-      if (e.data.sessionId !== report.session.id) return fail(`entry ${e.seq} belongs to another session`);
+      if (e.data.sessionId !== report.session.id && e.type !== 'clock.stepBack') return fail(`entry ${e.seq} belongs to another session`);
       const lh = leafHash(entryBytes(e));
       if (lh.toString('hex') !== e.leafHash) return fail(`entry ${e.seq}: leaf hash does not match the entry`);
       const proof = report.inclusionProofs[String(e.seq)];

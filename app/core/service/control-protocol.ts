@@ -21,6 +21,8 @@ export const StatusSchema = z.object({
   sessions: z.object({ open: z.number() }),
   jobs: z.object({ running: z.number(), queued: z.number() }),
   unhandledRejections: z.number(),
+  /** The viewing log against its witnesses: an integrity alarm refuses sessions. */
+  witness: z.object({ alarm: z.string().nullable(), checking: z.boolean() }).optional(),
 });
 export type ServiceStatus = z.infer<typeof StatusSchema>;
 

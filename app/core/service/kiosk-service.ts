@@ -17,6 +17,7 @@ import { tryOpenOwnedKiosk } from './owned-kiosk';
 import { heldError, readOwner } from './data-dir-lock';
 import { startControlServer, type ControlServer } from './control-server';
 import { appRootFrom, appVersion } from '../app-root';
+import { WitnessMonitor } from '../witness';
 
 export interface KioskServiceOptions {
   readonly dataDir: string;
@@ -46,9 +47,26 @@ export interface KioskService {
   /** The case-file system: fetches, the UA-1 retry queue and the outbox, retried and delivered by themselves (null without "tis" in kiosk-config). */
   readonly tis: TisDesk | null;
   readonly control: ControlServer;
+  readonly witness: WitnessMonitor;
   /** Unhandled promise rejections seen (logged and counted, never fatal). */
   unhandledRejections(): number;
   close(): Promise<void>;
+}
+
+/**
+ * The monitor of the log's witness, the TIS in kiosk-config. A TIS whose
+ * certificate files cannot be read is said, not fatal: the kiosk still runs,
+ * and the administrator screen and `log verify` show why it has no witness.
+ */
+function witnessFor(kiosk: Kiosk, note: (line: string) => void): WitnessMonitor {
+  if (!kiosk.config.tis) return new WitnessMonitor(kiosk, null, { note });
+  try {
+    return new WitnessMonitor(kiosk, tisClientFor(kiosk, {}, 'witness', { retries: 0 }), { note });
+  } catch (e) {
+    const why = `the TIS cannot be used as the log's witness: ${e instanceof Error ? e.message : String(e)}`;
+    note(why);
+    return new WitnessMonitor(kiosk, null, { note, unavailable: why });
+  }
 }
 
 const OPEN_SCREENS = new Set(['composing', 'verifying', 'blocked', 'handover', 'viewing']);
@@ -87,9 +105,14 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
     const extraAccounts = opts.extraAccounts ?? [];
     // One Auth for both doors, so failed PINs at sign-in and at export approval count together.
     const auth = createKioskAuth(kiosk, extraAccounts);
-    const session = createKioskSessionService(kiosk, { extraAccounts, auth });
+    // The log's witness (the TIS, when configured): checked now and after every
+    // checkpoint; until the first check answers, and for good after an alarm,
+    // no session opens. Retries are the monitor's own back-off.
+    const witness = witnessFor(kiosk, opts.note);
+    void witness.run();
+    const session = createKioskSessionService(kiosk, { extraAccounts, auth, canOpen: () => witness.canOpen() });
     if (session.recovered) opts.note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);
-    const admin = createAdminService(kiosk, { extraAccounts, auth });
+    const admin = createAdminService(kiosk, { extraAccounts, auth, witness: () => witness.state() });
     const carriers = opts.carriers ? await createCarrierDesk(kiosk, { note: opts.note, ...opts.carriers }) : null;
     // Only where kiosk-config names a TIS and lets it be a source: retries and deliveries run by themselves.
     const tis = kiosk.config.tis && kiosk.config.importSources.includes('tis') ? createTisDesk(kiosk, tisClientFor(kiosk, {}, 'the kiosk service'), { note: opts.note }) : null;
@@ -104,6 +127,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
         what: opts.what,
         sessions: { open: OPEN_SCREENS.has(session.getSnapshot().screen) ? 1 : 0 },
         unhandledRejections: rejections,
+        witness: (({ alarm, checking }) => ({ alarm, checking }))(witness.state()),
       }),
     });
     let closed = false;
@@ -115,6 +139,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
       carriers,
       tis,
       control,
+      witness,
       unhandledRejections: () => rejections,
       async close() {
         if (closed) return;
@@ -122,6 +147,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
         await control.close();
         carriers?.dispose();
         tis?.dispose();
+        witness.dispose();
         session.dispose();
         kiosk.close();
         process.off('unhandledRejection', onRejection);

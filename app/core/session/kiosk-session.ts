@@ -11,7 +11,7 @@ import { buildViewingReports } from '../reports';
 import { TisOutbox } from '../tis/outbox';
 import { environmentRule } from '../errors/environment';
 import { Ballast, sessionSpaceProblem } from '../space';
-import { problem } from '../../shared/problem';
+import { problem, type Problem } from '../../shared/problem';
 import { casesMatching } from '../../shared/case-key';
 
 interface RecRow {
@@ -123,6 +123,8 @@ export interface KioskSessionOptions {
   readonly extraAccounts?: readonly Account[];
   /** The process's one Auth (shared with the administrator screen, so lockouts hold across both). */
   readonly auth?: Auth;
+  /** A further reason to refuse a new session (the viewing log's integrity alarm), asked before the space checks. */
+  readonly canOpen?: () => Problem | null;
 }
 
 /**
@@ -192,6 +194,7 @@ export function createKioskSessionService(kiosk: Kiosk, opts: KioskSessionOption
     // A session opens only with the reserve free and the ballast in place
     // (recreated here once space has come back after a fault).
     canOpen: () =>
+      opts.canOpen?.() ??
       sessionSpaceProblem(kiosk.layout.root, kiosk.config.storage.reserveBytes) ??
       (ballast.ensure() ? null : problem(kiosk.layout.ballast, 'session.space-low', 'no room to recreate the viewing log\'s space ballast: no session is opened until space is freed', 'storage.reserveBytes')),
     ...(opts.clock ? { clock: opts.clock } : {}),

@@ -55,7 +55,12 @@ export interface SessionAuth {
   attempt(accountId: string, secret: string, context?: Record<string, unknown>): Promise<AuthVerdict>;
 }
 
-/** An xstate clock (SimulatedClock fits) plus the time, so the view can show when the time allowed runs out. */
+/**
+ * An xstate clock (SimulatedClock fits) plus its time in milliseconds, so the
+ * view can say how long the time allowed still runs. Monotonic: the session
+ * limit, the idle timer and what the viewer is shown never follow a wall
+ * clock that is set back or forward.
+ */
 export interface SessionClock {
   setTimeout(fn: () => void, timeout: number): unknown;
   clearTimeout(id: unknown): void;
@@ -117,7 +122,7 @@ export interface SessionService {
 const systemClock: SessionClock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-  now: () => Date.now(),
+  now: () => performance.now(),
 };
 
 const limitMs = (c: SessionContext): number => Math.min(c.minutes ?? c.config.maxSessionMin, c.config.maxSessionMin) * 60_000;
@@ -346,7 +351,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   }
   const extras = () => {
     const grant = grants.live;
-    return { endsAt, idleEndsAt, fault, sessionId, media: grant ? { capability: grant.capability } : null };
+    const left = (at: number | null): number | null => (at === null ? null : Math.max(0, Math.ceil((at - clock.now()) / 1000)));
+    return { remainingSec: left(endsAt), idleRemainingSec: left(idleEndsAt), fault, sessionId, media: grant ? { capability: grant.capability } : null };
   };
   const view = (): SessionView => toView(actor.getSnapshot(), extras());
   // The capability lives exactly as long as the session may play: issued on
@@ -364,7 +370,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     const recordings = snapshot.context.verdicts
       .filter((v) => v.ok && chosen.some((c) => c.identifier === v.identifier && c.version === v.version))
       .map((v) => ({ identifier: v.identifier, version: v.version, sha256: v.sha256 ?? '' }));
-    grants.issue(sessionId, recordings, new Date(clock.now()).toISOString());
+    // Wall time for the record; the session's own timing runs on the monotonic clock.
+    grants.issue(sessionId, recordings, new Date().toISOString());
     served.clear();
     scheduleServedFlush();
   };

@@ -33,10 +33,10 @@ function screenOf(path: string): SessionScreen {
 const rendererTypes = new Set<string>(RENDERER_EVENT_TYPES);
 
 export interface ViewExtras {
-  /** Kiosk-clock ms when the time allowed runs out, while viewing. */
-  readonly endsAt: number | null;
-  /** Kiosk-clock ms when the idle time-out ends the session, while warned. */
-  readonly idleEndsAt: number | null;
+  /** Seconds left of the time allowed (monotonic clock), while viewing. */
+  readonly remainingSec: number | null;
+  /** Seconds left before the idle time-out (monotonic clock), while warned. */
+  readonly idleRemainingSec: number | null;
   readonly fault: string | null;
   /** The open session's id (null when none is open). */
   readonly sessionId: string | null;
@@ -76,8 +76,8 @@ export function toView(snapshot: SessionSnapshot, extras: ViewExtras): SessionVi
       rate: c.rate,
       played: c.played,
       idleWarning: c.idleWarned,
-      idleEndsAt: c.idleWarned ? extras.idleEndsAt : null,
-      endsAt: extras.endsAt,
+      idleRemainingSec: c.idleWarned ? extras.idleRemainingSec : null,
+      remainingSec: extras.remainingSec,
       endCheck: c.endCheck,
     },
     ended: (path === 'ended' || path === 'blocked') && c.endReason ? { reason: c.endReason, problem: c.endProblem } : null,

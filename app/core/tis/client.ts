@@ -85,6 +85,8 @@ function cause(e: unknown, ex: Exchange | null): unknown {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_BACKOFF_MS = 60_000;
 const MAX_PROBLEM_BYTES = 64 * 1024;
+/** A checkpoint note is a few hundred bytes; a cosigned one a little more. */
+const MAX_NOTE_BYTES = 64 * 1024;
 
 export class TisClient {
   private readonly base: URL;
@@ -383,6 +385,75 @@ export class TisClient {
         const ack = viewingReportAckSchema.safeParse(json);
         if (!ack.success) throw new TisError('tis.json.syntax', ex.url.href, 'the acknowledgement has no "id"');
         return { id: ack.data.id, created: st === 201 };
+      } catch (e) {
+        throw cause(e, ex);
+      } finally {
+        ex.destroy();
+      }
+    });
+  }
+
+  devicePath(deviceId: string, leaf: 'checkpoints' | 'checkpoints/latest'): URL {
+    return new URL(`api/v1/devices/${encodeURIComponent(deviceId)}/${leaf}`, this.base);
+  }
+
+  /**
+   * GET /api/v1/devices/{deviceId}/checkpoints/latest: the signed note the TIS
+   * holds for this device, as text, or null when it holds none (404). The
+   * caller checks it: nothing here is trusted.
+   */
+  async latestCheckpoint(deviceId: string): Promise<string | null> {
+    const url = this.devicePath(deviceId, 'checkpoints/latest');
+    return this.withRetries(url.href, async () => {
+      const ex = await this.exchange(url, 'GET', { Accept: 'text/plain' });
+      try {
+        const st = ex.res.statusCode ?? 0;
+        if (st === 404) return null;
+        if (st !== 200) throw await this.statusError(ex);
+        refuseEncoding(ex);
+        const type = String(ex.res.headers['content-type'] ?? '');
+        if (!/^text\/plain\s*(;|$)/i.test(type)) {
+          throw new TisError('tis.checkpoint.content-type', ex.url.href, `expected text/plain, got ${JSON.stringify(type)}`);
+        }
+        const bytes = await this.readBounded(ex, MAX_NOTE_BYTES);
+        await ex.settled();
+        return bytes.toString('utf8');
+      } catch (e) {
+        throw cause(e, ex);
+      } finally {
+        ex.destroy();
+      }
+    });
+  }
+
+  /**
+   * POST /api/v1/devices/{deviceId}/checkpoints with a signed checkpoint note
+   * and, when the TIS holds an older one, the RFC 6962 consistency proof from
+   * it (`Log-Consistency-Proof`, base64 hashes, comma-separated). 201 stored,
+   * 200 already held; 409 (the TIS saw a rollback or a bad signature) is
+   * `tis.checkpoint.refused` and never retried.
+   */
+  async postCheckpoint(deviceId: string, note: string, proof: readonly Buffer[] | null): Promise<{ readonly created: boolean }> {
+    const url = this.devicePath(deviceId, 'checkpoints');
+    const body = Buffer.from(note, 'utf8');
+    const headers: OutgoingHttpHeaders = {
+      Accept: 'application/json',
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': String(body.length),
+      ...(proof === null ? {} : { 'Log-Consistency-Proof': proof.map((h) => h.toString('base64')).join(',') }),
+    };
+    return this.withRetries(url.href, async () => {
+      const ex = await this.exchange(url, 'POST', headers, body);
+      try {
+        const st = ex.res.statusCode ?? 0;
+        if (st === 200 || st === 201) {
+          await this.readBounded(ex, MAX_PROBLEM_BYTES);
+          await ex.settled();
+          return { created: st === 201 };
+        }
+        if (st >= 500 || st === 408 || st === 429) throw await this.statusError(ex);
+        const detail = await this.problemDetail(ex);
+        throw new TisError(st === 409 ? 'tis.checkpoint.refused' : 'tis.http.status', ex.url.href, `the TIS refused the checkpoint with ${st}${detail}`);
       } catch (e) {
         throw cause(e, ex);
       } finally {

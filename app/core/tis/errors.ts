@@ -28,7 +28,9 @@ export type TisRule =
   | 'tis.hash-mismatch'
   | 'tis.part.not-ready'
   | 'tis.report.rejected'
-  | 'tis.report.key';
+  | 'tis.report.key'
+  | 'tis.checkpoint.refused'
+  | 'tis.checkpoint.content-type';
 
 const CODE: Record<TisRule, KioskErrorCode> = {
   'tis.timeout': 'environment',
@@ -56,6 +58,8 @@ const CODE: Record<TisRule, KioskErrorCode> = {
   'tis.part.not-ready': 'not-found',
   'tis.report.rejected': 'refused',
   'tis.report.key': 'usage',
+  'tis.checkpoint.refused': 'integrity',
+  'tis.checkpoint.content-type': 'invalid-input',
 };
 
 export class TisError extends KioskError {

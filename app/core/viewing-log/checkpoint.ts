@@ -5,6 +5,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { KioskError } from '../errors';
 import { problem } from '../../shared/problem';
+import { legacyLogKeyName, logOrigin } from '../../shared/log-origin';
 import { HASH_SIZE } from './merkle';
 
 const SIG_ED25519 = 0x01;
@@ -198,4 +199,17 @@ export function verifyCheckpoint(note: string, vkey: string | ParsedVerifierKey,
     throw new CheckpointError('checkpoint.origin', `checkpoint origin ${JSON.stringify(c.origin)} is not ${JSON.stringify(expectedOrigin)}`);
   }
   return c;
+}
+
+/**
+ * A checkpoint of device `deviceId`'s viewing log, signed with its Ed25519
+ * key under the origin as key name, or under the name the device used before
+ * (the same key). What reports, witnesses and `verify-report` check.
+ */
+export function verifyDeviceCheckpoint(note: string, deviceId: string, publicKeyRaw: Buffer): Checkpoint {
+  const origin = logOrigin(deviceId);
+  const legacy = legacyLogKeyName(deviceId);
+  const named = parseNote(note).signatures.map((s) => s.name);
+  const name = !named.includes(origin) && named.includes(legacy) ? legacy : origin;
+  return verifyCheckpoint(note, verifierKey(name, publicKeyRaw), origin);
 }

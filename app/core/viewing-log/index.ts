@@ -10,6 +10,7 @@ export {
   signCheckpoint,
   verifierKey,
   verifyCheckpoint,
+  verifyDeviceCheckpoint,
 } from './checkpoint';
 export type { Checkpoint, CheckpointSigner } from './checkpoint';
 export { EMPTY_ROOT, leafHash, nodeHash, verifyConsistency, verifyInclusion } from './merkle';

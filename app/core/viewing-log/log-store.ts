@@ -9,15 +9,17 @@ import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { IntegrityError, KioskError } from '../errors';
 import { canonicalJson } from './canonical-json';
 import {
+  type Checkpoint,
   type ParsedVerifierKey,
   type CheckpointSigner,
   CheckpointError,
+  parseNote,
   parseVerifierKey,
   signCheckpoint,
   verifierKey as makeVerifierKey,
   verifyCheckpoint,
 } from './checkpoint';
-import { CompactRange, consistencyProof, inclusionProof, leafHash, leafHashOfText } from './merkle';
+import { CompactRange, EMPTY_ROOT, consistencyProof, inclusionProof, leafHash, leafHashOfText, verifyConsistency } from './merkle';
 
 /**
  * Schema for a migration. Entries are stored as the exact canonical JSON text
@@ -46,8 +48,19 @@ export interface ViewingLogOptions {
   /** Checkpoint origin line, e.g. 'court-kiosk/DEVICE-ID'. */
   origin: string;
   clock?: () => Date;
-  /** Store a signed checkpoint automatically every this many entries (default 1000). */
+  /** Store a signed checkpoint automatically every this many entries (default 100). */
   checkpointEvery?: number;
+  /**
+   * Entry types after which a checkpoint is signed in the same transaction
+   * (a session closed, an import, an export, a purge): the events a court
+   * may ask about are covered by a checkpoint the moment they are logged.
+   */
+  checkpointAfter?: (type: string) => boolean;
+  /**
+   * Key names this device signed checkpoints with before (the same key):
+   * stored checkpoints signed under them still verify.
+   */
+  legacyKeyNames?: readonly string[];
 }
 
 export interface LogEntry {
@@ -153,7 +166,10 @@ export class ViewingLog {
   private readonly origin: string;
   private readonly clock: () => Date;
   private readonly checkpointEvery: number;
+  private readonly checkpointAfter: (type: string) => boolean;
   private readonly ownKey: ParsedVerifierKey;
+  private readonly legacyKeys: readonly ParsedVerifierKey[];
+  private readonly checkpointListeners = new Set<(size: number) => void>();
   private readonly insertRow: Statement;
   private readonly insertCheckpoint: Statement;
   private readonly tailRow: Statement;
@@ -165,6 +181,8 @@ export class ViewingLog {
   // of the table, and the next write (or root()) rebuilds it from the table.
   private range = new CompactRange();
   private lastMac: Buffer = Buffer.alloc(0);
+  /** Wall time of the newest entry (ISO), to see the clock stepped back; cached with the head. */
+  private lastTime: string | null = null;
   /** Entries this process knows are committed: the table may never hold fewer (entries removed). */
   private acknowledged = 0;
 
@@ -174,7 +192,8 @@ export class ViewingLog {
     this.mac = opts.mac;
     this.origin = opts.origin;
     this.clock = opts.clock ?? (() => new Date());
-    this.checkpointEvery = opts.checkpointEvery ?? 1000;
+    this.checkpointEvery = opts.checkpointEvery ?? 100;
+    this.checkpointAfter = opts.checkpointAfter ?? (() => false);
     if (!Number.isSafeInteger(this.checkpointEvery) || this.checkpointEvery < 1) {
       throw new KioskError('config', 'viewing log checkpointEvery must be a positive integer');
     }
@@ -182,6 +201,7 @@ export class ViewingLog {
       throw new KioskError('config', 'viewing log origin must be one non-empty line');
     }
     this.ownKey = parseVerifierKey(makeVerifierKey(this.signer.name, this.signer.publicKeyRaw));
+    this.legacyKeys = (opts.legacyKeyNames ?? []).map((n) => parseVerifierKey(makeVerifierKey(n, this.signer.publicKeyRaw)));
 
     // An acknowledged viewing must survive a power cut: in WAL mode only
     // synchronous=FULL fsyncs the WAL at every commit (NORMAL may lose the
@@ -209,6 +229,7 @@ export class ViewingLog {
     const tail = this.tailRow.get() as [number, Buffer] | undefined;
     this.range = range;
     this.lastMac = tail ? tail[1] : Buffer.alloc(0);
+    this.lastTime = tail ? this.timeOf(tail[0]) : null;
   }
 
   /**
@@ -258,8 +279,18 @@ export class ViewingLog {
     return r;
   }
 
-  private makeRow(seq: number, prevMac: Buffer, type: string, data: Record<string, unknown>): [number, string, Buffer, Buffer] {
-    const time = this.clock().toISOString();
+  /** The wall time written in entry `seq`, or null when it cannot be read (verify() reports such an entry). */
+  private timeOf(seq: number): string | null {
+    try {
+      const row = this.db.prepare('SELECT entry FROM viewing_log WHERE seq = ?').pluck().get(seq);
+      const time = (JSON.parse(String(row)) as { time?: unknown }).time;
+      return typeof time === 'string' ? time : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private makeRow(seq: number, prevMac: Buffer, time: string, type: string, data: Record<string, unknown>): [number, string, Buffer, Buffer] {
     const entry = canonicalJson({ seq, time, type, data });
     const lh = leafHash(Buffer.from(entry, 'utf8'));
     return [seq, entry, lh, this.mac(macInput(seq, prevMac, lh))];
@@ -279,44 +310,84 @@ export class ViewingLog {
       if (typeof type !== 'string' || type.length === 0) throw new KioskError('invalid-input', 'log entry type must be a non-empty string');
       if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new KioskError('invalid-input', 'log entry data must be an object');
     }
+    let signed = 0;
     const run = (): Array<{ seq: number; leafHash: string }> => {
       this.syncHead();
       const range = this.range.clone();
       let lastMac = this.lastMac;
+      let lastTime = this.lastTime;
       const out: Array<{ seq: number; leafHash: string }> = [];
-      for (const { type, data } of items) {
-        const row = this.makeRow(range.size, lastMac, type, data);
+      signed = 0;
+      const put = (time: string, type: string, data: Record<string, unknown>): { seq: number; leafHash: string } => {
+        const row = this.makeRow(range.size, lastMac, time, type, data);
         const [seq, , lh, mac] = row;
         this.insertRow.run(row);
         range.append(lh);
         lastMac = mac;
-        out.push({ seq, leafHash: lh.toString('hex') });
-        if (range.size % this.checkpointEvery === 0) {
+        lastTime = time;
+        if (range.size % this.checkpointEvery === 0 || this.checkpointAfter(type)) {
           this.insertCheckpoint.run(range.size, signCheckpoint({ origin: this.origin, size: range.size, root: range.root() }, this.signer));
+          signed = range.size;
         }
+        return { seq, leafHash: lh.toString('hex') };
+      };
+      for (const { type, data } of items) {
+        const time = this.clock().toISOString();
+        // ISO UTC times of one length compare as strings. A wall clock set back
+        // (by hand, by a bad time server) is said so in the log, with both
+        // times, before the first entry that carries the earlier time.
+        if (lastTime !== null && time < lastTime) put(time, 'clock.stepBack', { previous: lastTime, now: time });
+        out.push(put(time, type, data));
       }
       // Ahead of the commit: if it (or an enclosing transaction) does not
       // happen, syncHead sees the table behind the cache and rebuilds.
       this.range = range;
       this.lastMac = lastMac;
+      this.lastTime = lastTime;
       return out;
     };
-    if (this.db.inTransaction) return this.db.transaction(run)();
+    if (this.db.inTransaction) {
+      const out = this.db.transaction(run)();
+      // The caller's transaction commits when it returns (better-sqlite3 is
+      // synchronous); listeners read the table, so they hear of it after that.
+      if (signed > 0) this.announce(signed);
+      return out;
+    }
     // IMMEDIATE: the head is read under the write lock, so no other writer
     // can slip an entry between the read and the insert.
     const out = this.db.transaction(run).immediate();
     this.acknowledged = Math.max(this.acknowledged, this.range.size);
+    if (signed > 0) this.announce(signed);
     return out;
   }
 
   /** Signs the current tree, stores the note and returns it. */
   checkpoint(): string {
-    return this.db.transaction(() => {
+    const note = this.db.transaction(() => {
       this.syncHead();
-      const note = signCheckpoint({ origin: this.origin, size: this.range.size, root: this.range.root() }, this.signer);
-      this.insertCheckpoint.run(this.range.size, note);
-      return note;
+      const n = signCheckpoint({ origin: this.origin, size: this.range.size, root: this.range.root() }, this.signer);
+      this.insertCheckpoint.run(this.range.size, n);
+      return n;
     }).immediate();
+    this.announce(this.range.size);
+    return note;
+  }
+
+  /**
+   * Calls `listener` with the tree size after each checkpoint this log
+   * stores (on a later turn, once the writing transaction has committed):
+   * the witness delivery hangs on it. Returns the unsubscribe function.
+   */
+  onDidCheckpoint(listener: (size: number) => void): () => void {
+    this.checkpointListeners.add(listener);
+    return () => this.checkpointListeners.delete(listener);
+  }
+
+  private announce(size: number): void {
+    if (this.checkpointListeners.size === 0) return;
+    setImmediate(() => {
+      for (const l of this.checkpointListeners) l(size);
+    });
   }
 
   latestCheckpoint(): string | null {
@@ -347,7 +418,7 @@ export class ViewingLog {
     for (const row of this.db.prepare('SELECT size, note FROM viewing_log_checkpoint ORDER BY size').raw().iterate()) {
       const [size, note] = row as [number, string];
       try {
-        const c = verifyCheckpoint(note, key, this.origin);
+        const c = this.verifyOwn(note, key, opts.verifierKey === undefined);
         if (c.size !== size) throw new CheckpointError('checkpoint.size', `note says size ${c.size}`);
         targets.set(size, { root: c.root, what: `stored checkpoint at size ${size}` });
       } catch (e) {
@@ -356,7 +427,7 @@ export class ViewingLog {
     }
     if (opts.trustedCheckpoint !== undefined) {
       try {
-        const c = verifyCheckpoint(opts.trustedCheckpoint, key, this.origin);
+        const c = this.verifyOwn(opts.trustedCheckpoint, key, opts.verifierKey === undefined);
         const stored = targets.get(c.size);
         if (stored !== undefined && !stored.root.equals(c.root)) {
           return fail(null, `trusted checkpoint at size ${c.size} disagrees with the stored checkpoint of that size`);
@@ -417,6 +488,58 @@ export class ViewingLog {
       return fail(n, `this process committed ${this.acknowledged} entries but the log holds only ${n}`);
     }
     return { ok: true, entries, firstBad: null, checkpoint: best };
+  }
+
+  /** A checkpoint of this log, signed by `key` (or, when it is the log's own, under one of its former key names). */
+  private verifyOwn(note: string, key: ParsedVerifierKey, own: boolean): Checkpoint {
+    try {
+      return verifyCheckpoint(note, key, this.origin);
+    } catch (e) {
+      if (!own || !(e instanceof CheckpointError) || e.rule !== 'checkpoint.signature.unknown-key') throw e;
+      const legacy = this.legacyKeys.find((k) => parseNote(note).signatures.some((s) => s.name === k.name));
+      if (legacy === undefined) throw e;
+      return verifyCheckpoint(note, legacy, this.origin);
+    }
+  }
+
+  /**
+   * Does this log extend checkpoint `c` (a witness's)? Checked as a witness
+   * checks the kiosk: an RFC 6962 consistency proof from c's tree to the
+   * current one, built from the table and verified against both roots, in
+   * one read transaction so a concurrent append cannot split the two.
+   */
+  extendsCheckpoint(c: Checkpoint): { readonly size: number; readonly ok: boolean } {
+    return this.db.transaction(() => {
+      const n = this.size;
+      if (c.size > n) return { size: n, ok: false };
+      const root = this.root();
+      // Every tree extends the empty one, whose root is fixed.
+      if (c.size === 0) return { size: n, ok: c.root.equals(EMPTY_ROOT) };
+      const proof = consistencyProof(c.size, n, this.subtreeRoot);
+      return { size: n, ok: verifyConsistency(c.size, n, c.root, Buffer.from(root, 'hex'), proof) };
+    })();
+  }
+
+  /**
+   * Entry `seq` with the newest stored checkpoint (one is signed when none
+   * covers the entry yet) and the entry's inclusion proof in that tree: what
+   * a receipt carries so that anyone can check, offline, that it is logged.
+   */
+  proveEntry(seq: number): { entry: LogEntry; checkpoint: string; inclusionProof: string[] } {
+    let newest = this.latestCheckpointBody();
+    if (newest === null || newest.checkpoint.size <= seq) {
+      this.checkpoint();
+      newest = this.latestCheckpointBody();
+    }
+    const [entry] = this.entries(seq, seq + 1);
+    if (newest === null || entry === undefined) throw new KioskError('invalid-input', `seq ${seq} is not in the log`);
+    return { entry, checkpoint: newest.note, inclusionProof: this.inclusionProof(seq, newest.checkpoint.size) };
+  }
+
+  /** The newest stored checkpoint's size and root (what a witness is sent), or null. */
+  latestCheckpointBody(): { note: string; checkpoint: Checkpoint } | null {
+    const note = this.latestCheckpoint();
+    return note === null ? null : { note, checkpoint: this.verifyOwn(note, this.ownKey, true) };
   }
 
   private subtreeRoot = (lo: number, hi: number): Buffer => {

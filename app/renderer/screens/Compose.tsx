@@ -185,7 +185,16 @@ export function Compose({ view, send, client, onCatalog, onAdmin, onPending }: P
       const out = await send(ev);
       if (!out || out.problem) {
         // Core's words and rule ids are for the log; the clerk reads a translated sentence.
-        setProblem(out?.problem?.rule === 'session.space-low' ? t('compose.spaceLow') : t('compose.refused'));
+        const rule = out?.problem?.rule;
+        setProblem(
+          rule === 'session.space-low'
+            ? t('compose.spaceLow')
+            : rule === 'session.log-alarm'
+              ? t('compose.logAlarm')
+              : rule === 'session.log-checking'
+                ? t('compose.logChecking')
+                : t('compose.refused'),
+        );
         return;
       }
     }

@@ -4,15 +4,15 @@
 import { useEffect, useRef } from 'react';
 import type { Send } from './send';
 import { useI18n } from '../i18n/context';
-import { useNow } from './use-now';
+import { useCountdown } from './use-now';
 import { clock } from './player/format';
 
-export function IdleWarning({ send, endsAt }: { send: Send; endsAt: number | null }) {
+export function IdleWarning({ send, remainingSec, basis }: { send: Send; remainingSec: number | null; basis: unknown }) {
   const { t } = useI18n();
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => button.current?.focus(), []);
-  const now = useNow();
-  const leftSec = endsAt !== null ? Math.max(0, Math.ceil((endsAt - now) / 1000)) : null;
+  const leftMs = useCountdown(remainingSec, basis);
+  const leftSec = leftMs !== null ? Math.ceil(leftMs / 1000) : null;
   // What the live region says changes only at each 10 s step.
   const spoken = leftSec !== null ? Math.ceil(leftSec / 10) * 10 : null;
   return (

@@ -112,3 +112,54 @@ describe('lockouts in the catalog', () => {
     }
   });
 });
+
+describe('lockouts on the monotonic clock', () => {
+  /** An Auth whose wall clock and monotonic clock the test turns apart, over one catalog file. */
+  function twoClocks(file: string, list: Account[], wall: SimulatedClock, mono: SimulatedClock): { auth: Auth; close(): void } {
+    const db = openDatabase(file);
+    return { auth: new Auth({ accounts: list, now: () => wall.now(), monotonic: () => mono.now(), lockouts: new SqliteLockoutStore(db) }), close: () => db.close() };
+  }
+
+  it('[PL-8.1] [DC-6] a wall clock set back 3 h neither stretches a lockout nor, set forward, ends it early; it lasts 300 s of real time', async () => {
+    const file = path.join(scratch(), 'catalog.sqlite');
+    const list = await accounts();
+    const wall = startClock();
+    const mono = new SimulatedClock();
+    const a = twoClocks(file, list, wall, mono);
+    try {
+      for (let i = 0; i < 5; i++) await a.auth.attempt('anna', WRONG);
+      expect(a.auth.lockedFor('anna')).toBe(300);
+      wall.increment(-3 * 3600_000); // the wall clock set back 3 h; no real time passes
+      expect(a.auth.lockedFor('anna')).toBe(300);
+      mono.increment(299_000);
+      expect(a.auth.lockedFor('anna')).toBe(1);
+      wall.increment(6 * 3600_000); // and forward 6 h: still one real second to go
+      expect(a.auth.lockedFor('anna')).toBe(1);
+      mono.increment(1_000);
+      expect(a.auth.lockedFor('anna')).toBe(0);
+      expect(await a.auth.attempt('anna', PIN)).toMatchObject({ ok: true });
+    } finally {
+      a.close();
+    }
+  });
+
+  it('[PL-8.1] after a restart the stored lockout is read once from the wall clock, never longer than the lockout itself', async () => {
+    const file = path.join(scratch(), 'catalog.sqlite');
+    const list = await accounts();
+    const wall = startClock();
+    const first = twoClocks(file, list, wall, new SimulatedClock());
+    for (let i = 0; i < 5; i++) await first.auth.attempt('anna', WRONG);
+    first.close();
+    // Restarted with the wall clock set back 3 h: the stored end lies 3 h 5 min ahead, but a first lockout is 300 s.
+    wall.increment(-3 * 3600_000);
+    const mono = new SimulatedClock();
+    const second = twoClocks(file, list, wall, mono);
+    try {
+      expect(second.auth.lockedFor('anna')).toBe(300);
+      mono.increment(300_000);
+      expect(second.auth.lockedFor('anna')).toBe(0);
+    } finally {
+      second.close();
+    }
+  });
+});

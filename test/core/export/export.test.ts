@@ -79,8 +79,8 @@ function snapshot(k: KioskDir): unknown {
   }));
 }
 
-function logEntries(k: KioskDir): Array<{ type: string; data: Record<string, unknown> }> {
-  return k.query<{ entry: string }>('SELECT entry FROM viewing_log ORDER BY seq').map((r) => JSON.parse(r.entry) as { type: string; data: Record<string, unknown> });
+function logEntries(k: KioskDir): Array<{ seq: number; type: string; data: Record<string, unknown> }> {
+  return k.query<{ entry: string }>('SELECT entry FROM viewing_log ORDER BY seq').map((r) => JSON.parse(r.entry) as { seq: number; type: string; data: Record<string, unknown> });
 }
 
 function onlyEntries(dir: string): string[] {
@@ -197,8 +197,16 @@ describe('kioskctl export', () => {
     expect(html).toContain('Prezes Sądu Okręgowego w Krakowie');
     for (const r of out.json.recordings) expect(html).toContain(r.sha256);
     expect(fs.readFileSync(out.json.receipt.pdf).subarray(0, 5).toString()).toBe('%PDF-');
-    const signed = JSON.parse(fs.readFileSync(out.json.receipt.json, 'utf8')) as { receipt: { packageSha256: string }; signature: string };
+    const signed = JSON.parse(fs.readFileSync(out.json.receipt.json, 'utf8')) as { receipt: { packageSha256: string; log: { entry: { seq: number; type: string } } }; signature: string };
     expect(signed.receipt.packageSha256).toMatch(/^[0-9a-f]{64}$/);
+    // The receipt carries the export's own log entry, a checkpoint after it and the proof between them, checked offline.
+    expect(signed.receipt.log.entry).toMatchObject({ seq: entry.seq, type: 'export' });
+    expect(html).toContain('Контрольна точка журналу переглядів');
+    const check = a.json<{ ok: boolean; kind: string; findings: Array<{ code: string }> }>(['verify-report', out.json.receipt.json]);
+    expect(check.code, JSON.stringify(check.json)).toBe(0);
+    expect(check.json.kind).toBe('export-receipt');
+    expect(check.json.findings.map((f) => f.code)).toEqual(['key.embedded', 'signature.ok', 'checkpoint.ok', 'entry.ok']);
+    expect(fs.existsSync(path.join(path.dirname(out.json.receipt.json), 'verify-report.html'))).toBe(true);
   }, 120_000);
 
   it('[PL-3.7] an exported version 1 brings its version 0; --only-version takes just the one asked for', () => {

@@ -12,7 +12,7 @@ import { serveKiosk, type Served } from '../../helpers/kioskctl';
 import { KioskDir } from '../../helpers/kiosk-dir';
 import { REPO, scratch } from '../../helpers/paths';
 import { ADMIN_ROUTES, type AdminOverview } from '../../../app/shared/admin-contract';
-import { SessionClient, openDemoSession } from '../../helpers/session-client';
+import { SessionClient, composeDemoSession, openDemoSession } from '../../helpers/session-client';
 
 const MiB = 1024 * 1024;
 let served: Served | null = null;
@@ -79,12 +79,7 @@ describe('faults never end the process', () => {
 
     // While the disk is full, the next session is refused before it opens.
     await c.sendUntil({ type: 'summary.close' }, (v) => v.screen === 'locked');
-    await c.sendUntil({ type: 'clerk.begin' }, (v) => v.screen === 'authenticating');
-    await c.sendUntil({ type: 'clerk.pin', accountId: 'demo-clerk', pin: '1234' }, (v) => v.screen === 'composing');
-    await c.sendUntil({ type: 'compose.case', query: 'KM 123/24' }, (v) => v.composition.lookup === 'found');
-    await c.send({ type: 'compose.recordings', recordings: [{ identifier: 'KM12324-20240305-01', version: 0 }] });
-    await c.send({ type: 'compose.viewer', name: 'Jan Strona', documentType: 'id-card', documentLast4: '1234', purpose: 'zapoznanie się z aktami' });
-    await c.sendUntil({ type: 'compose.time', minutes: 30 }, (v) => v.composition.complete);
+    await composeDemoSession(c);
     const refused = await c.send({ type: 'compose.confirm' });
     expect(refused.problem?.rule).toBe('session.space-low');
     expect(refused.view.screen).toBe('composing');

@@ -6,7 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { verifyCheckpoint } from '../../../app/core/viewing-log/checkpoint';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../../app/core/viewing-log/merkle';
 import { IntegrityError } from '../../../app/core/errors';
-import { type OpenLog, ORIGIN, createDb, openLog, sqlite3, tempDir } from './fixtures/log-fixture';
+import { type OpenLog, KEY_NAME, LEGACY_KEY_NAME, ORIGIN, TEST_MAC_KEY, TEST_SIGNING_KEY_PEM, createDb, openLog, sqlite3, tempDir } from './fixtures/log-fixture';
+import Database from 'better-sqlite3';
+import { createPrivateKey } from 'node:crypto';
+import { ed25519Signer } from '../../../app/core/viewing-log/checkpoint';
+import { ViewingLog, hmacSha256 } from '../../../app/core/viewing-log/log-store';
+import { checkpointsAfter } from '../../../app/shared/log-origin';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -379,5 +384,89 @@ describe('entries whose data uses the key "seq"', () => {
     log.append('view.start', { seq: 0 });
     expect(log.verify()).toMatchObject({ ok: true, entries: 2 });
     expect(log.entries(0, 2).map((e) => e.data)).toEqual([{ seq: 99, inner: { seq: 5 }, note: 'has ,"seq":7, inside' }, { seq: 0 }]);
+  });
+});
+
+describe('checkpoints at the events that matter', () => {
+  it('[DC-6] signs a checkpoint at most every 100 entries and right after each entry type it is told to, in the same transaction; listeners hear of it after the commit', async () => {
+    const db = new Database(file);
+    const log = new ViewingLog({
+      db,
+      signer: ed25519Signer(KEY_NAME, createPrivateKey(TEST_SIGNING_KEY_PEM)),
+      mac: hmacSha256(TEST_MAC_KEY),
+      origin: ORIGIN,
+      checkpointAfter: checkpointsAfter,
+    });
+    open.push({ db, log });
+    const heard: number[] = [];
+    log.onDidCheckpoint((size) => heard.push(size));
+    const sizes = (): number[] => (db.prepare('SELECT size FROM viewing_log_checkpoint ORDER BY size').pluck().all() as number[]);
+    for (let i = 0; i < 150; i++) log.append('playback.seek', { i });
+    expect(sizes()).toEqual([100]);
+    log.append('session.closed', { sessionId: 's' });
+    db.transaction(() => log.append('import.package', { ref: 'x' }))();
+    // A caller's transaction that rolls back takes its checkpoint with it.
+    expect(() =>
+      db.transaction(() => {
+        log.append('purge', { case: 'x' });
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    log.append('export', { case: 'x' });
+    expect(sizes()).toEqual([100, 151, 152, 153]);
+    expect(heard).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    // The rolled-back purge announced too (its transaction was the caller's); a listener reads the table, which has no checkpoint for it.
+    expect(heard).toEqual([100, 151, 152, 153, 153]);
+    expect(log.verify()).toMatchObject({ ok: true, checkpoint: { size: 153 } });
+    for (const s of sizes()) expect(verifyCheckpoint(db.prepare('SELECT note FROM viewing_log_checkpoint WHERE size = ?').pluck().get(s) as string, log.verifierKey(), ORIGIN).size).toBe(s);
+  });
+
+  it('[DC-6] [Q-3] the key name is the origin line; checkpoints stored under the key name the device used before still verify, a foreign name does not', () => {
+    const old = new Database(file);
+    const before = new ViewingLog({ db: old, signer: ed25519Signer(LEGACY_KEY_NAME, createPrivateKey(TEST_SIGNING_KEY_PEM)), mac: hmacSha256(TEST_MAC_KEY), origin: ORIGIN });
+    fill(before, 5);
+    before.checkpoint();
+    old.close();
+
+    const { log } = fresh();
+    expect(log.latestCheckpoint()).toMatch(new RegExp(`\\n\\n\u2014 ${LEGACY_KEY_NAME} `, 'u'));
+    expect(log.verify()).toMatchObject({ ok: false, problem: expect.stringMatching(/not signed by key court-kiosk\/TEST-DEVICE/u) });
+    closeAll();
+    const db = new Database(file);
+    const now = new ViewingLog({ db, signer: ed25519Signer(KEY_NAME, createPrivateKey(TEST_SIGNING_KEY_PEM)), mac: hmacSha256(TEST_MAC_KEY), origin: ORIGIN, legacyKeyNames: [LEGACY_KEY_NAME] });
+    open.push({ db, log: now });
+    expect(now.verify()).toMatchObject({ ok: true, checkpoint: { size: 5 } });
+    expect(now.checkpoint()).toMatch(new RegExp(`\\n\\n\u2014 ${ORIGIN} `, 'u'));
+    expect(KEY_NAME).toBe(ORIGIN);
+  });
+});
+
+describe('a wall clock that steps back', () => {
+  it('[DC-6] [Q-3] an entry whose wall time is earlier than the previous entry\'s is preceded by a clock.stepBack entry with both times; the log verifies, and a reopened log still knows the last time', () => {
+    const db = new Database(file);
+    let now = Date.UTC(2026, 2, 20, 10, 0, 0);
+    const make = (): ViewingLog =>
+      new ViewingLog({ db, signer: ed25519Signer(KEY_NAME, createPrivateKey(TEST_SIGNING_KEY_PEM)), mac: hmacSha256(TEST_MAC_KEY), origin: ORIGIN, clock: () => new Date(now) });
+    let log = make();
+    open.push({ db, log });
+    log.append('playback.play', { i: 1 });
+    now += 1000;
+    log.append('playback.pause', { i: 2 });
+    now -= 3 * 3600_000; // stepped back three hours
+    const { seq } = log.append('playback.play', { i: 3 });
+    now += 1000;
+    log.append('playback.pause', { i: 4 }); // later than the step: no new marker
+    log = make(); // a restart still compares with the newest entry
+    now -= 60_000;
+    log.append('playback.seek', { i: 5 });
+
+    const all = log.entries(0, log.size);
+    expect(all.map((e) => e.type)).toEqual(['playback.play', 'playback.pause', 'clock.stepBack', 'playback.play', 'playback.pause', 'clock.stepBack', 'playback.seek']);
+    expect(seq).toBe(3);
+    expect(all[2]!.data).toEqual({ previous: '2026-03-20T10:00:01.000Z', now: '2026-03-20T07:00:01.000Z' });
+    expect(all[2]!.time).toBe('2026-03-20T07:00:01.000Z');
+    expect(all[5]!.data).toEqual({ previous: '2026-03-20T07:00:02.000Z', now: '2026-03-20T06:59:02.000Z' });
+    expect(log.verify()).toMatchObject({ ok: true, entries: 7 });
   });
 });

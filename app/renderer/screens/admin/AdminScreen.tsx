@@ -59,6 +59,18 @@ export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onComp
         !failed && <p>{t('admin.loading')}</p>
       ) : (
         <>
+          {overview.log.alarm !== null && (
+            <p className="notice" role="alert" data-testid="admin-log-alarm">
+              {t('admin.logAlarm', { problem: overview.log.alarm })}
+            </p>
+          )}
+          {overview.log.witnesses
+            .filter((w) => w.verdict === 'fault')
+            .map((w) => (
+              <p key={w.witness} className="notice" role="status" data-testid="admin-witness-fault">
+                {t('admin.witnessFault', { problem: w.problem ?? w.witness })}
+              </p>
+            ))}
           {overview.storage.low && (
             <p className="notice" role="alert" data-testid="admin-space-low">
               {t('admin.spaceLow', { free: formatBytes(lang, overview.storage.freeBytes), reserve: formatBytes(lang, overview.storage.reserveBytes) })}

@@ -1,5 +1,7 @@
 // Read-only parts of the administrator screen: imports, integrity events and
 // the TIS outbox (issue 7), each a captioned table a screen reader can walk.
+// A table wider than the screen (a long integrity reason) scrolls in a region
+// that takes focus, so the keyboard can scroll it too (WCAG 2.1.1).
 import type { AdminImport, AdminIntegrityEvent, AdminOutboxItem } from '../../../shared/admin-contract';
 import type { MessageKey } from '../../../shared/i18n';
 import { useI18n } from '../../i18n/context';
@@ -20,7 +22,7 @@ export function ImportsTable({ imports }: { imports: readonly AdminImport[] }) {
       {imports.length === 0 ? (
         <p>{t('admin.imports.empty')}</p>
       ) : (
-        <div className="scroll">
+        <div className="scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -61,7 +63,7 @@ export function IntegrityTable({ events }: { events: readonly AdminIntegrityEven
       {events.length === 0 ? (
         <p>{t('admin.integrity.empty')}</p>
       ) : (
-        <div className="scroll">
+        <div className="scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -96,7 +98,7 @@ export function OutboxTable({ items }: { items: readonly AdminOutboxItem[] }) {
       {items.length === 0 ? (
         <p>{t('admin.outbox.empty')}</p>
       ) : (
-        <div className="scroll">
+        <div className="scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>

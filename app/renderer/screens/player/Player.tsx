@@ -20,7 +20,7 @@ import { MetadataPanel } from './MetadataPanel';
 import { ClerkEnd } from './ClerkEnd';
 import { EndViewing } from './EndViewing';
 import { TimeLeft } from './TimeLeft';
-import { useNow } from '../use-now';
+import { useCountdown } from '../use-now';
 import { clock, mediaCapabilityOf, sessionIdOf } from './format';
 import { LanguageSwitch } from '../LanguageSwitch';
 
@@ -52,7 +52,8 @@ export function Player({ info, view, send, client, onLang }: Props) {
   const [captions, setCaptions] = useState(false);
   /** Captions URL → blob: URL of its fetched cues, for the <track>s. */
   const [captionBlobs, setCaptionBlobs] = useState<ReadonlyMap<string, string>>(new Map());
-  const now = useNow();
+  // Seconds left as the kiosk says them, counted on from each view on this page's monotonic clock.
+  const remainingMs = useCountdown(view.playback.remainingSec, view);
   const playingRef = useRef(false);
   const capability = mediaCapabilityOf(view);
   const current = view.playback.current;
@@ -275,7 +276,6 @@ export function Player({ info, view, send, client, onLang }: Props) {
   });
 
   const isPlaying = status === 'playing' || status === 'buffering';
-  const remainingMs = view.playback.endsAt !== null ? Math.max(0, view.playback.endsAt - now) : null;
   const sessionId = sessionIdOf(view);
   const supersededBy = (r: RecordingRef) => view.composition.case?.recordings.find((x) => sameRef(x, r))?.supersededBy ?? null;
 
