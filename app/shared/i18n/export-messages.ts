@@ -41,7 +41,7 @@ const en = {
     'The package carries a detached Ed25519 signature of the device over tagmanifest-sha256.txt in the tag file tagsignature-ed25519.sig. It can be checked with: openssl pkeyutl -verify -pubin -inkey device.pem -rawin -in tagmanifest-sha256.txt -sigfile tagsignature-ed25519.sig. This receipt is itself signed (signature below, over its canonical JSON).',
   'appendix.signature': 'Signature of the receipt (Ed25519, base64)',
   'appendix.publicKey': 'Public key of the device',
-  'appendix.checkpoint': 'Checkpoint of the viewing log after this export was logged (C2SP signed note); the receipt carries the export\'s log entry and its inclusion proof',
+  'appendix.checkpoint': 'Checkpoint of the viewing log signed after this export was logged (C2SP signed note); the receipt carries the export\'s log entry and the Merkle path that ties it to this checkpoint',
 };
 
 export type ExportMessageKey = keyof typeof en;
@@ -83,7 +83,7 @@ const pl: Catalog = {
     'Paczka zawiera odłączony podpis Ed25519 urządzenia nad plikiem tagmanifest-sha256.txt w pliku tagsignature-ed25519.sig. Można go sprawdzić poleceniem: openssl pkeyutl -verify -pubin -inkey device.pem -rawin -in tagmanifest-sha256.txt -sigfile tagsignature-ed25519.sig. To potwierdzenie jest również podpisane (podpis poniżej, nad jego kanonicznym JSON).',
   'appendix.signature': 'Podpis potwierdzenia (Ed25519, base64)',
   'appendix.publicKey': 'Klucz publiczny urządzenia',
-  'appendix.checkpoint': 'Punkt kontrolny dziennika przeglądania po zapisaniu tego eksportu (notatka podpisana C2SP); potwierdzenie zawiera wpis eksportu w dzienniku i dowód jego włączenia',
+  'appendix.checkpoint': 'Punkt kontrolny rejestru przeglądania podpisany po zapisaniu tego eksportu (notatka podpisana C2SP); potwierdzenie zawiera wpis eksportu w rejestrze i ścieżkę Merkle łączącą go z tym punktem kontrolnym',
 };
 
 const uk: Catalog = {
@@ -122,7 +122,7 @@ const uk: Catalog = {
     'Пакет містить відокремлений підпис Ed25519 пристрою над файлом tagmanifest-sha256.txt у файлі tagsignature-ed25519.sig. Його можна перевірити командою: openssl pkeyutl -verify -pubin -inkey device.pem -rawin -in tagmanifest-sha256.txt -sigfile tagsignature-ed25519.sig. Це підтвердження також підписане (підпис нижче, над його канонічним JSON).',
   'appendix.signature': 'Підпис підтвердження (Ed25519, base64)',
   'appendix.publicKey': 'Відкритий ключ пристрою',
-  'appendix.checkpoint': 'Контрольна точка журналу переглядів після запису цього експорту (підписана нотатка C2SP); підтвердження містить запис експорту в журналі та доказ його включення',
+  'appendix.checkpoint': 'Контрольна точка журналу переглядів, підписана після запису цього експорту (підписана нотатка C2SP); підтвердження містить запис експорту в журналі та шлях Меркла, що пов’язує його з цією контрольною точкою',
 };
 
 export const EXPORT_MESSAGES: Record<Language, Catalog> = { en, pl, uk };

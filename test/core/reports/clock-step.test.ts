@@ -4,7 +4,7 @@
 // opened says why; the report still verifies, with the kiosk's check and the
 // offline one.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildViewingReports, checkViewingReport, reportDocument, renderViewingReportHtml, type ViewingReport } from '../../../app/core/reports';
+import { buildViewingReports, checkViewingReport, plTime, reportDocument, renderViewingReportHtml, type ViewingReport } from '../../../app/core/reports';
 import { verifyReportDocument } from '../../../app/shared/report-check';
 import { CASE, openFixture, type Fixture } from './fixture';
 
@@ -40,8 +40,8 @@ describe('a clock set back mid-session, in the report', () => {
 
     const en = reportDocument(report, 'en');
     const facts = new Map(en.sections.flatMap((s) => (s.kind === 'facts' ? s.rows : [])));
-    expect(facts.get('Session closed')).toBe('2026-03-2007:01:10Z (clock set back)');
-    expect(facts.get('Kiosk clock')).toContain('set back during the session from 2026-03-2010:01:00Z to 2026-03-2007:01:05Z');
+    expect(facts.get('Session closed')).toBe(`${plTime(report.session.closed!)} (clock set back)`);
+    expect(facts.get('Kiosk clock')).toContain(`set back during the session from ${plTime('2026-03-20T10:01:00.000Z')} to ${plTime('2026-03-20T07:01:05.000Z')}`);
     const rows = en.sections.find((s) => s.kind === 'table' && s.rows.length === 5);
     expect(rows?.kind === 'table' ? rows.rows.map((r) => r[1]!.endsWith('(clock set back)')) : []).toEqual([false, false, true, true, true]);
     expect(renderViewingReportHtml(report, 'pl')).toContain('(zegar cofnięty)');
