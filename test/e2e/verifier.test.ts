@@ -85,7 +85,8 @@ describe('the standalone verifier page, opened from disk with no network', () =>
       const page = await open(lang);
       const good = await check(page, report, { pubkey: pem });
       expect(good, good.failed.join(', ')).toMatchObject({ ok: 'true', verdict: verifierText(lang, 'valid'), failed: [] });
-      expect(await page.locator('li[data-code="entry.ok"]').count()).toBe(12);
+      // One line per entry of the session the report holds.
+      expect(await page.locator('li[data-code="entry.ok"]').count()).toBe((JSON.parse(fs.readFileSync(report, 'utf8')) as { entries: unknown[] }).entries.length);
       expect(await page.locator('li[data-code="signature.ok"]').textContent()).toBe(verifierText(lang, 'signature.ok'));
       if (lang === 'pl') {
         fs.mkdirSync(SHOTS, { recursive: true });
