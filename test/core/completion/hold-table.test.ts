@@ -89,7 +89,9 @@ async function writeCarrier(dir: string): Promise<void> {
   const ua = path.join(DEMO_CARRIER, DEMO_PACKAGES.ua);
   const pdf = fs.readFileSync(path.join(ua, 'data', 'protocol.pdf'));
   const p7s = fs.readFileSync(path.join(ua, 'data', 'protocol.pdf.p7s'));
-  const mp4 = fs.readFileSync(makeMedia(scratch('hold-media-'), 'tiny.mp4', ['--seconds', '2', '--size', '320x240', '--fps', '24']));
+  const media = scratch('hold-media-');
+  const mp4 = fs.readFileSync(makeMedia(media, 'tiny.mp4', ['--seconds', '2', '--size', '320x240', '--fps', '24']));
+  fs.rmSync(media, { recursive: true, force: true });
   const once = (b: Buffer) =>
     (async function* (): AsyncIterable<Uint8Array> {
       yield b;

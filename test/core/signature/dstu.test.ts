@@ -148,7 +148,9 @@ describe('DSTU 4145 protocols imported under kiosk-config', () => {
 
   it('[UA-4] [UA-3] a package whose protocol is signed with a DSTU 4145 key under the configured anchor imports as verified; each bad variant is held with its reason in words', async () => {
     const carrier = scratch('dstu-carrier-');
-    const mp4 = fs.readFileSync(makeMedia(scratch('dstu-media-'), 'tiny.mp4', ['--seconds', '2', '--size', '320x240', '--fps', '24']));
+    const media = scratch('dstu-media-');
+    const mp4 = fs.readFileSync(makeMedia(media, 'tiny.mp4', ['--seconds', '2', '--size', '320x240', '--fps', '24']));
+    fs.rmSync(media, { recursive: true, force: true });
     const cases = [{ name: 'good', content: PROTOCOL, p7s: signDetached(PROTOCOL, secretary), rule: null, words: null }, ...variants()];
     for (const [n, v] of cases.entries()) {
       const w = await BagWriter.create(path.join(carrier, `KEP-${n}`));
