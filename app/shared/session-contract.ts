@@ -45,6 +45,8 @@ export interface SessionCase {
   /** Case-file signature (PL-3.6) or the ЄУН for Ukrainian courts (UA-5). */
   readonly signature: string;
   readonly caseNumber: string | null;
+  /** UA-5: the proceedings number (e.g. `2/757/1234/25`), when the case has one; the viewing report gives it a row of its own. */
+  readonly proceedingsNumber?: string | null;
   readonly recordings: readonly RecordingChoice[];
 }
 

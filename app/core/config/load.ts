@@ -73,6 +73,7 @@ export function checkReferencedFiles(file: string, c: KioskConfig): Problem[] {
     missing.push(...keyFileProblems(configRelative(file, c.tis.keyFile)).map((p) => ({ ...p, field: 'tis.keyFile' })));
   }
   c.trustedSigners.forEach((s, i) => need(`trustedSigners[${i}].certFile`, s.certFile));
+  c.revocationLists.forEach((l, i) => need(`revocationLists[${i}].crlFile`, l.crlFile));
   c.trustedDevices.forEach((d, i) => need(`trustedDevices[${i}].publicKeyFile`, d.publicKeyFile));
   return missing;
 }

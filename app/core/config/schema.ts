@@ -83,6 +83,9 @@ export const kioskConfigSchema = z
       .default(['carrier']),
     tis: tis.nullable().default(null),
     trustedSigners: z.array(signer).default([]),
+    // Offline certificate revocation lists of the certifying authorities above (UA-4: a КЕП whose
+    // issuer has no current list here is reported as "revocation status unknown", never as good).
+    revocationLists: z.array(z.strictObject({ name: z.string().min(1), crlFile: z.string().min(1) })).default([]),
     trustedDevices: z.array(trustedDevice).default([]),
     allowUnsignedProtocols: z.boolean().default(false),
     watermark: z.boolean().default(true),

@@ -112,9 +112,11 @@ async function buildBody(rec: LibraryRecording, target: Exclude<MediaTarget, { k
       return part?.index ? initSegment(part.index) : null;
     }
     case 'segment': {
-      const part = rec.parts.find((p) => p.seq === target.part);
-      if (!part?.index || target.index >= part.index.segments.length) return null;
-      return mediaSegment(part.index, target.index, part.read, `recording ${rec.identifier} v${rec.version}: ${part.name}`);
+      const n = rec.parts.findIndex((p) => p.seq === target.part);
+      const part = rec.parts[n];
+      const start = rec.playlist?.parts[n]?.startSec;
+      if (!part?.index || start === undefined || target.index >= part.index.segments.length) return null;
+      return mediaSegment(part.index, target.index, part.read, `recording ${rec.identifier} v${rec.version}: ${part.name}`, start);
     }
     case 'captions': {
       const a = rec.attachments.find((x) => x.seq === target.caption);

@@ -25,13 +25,22 @@ export function trustedDevicesOf(config: KioskConfig, configFile: string): NonNu
 
 export function ingestContextFor(kiosk: Kiosk, opts: { operator?: string | null; onProgress?: ProgressListener; log?: IngestContext['log'] } = {}): IngestContext {
   const trusted = kiosk.config.trustedSigners.map((s) => fs.readFileSync(configRelative(kiosk.configFile, s.certFile), 'utf8'));
+  const crls = kiosk.config.revocationLists.map((l, i) => {
+    const file = configRelative(kiosk.configFile, l.crlFile);
+    try {
+      return fs.readFileSync(file);
+    } catch (e) {
+      const message = `revocationLists[${i}].crlFile: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
+      throw new KioskError('config', message, [problem(kiosk.configFile, 'config.file-missing', message, `revocationLists[${i}].crlFile`)]);
+    }
+  });
   const trustedDevices = trustedDevicesOf(kiosk.config, kiosk.configFile);
   return {
     trustedDevices,
     db: kiosk.db,
     store: kiosk.store,
     mac: kiosk.rowMac,
-    protocols: { verify: (content, p7s) => verifyDetachedCms(content, p7s, trusted) },
+    protocols: { verify: (content, p7s) => verifyDetachedCms(content, p7s, trusted, crls) },
     allowUnsignedProtocols: kiosk.config.allowUnsignedProtocols,
     importSources: kiosk.config.importSources,
     operator: opts.operator ?? null,

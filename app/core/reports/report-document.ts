@@ -67,8 +67,17 @@ export function reportDocument(report: ViewingReport, lang: Language, timeZone: 
       ? none
       : t('session.documentValue', { type: oneOf('doc', v.documentType), last4: or(v.documentLast4) });
 
-  const caseRows: Array<[string, string]> = [[t('case.signature'), or(report.case.signature)]];
-  if (report.case.caseNumber !== null && report.case.caseNumber !== report.case.signature) caseRows.push([t('case.number'), report.case.caseNumber]);
+  // A Ukrainian case (it has a ЄУН) is named as its court names it (UA-5): the ЄУН in its own row,
+  // the proceedings number in the next (a dash when the case has none), and a signature
+  // only when it is something other than the ЄУН. A Polish case has its sygnatura akt.
+  const c = report.case;
+  const caseRows: Array<[string, string]> = [];
+  if (c.caseNumber !== null) {
+    caseRows.push([t('case.number'), c.caseNumber], [t('case.proceedings'), or(c.proceedingsNumber)]);
+    if (c.signature !== null && c.signature !== c.caseNumber) caseRows.push([t('case.signature'), c.signature]);
+  } else {
+    caseRows.push([t('case.signature'), or(c.signature)]);
+  }
 
   // A wall clock set back mid-session (a clock.stepBack entry): every time
   // read after it that is earlier than one before it is marked, so a session
@@ -112,6 +121,10 @@ export function reportDocument(report: ViewingReport, lang: Language, timeZone: 
     nowrap: [3, 4],
     rows: report.recordings.map((r) => [r.identifier, version(r.version), or(r.title), r.date !== null ? time(r.date) : none, or(r.duration), r.sha256 ?? t('rec.notVerified')]),
   };
+
+  // The protocols filed with the recordings, under the title they came with (UA-6), untranslated.
+  const protocolRows = report.recordings.flatMap((r) => (r.protocols ?? []).map((p): [string, string] => [`${r.identifier} v${r.version}`, or(p.title)]));
+  const protocols: DocSection[] = protocolRows.length > 0 ? [{ kind: 'facts', title: t('section.protocols'), rows: protocolRows }] : [];
 
   // What was seen (DC-6): played ranges from the player. Whole seconds,
   // merged where they meet, never past the recording's end (the JSON keeps the exact ranges).
@@ -168,6 +181,7 @@ export function reportDocument(report: ViewingReport, lang: Language, timeZone: 
       { kind: 'facts', title: t('section.case'), rows: caseRows },
       { kind: 'facts', title: t('section.session'), rows: sessionRows },
       recordings,
+      ...protocols,
       played,
       served,
       entries,

@@ -44,6 +44,12 @@ export interface ReportRecording {
    * how much left the kiosk against how much was seen.
    */
   readonly served: { readonly ranges: ReadonlyArray<readonly [number, number]>; readonly seconds: number; readonly bytes: number };
+  /**
+   * The protocols filed with the recording, each with its title exactly as the
+   * package gave it (UA-6: «Протокол судового засідання підсистеми ВКЗ» is the
+   * system's own name for its document and is never translated).
+   */
+  readonly protocols?: ReadonlyArray<{ readonly title: string | null }>;
 }
 
 export interface ReportSession {
@@ -62,7 +68,8 @@ export interface ViewingReportBody {
   readonly type: typeof VIEWING_REPORT_TYPE;
   readonly device: { readonly id: string; readonly name: string };
   readonly organisation: { readonly kind: string; readonly name: string };
-  readonly case: { readonly signature: string | null; readonly caseNumber: string | null };
+  /** caseNumber is the ЄУН and proceedingsNumber the proceedings number of a Ukrainian case (UA-5); null for a Polish one. */
+  readonly case: { readonly signature: string | null; readonly caseNumber: string | null; readonly proceedingsNumber?: string | null };
   readonly session: ReportSession;
   readonly recordings: readonly ReportRecording[];
   readonly entries: readonly LogEntry[];
@@ -141,13 +148,15 @@ function sessionEntries(kiosk: Kiosk, query: string, size: number): Map<string, 
 }
 
 interface CatalogRow {
+  id: number;
   title: string | null;
   date: string | null;
   duration_sec: number | null;
 }
 
 function recordingsOf(kiosk: Kiosk, opened: LogEntry, closed: LogEntry | undefined, entries: readonly LogEntry[]): ReportRecording[] {
-  const q = kiosk.db.prepare('SELECT title, date, duration_sec FROM recordings WHERE identifier = ? AND version = ? ORDER BY id DESC LIMIT 1');
+  const q = kiosk.db.prepare('SELECT id, title, date, duration_sec FROM recordings WHERE identifier = ? AND version = ? ORDER BY id DESC LIMIT 1');
+  const protocolsOf = kiosk.db.prepare("SELECT title FROM attachments WHERE recording_id = ? AND kind = 'protocol' ORDER BY seq");
   const refs = Array.isArray(opened.data.recordings) ? opened.data.recordings.map(obj) : [];
   const closedPlayed = closed && Array.isArray(closed.data.played) ? closed.data.played.map(obj) : [];
   return refs.flatMap((ref): ReportRecording[] => {
@@ -166,6 +175,7 @@ function recordingsOf(kiosk: Kiosk, opened: LogEntry, closed: LogEntry | undefin
     const served = { ranges: servedRanges, seconds: num(lastServed?.seconds) ?? 0, bytes: num(lastServed?.bytes) ?? 0 };
     const verdict = entries.find((e) => e.type === 'integrity.verdict' && same(e.data) && e.data.ok === true && typeof e.data.sha256 === 'string');
     const sha256 = str(verdict?.data.sha256);
+    const protocols = row ? (protocolsOf.all(row.id) as Array<{ title: string | null }>) : [];
     return [
       {
         identifier,
@@ -176,6 +186,7 @@ function recordingsOf(kiosk: Kiosk, opened: LogEntry, closed: LogEntry | undefin
         ...(sha256 !== null ? { sha256 } : {}),
         played: { ranges, seconds },
         served,
+        ...(protocols.length > 0 ? { protocols: protocols.map((x) => ({ title: x.title })) } : {}),
       },
     ];
   });
@@ -220,7 +231,7 @@ export function buildViewingReports(kiosk: Kiosk, opts: BuildOptions): ViewingRe
       type: VIEWING_REPORT_TYPE,
       device: { id: kiosk.config.device.id, name: kiosk.config.device.name },
       organisation: { kind: kiosk.config.organisation.kind, name: kiosk.config.organisation.name },
-      case: { signature: str(c.signature), caseNumber: str(c.caseNumber) },
+      case: { signature: str(c.signature), caseNumber: str(c.caseNumber), proceedingsNumber: str(c.proceedingsNumber) },
       session: {
         id: sessionId,
         clerk: { id: str(clerk.id), name: str(clerk.name) },

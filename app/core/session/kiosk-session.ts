@@ -31,9 +31,9 @@ export function findCase(kiosk: Kiosk, query: string): SessionCase | null {
   // Compared by key (shared/case-key.ts): letter case, spaces and Latin/Cyrillic
   // look-alikes do not matter; an ambiguous query finds nothing (the compose
   // screen offers the candidates instead).
-  const all = (kiosk.db.prepare('SELECT id, signature, case_number FROM cases').all() as Array<{ id: number; signature: string; case_number: string | null }>).map(
-    (r) => ({ id: r.id, signature: r.signature, caseNumber: r.case_number }),
-  );
+  const all = (
+    kiosk.db.prepare('SELECT id, signature, case_number, proceedings_number FROM cases').all() as Array<{ id: number; signature: string; case_number: string | null; proceedings_number: string | null }>
+  ).map((r) => ({ id: r.id, signature: r.signature, caseNumber: r.case_number, proceedingsNumber: r.proceedings_number }));
   const found = casesMatching(all, query);
   const c = found.length === 1 ? found[0] : undefined;
   if (!c) return null;
@@ -47,6 +47,7 @@ export function findCase(kiosk: Kiosk, query: string): SessionCase | null {
   return {
     signature: c.signature,
     caseNumber: c.caseNumber,
+    proceedingsNumber: c.proceedingsNumber,
     recordings: recs.map((r) => {
       // PL-3.7: a version that a later one of this case names as superseded is marked, never hidden.
       const later = recs.find((o) => o.supersedes_identifier === r.identifier && o.supersedes_version === r.version);

@@ -256,7 +256,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           sessionId,
           clerk: context.clerk,
           viewer: context.viewer,
-          case: context.case ? { signature: context.case.signature, caseNumber: context.case.caseNumber } : null,
+          // The proceedings number is logged beside the ЄУН, so the report names both as the case file does (UA-5).
+          case: context.case
+            ? { signature: context.case.signature, caseNumber: context.case.caseNumber, ...(context.case.proceedingsNumber ? { proceedingsNumber: context.case.proceedingsNumber } : {}) }
+            : null,
           recordings: context.recordings,
           // PL-3.7: a superseded version shown, and why.
           ...(context.supersededReason !== null ? { supersededReason: context.supersededReason } : {}),

@@ -5,9 +5,20 @@
 import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { pemBlocks, toDer } from './der';
+import { isDstuCms, verifyDstuCms } from './dstu';
 
 export type CmsVerification =
-  | { ok: true; signerSubject: string; signingTime: string | null }
+  | {
+      ok: true;
+      signerSubject: string;
+      signingTime: string | null;
+      /** Said where the verifier knows it (the DSTU 4145 path): for the verdict in words beside the protocol. */
+      issuer?: string;
+      validFrom?: string;
+      validTo?: string;
+      algorithm?: string;
+    }
   | { ok: false; rule: string; message: string };
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -38,8 +49,11 @@ const fail = (rule: string, message: string): CmsVerification => ({ ok: false, r
  * `trusted` are PEM certificates: the signer's own certificate or a CA it
  * chains to. Certificate validity is checked at the signed signingTime when
  * present (there is no timestamp authority in a carrier), else now.
+ * A Ukrainian КЕП (DSTU 4145 key, GOST 34.311 digest) goes to dstu.ts, which
+ * also checks revocation against `crls` (DER or PEM, from kiosk-config).
  */
-export async function verifyDetachedCms(content: Buffer, p7s: Buffer, trusted: string[]): Promise<CmsVerification> {
+export async function verifyDetachedCms(content: Buffer, p7s: Buffer, trusted: string[], crls: readonly Buffer[] = []): Promise<CmsVerification> {
+  if (isDstuCms(p7s)) return verifyDstuCms(content, p7s, { anchors: trusted.map((pem) => Buffer.from(pem, 'utf8')), crls });
   let signed: pkijs.SignedData;
   try {
     const der = toDer(p7s);
@@ -111,22 +125,6 @@ export async function verifyDetachedCms(content: Buffer, p7s: Buffer, trusted: s
   }
   if (!first) return fail('cms.no-signer', 'the signature has no signer');
   return { ok: true, signerSubject: first.subject, signingTime: first.signingTime };
-}
-
-function toDer(input: Buffer): ArrayBuffer {
-  const head = input.subarray(0, 64).toString('latin1').trimStart();
-  const der = head.startsWith('-----BEGIN') ? pemBlocks(input.toString('latin1'))[0] : input;
-  if (!der || der.length === 0) throw new Error('empty');
-  return der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength) as ArrayBuffer;
-}
-
-function pemBlocks(pem: string): Buffer[] {
-  const out: Buffer[] = [];
-  for (const m of pem.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)) {
-    out.push(Buffer.from((m[2] ?? '').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64'));
-  }
-  if (out.length === 0) throw new Error('no PEM block');
-  return out;
 }
 
 function readSigningTime(si: pkijs.SignerInfo): string | null {

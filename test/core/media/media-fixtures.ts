@@ -78,6 +78,8 @@ export interface PackagedPart {
  */
 export async function packageToDir(out: string, files: readonly string[]): Promise<{ parts: PackagedPart[]; playlist: Playlist }> {
   const parts: PackagedPart[] = [];
+  // Where each part starts on the one timeline, as the media route takes it from the playlist.
+  let startSec = 0;
   for (const [n, file] of files.entries()) {
     const r = fileReader(file);
     try {
@@ -90,9 +92,10 @@ export async function packageToDir(out: string, files: readonly string[]): Promi
       fs.mkdirSync(partDir, { recursive: true });
       fs.writeFileSync(path.join(partDir, INIT_SEGMENT_NAME), initSegment(index));
       for (let i = 0; i < index.segments.length; i++) {
-        fs.writeFileSync(path.join(partDir, mediaSegmentName(i)), await mediaSegment(index, i, r.read));
+        fs.writeFileSync(path.join(partDir, mediaSegmentName(i)), await mediaSegment(index, i, r.read, path.basename(file), startSec));
       }
       parts.push({ file, index, indexBytesRead });
+      startSec += index.segments.reduce((s, g) => s + g.durationSec, 0);
     } finally {
       r.close();
     }

@@ -39,7 +39,7 @@ describe('kioskctl log export', () => {
       expect(fs.readFileSync(r.pdf).subarray(0, 5).toString('latin1')).toBe('%PDF-');
       expect(fs.readFileSync(r.html, 'utf8')).toContain(`<html lang="${report.language}">`);
     }
-    expect(fs.readFileSync(doc.reports[1]?.html ?? '', 'utf8')).toContain('Звіт про перегляд записів');
+    expect(fs.readFileSync(doc.reports[1]?.html ?? '', 'utf8')).toContain('Протокол ознайомлення із записами');
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
     const last = fx.kiosk.log.entries(fx.kiosk.log.size - 1, fx.kiosk.log.size)[0];
     expect(last?.type).toBe('log.exported');

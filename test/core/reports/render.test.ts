@@ -37,7 +37,7 @@ afterAll(() => fx.close());
 
 const LABELS: Record<Language, readonly string[]> = {
   pl: ['Protokół udostępnienia zapisów do przeglądania', 'Sygnatura akt', 'Osoba przeglądająca', 'Zapisy obrazu i dźwięku', 'Czas trwania', 'Odtworzone fragmenty', 'dowód osobisty', 'zakończona przez osobę przeglądającą', 'Wydane bajty'],
-  uk: ['Звіт про перегляд записів', 'Шифр справи', 'Особа, яка переглядала', 'Записи, надані для перегляду', 'Тривалість', 'Відтворені фрагменти', 'посвідчення особи', 'завершено особою, яка переглядала', 'Видано байтів'],
+  uk: ['Протокол ознайомлення із записами', 'Шифр справи', 'Особа, яка переглядала', 'Записи, надані для перегляду', 'Тривалість', 'Відтворені фрагменти', 'посвідчення особи', 'завершено особою, яка переглядала', 'Видано байтів'],
   en: ['Report on the viewing of recordings', 'Case-file signature', 'Viewer', 'Recordings made available', 'Duration', 'Parts played', 'identity card', 'ended by the viewer', 'Bytes served'],
 };
 

@@ -111,8 +111,15 @@ export function segmentCount(index: MediaIndex): number {
  * Media segment `i` (0-based): reads only that segment's sample bytes through `read`,
  * in as few calls as adjacency allows (audio and video chunks interleave back to back,
  * and gaps up to 64 KiB are read through, so usually one). Throws KioskError('not-found') for an index out of range.
+ *
+ * `timelineStartSec` is where this part starts on the recording's one timeline
+ * (Playlist.parts[n].startSec). Every track's decode times (tfdt) are moved by it,
+ * so a multi-part recording's timestamps run on across its parts (UA-2): a client
+ * that does not rebase at EXT-X-DISCONTINUITY (ffmpeg's HLS reader) otherwise sees
+ * time jump back to zero and drops what it takes for late frames. hls.js rebases
+ * each discontinuity from the segment it loads first, so it plays either way.
  */
-export async function mediaSegment(index: MediaIndex, i: number, read: ReadFn, subject = 'recording'): Promise<Buffer> {
+export async function mediaSegment(index: MediaIndex, i: number, read: ReadFn, subject = 'recording', timelineStartSec = 0): Promise<Buffer> {
   const seg = Number.isInteger(i) ? index.segments[i] : undefined;
   if (!seg) throw new KioskError('not-found', `${subject}: no media segment ${String(i)} (there are ${index.segments.length})`);
   const decoded = decodeTracks(index);
@@ -122,7 +129,9 @@ export async function mediaSegment(index: MediaIndex, i: number, read: ReadFn, s
     if (!track || r.count <= 0) return;
     let bytes = 0;
     for (let s = r.first; s < r.first + r.count; s++) bytes += track.sizes[s]!;
-    parts.push({ trackIndex, first: r.first, count: r.count, baseDts: r.baseDts, track, bytes });
+    // Each track in its own timescale; rounding keeps a float sum of EXTINF durations from adding a tick.
+    const offset = Math.round(timelineStartSec * index.tracks[trackIndex]!.timescale);
+    parts.push({ trackIndex, first: r.first, count: r.count, baseDts: r.baseDts + offset, track, bytes });
   });
 
   const payloadSize = parts.reduce((s, p) => s + p.bytes, 0);

@@ -1,6 +1,8 @@
 // One HLS media playlist for a recording of one or more parts (UA-2: a
 // videoconference's files play in order as one timeline). Each part keeps its
-// own init segment and timestamps, so parts are separated by discontinuities.
+// own init segment (its SPS/PPS may differ), so parts are separated by
+// discontinuities; its segments' decode times are moved to the part's start
+// (mediaSegment's timelineStartSec), so timestamps never run backwards either.
 import type { MediaIndex } from './media-index';
 
 export const INIT_SEGMENT_NAME = 'init.mp4';
