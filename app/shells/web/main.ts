@@ -29,6 +29,9 @@ async function run(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       config: { type: 'string' },
       json: { type: 'boolean', default: false },
+      // The appliance's unit: the launcher page goes to this directory, shared
+      // with the display user's group, instead of a private temporary one.
+      'launch-dir': { type: 'string' },
     },
     strict: true,
   });
@@ -66,7 +69,8 @@ async function run(argv: string[]): Promise<number> {
   });
   const { kiosk, session, admin } = service;
   const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session, admin, carriers: service.carriers, tis: service.tis });
-  const shell = await startWebShell({ handler, port });
+  const launchDir = v['launch-dir'];
+  const shell = await startWebShell({ handler, port, ...(launchDir ? { launchDir: path.resolve(launchDir), sharedLaunchDir: true } : {}) });
   process.stdout.write(`${JSON.stringify({ origin: shell.origin, launch: shell.launch.url })}\n`);
   process.stderr.write(`serve: court-kiosk web shell on ${shell.origin} (127.0.0.1 only; Ctrl+C stops it)\n`);
   await new Promise<void>((resolve) => {
