@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything court-kiosk needs on a fresh Debian 12 machine with
 # Node 20: Debian's chromium, ffmpeg, openssl and sqlite3 when missing, the
-# appliance's cage, xwayland, grim, wtype and socat, the npm
+# appliance's cage, xwayland, grim, wtype, xdotool and socat, the npm
 # dependencies (native builds of better-sqlite3 and drivelist included), and the
 # built renderer and shells. Safe to run again.
 set -euo pipefail
@@ -27,6 +27,9 @@ command -v cage >/dev/null || need+=(cage)
 command -v Xwayland >/dev/null || need+=(xwayland)
 command -v grim >/dev/null || need+=(grim)
 command -v wtype >/dev/null || need+=(wtype)
+# cage 0.1.4 (Debian 12) has no virtual keyboard for wtype: the appliance test
+# types its shortcuts into Chromium on cage's Xwayland with xdotool.
+command -v xdotool >/dev/null || need+=(xdotool)
 command -v socat >/dev/null || need+=(socat)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing from Debian: ${need[*]}"
