@@ -46,7 +46,7 @@ export KIOSK_DATA_DIR="${KIOSK_DATA_DIR:-/var/lib/court-kiosk}" KIOSK_CONFIG="${
 exec /usr/bin/node /usr/lib/court-kiosk/dist/cli/kioskctl.mjs "$@"
 SH
 chmod 0755 "$stage/usr/bin/kioskctl"
-install -m 0644 "$here/court-kiosk.service" "$here/court-kiosk-display.service" "$stage/lib/systemd/system/"
+install -m 0644 "$here/court-kiosk.service" "$here/court-kiosk-display.service" "$here/court-kiosk-carrier@.service" "$stage/lib/systemd/system/"
 install -m 0640 kiosk-config/court-kiosk-pl.json "$stage/etc/court-kiosk/kiosk-config.json"
 install -m 0644 "$here/chromium-policy.json" "$stage/etc/chromium/policies/managed/court-kiosk.json"
 install -m 0644 "$here/pam-display" "$stage/etc/pam.d/court-kiosk-display"

@@ -36,6 +36,9 @@ describe.skipIf(missing.length > 0)(`the appliance package${missing.length ? ` (
       '/usr/lib/sysusers.d/court-kiosk.conf',
       '/usr/lib/tmpfiles.d/court-kiosk.conf',
       '/usr/bin/kioskctl',
+      '/lib/systemd/system/court-kiosk-carrier@.service',
+      '/usr/lib/udev/rules.d/90-court-kiosk-carriers.rules',
+      '/usr/lib/court-kiosk/libexec/court-kiosk-carrier',
     ]) expect(files, f).toContain(f);
     // The package's root directory must not turn / into 0700 on install.
     expect(listing.split('\n')[0]).toMatch(/^drwxr-xr-x root\/root .* \.\/$/);
