@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDeb, missingTools, unitSection, unpackDeb } from '../helpers/deb';
+import { buildDeb, missingTools, provisionLikePostinst, unitSection, unpackDeb } from '../helpers/deb';
 import { copyOfDemo } from '../helpers/demo';
 import { scratch } from '../helpers/paths';
 
@@ -24,8 +24,7 @@ describe.skipIf(missing.length > 0)(`a carrier mounted by the appliance${missing
   let root = '';
   beforeAll(() => {
     root = unpackDeb(buildDeb());
-    const su = spawnSync('systemd-sysusers', [path.join(root, 'usr/lib/sysusers.d/court-kiosk.conf')], { encoding: 'utf8' });
-    expect(su.status, su.stderr).toBe(0);
+    provisionLikePostinst(root);
   }, 240_000);
 
   it('[DC-3] [PL-2.2] the udev rule asks for court-kiosk-carrier@<device>.service for removable filesystems only, and that unit passes systemd-analyze verify', () => {

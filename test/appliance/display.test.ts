@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApplianceRun, startAppliance } from '../helpers/appliance';
-import { buildDeb, missingTools, unpackDeb } from '../helpers/deb';
+import { buildDeb, missingTools, provisionLikePostinst, unpackDeb } from '../helpers/deb';
 import { allProcesses } from '../helpers/procs';
 import { difference, uncoveredBorder, type Shot } from '../helpers/screen';
 
@@ -53,11 +53,7 @@ describe.skipIf(missing.length > 0)(`the appliance under cage${missing.length ? 
   let root = '';
   beforeAll(() => {
     root = unpackDeb(buildDeb());
-    // What the package's postinst does on a real install: the two users (sysusers.d) and kiosk-config root:court-kiosk 0640.
-    const su = spawnSync('systemd-sysusers', [path.join(root, 'usr/lib/sysusers.d/court-kiosk.conf')], { encoding: 'utf8' });
-    expect(su.status, su.stderr).toBe(0);
-    for (const p of ['etc/court-kiosk', 'etc/court-kiosk/kiosk-config.json']) fs.chownSync(path.join(root, p), 0, Number(spawnSync('getent', ['group', 'court-kiosk'], { encoding: 'utf8' }).stdout.split(':')[2]));
-    fs.chmodSync(path.join(root, 'etc/court-kiosk'), 0o750);
+    provisionLikePostinst(root);
   }, 240_000);
 
   it('[DC-1] [PL-8.2] the service as court-kiosk and cage with Chromium as court-kiosk-display, under the package policies: the attract screen grim captures fills the output; the launch code is in no argv or environment; the display user cannot read the data directory', async () => {

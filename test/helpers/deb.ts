@@ -44,3 +44,17 @@ export function unitSection(text: string, section = 'Service'): Map<string, stri
   }
   return out;
 }
+
+/**
+ * What the package's postinst does on a real install, done for an unpacked
+ * root: the two users from its sysusers.d file (made on this machine, as
+ * systemd-sysusers makes them) and kiosk-config root:court-kiosk 0640 in a
+ * 0750 folder.
+ */
+export function provisionLikePostinst(root: string): void {
+  const su = spawnSync('systemd-sysusers', [path.join(root, 'usr/lib/sysusers.d/court-kiosk.conf')], { encoding: 'utf8' });
+  if (su.status !== 0) throw new Error(`systemd-sysusers: ${su.stderr}`);
+  const gid = Number(spawnSync('getent', ['group', 'court-kiosk'], { encoding: 'utf8' }).stdout.split(':')[2]);
+  for (const p of ['etc/court-kiosk', 'etc/court-kiosk/kiosk-config.json']) fs.chownSync(path.join(root, p), 0, gid);
+  fs.chmodSync(path.join(root, 'etc/court-kiosk'), 0o750);
+}
