@@ -11,6 +11,7 @@ import { KioskDir } from '../../helpers/kiosk-dir';
 import { REPO } from '../../helpers/paths';
 import { SessionClient, openDemoSession } from '../../helpers/session-client';
 import { Supervisor } from '../../helpers/supervisor';
+import { startSdNotify } from '../../../app/core/service';
 
 const missing = missingTools('socat');
 const bundle = path.join(REPO, 'dist', 'web', 'main.mjs');
@@ -25,7 +26,7 @@ interface Entry {
 }
 
 describe.skipIf(missing.length > 0)(`the kiosk service under a watchdog${missing.length ? ' (skipped: socat, the sd_notify sender, is not installed)' : ''}`, () => {
-  it('[DC-6] [Q-1] says READY=1 and pets WATCHDOG=1 from its event loop; blocked by a hang point it misses the watchdog, is killed and restarted, and the new service closes the interrupted session in the viewing log', async () => {
+  it('[DC-6] [Q-1] says READY=1 and pets WATCHDOG=1 from its event loop; blocked by a hang point it misses the watchdog, is killed and restarted, and the new service closes the interrupted session in the viewing log; killed with SIGKILL it is back', async () => {
     expect(fs.existsSync(bundle), `${bundle}: run npm run build first`).toBe(true);
     const k = new KioskDir();
     const watchdogUsec = 1_000_000;
@@ -70,5 +71,20 @@ describe.skipIf(missing.length > 0)(`the kiosk service under a watchdog${missing
     await new Promise((r) => setTimeout(r, 2 * (watchdogUsec / 1000)));
     expect(second.pets).toBeGreaterThan(pets);
     expect(sup.events.filter((e) => e.type === 'watchdog-kill')).toHaveLength(1);
+
+    // Killed outright (SIGKILL: no handler runs), it is started again (Restart=always) and is ready again.
+    process.kill(second.pid, 'SIGKILL');
+    await sup.waitFor('the service back after SIGKILL', () => sup!.starts.length === 3 && sup!.current!.readyAt !== null);
+    expect(sup.events).toContainEqual({ type: 'exit', pid: second.pid, code: null, signal: 'SIGKILL' });
   }, 120_000);
+});
+
+describe('sd_notify outside systemd', () => {
+  it('[DC-6] without NOTIFY_SOCKET (kioskctl serve, tests, Electron) nothing is started; a socket path socat cannot name is refused with a note, not guessed at', () => {
+    const notes: string[] = [];
+    expect(startSdNotify({ env: {}, note: (l) => notes.push(l) })).toBeNull();
+    expect(notes).toEqual([]);
+    expect(startSdNotify({ env: { NOTIFY_SOCKET: '/run/a,b:c' }, note: (l) => notes.push(l) })).toBeNull();
+    expect(notes.join('\n')).toContain('not a socket path this service can use');
+  });
 });
