@@ -42,6 +42,14 @@ describe.skipIf(missing.length > 0)(`the appliance package${missing.length ? ` (
     ]) expect(files, f).toContain(f);
     // The package's root directory must not turn / into 0700 on install.
     expect(listing.split('\n')[0]).toMatch(/^drwxr-xr-x root\/root .* \.\/$/);
+    // The maintainer scripts and the shipped shell programs at least parse.
+    const control = scratch('deb-control-');
+    execFileSync('dpkg-deb', ['-e', deb, control]);
+    for (const f of [path.join(control, 'postinst'), path.join(control, 'prerm'), path.join(control, 'postrm'), path.join(root, 'usr/lib/court-kiosk/bin/court-kiosk-display'), path.join(root, 'usr/lib/court-kiosk/libexec/court-kiosk-carrier'), path.join(root, 'usr/bin/kioskctl')]) {
+      const sh = spawnSync('sh', ['-n', f], { encoding: 'utf8' });
+      expect(sh.status, `${f}: ${sh.stderr}`).toBe(0);
+    }
+    expect(fs.readFileSync(path.join(control, 'conffiles'), 'utf8').split('\n')).toContain('/etc/court-kiosk/kiosk-config.json');
     const depends = execFileSync('dpkg-deb', ['-f', deb, 'Depends'], { encoding: 'utf8' });
     for (const d of ['nodejs', 'chromium', 'cage', 'xwayland', 'socat']) expect(depends).toContain(d);
     // kiosk-config: never world-readable (postinst makes it root:court-kiosk 0640); the data directory 0700 by tmpfiles.d.
