@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything court-kiosk needs on a fresh Debian 12 machine with
-# Node 20: Debian's chromium, ffmpeg, openssl and sqlite3 when missing, the npm
+# Node 20: Debian's chromium, ffmpeg, openssl and sqlite3 when missing, the
+# appliance's cage, xwayland, grim, wtype, xdotool and socat, the npm
 # dependencies (native builds of better-sqlite3 and drivelist included), and the
 # built renderer and shells. Safe to run again.
 set -euo pipefail
@@ -19,6 +20,19 @@ command -v mkfs.vfat >/dev/null || need+=(dosfstools)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 # libfaketime: the clock test steps the wall clock back under a running service
 command -v faketime >/dev/null || need+=(faketime)
+# The appliance (docs/appliance.md) and its tests: the package is built with
+# dpkg-deb, its units checked with systemd-analyze, and the display run under
+# headless cage (Xwayland beside it), captured with grim and typed at with
+# wtype; socat carries the service's sd_notify datagrams.
+command -v systemd-analyze >/dev/null || need+=(systemd)
+command -v cage >/dev/null || need+=(cage)
+command -v Xwayland >/dev/null || need+=(xwayland)
+command -v grim >/dev/null || need+=(grim)
+command -v wtype >/dev/null || need+=(wtype)
+# cage 0.1.4 (Debian 12) has no virtual keyboard for wtype: the appliance test
+# types its shortcuts into Chromium on cage's Xwayland with xdotool.
+command -v xdotool >/dev/null || need+=(xdotool)
+command -v socat >/dev/null || need+=(socat)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing from Debian: ${need[*]}"
   as_root apt-get update -qq

@@ -10,7 +10,7 @@ import { makeOut, type Out } from './output';
 import { openReadOnly, runAsOwner, type GlobalOptions } from './context';
 import { configCheck } from './commands/config-check';
 import { pinHash } from './commands/pin-hash';
-import { selftest } from './commands/selftest';
+import { selftest, selftestDevice } from './commands/selftest';
 import { demoCarrier } from './commands/demo-carrier';
 import type { Kiosk } from '../core/kiosk';
 import { serve } from './commands/serve';
@@ -68,6 +68,7 @@ Commands:
                                   checkpoint, each entry's inclusion proof (exit 0 valid, 1 not)
   pin-hash --role clerk|admin     read a PIN (6-12 digits) or password (10+ characters) on stdin, print its hash
   selftest                        an end-to-end review session on a scratch data directory
+  selftest --device [--root DIR]  checks of the installed appliance (units, users, data dir, policies, key, service, display)
   serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints {origin, launch} first (launch: the 0600 launcher page to open once)
   demo-carrier DIR                write a demo carrier (crp/1 packages with real media) into DIR
 
@@ -124,6 +125,8 @@ const OPTIONS = {
   'only-version': { type: 'boolean', default: false },
   pubkey: { type: 'string' },
   checkpoint: { type: 'string' },
+  device: { type: 'boolean', default: false },
+  root: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parse>['values'];
@@ -274,6 +277,7 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
       return verifyReport(needPositional(pos, 1, 'FILE'), { pubkey: v.pubkey, checkpoint: v.checkpoint }, out);
     }
     case 'selftest': {
+      if (v.device) return selftestDevice({ ...(v.root ? { root: abs(v.root) } : {}), ...(v['data-dir'] ? { dataDir: abs(v['data-dir']) } : {}), ...(v.config ? { configFile: abs(v.config) } : {}) }, lang, out);
       const { config, configFile } = configFromOptions(globals(v), out.info);
       return selftest(config, configFile, out);
     }

@@ -1,7 +1,6 @@
 // Drives the review session over the web shell's HTTP API, as the renderer does.
 import type { SessionView } from '../../app/shared/session-contract';
-import type { Served } from './kioskctl';
-import { pageHeaders, sessionCookie } from './launch';
+import { pageHeaders, sessionCookie, type Launchable } from './launch';
 
 export class SessionClient {
   private constructor(
@@ -10,7 +9,7 @@ export class SessionClient {
   ) {}
 
   /** A client with the launch's session cookie (exchanged once per launch, then shared). */
-  static async connect(served: Served): Promise<SessionClient> {
+  static async connect(served: Launchable): Promise<SessionClient> {
     return new SessionClient(served.origin, await sessionCookie(served));
   }
 

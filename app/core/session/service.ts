@@ -13,6 +13,7 @@ import { sessionMachine, type SessionConfig, type SessionContext } from './machi
 import { toView, type SessionSnapshot } from './view';
 import { MediaGrants, type MediaGrant } from './media-grant';
 import { ServedMedia, type ServedPiece } from './served-media';
+import { hangPoint } from '../faults/hang-point';
 
 /** How often, while a session plays, what was served so far is written to the log (it is written at the end too). */
 export const SERVED_FLUSH_MS = 15_000;
@@ -265,6 +266,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           ...(context.supersededReason !== null ? { supersededReason: context.supersededReason } : {}),
           minutesAllowed: context.minutes,
         });
+        // The watchdog test's stuck service: a session is open and logged, then nothing turns.
+        hangPoint('session.after-open');
       },
       logSessionClosed: ({ context }) => {
         // What was served goes into the log before the session's closing entry.

@@ -69,13 +69,37 @@ export class LaunchGate {
   #code: string | null;
   #session: string | null = null;
 
-  constructor(origin: string, parentDir: string = os.tmpdir()) {
-    // mkdtemp makes a new directory, 0700, or fails: nobody can have put a link there first.
-    this.#dir = fs.mkdtempSync(path.join(parentDir, 'court-kiosk-launch-'));
-    fs.chmodSync(this.#dir, 0o700);
+  readonly #shared: boolean;
+
+  /**
+   * `shared`: the appliance's launcher directory (the unit's `--launch-dir`,
+   * /run/court-kiosk-launch, made 2750 court-kiosk:court-kiosk-display by
+   * tmpfiles.d) instead of a private one: the browser runs as another user, the
+   * display's, which may read this one page through the directory's group and
+   * nothing of the data directory. The page is then launch.html there, 0640.
+   */
+  constructor(origin: string, parentDir: string = os.tmpdir(), shared = false) {
+    this.#shared = shared;
+    if (shared) {
+      this.#dir = checkSharedLaunchDir(parentDir);
+    } else {
+      // mkdtemp makes a new directory, 0700, or fails: nobody can have put a link there first.
+      this.#dir = fs.mkdtempSync(path.join(parentDir, 'court-kiosk-launch-'));
+      fs.chmodSync(this.#dir, 0o700);
+    }
     this.#code = randomSecret();
     const file = path.join(this.#dir, 'launch.html');
-    fs.writeFileSync(file, launcherHtml(origin, this.#code), { mode: 0o600, flag: 'wx' });
+    // A page a killed service left is stale (its code died with it): replaced,
+    // never reused. 'wx' still refuses anything put there in between.
+    if (shared) fs.rmSync(file, { force: true });
+    const fd = fs.openSync(file, 'wx', 0o600);
+    try {
+      fs.writeFileSync(fd, launcherHtml(origin, this.#code));
+      // Readable by the display's group (the setgid directory's) only once the code is written.
+      if (shared) fs.fchmodSync(fd, 0o640);
+    } finally {
+      fs.closeSync(fd);
+    }
     this.launch = { file, url: pathToFileURL(file).href };
   }
 
@@ -98,8 +122,25 @@ export class LaunchGate {
   close(): void {
     this.#code = null;
     this.#session = null;
-    fs.rmSync(this.#dir, { recursive: true, force: true });
+    // The shared directory is the system's (tmpfiles.d): only the page goes.
+    if (this.#shared) fs.rmSync(this.launch.file, { force: true });
+    else fs.rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The appliance's launcher directory, refused unless it is this user's and
+ * nobody else may write it: another writer could swap the page the browser
+ * opens (a form posting elsewhere) or plant a link where the page is written.
+ */
+function checkSharedLaunchDir(dir: string): string {
+  const st = fs.lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory()) throw new Error(`launch directory ${dir}: not a directory`);
+  if (uid !== undefined && st.uid !== uid) throw new Error(`launch directory ${dir}: owned by uid ${st.uid}, not by the kiosk's user (uid ${uid})`);
+  if ((st.mode & 0o022) !== 0) throw new Error(`launch directory ${dir}: group- or world-writable (mode ${(st.mode & 0o7777).toString(8)})`);
+  if ((st.mode & 0o007) !== 0) throw new Error(`launch directory ${dir}: others may enter it (mode ${(st.mode & 0o7777).toString(8)}); only the display's group may`);
+  return dir;
 }
 
 export function sessionCookieHeader(secret: string): string {

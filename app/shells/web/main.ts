@@ -12,7 +12,7 @@ import { loadConfig, locateConfigFile } from '../../core/config';
 import { resolveDataDir } from '../../core/data-dir';
 import { startWebShell } from './server';
 import { seedDemo, demoAccounts } from '../../core/demo/seed';
-import { startKioskService } from '../../core/service';
+import { startKioskService, startSdNotify } from '../../core/service';
 import { drivesFromFile } from '../../core/admin';
 import { KioskError } from '../../core/errors';
 import { formatProblem } from '../../shared/problem';
@@ -29,6 +29,9 @@ async function run(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       config: { type: 'string' },
       json: { type: 'boolean', default: false },
+      // The appliance's unit: the launcher page goes to this directory, shared
+      // with the display user's group, instead of a private temporary one.
+      'launch-dir': { type: 'string' },
     },
     strict: true,
   });
@@ -66,9 +69,15 @@ async function run(argv: string[]): Promise<number> {
   });
   const { kiosk, session, admin } = service;
   const handler = createRequestHandler({ kiosk, assetsDir, shell: 'web', session, admin, carriers: service.carriers, tis: service.tis });
-  const shell = await startWebShell({ handler, port });
+  const launchDir = v['launch-dir'];
+  const shell = await startWebShell({ handler, port, ...(launchDir ? { launchDir: path.resolve(launchDir), sharedLaunchDir: true } : {}) });
   process.stdout.write(`${JSON.stringify({ origin: shell.origin, launch: shell.launch.url })}\n`);
   process.stderr.write(`serve: court-kiosk web shell on ${shell.origin} (127.0.0.1 only; Ctrl+C stops it)\n`);
+  // Under systemd (court-kiosk.service, Type=notify): ready only now that the
+  // lock is held, an interrupted session closed and the launcher page written;
+  // from here the event loop pets the watchdog.
+  const sd = startSdNotify({ note });
+  sd?.ready(`serving on ${shell.origin}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
@@ -77,8 +86,10 @@ async function run(argv: string[]): Promise<number> {
     // stops serving at once instead of living on as an orphan.
     if (process.send) process.once('disconnect', () => resolve());
   });
+  sd?.stopping();
   await shell.close();
   await service.close();
+  sd?.dispose();
   return 0;
 }
 

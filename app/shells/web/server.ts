@@ -23,6 +23,8 @@ export interface WebShellOptions {
   readonly port?: number;
   /** Where the launcher's private directory is made; os.tmpdir() unless given. */
   readonly launchDir?: string;
+  /** launchDir is the appliance's shared launcher directory (see LaunchGate), not a parent for a private one. */
+  readonly sharedLaunchDir?: boolean;
 }
 
 const MAX_BODY = 1 << 20;
@@ -134,7 +136,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
   const origin = `http://127.0.0.1:${port}`;
   try {
-    gate = new LaunchGate(origin, opts.launchDir);
+    gate = new LaunchGate(origin, opts.launchDir, opts.sharedLaunchDir ?? false);
   } catch (e) {
     server.close();
     throw e;

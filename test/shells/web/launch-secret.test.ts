@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../../helpers/browser';
 import { postLaunchCode } from '../../helpers/launch';
 import { REPO, scratch } from '../../helpers/paths';
+import { allProcesses } from '../../helpers/procs';
 import { expectProblem } from '../../helpers/problem';
 
 const dirs: string[] = [];
@@ -26,26 +27,6 @@ afterAll(async () => {
   }
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-interface ProcSeen {
-  readonly pid: number;
-  readonly cmdline: string;
-  readonly environ: string;
-}
-
-/** Every process on the machine whose argv and environment this user may read. */
-function allProcesses(): ProcSeen[] {
-  const out: ProcSeen[] = [];
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      out.push({ pid: Number(d), cmdline: fs.readFileSync(`/proc/${d}/cmdline`, 'latin1'), environ: fs.readFileSync(`/proc/${d}/environ`, 'latin1') });
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return out;
-}
 
 /** Processes started from `root` (by parent PID), the root included. */
 function descendants(root: number): Set<number> {
