@@ -10,6 +10,7 @@ import { KioskDir } from '../../helpers/kiosk-dir';
 import { scratch } from '../../helpers/paths';
 
 const mounted: string[] = [];
+const loops: string[] = [];
 
 /** Why this machine cannot loop-mount an image of this type, or null when it can. */
 function why(fsType: 'ext4' | 'vfat'): string | null {
@@ -43,7 +44,14 @@ function makeImage(fsType: 'ext4' | 'vfat'): string {
   execFileSync(fsType === 'ext4' ? 'mkfs.ext4' : 'mkfs.vfat', fsType === 'ext4' ? ['-q', '-F', img] : [img], { stdio: 'ignore' });
   const mnt = path.join(dir, 'mnt');
   fs.mkdirSync(mnt);
-  execFileSync('mount', ['-o', 'loop', img, mnt]);
+  // An explicit loop device made writable: on some kernels (this CI machine
+  // among them) a loop device comes up read-only even when its file was
+  // opened read-write, so `mount -o loop` alone gives a read-only filesystem
+  // the packages cannot be copied onto.
+  const dev = execFileSync('losetup', ['-f', '--show', img], { encoding: 'utf8' }).trim();
+  loops.push(dev);
+  execFileSync('blockdev', ['--setrw', dev]);
+  execFileSync('mount', [dev, mnt]);
   mounted.push(mnt);
   for (const pkg of ['KM-123-24', 'KM-45-25', 'UA-757-12345-25']) execFileSync('cp', ['-r', path.join(DEMO_CARRIER, pkg), mnt]);
   // Like a write-protected stick: the kiosk only ever reads a carrier.
@@ -53,6 +61,7 @@ function makeImage(fsType: 'ext4' | 'vfat'): string {
 
 afterAll(() => {
   for (const m of mounted) spawnSync('umount', [m]);
+  for (const d of loops) spawnSync('losetup', ['-d', d]);
 });
 
 describe('loop-mounted carriers', () => {
