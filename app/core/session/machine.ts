@@ -230,7 +230,8 @@ export const sessionMachine = setup({
         supersededReason: same ? context.supersededReason : null,
       };
     }),
-    noteCaseNotFound: assign({ lookup: 'not-found', pendingQuery: null }),
+    // A lookup that finds nothing forgets the case found before: its recordings must not stay choosable under "not found".
+    noteCaseNotFound: assign({ lookup: 'not-found', pendingQuery: null, case: null, recordings: [], supersededReason: null }),
     takeRecordings: assign(({ context, event }) => {
       assertEvent(event, 'compose.recordings');
       const superseded = event.recordings.some((r) => isSuperseded(context, r));

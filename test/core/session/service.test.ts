@@ -70,6 +70,19 @@ async function toComposed(r: Rig, minutes: number): Promise<void> {
 const CAPABILITY = /^([A-Za-z0-9_-]{43})$/;
 
 describe('session service', () => {
+  it('[UA-5] [DC-2] a lookup that finds nothing forgets the case found before: none of its recordings stays chosen, and the session cannot be confirmed for it', async () => {
+    const r = await rig();
+    await toComposed(r, 5);
+    expect(r.service.getSnapshot().composition.recordings).toEqual(CHOSEN);
+    ok(r.service, { type: 'compose.case', query: 'XX 999/99' });
+    await r.service.settled();
+    const v = r.service.getSnapshot();
+    expect(v.composition).toMatchObject({ lookup: 'not-found', case: null, recordings: [] });
+    expect(r.service.send({ type: 'compose.confirm' }).ok).toBe(false);
+    expect(r.log.entries.some((e) => e.type === 'session.opened')).toBe(false);
+    r.service.dispose();
+  });
+
   it('[PL-3.7] [defect 4] a superseded version is chosen only with a reason, which the session.opened entry records', async () => {
     const r = await rig();
     await toComposed(r, 5);
