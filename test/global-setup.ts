@@ -3,16 +3,51 @@
 // many tests that import it do not re-encode video.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const DEMO_CACHE = path.join(REPO, 'test', '.tmp', 'demo-carrier-v3');
+export const DEMO_CACHE = path.join(REPO, 'test', '.tmp', 'demo-carrier-v4');
 
 // Every process this run starts inherits the marker, so the teardown finds
 // exactly this run's web shells, never those of another run beside it.
 const RUN_MARK = `KIOSK_TEST_RUN=${process.pid}-${Date.now()}`;
 process.env.KIOSK_TEST_RUN = RUN_MARK.slice('KIOSK_TEST_RUN='.length);
+
+// Every scratch folder of this run, made by a test, a helper, kioskctl or
+// ffmpeg, lies in one folder of its own: TMPDIR, which os.tmpdir() and the
+// child processes read, points there. The teardown removes it whole, so a run
+// leaves nothing in /tmp (runs used to leave gigabytes: padded packages,
+// thousands of model-test logs, until a disk filled). Set once, at import:
+// both projects share it, and the workers inherit it.
+const TMP_ROOT = (process.env.KIOSK_TEST_TMPDIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'ck-run-')));
+// Like /tmp itself: the appliance tests' unprivileged users must pass through
+// to the folders made for them (each mkdtemp folder inside keeps its own 0700).
+fs.chmodSync(TMP_ROOT, 0o1777);
+process.env.TMPDIR = TMP_ROOT;
+
+/**
+ * Removes this run's scratch root. A file system still mounted under it (a
+ * loop-mounted carrier a test could not unmount) is left alone and named:
+ * removing through a mount would delete the mounted files instead.
+ */
+function removeScratchRoot(): void {
+  const mounts = fs
+    .readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1]?.replace(/\\040/g, ' ') ?? '')
+    .filter((m) => m === TMP_ROOT || m.startsWith(TMP_ROOT + path.sep));
+  if (mounts.length > 0) {
+    console.error(`scratch root ${TMP_ROOT} kept: still mounted under it: ${mounts.join(', ')}`);
+    return;
+  }
+  try {
+    fs.rmSync(TMP_ROOT, { recursive: true, force: true, maxRetries: 3 });
+  } catch (e) {
+    console.error(`scratch root ${TMP_ROOT} not fully removed: ${(e as Error).message}`);
+  }
+}
 
 /** Web-shell processes this run started that are still running. */
 function liveWebShells(): Array<{ pid: number; cmd: string }> {
@@ -61,7 +96,11 @@ async function teardown(): Promise<void> {
   if (left.length) throw new Error(`web shells left running after the tests (killed now): ${left.map((p) => `${p.pid} ${p.cmd}`).join('; ')}`);
 }
 
+/** Teardown runs once per project; the scratch root goes with the last of them. */
+let projects = 0;
+
 export default async function setup(): Promise<() => Promise<void>> {
+  projects += 1;
   execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--renderer-only'], { stdio: 'inherit' });
   if (!fs.existsSync(path.join(DEMO_CACHE, '.complete'))) {
     fs.rmSync(DEMO_CACHE, { recursive: true, force: true });
@@ -69,5 +108,12 @@ export default async function setup(): Promise<() => Promise<void>> {
     await writeDemoCarrier(DEMO_CACHE, { longSeconds: 40, shortSeconds: 8 });
     fs.writeFileSync(path.join(DEMO_CACHE, '.complete'), '');
   }
-  return teardown;
+  return async () => {
+    try {
+      await teardown();
+    } finally {
+      projects -= 1;
+      if (projects === 0) removeScratchRoot();
+    }
+  };
 }
