@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds what the shells serve and run:
-//   dist/renderer/  index.html, app.js (React + hls.js), styles.css, hls.worker.js
+//   dist/renderer/  index.html, app.js (React + hls.js + pdf.js), styles.css, hls.worker.js, pdf.worker.js
 //   dist/electron/  main.cjs, preload.cjs (thin glue; electron stays external)
 //   dist/verifier/  verify-report.html: the offline report verifier, one self-contained file
 // esbuild rather than a dev server: the kiosk only ever needs a static bundle.
@@ -43,6 +43,8 @@ async function buildRenderer() {
   for (const f of ['index.html', 'styles.css', 'watermark.html', 'watermark.css']) fs.copyFileSync(path.join(root, 'app/renderer', f), path.join(dir, f));
   // hls.js's transmux worker as a file of our own origin, so the CSP needs no blob: worker.
   fs.copyFileSync(path.join(root, 'node_modules/hls.js/dist/hls.worker.js'), path.join(dir, 'hls.worker.js'));
+  // pdf.js's worker (a module worker) likewise, for the protocol viewer; named .js so it is served as JavaScript.
+  fs.copyFileSync(path.join(root, 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs'), path.join(dir, 'pdf.worker.js'));
 }
 
 /**

@@ -11,6 +11,7 @@
 //   GET /media/<rec>/parts/<n>/init.mp4            fMP4 init segment of part n
 //   GET /media/<rec>/parts/<n>/<i>.m4s             media segment i of part n (authenticated reads only)
 //   GET /media/<rec>/captions/<k>.vtt              a WebVTT attachment
+//   GET /media/<rec>/documents/<k>.pdf             a PDF attachment (the protocol, UA-3), shown page by page on canvas
 //
 // `<rec>` is `<identifier>~v<version>` percent-encoded as one path segment.
 
@@ -56,6 +57,33 @@ export interface MediaCaptions {
   readonly lang: string | null;
 }
 
+/**
+ * A signed document's verdict, as stored at import: the signer's certificate
+ * subject, when it was signed, who issued the certificate and for how long,
+ * the key's algorithm; or the rule that failed and why.
+ */
+export type SignatureVerdict =
+  | {
+      readonly ok: true;
+      readonly signer: string;
+      readonly signingTime: string | null;
+      readonly issuer: string | null;
+      readonly validFrom: string | null;
+      readonly validTo: string | null;
+      readonly algorithm: string | null;
+    }
+  | { readonly ok: false; readonly rule: string; readonly message: string };
+
+export interface MediaAttachment {
+  readonly kind: string;
+  readonly title: string | null;
+  /** URL under /media/ of a PDF the session may show (fetched with the capability header, drawn on canvas), else null. */
+  readonly document: string | null;
+  /** Whether the package carried a signature for it, and the verdict on it when it did. */
+  readonly signed: boolean;
+  readonly signature: SignatureVerdict | null;
+}
+
 export interface MediaRecording {
   readonly identifier: string;
   readonly version: number;
@@ -82,8 +110,8 @@ export interface MediaRecording {
   readonly timeline: { readonly durationSec: number; readonly parts: readonly MediaPartSpan[] };
   readonly annotations: readonly MediaAnnotation[];
   readonly captions: readonly MediaCaptions[];
-  /** Attachments by title only: the kiosk shows that they exist, never offers them. */
-  readonly attachments: readonly { readonly kind: string; readonly title: string | null }[];
+  /** Attachments: a PDF (the protocol) can be read within the session; nothing is ever offered for download. */
+  readonly attachments: readonly MediaAttachment[];
   /** What was checked before playback: the first part's SHA-256 recorded at import, and when the check ran. */
   readonly verified: { readonly sha256: string; readonly checkedAt: string };
 }

@@ -15,6 +15,7 @@ import { DEMO_CARRIER } from '../helpers/demo';
 import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
 import { kioskPage } from '../helpers/launch';
 import { REPO, scratch } from '../helpers/paths';
+import { logEntries as entriesOf } from '../helpers/log-entries';
 import { signInFromPage } from '../helpers/screens';
 
 const LANGS = ['pl', 'uk', 'en'] as const;
@@ -64,17 +65,7 @@ function query<T>(dir: string, sql: string): T[] {
   }
 }
 
-function logEntries(type: string): Array<Record<string, unknown>> {
-  const db = new Database(path.join(dataDir, 'catalog.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('SELECT entry FROM viewing_log ORDER BY seq').pluck().all() as string[])
-      .map((e) => JSON.parse(e) as { type: string; data: Record<string, unknown> })
-      .filter((e) => e.type === type)
-      .map((e) => e.data);
-  } finally {
-    db.close();
-  }
-}
+const logEntries = (type: string): Array<Record<string, unknown>> => entriesOf(dataDir, type);
 
 /** The page drives the session API itself, as the PIN pad will (until that screen lands). */
 async function exportWith(page: Page, first: [string, string], second: [string, string]): Promise<void> {

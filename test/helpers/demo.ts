@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REPO, scratch } from './paths';
 
-export const DEMO_CARRIER = path.join(REPO, 'test', '.tmp', 'demo-carrier-v3');
+export const DEMO_CARRIER = path.join(REPO, 'test', '.tmp', 'demo-carrier-v4');
 export const DEMO_PACKAGES = { pl: 'KM-123-24', versions: 'KM-45-25', ua: 'UA-757-12345-25' } as const;
 export const DEMO_MARKER = 'COURT-KIOSK-DEMO-PLAINTEXT-MARKER';
 

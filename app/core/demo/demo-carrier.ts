@@ -5,6 +5,7 @@
 //   KM-45-25/         a PL recording at version 0 and a version 1 superseding it
 //   UA-757-12345-25/  a UA videoconference hearing in three parts with the
 //                     signed protocol «Протокол судового засідання підсистеми ВКЗ»
+//                     (three pages in Ukrainian, for the protocol viewer)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { BagWriter } from '../carrier/bagit/writer';
 import { ensureTool, run } from '../tools/external-tool';
 import { UA_PROTOCOL_TITLE } from '../crp';
 import { tinyPdf } from './tiny-pdf';
+import { protocolPdf } from './protocol-pdf';
 
 export interface DemoOptions {
   /** Seconds of the long PL recording (default 150: "a few minutes"). */
@@ -176,7 +178,10 @@ export async function writeDemoCarrier(root: string, opts: DemoOptions = {}): Pr
       return f;
     });
     const proto = path.join(work, 'protocol.pdf');
-    fs.writeFileSync(proto, tinyPdf(['Protokol sudovoho zasidannia pidsystemy VKZ', 'Sprava 757/12345/25-ts', 'Provadzhennia 2/757/1234/25']));
+    fs.writeFileSync(
+      proto,
+      await protocolPdf({ title: UA_PROTOCOL_TITLE, court: 'Печерський районний суд міста Києва', caseNumber: '757/12345/25-ц', proceedings: '2/757/1234/25', date: '07.02.2025' }),
+    );
     const key = path.join(work, 'signer.key');
     const signerCertFile = path.join(root, 'DEMO-SIGNER-CERT.pem');
     run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', signerCertFile, '-days', '3650', '-subj', '/CN=Demo Secretary/O=Demo Court/C=UA']);

@@ -9,6 +9,7 @@ import { recordingMacInput } from '../catalog';
 import { playlist, type MediaIndex, type Playlist } from '../media/hls';
 import type { ReadFn } from '../media/read';
 import type { RecordingRef } from '../../shared/session-contract';
+import type { SignatureVerdict } from '../../shared/media-contract';
 import { recordingColumns, type RecordingRow } from '../catalog/rows';
 
 export interface LibraryPart {
@@ -26,6 +27,9 @@ export interface LibraryAttachment {
   readonly title: string | null;
   readonly name: string;
   readonly size: number;
+  readonly sha256: string;
+  readonly signed: boolean;
+  readonly signature: SignatureVerdict | null;
   readonly read: ReadFn;
 }
 
@@ -122,16 +126,30 @@ export class MediaLibrary {
     }));
     const attRows = db
       .prepare(
-        `SELECT a.seq, a.kind, a.title, a.name, a.size, a.object_id, o.wrapped_key
+        `SELECT a.seq, a.kind, a.title, a.name, a.size, a.sha256, a.object_id, a.signature_name, a.signature_verdict_json, o.wrapped_key
            FROM attachments a LEFT JOIN objects o ON o.id = a.object_id WHERE a.recording_id = ? ORDER BY a.seq`,
       )
-      .all(r.id) as Array<{ seq: number; kind: string; title: string | null; name: string; size: number; object_id: string | null; wrapped_key: Buffer | null }>;
+      .all(r.id) as Array<{
+      seq: number;
+      kind: string;
+      title: string | null;
+      name: string;
+      size: number;
+      sha256: string;
+      object_id: string | null;
+      signature_name: string | null;
+      signature_verdict_json: string | null;
+      wrapped_key: Buffer | null;
+    }>;
     const attachments: LibraryAttachment[] = attRows.map((a) => ({
       seq: a.seq,
       kind: a.kind,
       title: a.title,
       name: a.name,
       size: a.size,
+      sha256: a.sha256,
+      signed: a.signature_name !== null,
+      signature: parseVerdict(a.signature_verdict_json),
       read: this.#reader(a.object_id, a.wrapped_key, a.size, `${subject}: ${a.name}`),
     }));
     const annotations = (db.prepare('SELECT at_sec, text FROM annotations WHERE recording_id = ? ORDER BY seq').all(r.id) as Array<{ at_sec: number; text: string }>).map(
@@ -169,6 +187,31 @@ function mediaIndexOf(json: string | null): MediaIndex | null {
 function parseFlags(json: string): string[] {
   const v = JSON.parse(json) as unknown;
   return Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : [];
+}
+
+/** The verdict stored at import, read defensively (rows from before issuer and validity were kept lack them). */
+function parseVerdict(json: string | null): SignatureVerdict | null {
+  if (!json) return null;
+  const v = JSON.parse(json) as Record<string, unknown> | null;
+  if (!v || typeof v !== 'object') return null;
+  const str = (x: unknown): string | null => (typeof x === 'string' ? x : null);
+  if (v.ok === true) {
+    return {
+      ok: true,
+      signer: str(v.signer) ?? '',
+      signingTime: str(v.signingTime),
+      issuer: str(v.issuer),
+      validFrom: str(v.validFrom),
+      validTo: str(v.validTo),
+      algorithm: str(v.algorithm),
+    };
+  }
+  return { ok: false, rule: str(v.rule) ?? 'unknown', message: str(v.message) ?? '' };
+}
+
+/** Whether an attachment is a PDF the player can show page by page (the protocol). */
+export function isDocument(a: LibraryAttachment): boolean {
+  return /\.pdf$/i.test(a.name);
 }
 
 /** Whether an attachment is a WebVTT captions file the player can show. */

@@ -1,5 +1,5 @@
 // The grammar of media URLs (app/shared/media-contract.ts), and nothing else:
-// a path either is exactly one of the five shapes or it is refused. Checked on
+// a path either is exactly one of the six shapes or it is refused. Checked on
 // the raw (still percent-encoded) path, so an escape spelled with encodings,
 // backslashes or empty segments never reaches a lookup. The capability is not
 // part of the path: it comes in its own header (parseCapability).
@@ -12,7 +12,8 @@ export type MediaTarget =
   | { readonly kind: 'playlist'; readonly recording: RecordingRef }
   | { readonly kind: 'init'; readonly recording: RecordingRef; readonly part: number }
   | { readonly kind: 'segment'; readonly recording: RecordingRef; readonly part: number; readonly index: number }
-  | { readonly kind: 'captions'; readonly recording: RecordingRef; readonly caption: number };
+  | { readonly kind: 'captions'; readonly recording: RecordingRef; readonly caption: number }
+  | { readonly kind: 'document'; readonly recording: RecordingRef; readonly document: number };
 
 export type MediaPath =
   | { readonly ok: true; readonly target: MediaTarget }
@@ -27,6 +28,7 @@ export function parseCapability(header: string | null): string | null {
 }
 const SMALL_INDEX = /^(0|[1-9][0-9]{0,3})$/;
 const CAPTION_NAME = /^(0|[1-9][0-9]{0,3})\.vtt$/;
+const DOCUMENT_NAME = /^(0|[1-9][0-9]{0,3})\.pdf$/;
 
 /** Segments whose decoded form would climb out of, or blur, the URL tree. */
 function escapes(rawPath: string): string | null {
@@ -62,6 +64,11 @@ export function parseMediaPath(rawPath: string): MediaPath {
     const m = CAPTION_NAME.exec(b);
     if (m) return { ok: true, target: { kind: 'captions', recording, caption: Number(m[1]) } };
     return { ok: false, status: 404, reason: 'bad captions name' };
+  }
+  if (a === 'documents' && b !== undefined && c === undefined) {
+    const m = DOCUMENT_NAME.exec(b);
+    if (m) return { ok: true, target: { kind: 'document', recording, document: Number(m[1]) } };
+    return { ok: false, status: 404, reason: 'bad document name' };
   }
   if (a === 'parts' && b !== undefined && c !== undefined) {
     if (!SMALL_INDEX.test(b)) return { ok: false, status: 404, reason: 'bad part number' };

@@ -13,7 +13,7 @@ import { grantCovers, type MediaGrant } from '../session/media-grant';
 import { MEDIA_CAPABILITY_HEADER, MEDIA_ROOT, recordingSegment, type MediaManifest, type MediaRecording } from '../../shared/media-contract';
 import type { RecordingRef } from '../../shared/session-contract';
 import { parseCapability, parseMediaPath, type MediaTarget } from './media-path';
-import { captionsLanguage, isCaptions, type MediaLibrary, type LibraryRecording } from './media-library';
+import { captionsLanguage, isCaptions, isDocument, type MediaLibrary, type LibraryRecording } from './media-library';
 import { rangeResponse } from './range';
 import { problemResponse, securityHeaders } from './security-headers';
 import type { ProblemTypeName } from '../../shared/problem-types';
@@ -24,6 +24,7 @@ const TYPES = {
   init: 'video/mp4',
   segment: 'video/iso.segment',
   captions: 'text/vtt; charset=utf-8',
+  document: 'application/pdf',
 } as const satisfies Record<MediaTarget['kind'], string>;
 
 export interface MediaRouteDeps {
@@ -84,7 +85,16 @@ export async function mediaRoute(req: Request, deps: MediaRouteDeps): Promise<Re
   if (req.method === 'HEAD') return new Response(null, { status: res.status, headers: res.headers });
   // Every media byte that leaves is counted for the session (DC-6): the viewing log keeps it beside what was played.
   const bytes = Number(res.headers.get('content-length') ?? 0);
-  if (target.kind !== 'manifest' && bytes > 0) deps.session?.mediaServed(capability, { recording: target.recording, kind: target.kind, bytes, span });
+  if (target.kind === 'document') {
+    // A document is logged each time it leaves, by name and hash, before it
+    // leaves: the log says which protocol the viewer read (DC-6), and a
+    // reading it could not record is refused.
+    const a = deps.library.get(target.recording)?.attachments.find((x) => x.seq === target.document);
+    const logged = a !== undefined && deps.session?.documentServed(capability, { recording: target.recording, name: a.name, title: a.title, sha256: a.sha256, bytes }) === true;
+    if (!logged) return refuse('capability-not-valid', 'the session ended, or the viewing log could not record the document');
+  } else if (target.kind !== 'manifest' && bytes > 0) {
+    deps.session?.mediaServed(capability, { recording: target.recording, kind: target.kind, bytes, span });
+  }
   return res;
 }
 
@@ -121,6 +131,11 @@ async function buildBody(rec: LibraryRecording, target: Exclude<MediaTarget, { k
     case 'captions': {
       const a = rec.attachments.find((x) => x.seq === target.caption);
       if (!a || !isCaptions(a)) return null;
+      return readExact(a.read, 0, a.size, `recording ${rec.identifier} v${rec.version}: ${a.name}`);
+    }
+    case 'document': {
+      const a = rec.attachments.find((x) => x.seq === target.document);
+      if (!a || !isDocument(a)) return null;
       return readExact(a.read, 0, a.size, `recording ${rec.identifier} v${rec.version}: ${a.name}`);
     }
   }
@@ -178,7 +193,13 @@ function manifest(grant: MediaGrant, library: MediaLibrary): MediaManifest | { f
         label: a.title ?? a.name.split('/').pop() ?? a.name,
         lang: captionsLanguage(a.name),
       })),
-      attachments: rec.attachments.map((a) => ({ kind: a.kind, title: a.title })),
+      attachments: rec.attachments.map((a) => ({
+        kind: a.kind,
+        title: a.title,
+        document: isDocument(a) ? `${prefix}documents/${a.seq}.pdf` : null,
+        signed: a.signed,
+        signature: a.signature,
+      })),
       verified: { sha256: g.sha256, checkedAt: grant.checkedAt },
     });
   }

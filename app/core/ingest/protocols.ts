@@ -2,6 +2,21 @@
 // without a signature, or with one that does not verify against the trusted
 // signers, holds its recording for a clerk unless the configuration allows it.
 import type { IngestContext } from './context';
+import type { CmsVerification } from '../signature';
+import type { SignatureVerdict } from '../../shared/media-contract';
+
+/** What is kept of a verified signature: everything the verdict in words beside the protocol says (UA-3). */
+function storedVerdict(v: Extract<CmsVerification, { ok: true }>): SignatureVerdict {
+  return {
+    ok: true,
+    signer: v.signerSubject,
+    signingTime: v.signingTime,
+    issuer: v.issuer ?? null,
+    validFrom: v.validFrom ?? null,
+    validTo: v.validTo ?? null,
+    algorithm: v.algorithm ?? null,
+  };
+}
 
 export interface ProtocolAttachment {
   readonly path: string;
@@ -33,7 +48,7 @@ export async function verifyProtocols(
     const content = bytesOf(a.path);
     const sig = bytesOf(a.signature);
     const v = content && sig ? await ctx.protocols.verify(content, sig) : { ok: false as const, rule: 'cms.too-large', message: 'protocol too large to verify in memory' };
-    verdicts.set(a.path, v.ok ? { ok: true, signer: v.signerSubject, signingTime: v.signingTime } : { ok: false, rule: v.rule, message: v.message });
+    verdicts.set(a.path, v.ok ? storedVerdict(v) : { ok: false, rule: v.rule, message: v.message });
     if (!v.ok && !ctx.allowUnsignedProtocols) holds.push(`ua4.protocol-signature: ${v.message}`);
   }
   return { holds, verdicts };

@@ -207,7 +207,7 @@ const KEYS: Record<string, true> = Object.fromEntries(
       'end.viewer', 'end.clerk', 'end.idle', 'end.time-limit', 'end.integrity', 'end.carrier', 'end.interrupted',
       'doc.id-card', 'doc.passport', 'doc.residence-permit', 'doc.driving-licence', 'doc.other',
       'event.session.opened', 'event.session.closed', 'event.integrity.verdict', 'event.playback.play', 'event.playback.pause',
-      'event.playback.seek', 'event.playback.rate', 'event.playback.select', 'event.playback.ranges', 'event.media.served', 'event.clock.stepBack',
+      'event.playback.seek', 'event.playback.rate', 'event.playback.select', 'event.playback.ranges', 'event.media.served', 'event.document.served', 'event.clock.stepBack',
     ] satisfies ReportMessageKey[]
   ).map((k) => [k, true]),
 );
@@ -260,6 +260,11 @@ function details(e: LogEntry, t: T, duration: number | null, number: Intl.Number
     case 'media.served':
       if (rec) parts.push(rec);
       parts.push(rangesText(d.ranges, duration));
+      if (typeof d.bytes === 'number') parts.push(`${d.bytes} B`);
+      break;
+    case 'document.served':
+      if (rec) parts.push(rec);
+      if (typeof d.title === 'string' || typeof d.name === 'string') parts.push(String(d.title ?? d.name));
       if (typeof d.bytes === 'number') parts.push(`${d.bytes} B`);
       break;
     case 'playback.rate': {

@@ -39,7 +39,17 @@ export type SessionLogType =
   | 'playback.rate'
   | 'playback.select'
   | 'playback.ranges'
-  | 'media.served';
+  | 'media.served'
+  | 'document.served';
+
+/** A document handed to the player: which, by name and hash, and how many bytes. */
+export interface ServedDocument {
+  readonly recording: RecordingRef;
+  readonly name: string;
+  readonly title: string | null;
+  readonly sha256: string;
+  readonly bytes: number;
+}
 
 /** What composing needs from the catalog. */
 export interface SessionCatalog {
@@ -116,6 +126,13 @@ export interface SessionService {
    * session plays and when it ends. Ignored for a capability that is not live.
    */
   mediaServed(capability: string, piece: ServedPiece): void;
+  /**
+   * The media route is about to hand a document (the protocol) to the player
+   * holding `capability`: written to the log as `document.served` at once.
+   * False when the capability is not live or the entry could not be written:
+   * then the document must not leave (a reading the log cannot show did not happen).
+   */
+  documentServed(capability: string, doc: ServedDocument): boolean;
   /** Closes an open session as `interrupted`, stops the machine and its timers. */
   dispose(): void;
 }
@@ -446,6 +463,11 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     mediaServed(capability, piece) {
       if (disposed || fault !== null || grants.lookup(capability) === null) return;
       served.add(piece);
+    },
+    documentServed(capability, doc) {
+      if (disposed || fault !== null || grants.lookup(capability) === null) return false;
+      const { recording, ...rest } = doc;
+      return log.append('document.served', withSession({ identifier: recording.identifier, version: recording.version, ...rest })).seq >= 0;
     },
     dispose() {
       if (disposed) return;

@@ -84,7 +84,7 @@ export async function verifyDetachedCms(content: Buffer, p7s: Buffer, trusted: s
   if (content.length === 0) return fail('cms.content-empty', 'the signed file is empty');
 
   const data = content.buffer.slice(content.byteOffset, content.byteOffset + content.byteLength) as ArrayBuffer;
-  let first: { subject: string; signingTime: string | null } | null = null;
+  let first: Extract<CmsVerification, { ok: true }> | null = null;
 
   for (let i = 0; i < signed.signerInfos.length; i += 1) {
     const signerInfo = signed.signerInfos[i] as pkijs.SignerInfo;
@@ -121,11 +121,25 @@ export async function verifyDetachedCms(content: Buffer, p7s: Buffer, trusted: s
         return fail('cms.untrusted-signer', `signer ${i} (${subjectOf(cert)}) is not trusted: ${(e as Error).message}`);
       }
     }
-    first ??= { subject: subjectOf(cert), signingTime };
+    // Issuer, validity and key type are kept for the verdict in words beside the protocol (UA-3).
+    first ??= {
+      ok: true,
+      signerSubject: subjectOf(cert),
+      signingTime,
+      issuer: nameOf(cert.issuer),
+      validFrom: cert.notBefore.value.toISOString(),
+      validTo: cert.notAfter.value.toISOString(),
+      algorithm: KEY_ALGORITHMS[cert.subjectPublicKeyInfo.algorithm.algorithmId] ?? cert.subjectPublicKeyInfo.algorithm.algorithmId,
+    };
   }
-  if (!first) return fail('cms.no-signer', 'the signature has no signer');
-  return { ok: true, signerSubject: first.subject, signingTime: first.signingTime };
+  return first ?? fail('cms.no-signer', 'the signature has no signer');
 }
+
+const KEY_ALGORITHMS: Record<string, string> = {
+  '1.2.840.113549.1.1.1': 'RSA',
+  '1.2.840.113549.1.1.10': 'RSA-PSS',
+  '1.2.840.10045.2.1': 'ECDSA',
+};
 
 function readSigningTime(si: pkijs.SignerInfo): string | null {
   const attr = si.signedAttrs?.attributes.find((a) => a.type === OID_SIGNING_TIME);
@@ -135,7 +149,11 @@ function readSigningTime(si: pkijs.SignerInfo): string | null {
 }
 
 function subjectOf(cert: pkijs.Certificate): string {
-  return cert.subject.typesAndValues
+  return nameOf(cert.subject);
+}
+
+function nameOf(name: pkijs.RelativeDistinguishedNames): string {
+  return name.typesAndValues
     .map((tv) => {
       const value: unknown = (tv.value as { valueBlock?: { value?: unknown } }).valueBlock?.value;
       return `${NAME_OIDS[tv.type] ?? tv.type}=${typeof value === 'string' ? value : '?'}`;

@@ -70,9 +70,10 @@ describe('media route: what a running session reaches', () => {
     expect(rec.timeline.durationSec).toBeCloseTo(40, 0);
     expect(rec.annotations.map((a) => a.text)).toEqual(['Wejście do lokalu', 'Oględziny kuchni', 'Odczytanie protokołu']);
     expect(rec.captions).toEqual([{ url: `${pl}captions/1.vtt`, label: 'Napisy (polski)', lang: 'pl' }]);
+    // The PDF protocol is readable within the session (UA-3); the captions are not a document. Neither is signed in this package.
     expect(rec.attachments).toEqual([
-      { kind: 'protocol', title: 'Protokół czynności' },
-      { kind: 'subtitles', title: 'Napisy (polski)' },
+      { kind: 'protocol', title: 'Protokół czynności', document: `${pl}documents/0.pdf`, signed: false, signature: null },
+      { kind: 'subtitles', title: 'Napisy (polski)', document: null, signed: false, signature: null },
     ]);
     const sha = mk.dir.query<{ sha256: string }>(
       "SELECT p.sha256 FROM parts p JOIN recordings r ON r.id = p.recording_id WHERE r.identifier = ? AND p.seq = 0",
@@ -113,6 +114,33 @@ describe('media route: what a running session reaches', () => {
     expect(cues).toContain('Przechodzimy do oględzin kuchni.');
   });
 
+  it('[UA-3] [DC-6] serves a PDF attachment as application/pdf, the bytes stored at import, and logs it by name and hash for the session', async () => {
+    const r = await media(`${pl}documents/0.pdf`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/pdf');
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    const bytes = Buffer.from(await r.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const sha = mk.dir.query<{ sha256: string }>(
+      "SELECT a.sha256 FROM attachments a JOIN recordings r ON r.id = a.recording_id WHERE r.identifier = ? AND a.seq = 0",
+      PL_REC.identifier,
+    )[0]!.sha256;
+    expect(crypto.createHash('sha256').update(bytes).digest('hex')).toBe(sha);
+    const logged = mk.dir
+      .query<{ entry: string }>('SELECT entry FROM viewing_log ORDER BY seq')
+      .map((e) => JSON.parse(e.entry) as { type: string; data: Record<string, unknown> })
+      .filter((e) => e.type === 'document.served');
+    expect(logged.at(-1)?.data).toMatchObject({
+      sessionId: mk.session.getSnapshot().sessionId,
+      identifier: PL_REC.identifier,
+      version: 0,
+      name: 'data/protokol.pdf',
+      title: 'Protokół czynności',
+      sha256: sha,
+      bytes: bytes.length,
+    });
+  });
+
   it('[DC-5] answers a byte range with 206 and the exact Content-Range, an open range to the end, and a suffix range', async () => {
     const whole = Buffer.from(await (await media(`${pl}parts/0/1.m4s`)).arrayBuffer());
     const size = whole.length;
@@ -146,7 +174,7 @@ describe('media route: what a running session reaches', () => {
 
 describe('media route: refusals, each case named', () => {
   it('[DC-5] refuses a media request without the capability header, though the session plays and the path is right', async () => {
-    for (const p of ['/media/manifest.json', `${pl}playlist.m3u8`, `${pl}parts/0/init.mp4`, `${pl}parts/0/0.m4s`, `${pl}captions/1.vtt`]) {
+    for (const p of ['/media/manifest.json', `${pl}playlist.m3u8`, `${pl}parts/0/init.mp4`, `${pl}parts/0/0.m4s`, `${pl}captions/1.vtt`, `${pl}documents/0.pdf`]) {
       const r = await mk.request(p);
       expect(r.status, p).toBe(403);
       expect(r.headers.get('accept-ranges')).toBe('bytes');
@@ -225,7 +253,7 @@ describe('media route: refusals, each case named', () => {
   });
 
   it('[DC-5] refuses bad segment names, part numbers and caption names', async () => {
-    for (const name of ['parts/0/abc.m4s', 'parts/0/01.m4s', 'parts/0/-1.m4s', 'parts/0/1.5.m4s', 'parts/0/0.ts', 'parts/0/init.mp4.bak', 'parts/00/0.m4s', 'parts/x/0.m4s', 'parts/0/9999.m4s', 'parts/7/init.mp4', 'parts/7/0.m4s', 'captions/0.vtt', 'captions/1.srt', 'captions/9.vtt', 'playlist.m3u', 'playlist.m3u8/x']) {
+    for (const name of ['parts/0/abc.m4s', 'parts/0/01.m4s', 'parts/0/-1.m4s', 'parts/0/1.5.m4s', 'parts/0/0.ts', 'parts/0/init.mp4.bak', 'parts/00/0.m4s', 'parts/x/0.m4s', 'parts/0/9999.m4s', 'parts/7/init.mp4', 'parts/7/0.m4s', 'captions/0.vtt', 'captions/1.srt', 'captions/9.vtt', 'playlist.m3u', 'playlist.m3u8/x', 'documents/1.pdf', 'documents/9.pdf', 'documents/00.pdf', 'documents/0.PDF', 'documents/0.pdf/x', 'documents/0']) {
       const r = await media(pl + name);
       expect(r.status, name).toBe(404);
       expect((await problemOf(r)).title, name).toBe('no such media');

@@ -26,13 +26,19 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('verifyDetachedCms', () => {
-  it('[UA-3][UA-4] a protocol signed by a trusted secretary verifies, with subject and signing time', async () => {
+  it('[UA-3][UA-4] a protocol signed by a trusted secretary verifies, with subject, signing time, certificate issuer, validity and key algorithm', async () => {
     const before = Date.now();
     const r = await verifyDetachedCms(pdf, p7s, [pki.read('signer.crt')]);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.signerSubject).toBe('C=UA, O=Court Kiosk Test, CN=Секретар Іваненко');
     expect(r.signingTime).not.toBeNull();
+    // What the verdict in words beside the protocol says (issue 17): the issuing CA, the certificate's validity, the key.
+    expect(r.issuer).toMatch(/CN=/);
+    expect(r.issuer).not.toBe(r.signerSubject);
+    expect(Date.parse(r.validFrom ?? '')).toBeLessThan(Date.parse(r.signingTime ?? ''));
+    expect(Date.parse(r.validTo ?? '')).toBeGreaterThan(Date.parse(r.signingTime ?? ''));
+    expect(['RSA', 'RSA-PSS', 'ECDSA']).toContain(r.algorithm);
     // openssl writes the signing time in whole seconds, within this test run.
     expect(Math.abs(Date.parse(r.signingTime ?? '') - before)).toBeLessThan(10 * 60 * 1000);
   });

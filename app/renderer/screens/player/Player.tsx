@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import Hls from 'hls.js';
 import type { KioskInfo } from '../../../shared/api-contract';
 import type { Language } from '../../../shared/i18n';
-import type { MediaManifest, MediaRecording } from '../../../shared/media-contract';
+import type { MediaAttachment, MediaManifest, MediaRecording } from '../../../shared/media-contract';
 import { PLAYBACK_RATES, type RecordingRef, type SessionView } from '../../../shared/session-contract';
 import type { KioskClient } from '../../api/client';
 import { createHls, mediaBlobUrl } from '../../player/hls-setup';
@@ -17,6 +17,7 @@ import type { Send } from '../send';
 import { Watermark } from './Watermark';
 import { SeekBar } from './SeekBar';
 import { MetadataPanel } from './MetadataPanel';
+import { DocumentViewer } from './DocumentViewer';
 import { ClerkEnd } from './ClerkEnd';
 import { EndViewing } from './EndViewing';
 import { TimeLeft } from './TimeLeft';
@@ -47,6 +48,9 @@ export function Player({ info, view, send, client, onLang }: Props) {
   const hls = useRef<Hls | null>(null);
   const [manifest, setManifest] = useState<MediaManifest | null>(null);
   const [load, setLoad] = useState<LoadState>('loading');
+  /** The document being read (the protocol), over the player; null while watching. */
+  const [reading, setReading] = useState<(MediaAttachment & { document: string }) | null>(null);
+  const opener = useRef<HTMLButtonElement | null>(null);
   const [position, setPosition] = useState(0);
   const [volume, setVolume] = useState(1);
   const [captions, setCaptions] = useState(false);
@@ -126,6 +130,9 @@ export function Player({ info, view, send, client, onLang }: Props) {
       for (const u of made) URL.revokeObjectURL(u);
     };
   }, [rec, capability]);
+
+  // A document belongs to its recording: choosing another closes it.
+  useEffect(() => setReading(null), [rec]);
 
   // Position for the seek bar, and progress for the log while playing.
   useEffect(() => {
@@ -277,6 +284,13 @@ export function Player({ info, view, send, client, onLang }: Props) {
 
   const isPlaying = status === 'playing' || status === 'buffering';
   const sessionId = sessionIdOf(view);
+  const documents = (rec?.attachments ?? []).filter((a): a is MediaAttachment & { document: string } => a.document !== null);
+  const watermark = info.watermark ? { viewerName: view.composition.viewer?.name ?? '', sessionId: sessionId ?? '', deviceId: info.device.id } : null;
+  const openDocument = (a: MediaAttachment & { document: string }) => {
+    // One thing at a time: the picture pauses while the viewer reads.
+    if (isPlaying) void pause();
+    setReading(a);
+  };
   const supersededBy = (r: RecordingRef) => view.composition.case?.recordings.find((x) => sameRef(x, r))?.supersededBy ?? null;
 
   return (
@@ -312,9 +326,7 @@ export function Player({ info, view, send, client, onLang }: Props) {
                 return src ? <track key={c.url} kind="subtitles" src={src} srcLang={c.lang ?? undefined} label={c.label} default={i === 0 && captions} /> : null;
               })}
             </video>
-            {info.watermark && (
-              <Watermark viewerName={view.composition.viewer?.name ?? ''} sessionId={sessionId ?? ''} deviceId={info.device.id} />
-            )}
+            {watermark && <Watermark {...watermark} />}
             {load === 'loading' && <div className="overlay-msg">{t('player.loading')}</div>}
             {(load === 'refused' || load === 'error') && (
               <div className="overlay-msg alert" role="alert" data-testid="player-refused">
@@ -414,11 +426,43 @@ export function Player({ info, view, send, client, onLang }: Props) {
               ))}
             </ul>
           </section>
+          {documents.length > 0 && (
+            <section aria-labelledby="docs-h">
+              <h2 id="docs-h">{t('doc.heading')}</h2>
+              <ul className="plain">
+                {documents.map((a) => (
+                  <li key={a.document}>
+                    <button
+                      type="button"
+                      onClick={(e) => {
+                        opener.current = e.currentTarget;
+                        openDocument(a);
+                      }}
+                      data-testid="open-document"
+                    >
+                      {t('doc.open', { title: a.title ?? a.kind })}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           {rec && <MetadataPanel rec={rec} />}
           <EndViewing send={send} />
           <ClerkEnd view={view} send={send} />
         </aside>
       </div>
+      {reading && capability && (
+        <DocumentViewer
+          doc={reading}
+          capability={capability}
+          watermark={watermark}
+          onClose={() => {
+            setReading(null);
+            opener.current?.focus();
+          }}
+        />
+      )}
     </main>
   );
 }
