@@ -49,6 +49,8 @@ describe.skipIf(missing.length > 0)(`the kiosk service under a watchdog${missing
     await sup.waitFor('the watchdog kill', () => sup!.events.some((e) => e.type === 'watchdog-kill' && e.pid === first.pid));
     const killedAt = Date.now();
     await opening;
+    // The client's connection may break before the child's exit is reaped: wait for the exit, then read how it died.
+    await sup.waitFor('the killed service reaped', () => sup!.events.some((e) => e.type === 'exit' && e.pid === first.pid), 10_000);
     expect(sup.events).toContainEqual({ type: 'exit', pid: first.pid, code: null, signal: 'SIGABRT' });
     await sup.waitFor('the restarted service ready', () => sup!.starts.length === 2 && sup!.current!.readyAt !== null);
     const second = sup.current!;
