@@ -16,7 +16,7 @@ import { serveKiosk, type Served } from '../helpers/kioskctl';
 import { REPO, scratch } from '../helpers/paths';
 import { logEntries as entriesOf } from '../helpers/log-entries';
 import { seriousViolations } from '../helpers/a11y';
-import { SessionClient, openDemoSession } from '../helpers/session-client';
+import { SessionClient, backToLocked, openDemoSession } from '../helpers/session-client';
 import type { Language } from '../../app/shared/i18n';
 import { MEDIA_CAPABILITY_HEADER } from '../../app/shared/media-contract';
 
@@ -80,9 +80,15 @@ const inkShare = (page: Page): Promise<number> =>
     return ink / (px.length / 4);
   });
 
+/** Back to the attract screen from wherever the last test left the session. */
+async function reset(): Promise<void> {
+  expect((await backToLocked(client)).screen).toBe('locked');
+}
+
 describe('the protocol within the session', () => {
   for (const lang of ['uk', 'pl', 'en'] as const) {
     it(`[UA-3] [UA-4] [PL-8.2] [DC-6] the viewer opens the signed protocol, pages through it on a canvas beside the signature's verdict, cannot select, copy, print or download it, and after the session its URL is refused (${lang})`, async () => {
+      await reset();
       const before = logEntries('document.served').length;
       const view = await openDemoSession(client, UA_CASE, UA_REC);
       const capability = view.media?.capability;
@@ -127,11 +133,11 @@ describe('the protocol within the session', () => {
           userSelect: getComputedStyle(document.querySelector('[data-testid="doc-canvas"]')!).userSelect,
         })),
       ).toEqual({ textLayers: 0, links: 0, userSelect: 'none' });
+      // Every copy the page sees (in the capture phase, beside the lockdown's listener): what was selected then.
       await page.evaluate(() => {
-        (window as unknown as { __copied: number }).__copied = 0;
-        document.addEventListener('copy', () => {
-          if ((document.getSelection()?.toString() ?? '') !== '') (window as unknown as { __copied: number }).__copied++;
-        });
+        const w = window as unknown as { __copies: string[] };
+        w.__copies = [];
+        window.addEventListener('copy', () => w.__copies.push(document.getSelection()?.toString() ?? ''), true);
       });
       await page.keyboard.press('Control+KeyA');
       await page.keyboard.press('Control+KeyC');
@@ -142,13 +148,20 @@ describe('the protocol within the session', () => {
       await page.mouse.up();
       await page.keyboard.press('Control+KeyC');
       expect(await page.evaluate(() => document.getSelection()?.toString() ?? '')).toBe('');
-      expect(await page.evaluate(() => (window as unknown as { __copied: number }).__copied)).toBe(0);
+      const copies = await page.evaluate(() => (window as unknown as { __copies: string[] }).__copies);
+      expect(copies.every((c) => c === '')).toBe(true);
 
       // No print: Ctrl+P is swallowed, and a printout would be blank.
       const ctrlP = page.evaluate(
         () =>
           new Promise<boolean>((resolve) => {
-            window.addEventListener('keydown', (e) => setTimeout(() => resolve(e.defaultPrevented), 0), { once: true });
+            const onKey = (e: KeyboardEvent) => {
+              if (e.code !== 'KeyP') return;
+              window.removeEventListener('keydown', onKey, true);
+              setTimeout(() => resolve(e.defaultPrevented), 0);
+            };
+            // On the window in the capture phase, after the lockdown's own listener there (it stops propagation).
+            window.addEventListener('keydown', onKey, true);
           }),
       );
       await page.keyboard.press('Control+KeyP');

@@ -14,7 +14,7 @@ import { kioskctl, serveKiosk, type Served } from '../helpers/kioskctl';
 import { REPO, scratch } from '../helpers/paths';
 import { plConfigWithLimits } from '../helpers/config';
 import { seriousViolations } from '../helpers/a11y';
-import { SessionClient, openDemoSession } from '../helpers/session-client';
+import { SessionClient, backToLocked, openDemoSession } from '../helpers/session-client';
 import { MESSAGES, type Language } from '../../app/shared/i18n';
 
 // A short idle warning (10 s) and time-out (70 s), so the idle dialog comes soon and counts down.
@@ -37,12 +37,7 @@ afterAll(async () => {
 
 /** Back to the attract screen from wherever the last test left the session. */
 async function reset(): Promise<void> {
-  let v = await client.view();
-  for (let i = 0; i < 4 && v.screen !== 'locked'; i++) {
-    const event = v.screen === 'viewing' ? 'viewer.end' : v.screen === 'ended' ? 'summary.close' : 'clerk.cancel';
-    v = (await client.send({ type: event })).view;
-  }
-  expect(v.screen).toBe('locked');
+  expect((await backToLocked(client)).screen).toBe('locked');
 }
 
 async function openPage(lang: Language, viewport = { width: 1280, height: 800 }): Promise<Page> {

@@ -63,3 +63,13 @@ export async function openDemoSession(c: SessionClient, caseSig = 'KM 123/24', i
   await c.sendUntil({ type: 'compose.confirm' }, (v) => v.screen === 'handover' || v.screen === 'blocked');
   return c.sendUntil({ type: 'handover.viewerReady' }, (v) => v.screen === 'viewing');
 }
+
+/** Back to the attract screen from wherever the last test left the session (viewing, summary, composing). */
+export async function backToLocked(c: SessionClient): Promise<SessionView> {
+  let v = await c.view();
+  for (let i = 0; i < 4 && v.screen !== 'locked'; i++) {
+    const event = v.screen === 'viewing' ? 'viewer.end' : v.screen === 'ended' ? 'summary.close' : 'clerk.cancel';
+    v = (await c.send({ type: event })).view;
+  }
+  return v;
+}

@@ -81,19 +81,26 @@ export function DocumentViewer({ doc, capability, watermark, onClose }: Props) {
   const pages = pdf?.numPages ?? 0;
   const turn = (by: 1 | -1) => setPage((p) => Math.max(1, Math.min(pages || 1, p + by)));
 
-  const onKey = (e: React.KeyboardEvent) => {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      onClose();
-    } else if (e.key === 'ArrowRight' || e.key === 'PageDown') {
-      e.preventDefault();
-      turn(1);
-    } else if (e.key === 'ArrowLeft' || e.key === 'PageUp') {
-      e.preventDefault();
-      turn(-1);
-    }
-  };
+  // The viewer's keys, wherever the focus is (a button that became disabled
+  // at the last page leaves it on the page itself). The player's own keys
+  // stand aside while this dialog is open.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onClose();
+      } else if (e.key === 'ArrowRight' || e.key === 'PageDown') {
+        e.preventDefault();
+        setPage((p) => Math.max(1, Math.min(pages || 1, p + 1)));
+      } else if (e.key === 'ArrowLeft' || e.key === 'PageUp') {
+        e.preventDefault();
+        setPage((p) => Math.max(1, p - 1));
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [pages, onClose]);
 
   return (
     <div className="modal-backdrop document-backdrop">
@@ -106,7 +113,6 @@ export function DocumentViewer({ doc, capability, watermark, onClose }: Props) {
         data-state={state}
         data-page={drawn}
         data-pages={pages}
-        onKeyDown={onKey}
       >
         <header className="document-bar">
           <h2 id="doc-h">{t('doc.dialog', { title })}</h2>
@@ -126,7 +132,8 @@ export function DocumentViewer({ doc, capability, watermark, onClose }: Props) {
           </div>
         </header>
         <div className="document-body">
-          <div className="document-sheet" ref={sheet}>
+          {/* Focusable, so a page taller than the screen scrolls with the keyboard (↑/↓) too. */}
+          <div className="document-sheet" ref={sheet} tabIndex={0} role="region" aria-label={title} data-testid="doc-sheet">
             <div className="document-page">
               <canvas
                 ref={canvas}
