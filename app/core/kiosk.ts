@@ -5,7 +5,7 @@ import type { KioskConfig } from './config';
 import { openDatabase, recordIntegrityEvent, type CatalogDb, type MacFn } from './catalog';
 import { ensureDataDir, existingDataDir, type DataLayout } from './data-dir';
 import { dataDirProblems, refuseUnsafe } from './file-safety';
-import { DeviceKey, loadDeviceKeyFile, loadOrCreateDeviceKeyFile, type DeviceSigner } from './keys';
+import { DeviceKey, loadDeviceKeyFile, loadOrCreateDeviceKeyFile, loadOrCreateSigner, type DeviceSigner } from './keys';
 import { ContentStore } from './store';
 import { ViewingLog, hmacSha256 } from './viewing-log';
 import type { KioskInfo, ShellKind } from '../shared/api-contract';
@@ -83,7 +83,7 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
     const shredded = new Set(rows.filter((r) => !r.live).map((r) => r.id));
     quarantined = await store.sweepOrphans(live, { shredded, quarantineDir: layout.quarantine });
   }
-  const signer = key.signingKey(layout.keys);
+  const signer = loadOrCreateSigner(key, layout.keys);
   const rowMac: MacFn = (b) => key.mac('catalog-row/v1', b);
   const log = new ViewingLog({
     db,

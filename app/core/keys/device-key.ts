@@ -5,7 +5,6 @@
 import crypto from 'node:crypto';
 import util from 'node:util';
 import { IntegrityError } from '../errors';
-import { loadOrCreateSigner, type DeviceSigner } from './signer';
 
 const WRAP_INFO = 'court-kiosk/wrap/v1';
 const MAC_INFO_PREFIX = 'court-kiosk/mac/v1/';
@@ -82,11 +81,6 @@ export class DeviceKey {
     } finally {
       k.fill(0);
     }
-  }
-
-  /** The device's Ed25519 signer, generated once and kept wrapped in `dir`/signing-key.wrapped. */
-  signingKey(dir: string): DeviceSigner {
-    return loadOrCreateSigner(this, dir);
   }
 
   toString(): string {

@@ -2,4 +2,4 @@
 // and the device's Ed25519 signer.
 export { DeviceKey, DEVICE_KEY_LEN } from './device-key';
 export { loadOrCreateDeviceKeyFile, loadDeviceKeyFile } from './key-file';
-export { SIGNING_KEY_FILE, type DeviceSigner } from './signer';
+export { SIGNING_KEY_FILE, loadOrCreateSigner, type DeviceSigner } from './signer';
