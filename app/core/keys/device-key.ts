@@ -1,7 +1,8 @@
 // The device key: 32 secret bytes that never leave this appliance. Everything
 // else (object keys, the signing key, MAC keys) is derived from or wrapped by
-// it, so that losing the key file makes every stored recording unreadable and
-// copying the data directory to another machine yields nothing usable (PL-5.1).
+// it. It lives outside the data directory, sealed by the machine
+// (key-store.ts), so that copying the data directory elsewhere yields nothing
+// usable (PL-5.1), and losing the key makes every stored recording unreadable.
 import crypto from 'node:crypto';
 import util from 'node:util';
 import { IntegrityError } from '../errors';
@@ -81,6 +82,15 @@ export class DeviceKey {
     } finally {
       k.fill(0);
     }
+  }
+
+  /**
+   * A name for this key that reveals nothing of it (a MAC of a fixed label):
+   * recorded in the data directory so that a missing or swapped key is named
+   * as such, never taken for damaged data.
+   */
+  id(): string {
+    return this.mac('device-key-id', 'v1').subarray(0, 16).toString('hex');
   }
 
   toString(): string {
