@@ -168,6 +168,27 @@ export function sealInto(dir: string, kind: SealKind, key: Buffer, opts: SealOpt
   }
 }
 
+/**
+ * What sealed a credential, from the id at the head of its (base64) header
+ * (systemd's src/shared/creds-util.h, CRED_AES256_GCM_BY_*).
+ */
+const CRED_SEALS: Record<string, string> = {
+  '5a1c6a86df9d4096b1d5a65e0862f19a': 'host',
+  '0c7cc07b117645919c4b0bea08bc20fe': 'tpm2',
+  faf7eb9341e54adc8bfa40d4c8166b26: 'tpm2',
+  '93a894094874449090caf2fc93cab553': 'tpm2+host',
+  af4950a849134eb9a1fdabf2e2938710: 'tpm2+host',
+};
+
+function credSealedBy(file: string): string {
+  try {
+    const head = Buffer.from(fs.readFileSync(file, 'latin1').slice(0, 24), 'base64').subarray(0, 16).toString('hex');
+    return CRED_SEALS[head] ?? 'systemd-creds';
+  } catch {
+    return 'systemd-creds';
+  }
+}
+
 function exactKey(file: string, b: Buffer, how: string): Buffer {
   if (b.length !== DEVICE_KEY_LEN) throw keyError(file, 'keys.device.damaged', `${how} gave ${b.length} bytes, not a ${DEVICE_KEY_LEN}-byte device key`);
   return b;
@@ -189,7 +210,7 @@ export function unseal(file: string, kind: SealKind, opts: SealOptions): { key: 
       if (r.status !== 0) {
         throw keyError(file, 'keys.device.unseal', `systemd-creds cannot unseal the device key: it was sealed on another machine (another host secret or TPM) or is damaged: ${String(r.stderr).trim().split('\n').pop() ?? ''}`);
       }
-      return { key: exactKey(file, r.stdout, 'systemd-creds'), sealed: { kind, by: 'systemd-creds' } };
+      return { key: exactKey(file, r.stdout, 'systemd-creds'), sealed: { kind, by: credSealedBy(file) } };
     }
     case 'safe-storage': {
       const p = opts.platform;
