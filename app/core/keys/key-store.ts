@@ -161,7 +161,11 @@ export function keyDirProblems(keyDir: string): Problem[] {
   } catch {
     // not readable by this user: unseal says so
   }
-  for (const name of names.sort()) out.push(...keyFileProblems(path.join(keyDir, name)));
+  // A credential root sealed (systemd-creds needs root) may be root's: root is no hostile neighbour.
+  for (const name of names.sort()) {
+    const file = path.join(keyDir, name);
+    if (fs.statSync(file, { throwIfNoEntry: false })?.uid !== 0) out.push(...keyFileProblems(file));
+  }
   return out;
 }
 
