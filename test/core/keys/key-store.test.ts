@@ -123,6 +123,15 @@ describe('the device key lives outside the data directory, sealed by the machine
   });
 });
 
+describe('a key directory others could change is refused', () => {
+  it('[PL-5.1] a group- or world-writable key directory: env.key-dir.mode, before the key is used', () => {
+    const { dataDir, keyDir } = dirs();
+    openDeviceKey({ dataDir, keyDir, create: true, env: NO_CREDS });
+    fs.chmodSync(keyDir, 0o777);
+    expect(rule(() => openDeviceKey({ dataDir, keyDir, create: false, env: NO_CREDS }))).toBe('env.key-dir.mode');
+  });
+});
+
 describe('one order of sources: systemd-creds, then the OS key store (not basic_text), then a 0600 file with a warning', () => {
   it('[PL-5.1] Electron\'s safeStorage seals the key when its backend is a keyring; a process without it is told who can unseal it', () => {
     const { dataDir, keyDir } = dirs();
