@@ -208,7 +208,9 @@ export function openDeviceKey(o: DeviceKeyOptions): { handle: DeviceKeyHandle; m
       shredFile(legacy.file);
       moved = { from: legacy.file, to: found.file, kind: found.kind };
     }
-    const status: KeyStatus = { keyId: id, kind: sealed.kind, by: sealed.by, location: found.file, keyDir: o.keyDir, warning: warningFor(sealed.kind, o.keyDir, bestSeal(o).passedOver) };
+    // Why nothing stronger sealed it is asked only of a plain key file (it spawns systemd-creds).
+    const warning = sealed.kind === 'key-file' ? warningFor(sealed.kind, o.keyDir, bestSeal(o).passedOver) : null;
+    const status: KeyStatus = { keyId: id, kind: sealed.kind, by: sealed.by, location: found.file, keyDir: o.keyDir, warning };
     const handle = new DeviceKeyHandle(bytes, status, o);
     bytes.fill(0);
     return { handle, moved };
