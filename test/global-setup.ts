@@ -26,6 +26,11 @@ const TMP_ROOT = (process.env.KIOSK_TEST_TMPDIR ??= fs.mkdtempSync(path.join(os.
 // to the folders made for them (each mkdtemp folder inside keeps its own 0700).
 fs.chmodSync(TMP_ROOT, 0o1777);
 process.env.TMPDIR = TMP_ROOT;
+// Run as root, the kiosk seals its device key with systemd-creds (app/core/keys/sealing.ts).
+// The run is its own "machine": a host secret of its own, made by systemd-creds on first use
+// inside the scratch root, so no test makes or reads the real /var/lib/systemd/credential.secret.
+// (A path, not a secret: systemd-creds reads $SYSTEMD_CREDENTIAL_SECRET for the host secret's file.)
+process.env.SYSTEMD_CREDENTIAL_SECRET ??= path.join(TMP_ROOT, 'credential.secret');
 
 /**
  * Removes this run's scratch root. A file system still mounted under it (a

@@ -21,7 +21,8 @@ import { CommandUsageError, cliLanguage, commandHelp, isCommand, requireFlags } 
 import { translateCli } from '../shared/i18n/cli-messages';
 import { casesMatching } from '../shared/case-key';
 import type { Language } from '../shared/i18n/languages';
-import { readPeople, type PeopleFlags } from './secrets';
+import { readPeople, readPeopleAndPassphrase, type PeopleFlags } from './secrets';
+import { MIN_PASSPHRASE } from '../core/keys';
 
 export const HELP = `kioskctl — court-kiosk administration
 
@@ -63,6 +64,12 @@ Commands:
   log export --case SIG --out DIR [--lang pl|uk|en]
                                   signed JSON + HTML + PDF viewing report per session of the case
   device pubkey                   print the device's Ed25519 public key (PEM)
+  device key export --to DIR --account ID --approver ID
+                                  write the device key sealed with a passphrase (asked twice, or the
+                                  third line of --secret-stdin) into DIR, for the court's safe; logged
+  device rekey --account ID --approver ID
+                                  seal the device key again by the best way this process has
+                                  (systemd-creds as root), never a weaker one; logged
   verify-report FILE [--pubkey PEM] [--checkpoint NOTE]
                                   check a viewing report or export receipt offline: signature,
                                   checkpoint, each entry's inclusion proof (exit 0 valid, 1 not)
@@ -75,7 +82,7 @@ Commands:
 Who acts (export, purge, complete, release, fetch): --account ID names an account of
 kiosk-config; its PIN or password is asked on the terminal, or read from stdin
 with --secret-stdin (one line per account: --account's, then --approver's).
-export and purge need a second, different account (--approver ID).
+export, purge and the device key's moves need a second, different account (--approver ID).
 
 Global options:
   --data-dir DIR    data directory (default: $KIOSK_DATA_DIR or the XDG data dir)
@@ -270,8 +277,21 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
       throw new CommandUsageError(translateCli(lang, 'cli.missing', { what: 'verify | checkpoint | export' }), 'log');
     }
     case 'device':
-      if (pos[1] !== 'pubkey') throw new CommandUsageError(translateCli(lang, 'cli.missing', { what: 'pubkey' }), 'device');
-      return readOnly(v, out, (k) => devicePubkey(k, out));
+      if (pos[1] === 'pubkey') return readOnly(v, out, (k) => devicePubkey(k, out));
+      if (pos[1] === 'key' && pos[2] === 'export') {
+        requireFlags(lang, 'device', v, ['to']);
+        if (!v.to) return EXIT_USAGE;
+        const to = abs(v.to);
+        if (!fs.statSync(to, { throwIfNoEntry: false })?.isDirectory()) throw new CommandUsageError(translateCli(lang, 'cli.noPath', { path: v.to }), 'device');
+        const who = await readPeopleAndPassphrase(peopleFlags(v));
+        if (who.account?.secret && who.passphrase.length < MIN_PASSPHRASE) throw new UsageError(`the recovery passphrase must have at least ${MIN_PASSPHRASE} characters`);
+        return owned(v, out, { command: 'device.key.export', to, ...who });
+      }
+      if (pos[1] === 'rekey') {
+        const who = await readPeople(peopleFlags(v), true);
+        return owned(v, out, { command: 'device.rekey', ...who });
+      }
+      throw new CommandUsageError(translateCli(lang, 'cli.missing', { what: 'pubkey | key export | rekey' }), 'device');
     case 'verify-report': {
       const { verifyReport } = await import('./commands/verify-report');
       return verifyReport(needPositional(pos, 1, 'FILE'), { pubkey: v.pubkey, checkpoint: v.checkpoint }, out);

@@ -63,6 +63,20 @@ function askHidden(question: string): Promise<string> {
  * as it is (without asking anything), so the owner refuses it and logs the refusal.
  */
 export async function readPeople(f: PeopleFlags, needsApprover: boolean): Promise<{ account: Credential | null; approver: Credential | null }> {
+  const { account, approver } = await readPeopleAnd(f, needsApprover, false);
+  return { account, approver };
+}
+
+/**
+ * As readPeople, and then a passphrase (`device key export`): the next line of
+ * stdin with --secret-stdin, else asked twice on the terminal. Never argv or environment.
+ */
+export async function readPeopleAndPassphrase(f: PeopleFlags): Promise<{ account: Credential | null; approver: Credential | null; passphrase: string }> {
+  const r = await readPeopleAnd(f, true, true);
+  return { account: r.account, approver: r.approver, passphrase: r.passphrase ?? '' };
+}
+
+async function readPeopleAnd(f: PeopleFlags, needsApprover: boolean, passphrase: boolean): Promise<{ account: Credential | null; approver: Credential | null; passphrase?: string }> {
   if (f.operator !== undefined) throw new UsageError('--operator NAME is replaced by --account ID: an account of kiosk-config that proves who it is');
   const ids = [f.account, ...(needsApprover ? [f.approver] : [])];
   const complete = ids.every((id) => id !== undefined && id.trim() !== '') && (!needsApprover || f.account !== f.approver);
@@ -73,5 +87,10 @@ export async function readPeople(f: PeopleFlags, needsApprover: boolean): Promis
     f.secretStdin ? (secrets[i] ?? '') : askHidden(`PIN or password for ${id}: `);
   const account = { accountId: f.account!, secret: await secretFor(0, f.account!) };
   const approver = needsApprover ? { accountId: f.approver!, secret: await secretFor(1, f.approver!) } : null;
-  return { account, approver };
+  if (!passphrase) return { account, approver };
+  const at = needsApprover ? 2 : 1;
+  if (f.secretStdin) return { account, approver, passphrase: secrets[at] ?? '' };
+  const first = await askHidden('Passphrase for the recovery file: ');
+  if ((await askHidden('The same passphrase again: ')) !== first) throw new UsageError('the two passphrases differ');
+  return { account, approver, passphrase: first };
 }

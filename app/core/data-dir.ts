@@ -1,6 +1,8 @@
-// Where the kiosk keeps its catalog, objects and keys. Default: the XDG data
-// directory; KIOSK_DATA_DIR or --data-dir override it. Created 0700: the
-// objects are encrypted, but nobody but the kiosk's user has business there.
+// Where the kiosk keeps its catalog, objects, the wrapped signing key and the
+// id of its device key. Default: the XDG data directory; KIOSK_DATA_DIR or
+// --data-dir override it. Created 0700: the objects are encrypted, but nobody
+// but the kiosk's user has business there. The device key itself is never
+// here: it is in the key directory, sealed by the machine (keys/key-store.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,8 +23,8 @@ export interface DataLayout {
   readonly catalog: string;
   readonly objects: string;
   readonly staging: string;
+  /** The signing key (wrapped by the device key) and the device key's id; never the device key. */
   readonly keys: string;
-  readonly deviceKeyFile: string;
   readonly exports: string;
   /** Files found in the store that the catalog does not know, moved aside by the owner's sweep. */
   readonly quarantine: string;
@@ -37,7 +39,6 @@ export function dataLayout(root: string): DataLayout {
     objects: path.join(root, 'objects'),
     staging: path.join(root, 'staging'),
     keys: path.join(root, 'keys'),
-    deviceKeyFile: path.join(root, 'keys', 'device.key'),
     exports: path.join(root, 'exports'),
     quarantine: path.join(root, 'quarantine'),
     ballast: path.join(root, 'space.ballast'),

@@ -5,7 +5,8 @@ import type { KioskConfig } from './config';
 import { openDatabase, recordIntegrityEvent, type CatalogDb, type MacFn } from './catalog';
 import { ensureDataDir, existingDataDir, type DataLayout } from './data-dir';
 import { dataDirProblems, refuseUnsafe } from './file-safety';
-import { DeviceKey, loadDeviceKeyFile, loadOrCreateDeviceKeyFile, type DeviceSigner } from './keys';
+import { defaultKeyDir, loadOrCreateSigner, openDeviceKey, type DeviceKeyHandle, type DeviceSigner, type KeyStatus, type PlatformKeyStore } from './keys';
+import { configRelative } from './config/load';
 import { ContentStore } from './store';
 import { ViewingLog, hmacSha256 } from './viewing-log';
 import type { KioskInfo, ShellKind } from '../shared/api-contract';
@@ -20,6 +21,10 @@ export interface Kiosk {
   /** Keyed hash over catalog rows (Q-3). */
   readonly rowMac: MacFn;
   signer(): DeviceSigner;
+  /** Where the device key is and how it is sealed, with a warning for the administrator when it is not sealed by the machine. */
+  keyStatus(): KeyStatus;
+  /** The opened device key, for `device key export` and `device rekey` (owner only). */
+  readonly deviceKey: DeviceKeyHandle;
   /** The tamper-evident viewing log (DC-6); every import, purge, session and export is an entry. */
   readonly log: ViewingLog;
   /** Opened read-only: nothing is written (see OpenKioskOptions.readonly). */
@@ -43,10 +48,11 @@ export interface OpenKioskOptions {
   readonly config: KioskConfig;
   readonly configFile: string;
   /**
-   * The 32-byte device key from the platform (Electron safeStorage). Without
-   * it, the root-only 0600 key file in the data directory is used (web shell, CLI).
+   * The OS key store of the shell (Electron's safeStorage), one of the ways
+   * the device key can be sealed (keys/key-store.ts). Absent in kioskctl and
+   * the web shell, which look for the key in the same order all the same.
    */
-  readonly deviceKey?: Buffer;
+  readonly platformKeyStore?: PlatformKeyStore;
   /**
    * Quarantine objects the catalog does not know (of an import interrupted
    * before its commit) and remove those a purge shredded. Only the owner of
@@ -61,6 +67,12 @@ export interface OpenKioskOptions {
   readonly readonly?: boolean;
 }
 
+/** The key directory: kiosk-config's storage.keyDir (relative to the config file), else `<data dir>-keys`. */
+export function keyDirOf(opts: Pick<OpenKioskOptions, 'dataDir' | 'config' | 'configFile'>): string {
+  const k = opts.config.storage.keyDir;
+  return k ? configRelative(opts.configFile, k) : defaultKeyDir(opts.dataDir);
+}
+
 export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
   const readonly = opts.readonly ?? false;
   const layout = readonly ? existingDataDir(opts.dataDir) : ensureDataDir(opts.dataDir);
@@ -70,7 +82,8 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
   refuseUnsafe(dataDirProblems(layout.root));
   const db = openDatabase(layout.catalog, { readonly });
   const config = opts.config;
-  const key = DeviceKey.fromBytes(opts.deviceKey ?? (readonly ? loadDeviceKeyFile(layout.deviceKeyFile) : loadOrCreateDeviceKeyFile(layout.deviceKeyFile)));
+  const { handle, moved } = openDeviceKey({ dataDir: layout.root, keyDir: keyDirOf(opts), create: !readonly, platform: opts.platformKeyStore });
+  const key = handle.key;
   const store = new ContentStore({ objectsDir: layout.objects, stagingDir: layout.staging, deviceKey: key });
   let quarantined: string[] = [];
   if (opts.sweep === true && !readonly) {
@@ -83,7 +96,7 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
     const shredded = new Set(rows.filter((r) => !r.live).map((r) => r.id));
     quarantined = await store.sweepOrphans(live, { shredded, quarantineDir: layout.quarantine });
   }
-  const signer = key.signingKey(layout.keys);
+  const signer = loadOrCreateSigner(key, layout.keys);
   const rowMac: MacFn = (b) => key.mac('catalog-row/v1', b);
   const log = new ViewingLog({
     db,
@@ -97,6 +110,7 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
   });
   const unrecorded: IntegrityEventInput[] = [];
   if (quarantined.length) log.append('store.quarantined', { files: quarantined, to: 'quarantine/' });
+  if (moved) log.append('device.key.moved', { from: moved.from, to: moved.to, sealedBy: moved.kind, keyId: handle.status.keyId });
   return {
     config,
     configFile: opts.configFile,
@@ -105,6 +119,8 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
     store,
     rowMac,
     signer: () => signer,
+    keyStatus: () => handle.status,
+    deviceKey: handle,
     log,
     info(shell) {
       return {

@@ -106,6 +106,12 @@ export interface AdminOverview {
   };
   /** Free space on the data directory's disk against kiosk-config's storage.reserveBytes; `low` refuses sessions. */
   readonly storage: { readonly freeBytes: number; readonly reserveBytes: number; readonly low: boolean };
+  /**
+   * How the device key is sealed (systemd-creds, safe-storage, key-file) and
+   * by what; `warning` is set when the machine does not seal it (a plain 0600
+   * file) or it is still inside the data directory, and is shown as it is.
+   */
+  readonly deviceKey: { readonly sealedBy: string; readonly by: string; readonly warning: string | null };
 }
 
 export interface AdminCompletionRequest {

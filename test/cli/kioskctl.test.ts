@@ -165,7 +165,8 @@ describe('kioskctl: secrets and files at rest', () => {
     const file = configWith([]);
     const dataDir = scratch();
     expect(kioskctl(['list'], { KIOSK_DATA_DIR: dataDir }).code).toBe(0);
-    const key = path.join(dataDir, 'keys', 'device.key');
+    // The device key is in the key directory beside the data directory, sealed by systemd-creds (run as root).
+    const key = path.join(`${dataDir}-keys`, 'device-key.cred');
     fs.chownSync(key, 65534, 65534);
     const r = kioskctlJson<CheckJson>(['config', 'check', file], { KIOSK_DATA_DIR: dataDir });
     expect(r.code).toBe(2);

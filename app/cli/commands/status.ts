@@ -29,6 +29,7 @@ export async function status(opts: GlobalOptions, out: Out): Promise<number> {
     log: { size: logSize(dataLayout(dataDir).catalog) },
     ...(s ? { jobs: s.jobs, unhandledRejections: s.unhandledRejections } : {}),
     ...(s?.witness ? { witness: s.witness } : {}),
+    ...(s?.key ? { key: s.key } : {}),
   };
   out.result(doc, () =>
     [
@@ -37,6 +38,7 @@ export async function status(opts: GlobalOptions, out: Out): Promise<number> {
       `sessions open: ${doc.sessions.open}`,
       `viewing log: ${doc.log.size} entries`,
       ...(s ? [`jobs: ${s.jobs.running} running, ${s.jobs.queued} queued; unhandled rejections: ${s.unhandledRejections}`] : []),
+      ...(s?.key ? [`device key: ${s.key.sealedBy} (${s.key.by}) at ${s.key.location}${s.key.warning ? `\nWARNING: ${s.key.warning}` : ''}`] : []),
       ...(s?.witness?.alarm ? [`INTEGRITY ALARM: ${s.witness.alarm}`] : s?.witness?.checking ? ['viewing log: being checked against its witnesses'] : []),
     ].join('\n'),
   );

@@ -156,5 +156,6 @@ export function adminOverview(kiosk: Kiosk, admin: { id: string; name: string },
       witnesses: (witness?.witnesses ?? []).map((w) => ({ ...w })),
     },
     storage: (({ freeBytes, reserveBytes, low }) => ({ freeBytes, reserveBytes, low }))(spaceState(kiosk.layout.root, kiosk.config.storage.reserveBytes)),
+    deviceKey: (({ kind, by, warning }) => ({ sealedBy: kind, by, warning }))(kiosk.keyStatus()),
   };
 }

@@ -2,7 +2,7 @@
 // purge, complete, release, fetch) names a kiosk-config account and proves it
 // with that account's PIN or password, checked by the same Auth as the PIN pad
 // (so wrong secrets count toward the same lockout, and every attempt is
-// logged). Export and purge need a second, different person. Every refusal is
+// logged). Export, purge and the device key's moves need a second, different person. Every refusal is
 // a `command.refused` log entry and exit 1; what the command records is the
 // account's id and name from kiosk-config, never a typed name.
 import { z } from 'zod';
@@ -27,6 +27,8 @@ export const PEOPLE_RULES = {
   complete: { roles: ['clerk', 'admin'], approver: false },
   release: { roles: ['clerk', 'admin'], approver: false },
   fetch: { roles: ['admin'], approver: false },
+  'device.key.export': { roles: ['admin'], approver: true },
+  'device.rekey': { roles: ['admin'], approver: true },
 } as const satisfies Record<string, PeopleRule>;
 
 export type PeopleCommand = keyof typeof PEOPLE_RULES;

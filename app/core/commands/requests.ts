@@ -50,6 +50,9 @@ export const CommandRequestSchema = z.discriminatedUnion('command', [
   z
     .object({ command: z.literal('purge'), case: str, transferred: str, account: person, approver: person, exportReceipt: opt, reason: opt })
     .strict(),
+  // The passphrase travels like the PINs: to the owner only, over the 0600 socket; never logged.
+  z.object({ command: z.literal('device.key.export'), to: str, account: person, approver: person, passphrase: z.string().max(1024) }).strict(),
+  z.object({ command: z.literal('device.rekey'), account: person, approver: person }).strict(),
   z.object({ command: z.literal('outbox.deliver'), ...tis }).strict(),
   z.object({ command: z.literal('log.export'), case: str, out: str, lang: opt }).strict(),
   z.object({ command: z.literal('log.checkpoint') }).strict(),

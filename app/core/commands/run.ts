@@ -13,6 +13,7 @@ import { purge } from './purge';
 import { outboxCmd } from './outbox';
 import { logExport } from './log-export';
 import { logCheckpoint } from './log';
+import { deviceKeyExport, deviceRekey } from './device-key';
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
@@ -44,6 +45,14 @@ export async function runCommand(kiosk: Kiosk, req: CommandRequest, out: Out, au
     case 'purge': {
       const { command: _c, ...o } = req;
       return purge(kiosk, auth, defined(o), out);
+    }
+    case 'device.key.export': {
+      const { command: _c, ...o } = req;
+      return deviceKeyExport(kiosk, auth, o, out);
+    }
+    case 'device.rekey': {
+      const { command: _c, ...o } = req;
+      return deviceRekey(kiosk, auth, o, out);
     }
     case 'outbox.deliver': {
       const { command: _c, ...o } = req;

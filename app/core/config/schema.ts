@@ -76,6 +76,11 @@ export const kioskConfigSchema = z
       .strictObject({
         /** Free space kept on the data directory's disk: below it sessions are refused, and an import must leave it free. */
         reserveBytes: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(DEFAULT_RESERVE_BYTES),
+        /**
+         * Where the device key is kept, sealed by the machine: outside the data directory, so a copy of
+         * that holds no key (PL-5.1). Relative to this file; default: the data directory's sibling `<data dir>-keys`.
+         */
+        keyDir: z.string().min(1).optional(),
       })
       .default({ reserveBytes: DEFAULT_RESERVE_BYTES }),
     importSources: z

@@ -1,11 +1,11 @@
 // The device key: 32 secret bytes that never leave this appliance. Everything
 // else (object keys, the signing key, MAC keys) is derived from or wrapped by
-// it, so that losing the key file makes every stored recording unreadable and
-// copying the data directory to another machine yields nothing usable (PL-5.1).
+// it. It lives outside the data directory, sealed by the machine
+// (key-store.ts), so that copying the data directory elsewhere yields nothing
+// usable (PL-5.1), and losing the key makes every stored recording unreadable.
 import crypto from 'node:crypto';
 import util from 'node:util';
 import { IntegrityError } from '../errors';
-import { loadOrCreateSigner, type DeviceSigner } from './signer';
 
 const WRAP_INFO = 'court-kiosk/wrap/v1';
 const MAC_INFO_PREFIX = 'court-kiosk/mac/v1/';
@@ -84,9 +84,13 @@ export class DeviceKey {
     }
   }
 
-  /** The device's Ed25519 signer, generated once and kept wrapped in `dir`/signing-key.wrapped. */
-  signingKey(dir: string): DeviceSigner {
-    return loadOrCreateSigner(this, dir);
+  /**
+   * A name for this key that reveals nothing of it (a MAC of a fixed label):
+   * recorded in the data directory so that a missing or swapped key is named
+   * as such, never taken for damaged data.
+   */
+  id(): string {
+    return this.mac('device-key-id', 'v1').subarray(0, 16).toString('hex');
   }
 
   toString(): string {

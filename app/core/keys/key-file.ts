@@ -7,7 +7,7 @@ import path from 'node:path';
 import { KioskError } from '../errors';
 import { DEVICE_KEY_LEN } from './device-key';
 
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   const fd = fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(fd);

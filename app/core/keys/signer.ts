@@ -8,8 +8,8 @@ import { KioskError } from '../errors';
 
 /**
  * What the signer needs of the device key: wrapping its private key. Declared
- * here, not imported from device-key.ts, so the two modules do not import
- * each other (device-key hands itself to the signer).
+ * here so that signer.ts imports nothing of device-key.ts and device-key.ts
+ * nothing of signer.ts: the caller (kiosk.ts) hands the key to the signer.
  */
 export interface KeyWrapper {
   wrapKey(key: Buffer, label: string): Buffer;

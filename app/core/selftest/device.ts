@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config';
-import { DeviceKey, loadDeviceKeyFile } from '../keys';
+import { DeviceKey, KEY_ID_FILE, SEALED_FILE, SEAL_ORDER, defaultKeyDir, loadDeviceKeyFile } from '../keys';
+import { keyDirOf } from '../kiosk';
 import { serviceStatus } from '../service';
 
 export type DeviceCheckName = 'units' | 'users' | 'data-dir' | 'config' | 'policies' | 'key' | 'service' | 'display' | 'replica';
@@ -143,22 +144,36 @@ function policiesCheck(root: string): DeviceCheck {
   return wrong.length ? check('policies', false, `${file}: ${wrong.join('; ')}`) : check('policies', true, `${file}: only ${allow.join(', ')}`);
 }
 
-function keyCheck(dataDir: string): DeviceCheck {
-  const file = path.join(dataDir, 'keys', 'device.key');
-  const s = passwd(SERVICE_USER);
-  let st: fs.Stats;
+/** The device key: in the key directory outside the data directory, the service's (or root's, sealed) 0600, the key the data directory was made under. */
+function keyCheck(dataDir: string, configFile: string): DeviceCheck {
+  let keyDir = defaultKeyDir(dataDir);
   try {
-    st = fs.lstatSync(file);
+    keyDir = keyDirOf({ dataDir, config: loadConfig(configFile), configFile });
   } catch {
-    return check('key', false, `${file} does not exist (the service makes it at its first start)`);
+    // the config row says why; the default key directory is checked
   }
-  if (!s || st.uid !== s.uid || (st.mode & 0o777) !== 0o600) return check('key', false, `${file} is uid ${st.uid} mode ${mode(st)}, not ${SERVICE_USER} 0600`);
+  const legacy = path.join(dataDir, 'keys', 'device.key');
+  if (fs.existsSync(legacy)) return check('key', false, `${legacy}: the device key is still inside the data directory (the service moves it to ${keyDir} at its next start)`);
+  const kind = SEAL_ORDER.find((k) => fs.existsSync(path.join(keyDir, SEALED_FILE[k])));
+  if (!kind) return check('key', false, `${keyDir} holds no device key (the service makes it at its first start)`);
+  const file = path.join(keyDir, SEALED_FILE[kind]);
+  const st = fs.lstatSync(file);
+  const s = passwd(SERVICE_USER);
+  if (!s || (st.uid !== s.uid && st.uid !== 0) || (st.mode & 0o777) !== 0o600) return check('key', false, `${file} is uid ${st.uid} mode ${mode(st)}, not ${SERVICE_USER} (or root) 0600`);
+  let recorded = '';
   try {
-    DeviceKey.fromBytes(loadDeviceKeyFile(file));
+    recorded = fs.readFileSync(path.join(dataDir, 'keys', KEY_ID_FILE), 'utf8').trim();
+  } catch {
+    return check('key', false, `${path.join(dataDir, 'keys', KEY_ID_FILE)} is missing: the data directory does not name its key`);
+  }
+  if (kind !== 'key-file') return check('key', true, `${file} (${kind}, 0600), key id ${recorded}`);
+  try {
+    const id = DeviceKey.fromBytes(loadDeviceKeyFile(file)).id();
+    if (id !== recorded) return check('key', false, `${file} is key id ${id}, the data directory was made under ${recorded}`);
   } catch (e) {
     return check('key', false, `${file}: ${(e as Error).message}`);
   }
-  return check('key', true, `${file} loads (${SERVICE_USER} 0600)`);
+  return check('key', true, `${file} loads (${SERVICE_USER} 0600); WARNING: a plain key file, not sealed by the machine: seal it with kioskctl device rekey as root`);
 }
 
 async function serviceCheck(dataDir: string): Promise<DeviceCheck> {
@@ -197,7 +212,7 @@ export async function runDeviceSelftest(opts: DeviceLayoutOptions = {}): Promise
     dataDirCheck(dataDir),
     configCheck(configFile),
     policiesCheck(root),
-    keyCheck(dataDir),
+    keyCheck(dataDir, configFile),
     await serviceCheck(dataDir),
     displayCheck(),
     { name: 'replica', status: 'not-configured', detail: 'the second copy on separate storage (PL-5.1) is not built yet' },

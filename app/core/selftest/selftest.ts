@@ -93,7 +93,9 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestResult
         return carrier;
       })) &&
       (await step('open a scratch kiosk', async () => {
-        kiosk = await openKiosk({ dataDir: path.join(dataDir, 'data'), config: opts.config, configFile: opts.configFile });
+        // A key of its own beside the scratch data (data-keys, removed with it), never the configured key directory's.
+        const { keyDir: _own, ...storage } = opts.config.storage;
+        kiosk = await openKiosk({ dataDir: path.join(dataDir, 'data'), config: { ...opts.config, storage }, configFile: opts.configFile });
         return kiosk.layout.root;
       })) &&
       (await step('import the demo carrier', async () => {

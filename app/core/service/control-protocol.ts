@@ -23,6 +23,8 @@ export const StatusSchema = z.object({
   unhandledRejections: z.number(),
   /** The viewing log against its witnesses: an integrity alarm refuses sessions. */
   witness: z.object({ alarm: z.string().nullable(), checking: z.boolean() }).optional(),
+  /** How the device key is sealed; a warning when the machine does not seal it. */
+  key: z.object({ sealedBy: z.string(), by: z.string(), location: z.string(), warning: z.string().nullable() }).optional(),
 });
 export type ServiceStatus = z.infer<typeof StatusSchema>;
 

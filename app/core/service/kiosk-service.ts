@@ -12,6 +12,7 @@ import { createAdminService, createCarrierDesk, createTisDesk, type AdminService
 import { tisClientFor } from '../commands/tis-client';
 import type { KioskConfig } from '../config';
 import type { Kiosk } from '../kiosk';
+import type { PlatformKeyStore } from '../keys';
 import { createKioskSessionService, type SessionService } from '../session';
 import { tryOpenOwnedKiosk } from './owned-kiosk';
 import { heldError, readOwner } from './data-dir-lock';
@@ -23,7 +24,8 @@ export interface KioskServiceOptions {
   readonly dataDir: string;
   readonly config: KioskConfig;
   readonly configFile: string;
-  readonly deviceKey?: Buffer;
+  /** Electron's safeStorage, handed in by its shell (see OpenKioskOptions.platformKeyStore). */
+  readonly platformKeyStore?: PlatformKeyStore;
   /** What runs the service, for `status` and for a refused second owner's message. */
   readonly what: string;
   /** Accounts beside kiosk-config's: demo mode only (`--demo`), where they are exempt from the secret policy (demo/seed.ts). */
@@ -77,7 +79,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
     dataDir: opts.dataDir,
     config: opts.config,
     configFile: opts.configFile,
-    ...(opts.deviceKey ? { deviceKey: opts.deviceKey } : {}),
+    ...(opts.platformKeyStore ? { platformKeyStore: opts.platformKeyStore } : {}),
     who: { kind: 'service' as const, what: opts.what, version },
   };
   // A supervisor restarting a killed kiosk may start the new service while the
@@ -91,6 +93,8 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
   }
   if (!kiosk) throw heldError(opts.dataDir, readOwner(opts.dataDir));
   const since = new Date().toISOString();
+  const keyWarning = kiosk.keyStatus().warning;
+  if (keyWarning) opts.note(`device key: ${keyWarning}`);
   // A long-running appliance must not die of one forgotten promise: the fault
   // is logged and counted (status shows it), and the action that made it has
   // already failed closed where it was awaited.
@@ -128,6 +132,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
         sessions: { open: OPEN_SCREENS.has(session.getSnapshot().screen) ? 1 : 0 },
         unhandledRejections: rejections,
         witness: (({ alarm, checking }) => ({ alarm, checking }))(witness.state()),
+        key: (({ kind, by, location, warning }) => ({ sealedBy: kind, by, location, warning }))(kiosk.keyStatus()),
       }),
     });
     let closed = false;

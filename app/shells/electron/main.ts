@@ -2,12 +2,11 @@
 // does lives in app/core; this file opens it, serves it on the privileged
 // kiosk: scheme through protocol.handle, and applies the one window policy.
 import { app, BrowserWindow, Menu, protocol, safeStorage, session, type WebContents } from 'electron';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { createRequestHandler } from '../../core/http';
 import { loadConfig, locateConfigFile } from '../../core/config';
-import { dataLayout, resolveDataDir } from '../../core/data-dir';
+import { resolveDataDir } from '../../core/data-dir';
+import type { PlatformKeyStore } from '../../core/keys';
 import { appRootFrom } from '../../core/app-root';
 import { startKioskService, type KioskService } from '../../core/service';
 import { APP_URL, SCHEME_PRIVILEGES, APP_SCHEME, applyToSession, applyToWebContents, windowOptions, watermarkWindowOptions, WATERMARK_URL } from './window-policy';
@@ -25,33 +24,28 @@ const preloadPath = path.join(__dirname, 'preload.cjs');
 let service: KioskService | null = null;
 
 /**
- * The device key from the platform: 32 random bytes kept encrypted by
- * safeStorage (the OS key store). Where safeStorage has no backend (a Linux
- * kiosk without a keyring) core falls back to its root-only 0600 key file.
+ * safeStorage (the OS key store) as core's PlatformKeyStore: one of the ways
+ * core may seal the device key, after systemd-creds and never with the
+ * 'basic_text' backend (core checks backend()). Core finds, makes and moves
+ * the key (app/core/keys/key-store.ts), the same way kioskctl does; this shell
+ * only lends the store. base64 inside, as the key files of before were written.
  */
-function platformDeviceKey(keysDir: string): Buffer | undefined {
-  if (!safeStorage.isEncryptionAvailable()) {
-    log('device-key', { notice: 'safeStorage unavailable; using the 0600 key file in the data directory' });
-    return undefined;
-  }
-  const file = path.join(keysDir, 'device.key.safe');
-  if (fs.existsSync(file)) return Buffer.from(safeStorage.decryptString(fs.readFileSync(file)), 'base64');
-  const key = crypto.randomBytes(32);
-  fs.mkdirSync(keysDir, { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, safeStorage.encryptString(key.toString('base64')), { mode: 0o600, flag: 'wx' });
-  return key;
-}
+const safeStorageStore: PlatformKeyStore = {
+  isEncryptionAvailable: () => safeStorage.isEncryptionAvailable(),
+  backend: () => (process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os'),
+  encrypt: (plain) => safeStorage.encryptString(plain.toString('base64')),
+  decrypt: (sealed) => Buffer.from(safeStorage.decryptString(sealed), 'base64'),
+};
 
 /** The kiosk service in this process: it owns the data directory for the app's whole life. */
 async function openCore(): Promise<KioskService> {
   const dataDir = resolveDataDir(undefined);
   const configFile = locateConfigFile({ dataDir, exampleFile: path.join(appRoot, 'kiosk-config', 'court-kiosk-pl.json') }, (s) => log('config', { notice: s }));
-  const deviceKey = platformDeviceKey(dataLayout(dataDir).keys);
   return startKioskService({
     dataDir, config: loadConfig(configFile), configFile, what: 'electron', note: (s) => log('service', { notice: s }),
     // DC-3: carriers from drivelist, hot-plug from node-usb (polling where there is no USB bus).
     carriers: {},
-    ...(deviceKey ? { deviceKey } : {}),
+    platformKeyStore: safeStorageStore,
   });
 }
 

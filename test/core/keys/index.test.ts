@@ -5,7 +5,7 @@ import path from 'node:path';
 import util from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IntegrityError, KioskError } from '../../../app/core/errors';
-import { DeviceKey, SIGNING_KEY_FILE, loadOrCreateDeviceKeyFile } from '../../../app/core/keys';
+import { DeviceKey, SIGNING_KEY_FILE, loadOrCreateDeviceKeyFile, loadOrCreateSigner } from '../../../app/core/keys';
 
 let tmp: string;
 beforeEach(() => {
@@ -132,7 +132,7 @@ describe('device signer', () => {
   it('generates an Ed25519 key once, stores it wrapped with mode 0600, and loads the same key later', () => {
     const dk = DeviceKey.fromBytes(crypto.randomBytes(32));
     const dir = path.join(tmp, 'sign');
-    const s1 = dk.signingKey(dir);
+    const s1 = loadOrCreateSigner(dk, dir);
     const file = path.join(dir, SIGNING_KEY_FILE);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(s1.name).toBe('court-kiosk');
@@ -147,14 +147,23 @@ describe('device signer', () => {
     // An outside verifier needs only the PEM.
     expect(crypto.verify(null, msg, crypto.createPublicKey(s1.publicKeyPem), sig)).toBe(true);
 
-    const s2 = dk.signingKey(dir);
+    const s2 = loadOrCreateSigner(dk, dir);
     expect(s2.publicKeyRaw.equals(s1.publicKeyRaw)).toBe(true);
     expect(s2.verify(msg, sig)).toBe(true);
   });
 
   it('[Q-3] refuses to load the signing key under another device key', () => {
     const dir = path.join(tmp, 'sign');
-    DeviceKey.fromBytes(crypto.randomBytes(32)).signingKey(dir);
-    expect(() => DeviceKey.fromBytes(crypto.randomBytes(32)).signingKey(dir)).toThrow(IntegrityError);
+    loadOrCreateSigner(DeviceKey.fromBytes(crypto.randomBytes(32)), dir);
+    expect(() => loadOrCreateSigner(DeviceKey.fromBytes(crypto.randomBytes(32)), dir)).toThrow(IntegrityError);
+  });
+});
+
+describe('key modules', () => {
+  it('device-key.ts and signer.ts do not import each other (the caller hands the key to the signer)', () => {
+    const dir = path.resolve(__dirname, '../../../app/core/keys');
+    const imports = (f: string) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(imports('device-key.ts')).not.toContain('./signer');
+    expect(imports('signer.ts')).not.toContain('./device-key');
   });
 });

@@ -1,6 +1,7 @@
 // The record store through kioskctl on a real data directory: what was
 // imported is exactly what is verified; tampering is found and named; purge
 // deletes by rule; plaintext never lands on disk.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -98,19 +99,23 @@ describe('record store', () => {
     expect(k.json<VerifyJson>(['verify']).json.recordings).toContainEqual(expect.objectContaining({ identifier: PL, ok: false }));
   });
 
-  it('[Q-3] a wrong device key is detected and the key never appears in the output', () => {
+  it('[Q-3] [PL-5.1] a wrong device key is detected and named (keys.device.mismatch, exit 2) and the key never appears in the output', () => {
     const k = importedKiosk('pl');
-    const keyFile = path.join(k.dir, 'keys', 'device.key');
-    const real = fs.readFileSync(keyFile);
+    // The key is beside the data directory, sealed the way this machine seals (systemd-creds as root).
+    const keyDir = `${k.dir}-keys`;
+    const [name] = fs.readdirSync(keyDir);
+    const keyFile = path.join(keyDir, name!);
     const wrong = Buffer.alloc(32, 7);
-    fs.writeFileSync(keyFile, wrong, { mode: 0o600 });
+    if (name === 'device-key.cred') {
+      const r = spawnSync('systemd-creds', ['encrypt', '--name=court-kiosk-device-key', '--with-key=host', '-', keyFile], { input: wrong });
+      expect(r.status, String(r.stderr)).toBe(0);
+    } else fs.writeFileSync(keyFile, wrong, { mode: 0o600 });
     const r = k.ctl(['verify', '--json']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('keys.device.mismatch');
     const out = r.stdout + r.stderr;
-    for (const key of [real, wrong]) {
-      expect(out).not.toContain(key.toString('hex'));
-      expect(out).not.toContain(key.toString('base64'));
-    }
+    expect(out).not.toContain(wrong.toString('hex'));
+    expect(out).not.toContain(wrong.toString('base64'));
   });
 
   it('[Q-3] a catalog row edited with the sqlite3 tool is detected and named', () => {

@@ -71,6 +71,11 @@ export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onComp
                 {t('admin.witnessFault', { problem: w.problem ?? w.witness })}
               </p>
             ))}
+          {overview.deviceKey.warning !== null && (
+            <p className="notice" role="status" data-testid="admin-key-warning">
+              {t('admin.keyWarning', { problem: overview.deviceKey.warning })}
+            </p>
+          )}
           {overview.storage.low && (
             <p className="notice" role="alert" data-testid="admin-space-low">
               {t('admin.spaceLow', { free: formatBytes(lang, overview.storage.freeBytes), reserve: formatBytes(lang, overview.storage.reserveBytes) })}
