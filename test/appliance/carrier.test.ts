@@ -52,6 +52,8 @@ describe.skipIf(missing.length > 0)(`a carrier mounted by the appliance${missing
     execFileSync('mkfs.ext4', ['-q', '-F', '-L', 'CARRIER', '-d', carrier, image]);
     loop = execFileSync('losetup', ['--find', '--show', image], { encoding: 'utf8' }).trim();
     const dev = path.basename(loop);
+    // The data directory and its key directory beside it, as the package's
+    // tmpfiles.d makes them: the kiosk's user cannot make either in a folder of root's.
     const dataParent = scratch('carrier-data-');
     fs.chmodSync(dataParent, 0o755); // the kiosk's user must reach its data directory
     const data = path.join(dataParent, 'data');
@@ -66,7 +68,7 @@ describe.skipIf(missing.length > 0)(`a carrier mounted by the appliance${missing
 mount -t tmpfs -o mode=0755 tmpfs /media
 ${helper} add ${dev} >${out}/helper.out 2>&1; echo $? >${out}/helper.rc
 findmnt -n -o OPTIONS /media/court-kiosk/${dev} >${out}/options
-install -d -m 0700 -o court-kiosk -g court-kiosk ${data}
+install -d -m 0700 -o court-kiosk -g court-kiosk ${data} ${data}-keys
 ${asKiosk} /usr/bin/node ${cli} import /media/court-kiosk/${dev}/KM-123-24 --data-dir ${data} --json >${out}/import.json 2>${out}/import.err; echo $? >${out}/import.rc
 ${asKiosk} touch /media/court-kiosk/${dev}/written-by-kiosk >${out}/touch-kiosk.err 2>&1; echo $? >${out}/touch-kiosk.rc
 touch /media/court-kiosk/${dev}/written-by-root >${out}/touch-root.err 2>&1; echo $? >${out}/touch-root.rc
@@ -81,6 +83,9 @@ ${helper} remove ${dev}; echo $? >${out}/remove.rc
     expect(read('options').split(',')).toEqual(expect.arrayContaining(['ro', 'nosuid', 'nodev', 'noexec']));
     expect(read('import.rc'), read('import.err')).toBe('0');
     expect(read('import.json')).toContain('KM 123/24');
+    // The import made the device key in the key directory, never in the data directory.
+    expect(fs.readdirSync(`${data}-keys`)).toEqual(['device-key.bin']);
+    expect(fs.readdirSync(path.join(data, 'keys')).filter((n) => n.startsWith('device'))).toEqual(['device-key.id']);
     for (const w of ['touch-kiosk', 'touch-root', 'append-kiosk']) {
       expect(read(`${w}.rc`), w).not.toBe('0');
       expect(read(`${w}.err`), w).toMatch(/Read-only file system/);

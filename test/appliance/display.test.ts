@@ -88,6 +88,10 @@ describe.skipIf(missing.length > 0)(`the appliance under cage${missing.length ? 
     expect(ls.stderr).toMatch(/Permission denied/);
     expect(asUser('court-kiosk-display', ['cat', path.join(data, 'catalog.sqlite')]).stderr).toMatch(/Permission denied/);
     expect(asUser('court-kiosk', ['ls', data]).stdout).toContain('catalog.sqlite');
+    // Nor the device key's directory beside it, which the service made its key in.
+    const keys = `${data}-keys`;
+    expect(asUser('court-kiosk-display', ['ls', keys]).stderr).toMatch(/Permission denied/);
+    expect(asUser('court-kiosk', ['ls', keys]).stdout.trim()).toBe('device-key.bin');
   }, 120_000);
 
   it('[DC-1] typing with wtype into the Wayland client (runs where cage offers a virtual keyboard)', async (ctx) => {

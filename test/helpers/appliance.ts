@@ -19,7 +19,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { unitSection } from './deb';
+import { tmpfilesDirs, unitSection } from './deb';
 import { scratch } from './paths';
 import { grim, type Shot } from './screen';
 
@@ -77,17 +77,22 @@ export async function startAppliance(root: string, opts: { ozone: 'wayland' | 'x
   fs.chmodSync(shared, 0o755);
   const runtimeDir = path.join(shared, 'xdg');
   const tmp = path.join(shared, 'tmp');
-  const data = path.join(root, 'var/lib/court-kiosk');
+  // tmpfiles.d's directories as systemd-tmpfiles makes them: under /var/lib in
+  // the unpacked root (as the units' paths are), under /run in this
+  // namespace's own /run. /media/court-kiosk is the carrier test's business.
+  const made = tmpfilesDirs(root)
+    .filter((d) => /^\/(var\/lib|run)\//.test(d.path))
+    .map((d) => `install -d -m ${d.mode} -o ${d.user} -g ${d.group} ${q(d.path.startsWith('/var/lib/') ? `${root}${d.path}` : d.path)}`)
+    .join('\n');
   const service = execStartIn(root, path.join(root, 'lib/systemd/system/court-kiosk.service'));
   const displayUnit = path.join(root, 'lib/systemd/system/court-kiosk-display.service');
   const display = execStartIn(root, displayUnit).replace(/^\/usr\/bin\/cage /, '/usr/bin/cage -r -r ');
   const unitEnv = (unitSection(fs.readFileSync(displayUnit, 'utf8')).get('Environment') ?? []).join(' ');
   const script = `set -eu
 ip link set lo up
-# tmpfiles.d's directories, in this namespace's own /run.
+# tmpfiles.d's directories (the data and key directories, the launcher's), in this namespace's own /run.
 mount -t tmpfs -o mode=0755 tmpfs /run
-install -d -m 2750 -o court-kiosk -g court-kiosk-display /run/court-kiosk-launch
-install -d -m 0700 -o court-kiosk -g court-kiosk ${q(data)}
+${made}
 # The package's managed policies where Chromium reads them, for this namespace only.
 mount -t tmpfs -o mode=0755 tmpfs /etc/chromium
 cp -a ${q(root)}/etc/chromium/. /etc/chromium/

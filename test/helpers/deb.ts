@@ -58,3 +58,26 @@ export function provisionLikePostinst(root: string): void {
   for (const p of ['etc/court-kiosk', 'etc/court-kiosk/kiosk-config.json']) fs.chownSync(path.join(root, p), 0, gid);
   fs.chmodSync(path.join(root, 'etc/court-kiosk'), 0o750);
 }
+
+export interface TmpfilesDir {
+  readonly path: string;
+  /** Octal, as written (e.g. '0700', '2750'). */
+  readonly mode: string;
+  readonly user: string;
+  readonly group: string;
+}
+
+/**
+ * The directories (`d` lines) of the package's tmpfiles.d file: what
+ * systemd-tmpfiles makes before its units start. A test that sets up the
+ * installed tree makes them from here, not from a list of its own, so a
+ * directory the package adds (the key directory) is made there too.
+ */
+export function tmpfilesDirs(root: string): TmpfilesDir[] {
+  const text = fs.readFileSync(path.join(root, 'usr/lib/tmpfiles.d/court-kiosk.conf'), 'utf8');
+  return text
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[0] === 'd')
+    .map(([, p, mode, user, group]) => ({ path: p!, mode: mode!, user: user!, group: group! }));
+}

@@ -96,7 +96,7 @@ export class DeviceKeyHandle {
     if (sealRank(best.kind) < sealRank(from.kind)) {
       throw keyError(from.location, 'keys.rekey.weaker', `this process can seal only by ${best.kind} (${best.passedOver.join('; ')}), weaker than the current ${from.kind}: run kioskctl device rekey as root with the kiosk service stopped`);
     }
-    fs.mkdirSync(this.#opts.keyDir, { recursive: true, mode: 0o700 });
+    makeKeyDir(this.#opts.keyDir);
     const { file, sealed } = sealInto(this.#opts.keyDir, best.kind, this.#bytes, this.#opts);
     const old = path.join(this.#opts.keyDir, SEALED_FILE[from.kind]);
     if (old !== file && fs.existsSync(old)) shredFile(old);
@@ -169,6 +169,27 @@ export function keyDirProblems(keyDir: string): Problem[] {
   return out;
 }
 
+/**
+ * Makes the key directory (0700) when it is not there. The default one is the
+ * data directory's sibling, so making it needs the parent's write access,
+ * which a non-root kiosk user rarely has (/var/lib is root's): the appliance's
+ * tmpfiles.d makes /var/lib/court-kiosk-keys for its service. Without it the
+ * owner is told which directory to make, not a bare EACCES (env.key-dir.missing).
+ */
+function makeKeyDir(keyDir: string): void {
+  try {
+    fs.mkdirSync(keyDir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw e;
+    throw keyError(
+      keyDir,
+      'env.key-dir.missing',
+      `the key directory ${keyDir} does not exist and this user (uid ${process.getuid?.() ?? '?'}) may not make it in ${path.dirname(keyDir)} (${code}): make it 0700, owned by the kiosk's user (on the appliance: systemd-tmpfiles --create /usr/lib/tmpfiles.d/court-kiosk.conf), or set storage.keyDir in kiosk-config`,
+    );
+  }
+}
+
 function missing(o: DeviceKeyOptions, id: string | null): KioskError {
   const what = id ? `the device key of this data directory (key id ${id})` : 'no device key';
   return keyError(
@@ -227,7 +248,7 @@ export function openDeviceKey(o: DeviceKeyOptions): { handle: DeviceKeyHandle; m
       return { handle: new DeviceKeyHandle(bytes, status, o), moved: null };
     }
     const best = bestSeal(o);
-    fs.mkdirSync(o.keyDir, { recursive: true, mode: 0o700 });
+    makeKeyDir(o.keyDir);
     const { file, sealed } = sealInto(o.keyDir, best.kind, bytes, o);
     writeId(idFile, id);
     shredFile(legacy.file);
@@ -241,7 +262,7 @@ export function openDeviceKey(o: DeviceKeyOptions): { handle: DeviceKeyHandle; m
   if (recorded || used || !o.create) throw missing(o, recorded);
   const bytes = crypto.randomBytes(32);
   const best = bestSeal(o);
-  fs.mkdirSync(o.keyDir, { recursive: true, mode: 0o700 });
+  makeKeyDir(o.keyDir);
   refuseUnsafe(keyDirProblems(o.keyDir));
   const { file, sealed } = sealInto(o.keyDir, best.kind, bytes, o);
   const id = DeviceKey.fromBytes(bytes).id();

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { KioskError } from '../../../app/core/errors';
 import { DeviceKey, DeviceKeyHandle, KEY_ID_FILE, loadOrCreateSigner, openDeviceKey, openRecovery, type PlatformKeyStore } from '../../../app/core/keys';
 import { scratch } from '../../helpers/paths';
@@ -129,6 +129,33 @@ describe('a key directory others could change is refused', () => {
     openDeviceKey({ dataDir, keyDir, create: true, env: NO_CREDS });
     fs.chmodSync(keyDir, 0o777);
     expect(rule(() => openDeviceKey({ dataDir, keyDir, create: false, env: NO_CREDS }))).toBe('env.key-dir.mode');
+  });
+});
+
+describe('a key directory the owner may not make', () => {
+  it('[PL-5.1] the owner of a data directory in a folder it may not write (the appliance\'s /var/lib) is told to make the key directory: env.key-dir.missing, no key and no id written', () => {
+    const { dataDir, keyDir } = dirs();
+    // As a non-root owner under root's /var/lib: mkdir of the sibling is refused (root here would be let through).
+    const real = fs.mkdirSync;
+    const spy = vi.spyOn(fs, 'mkdirSync').mockImplementation(((p: fs.PathLike, o?: fs.MakeDirectoryOptions) => {
+      if (String(p) === keyDir) throw Object.assign(new Error(`EACCES: permission denied, mkdir '${keyDir}'`), { code: 'EACCES' });
+      return real(p, o);
+    }) as typeof fs.mkdirSync);
+    try {
+      let err: KioskError | null = null;
+      try {
+        openDeviceKey({ dataDir, keyDir, create: true, env: NO_CREDS });
+      } catch (e) {
+        err = e as KioskError;
+      }
+      expect(err).toBeInstanceOf(KioskError);
+      expect(err!.problems[0]).toMatchObject({ rule: 'env.key-dir.missing', file: keyDir });
+      expect(err!.message).toContain('systemd-tmpfiles --create');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.existsSync(keyDir)).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'keys', KEY_ID_FILE))).toBe(false);
   });
 });
 
