@@ -11,6 +11,7 @@ import path from 'node:path';
 import { STAGING_PREFIX, isIncompleteExport } from '../carrier';
 import { KioskError } from '../errors';
 import { problem } from '../../shared/problem';
+import { fsyncDir } from '../fsync-dir';
 
 // The prefix is the carrier's: `check` and `import` refuse a folder so named (export.incomplete).
 export { STAGING_PREFIX };
@@ -89,14 +90,7 @@ export async function removeStaleStaging(root: string): Promise<string[]> {
   return removed;
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await fsp.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
+export { fsyncDir };
 
 /** A folder name from a case signature: letters, digits, `.`, `_`, `-` (a carrier may be FAT). */
 export function packageNameFor(caseSignature: string, at: Date): string {

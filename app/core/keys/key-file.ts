@@ -6,15 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KioskError } from '../errors';
 import { DEVICE_KEY_LEN } from './device-key';
+import { fsyncDirSync as fsyncDir } from '../fsync-dir';
 
-export function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
+export { fsyncDir };
 
 /** Mode bits only make sense on POSIX; on Windows the data directory's ACL must protect the file. */
 const CHECK_MODE = process.platform !== 'win32';

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { type Problem, problem } from '../../../shared/problem';
 import { KioskError } from '../../errors';
+import { fsyncDir } from '../../fsync-dir';
 import { foldKey, quote } from '../names';
 import { checkRelativePath, encodeBagPath } from './paths';
 
@@ -294,14 +295,6 @@ async function writeFileSynced(abs: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
-async function fsyncDir(abs: string): Promise<void> {
-  const handle = await fsp.open(abs, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
