@@ -55,7 +55,27 @@ export async function openReadOnly(opts: GlobalOptions, notice: (s: string) => v
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs a data-changing command as the one owner: in the service, or here under the lock. */
-export async function runAsOwner(opts: GlobalOptions, req: CommandRequest, out: Out): Promise<number> {
+/**
+ * Runs `req` as owner and returns its JSON result instead of printing it (a
+ * read-only command handing work to the owner: verify's repairs). Diagnostics
+ * still go to this process's stderr.
+ */
+export async function ownerResult(opts: GlobalOptions, req: CommandRequest, info: (line: string) => void): Promise<{ code: number; doc: unknown }> {
+  let doc: unknown = null;
+  let text = '';
+  const out: Out = { json: true, result: (d) => void (doc = d), info, problems: () => undefined };
+  const code = await runAsOwner(opts, req, out, (t) => void (text += t));
+  if (doc === null && text.trim()) {
+    try {
+      doc = JSON.parse(text) as unknown;
+    } catch {
+      doc = null;
+    }
+  }
+  return { code, doc };
+}
+
+export async function runAsOwner(opts: GlobalOptions, req: CommandRequest, out: Out, stdout?: (t: string) => void): Promise<number> {
   const dataDir = resolveDataDir(opts.dataDir);
   let told = false;
   let r: ReturnType<typeof resolve> | null = null;
@@ -64,7 +84,7 @@ export async function runAsOwner(opts: GlobalOptions, req: CommandRequest, out: 
     const sock = await connectService(dataDir);
     if (sock) {
       const sink = {
-        stdout: (t: string) => void process.stdout.write(t),
+        stdout: stdout ?? ((t: string) => void process.stdout.write(t)),
         stderr: (t: string) => void process.stderr.write(t),
         ...(out.progress ? { progress: out.progress.bind(out) } : {}),
       };
@@ -85,6 +105,9 @@ export async function runAsOwner(opts: GlobalOptions, req: CommandRequest, out: 
       } catch (e) {
         return commandFailure(e, out);
       } finally {
+        // No service to catch the replica up later: this command does, as far as it can (never fatal; a required
+        // replica already has what this command stored).
+        await kiosk.replica?.catchUp(kiosk.db);
         kiosk.close();
       }
     }

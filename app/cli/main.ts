@@ -7,7 +7,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT_USAGE, UsageError, EXPORT_USAGE, parseExportOptions, check, list, imports, verify, logVerify, devicePubkey, type CommandRequest } from '../core/commands';
 import { commandFailure } from '../core/commands/failure';
 import { makeOut, type Out } from './output';
-import { openReadOnly, runAsOwner, type GlobalOptions } from './context';
+import { openReadOnly, ownerResult, runAsOwner, type GlobalOptions } from './context';
+import type { RepairOutcome, RepairRequest } from '../core/replica';
 import { configCheck } from './commands/config-check';
 import { pinHash } from './commands/pin-hash';
 import { selftest, selftestDevice } from './commands/selftest';
@@ -303,9 +304,14 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
     }
     case 'pin-hash':
       return pinHash(v.role, out);
-    case 'verify':
+    case 'verify': {
+      // verify reads only; the copies it finds to restore go to the owner, which checks them again and restores them.
+      const repair = async (objects: RepairRequest[]): Promise<RepairOutcome[]> => {
+        const r = await ownerResult(globals(v), { command: 'replica.repair', objects }, out.info);
+        return (r.doc as { repairs?: RepairOutcome[] } | null)?.repairs ?? [];
+      };
       return readOnly(v, out, (k) => {
-        if (v.case === undefined) return verify(k, { lang }, out);
+        if (v.case === undefined) return verify(k, { lang, repair }, out);
         // A case the catalog does not hold is not "all intact": nothing was checked (exit 2, named).
         const cases = (k.db.prepare('SELECT signature, case_number AS caseNumber FROM cases').all() as Array<{ signature: string; caseNumber: string | null }>);
         const found = casesMatching(cases, v.case);
@@ -313,8 +319,9 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
           process.stderr.write(`${translateCli(lang, 'cli.error', { message: translateCli(lang, 'cli.noCase', { case: v.case }) })}\n`);
           return EXIT_USAGE;
         }
-        return verify(k, { case: found[0].signature, lang }, out);
+        return verify(k, { case: found[0].signature, lang, repair }, out);
       });
+    }
     case 'purge': {
       requireFlags(lang, 'purge', v, ['case', 'transferred']);
       if (!v.case || !v.transferred) return EXIT_USAGE;

@@ -8,6 +8,7 @@ import { dataDirProblems, refuseUnsafe } from './file-safety';
 import { defaultKeyDir, loadOrCreateSigner, openDeviceKey, type DeviceKeyHandle, type DeviceSigner, type KeyStatus, type PlatformKeyStore } from './keys';
 import { configRelative } from './config/load';
 import { ContentStore } from './store';
+import { Replica } from './replica';
 import { ViewingLog, hmacSha256 } from './viewing-log';
 import type { KioskInfo, ShellKind } from '../shared/api-contract';
 import { checkpointsAfter, legacyLogKeyName, logOrigin } from '../shared/log-origin';
@@ -18,6 +19,8 @@ export interface Kiosk {
   readonly layout: DataLayout;
   readonly db: CatalogDb;
   readonly store: ContentStore;
+  /** The second copy on separate storage (kiosk-config `replica`), or null; read-only under a read-only open. */
+  readonly replica: Replica | null;
   /** Keyed hash over catalog rows (Q-3). */
   readonly rowMac: MacFn;
   signer(): DeviceSigner;
@@ -84,7 +87,18 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
   const config = opts.config;
   const { handle, moved } = openDeviceKey({ dataDir: layout.root, keyDir: keyDirOf(opts), create: !readonly, platform: opts.platformKeyStore });
   const key = handle.key;
-  const store = new ContentStore({ objectsDir: layout.objects, stagingDir: layout.staging, deviceKey: key });
+  const replica = config.replica
+    ? new Replica({
+        root: configRelative(opts.configFile, config.replica.path),
+        required: config.replica.required,
+        primary: layout,
+        keyId: handle.status.keyId,
+        deviceId: config.device.id,
+        deviceKey: key,
+        readonly,
+      })
+    : null;
+  const store = new ContentStore({ objectsDir: layout.objects, stagingDir: layout.staging, deviceKey: key, ...(replica && !readonly ? { replica } : {}) });
   let quarantined: string[] = [];
   if (opts.sweep === true && !readonly) {
     // Objects whose key a purge shredded before it could remove their files are
@@ -95,6 +109,7 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
     const live = new Set(rows.filter((r) => r.live).map((r) => r.id));
     const shredded = new Set(rows.filter((r) => !r.live).map((r) => r.id));
     quarantined = await store.sweepOrphans(live, { shredded, quarantineDir: layout.quarantine });
+    await replica?.sweep(db);
   }
   const signer = loadOrCreateSigner(key, layout.keys);
   const rowMac: MacFn = (b) => key.mac('catalog-row/v1', b);
@@ -117,6 +132,7 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
     layout,
     db,
     store,
+    replica,
     rowMac,
     signer: () => signer,
     keyStatus: () => handle.status,

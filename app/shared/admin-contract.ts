@@ -85,6 +85,21 @@ export interface AdminWitness {
   readonly problem: string | null;
 }
 
+/** The second copy (PL-5.1) as the owner sees it. */
+export interface ReplicaStatus {
+  readonly path: string;
+  readonly required: boolean;
+  /** unreachable: not mounted, not there, another device's; backlog: objects or catalog changes not yet copied (or a write failed: full, read-only). */
+  readonly state: 'in-sync' | 'backlog' | 'unreachable';
+  /** Objects not yet on the replica; null while it cannot be listed. */
+  readonly backlogObjects: number | null;
+  readonly catalogBehind: boolean;
+  /** Objects restored from one copy to the other, by verify or the scrub (counted from the viewing log). */
+  readonly repaired: number;
+  readonly problem: string | null;
+  readonly lastSyncAt: string | null;
+}
+
 export interface AdminOverview {
   readonly admin: { readonly id: string; readonly name: string };
   readonly imports: readonly AdminImport[];
@@ -112,6 +127,8 @@ export interface AdminOverview {
    * file) or it is still inside the data directory, and is shown as it is.
    */
   readonly deviceKey: { readonly sealedBy: string; readonly by: string; readonly warning: string | null };
+  /** The second copy; null when kiosk-config names none. */
+  readonly replica: ReplicaStatus | null;
 }
 
 export interface AdminCompletionRequest {

@@ -20,8 +20,9 @@ const SEALS = process.getuid?.() === 0 && spawnSync('systemd-creds', ['--version
 
 const log = (k: KioskDir, type: string) => logEntries(k.dir, type);
 
-function kioskWithRecordings(): KioskDir {
-  const k = new KioskDir().provision({ accounts: TEST_ACCOUNTS });
+/** A kiosk holding the PL demo; with `replica`, its second copy (PL-5.1) in a directory of its own, required. */
+function kioskWithRecordings(opts: { replica?: string } = {}): KioskDir {
+  const k = new KioskDir().provision({ accounts: TEST_ACCOUNTS, ...(opts.replica ? { replica: { path: opts.replica, required: true } } : {}) });
   const r = k.ctl(['import', copyOfDemo('pl')]);
   expect(r.code, r.stderr).toBe(0);
   return k;
@@ -51,11 +52,18 @@ const exportArgs = (to: string) => ['export', '--case', 'KM 123/24', '--to', to,
 const PASSPHRASE = 'sejf w pokoju 214, koperta 7';
 
 describe('the device key is bound to the machine (acceptance 3)', () => {
-  it('[PL-8.1] [PL-5.1] cp -a of the data directory to a fresh location opens nothing: verify and export exit 2 naming the missing key; no plaintext in the copy', async () => {
-    const k = kioskWithRecordings();
+  it('[PL-8.1] [PL-5.1] cp -a of the data directory and its replica to a fresh location opens nothing: verify and export exit 2 naming the missing key; no plaintext in either copy', async () => {
+    const replica = scratch('replica-');
+    const k = kioskWithRecordings({ replica });
     expect(k.ctl(['verify']).code).toBe(0);
+    expect(fs.readdirSync(path.join(replica, 'objects')).length).toBeGreaterThan(0);
     const copy = path.join(scratch('elsewhere-'), 'court-kiosk');
+    const copyReplica = `${copy}-replica`;
     expect(spawnSync('cp', ['-a', k.dir, copy]).status).toBe(0);
+    expect(spawnSync('cp', ['-a', replica, copyReplica]).status).toBe(0);
+    // The copy's configuration names the copied replica, as a restore on another machine would.
+    const cfgFile = path.join(copy, 'config.json');
+    fs.writeFileSync(cfgFile, JSON.stringify({ ...(JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as object), replica: { path: copyReplica, required: true } }));
     const env = { KIOSK_DATA_DIR: copy };
     const copyKeys = `${copy}-keys`;
 
@@ -85,9 +93,17 @@ describe('the device key is bound to the machine (acceptance 3)', () => {
       expect(e2.stderr).toContain('keys.device.unseal');
       expect(fs.readdirSync(to)).toEqual([]);
     }
-    // The plaintext probe: the demo media's marker is in no file of the copy or its keys.
+    // The replica's copy taken for a data directory of its own: its catalog and objects are there, its key is not.
+    const asData = kioskctl(['verify'], { KIOSK_DATA_DIR: copyReplica });
+    expect(asData.code, asData.stderr).toBe(2);
+    expect(asData.stderr).toContain('keys.device.missing');
+    // The plaintext probe: the demo media's marker is in no file of either copy or the keys.
     expect(filesWith(copy, Buffer.from(DEMO_MARKER))).toEqual([]);
+    expect(filesWith(copyReplica, Buffer.from(DEMO_MARKER))).toEqual([]);
+    expect(filesWith(replica, Buffer.from(DEMO_MARKER))).toEqual([]);
     expect(filesWith(copyKeys, Buffer.from(DEMO_MARKER))).toEqual([]);
+    // The replica holds no key: only the wrapped signing key and the device key's id.
+    expect(fs.readdirSync(path.join(replica, 'keys')).sort()).toEqual(['device-key.id', 'signing-key.wrapped']);
     // The original, on its own machine, still opens.
     expect(k.ctl(['verify']).code).toBe(0);
   });

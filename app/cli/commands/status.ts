@@ -30,6 +30,7 @@ export async function status(opts: GlobalOptions, out: Out): Promise<number> {
     ...(s ? { jobs: s.jobs, unhandledRejections: s.unhandledRejections } : {}),
     ...(s?.witness ? { witness: s.witness } : {}),
     ...(s?.key ? { key: s.key } : {}),
+    ...(s?.replica ? { replica: s.replica } : {}),
   };
   out.result(doc, () =>
     [
@@ -39,6 +40,11 @@ export async function status(opts: GlobalOptions, out: Out): Promise<number> {
       `viewing log: ${doc.log.size} entries`,
       ...(s ? [`jobs: ${s.jobs.running} running, ${s.jobs.queued} queued; unhandled rejections: ${s.unhandledRejections}`] : []),
       ...(s?.key ? [`device key: ${s.key.sealedBy} (${s.key.by}) at ${s.key.location}${s.key.warning ? `\nWARNING: ${s.key.warning}` : ''}`] : []),
+      ...(s?.replica
+        ? [
+            `replica: ${s.replica.state} at ${s.replica.path}${s.replica.required ? ' (required)' : ''}; ${s.replica.backlogObjects ?? '?'} objects behind${s.replica.catalogBehind ? ', catalog behind' : ''}; ${s.replica.repaired} repaired${s.replica.problem ? `\nREPLICA ALARM: ${s.replica.problem}` : ''}`,
+          ]
+        : []),
       ...(s?.witness?.alarm ? [`INTEGRITY ALARM: ${s.witness.alarm}`] : s?.witness?.checking ? ['viewing log: being checked against its witnesses'] : []),
     ].join('\n'),
   );

@@ -14,6 +14,7 @@ import type {
   CompletionField,
 } from '../../shared/admin-contract';
 import type { Kiosk } from '../kiosk';
+import { repairedCount } from '../replica';
 import type { WitnessState } from '../witness';
 import { TisOutbox } from '../tis/outbox';
 import type { ImportRow as CatalogImportRow } from '../catalog/rows';
@@ -157,5 +158,6 @@ export function adminOverview(kiosk: Kiosk, admin: { id: string; name: string },
     },
     storage: (({ freeBytes, reserveBytes, low }) => ({ freeBytes, reserveBytes, low }))(spaceState(kiosk.layout.root, kiosk.config.storage.reserveBytes)),
     deviceKey: (({ kind, by, warning }) => ({ sealedBy: kind, by, warning }))(kiosk.keyStatus()),
+    replica: kiosk.replica ? kiosk.replica.status(kiosk.db, repairedCount(kiosk.db)) : null,
   };
 }

@@ -56,6 +56,13 @@ export const CommandRequestSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('outbox.deliver'), ...tis }).strict(),
   z.object({ command: z.literal('log.export'), case: str, out: str, lang: opt }).strict(),
   z.object({ command: z.literal('log.checkpoint') }).strict(),
+  // Copies a read-only `verify` found missing or damaged while the other copy verifies: the owner checks again and restores (PL-5.1).
+  z
+    .object({
+      command: z.literal('replica.repair'),
+      objects: z.array(z.object({ objectId: z.string().regex(/^[0-9a-f]{64}-[0-9a-f]{8}$/), from: z.enum(['primary', 'replica']) }).strict()).max(100_000),
+    })
+    .strict(),
   // What a read-only `verify` found: recorded by the owner (catalog event + log entry).
   z
     .object({

@@ -14,6 +14,7 @@ import { outboxCmd } from './outbox';
 import { logExport } from './log-export';
 import { logCheckpoint } from './log';
 import { deviceKeyExport, deviceRekey } from './device-key';
+import { repairObjects } from '../replica';
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
@@ -64,6 +65,13 @@ export async function runCommand(kiosk: Kiosk, req: CommandRequest, out: Out, au
     }
     case 'log.checkpoint':
       return logCheckpoint(kiosk, out);
+    case 'replica.repair': {
+      const repairs = await repairObjects(kiosk, req.objects, 'verify');
+      out.result({ repairs }, () =>
+        repairs.map((r) => (r.ok ? `REPAIRED ${r.recording ?? r.objectId}: the ${r.to} copy of ${r.objectId} restored from the ${r.from}` : `FAILED   ${r.recording ?? r.objectId}: ${r.problem}`)).join('\n'),
+      );
+      return repairs.every((r) => r.ok) ? 0 : 1;
+    }
     case 'integrity.record':
       for (const e of req.events) kiosk.integrityEvent(e.subject, e.recordingId, e.reason, e.context);
       return 0;

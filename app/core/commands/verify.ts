@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { verifyStore } from '../integrity';
+import type { RepairOutcome, RepairRequest } from '../replica';
 import type { Kiosk } from '../kiosk';
 import { EXIT_FAILED, EXIT_OK } from './exit-codes';
 import type { Out } from './out';
@@ -19,16 +20,45 @@ function quarantined(dir: string): string[] {
 }
 
 /** `lang`: the language of the summary line (kioskctl's --lang or the kiosk's default); the JSON is the same in every language. */
-export async function verify(kiosk: Kiosk, opts: { case?: string; lang?: Language }, out: Out): Promise<number> {
+export interface VerifyOptions {
+  readonly case?: string;
+  readonly lang?: Language;
+  /**
+   * Hands the copies to restore to the owner (verify itself reads only) and
+   * returns what it did; absent, a needed repair fails the run.
+   */
+  readonly repair?: (requests: RepairRequest[]) => Promise<RepairOutcome[]>;
+}
+
+export async function verify(kiosk: Kiosk, opts: VerifyOptions, out: Out): Promise<number> {
   const lang = opts.lang ?? 'en';
-  const r = { ...(await verifyStore(kiosk, opts.case ? { caseSignature: opts.case } : {})), quarantined: quarantined(kiosk.layout.quarantine) };
+  const found = await verifyStore(kiosk, opts.case ? { caseSignature: opts.case } : {});
+  // A copy that verifies restores the other (PL-5.1): the recording counts as intact once the owner has done it.
+  const requests = found.repairs.map(({ objectId, from }) => ({ objectId, from }));
+  const repaired: RepairOutcome[] = requests.length ? (opts.repair ? await opts.repair(requests) : []) : [];
+  const failedRepair = new Map<number, string>();
+  for (const rq of found.repairs) {
+    const done = repaired.find((x) => x.objectId === rq.objectId);
+    if (!done?.ok) {
+      const why = done?.problem ?? `the ${rq.from === 'primary' ? 'replica' : 'primary'} copy of ${rq.objectId} is missing or damaged and was not restored`;
+      failedRepair.set(rq.index, `${rq.recording}: ${why}`);
+    }
+  }
+  const recordings = found.recordings.map((x, i) => {
+    const why = failedRepair.get(i);
+    return why && x.ok ? { ...x, ok: false, status: 'damaged' as const, problem: why } : x;
+  });
+  const ok = found.ok && failedRepair.size === 0;
+  const r = { ...found, ok, recordings, repairs: repaired, quarantined: quarantined(kiosk.layout.quarantine) };
   out.result(r, () =>
     [
+      ...(r.replica?.problem ? [`REPLICA ${r.replica.path}: not checked: ${r.replica.problem}`] : []),
+      ...r.repairs.map((x) => (x.ok ? `REPAIRED ${x.recording ?? x.objectId}: the ${x.to} copy restored from the ${x.from}` : `FAILED  ${x.recording ?? x.objectId}: ${x.problem}`)),
       ...r.quarantined.map((q) => `QUARANTINED quarantine/${q} (found in the store, unknown to the catalog; not read)`),
       ...r.recordings.map((x) => `${x.ok ? (x.status === 'purged' ? 'purged ' : 'ok     ') : 'FAILED '} ${x.case} ${x.identifier ?? '(incomplete)'} v${x.version}${x.problem ? `: ${x.problem}` : ''}`),
       ...r.catalog.problems.map((p) => `CATALOG ${p}`),
       `verify: ${translateCli(lang, r.ok ? 'cli.verify.intact' : 'cli.verify.failed', { n: r.recordings.length })}`,
     ].join('\n'),
   );
-  return r.ok ? EXIT_OK : EXIT_FAILED;
+  return ok ? EXIT_OK : EXIT_FAILED;
 }

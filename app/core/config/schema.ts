@@ -83,6 +83,21 @@ export const kioskConfigSchema = z
         keyDir: z.string().min(1).optional(),
       })
       .default({ reserveBytes: DEFAULT_RESERVE_BYTES }),
+    /**
+     * The second copy on separate storage (PL-5.1): another disk, partition or network mount. `required`:
+     * an import reports success only once it is on both; otherwise the service catches up and shows the backlog.
+     * `scrubDays`: how often the service re-reads both copies and repairs one from the other (0: never).
+     */
+    replica: z
+      .strictObject({
+        path: z.string().min(1),
+        required: z.boolean().default(true),
+        scrubDays: z.number().min(0).max(365).default(7),
+        /** The scrub reads at most this many MB/s from each store, so it never starves playback. */
+        scrubMBps: z.int().min(1).max(10_000).default(50),
+      })
+      .nullable()
+      .default(null),
     importSources: z
       .array(z.enum(['carrier', 'plain-folder', 'tis']))
       .default(['carrier']),

@@ -116,6 +116,8 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
   const bytesTotal = plan.files.reduce((n, f) => n + f.source.size, 0);
   const startedAt = now();
   const name = packageNameFor(sel.case.signature, startedAt);
+  // A required replica (PL-5.1) must take the export's log entry: if it cannot be written now, nothing is.
+  kiosk.replica?.requireReachable('an export');
   const target = await checkTarget(opts.to, name, kiosk.layout.root, bytesTotal, plan.files.length);
 
   const signer = kiosk.signer();
@@ -207,6 +209,8 @@ export async function exportCase(kiosk: Kiosk, opts: ExportOptions, onProgress?:
     });
     logged = true;
     packageSha256Logged = packageSha256;
+    // The entry on the replica too before the package can count as finished (PL-5.1).
+    kiosk.replica?.requireCatalog(kiosk.db, "the export's log entry");
     crashPoint('export.after-log');
     // The entry signed a checkpoint (app/shared/log-origin.ts): the receipt carries both and the proof between them.
     await addLogProof(kiosk, receiptFiles, { ...receipt, log: kiosk.log.proveEntry(entry.seq) });

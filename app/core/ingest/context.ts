@@ -23,6 +23,11 @@ export interface IngestContext {
   /** Tamper-evident log of imports (DC-6); optional until the log is wired. */
   readonly log?: (type: string, data: Record<string, unknown>) => void;
   readonly readTimeoutMs?: number;
+  /**
+   * Last thing inside an import's transaction (after its log entry): a required replica takes the catalog
+   * with the new rows here, or throws and the transaction rolls back (PL-5.1).
+   */
+  readonly beforeCommit?: () => void;
   /** Throws env.no-space unless `bytes` fit with the configured reserve left free; asked before the first byte is copied. */
   readonly requireSpace?: (bytes: number, what: string) => void;
   /** Devices whose export signature is checked on import (kiosk-config trustedDevices). */

@@ -185,6 +185,7 @@ export async function ingestPackage(ctx: IngestContext, check: PackageCheck, sou
         ...(signed.provenance ? { provenance: signed.provenance.text } : {}),
         recordings: imported.map((r) => ({ identifier: r.identifier, version: r.version, status: r.status })),
       });
+      ctx.beforeCommit?.();
       crashPoint('import.before-commit');
     })();
   } catch (e) {

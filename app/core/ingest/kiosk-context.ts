@@ -48,5 +48,6 @@ export function ingestContextFor(kiosk: Kiosk, opts: { operator?: string | null;
     requireSpace: (bytes, what) => requireSpace(kiosk.layout.root, bytes, kiosk.config.storage.reserveBytes, what),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     log: opts.log ?? ((type, data) => void kiosk.log.append(type, data)),
+    ...(kiosk.replica ? { beforeCommit: () => kiosk.replica?.inCommit(kiosk.db) } : {}),
   };
 }

@@ -157,6 +157,7 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
     }
     // In the same transaction as the rows: never stored-but-unlogged (DC-6, Q-1).
     ctx.log?.('import.plain-folder', { ref: dir, operator: ctx.operator, files: stored.map((s) => s.e.sha256) });
+    ctx.beforeCommit?.();
     crashPoint('import.before-commit');
   })();
   crashPoint('import.after-commit');

@@ -7,6 +7,8 @@
 import { verifyRowMacs } from '../catalog';
 import { MEDIA_FLAGS, recordingMediaFlags, storedMedia } from '../ingest/stored-media';
 import type { Kiosk } from '../kiosk';
+import { checkCopies, replicaReader, type RepairRequest } from '../replica';
+import type { ContentStore } from '../store';
 import { isProblem, type MediaInfo } from '../media';
 import { canonicalJson } from '../../shared/canonical-json';
 
@@ -23,6 +25,10 @@ export interface VerifyReport {
   readonly ok: boolean;
   readonly recordings: RecordingVerdictOut[];
   readonly catalog: { ok: boolean; problems: string[] };
+  /** Copies found missing or damaged whose other copy verifies (PL-5.1): the owner restores them. */
+  readonly repairs: Array<RepairRequest & { readonly recording: string; readonly index: number }>;
+  /** The replica, when kiosk-config names one: checked (null problem), or why it could not be read. */
+  readonly replica: { readonly path: string; readonly checked: boolean; readonly problem: string | null } | null;
 }
 
 interface ObjRow {
@@ -47,6 +53,8 @@ export async function verifyStore(kiosk: Kiosk, opts: { caseSignature?: string }
      UNION ALL SELECT a.recording_id, a.signature_name, a.signature_object_id, a.signature_sha256, a.signature_size, o.wrapped_key FROM attachments a
        LEFT JOIN objects o ON o.id = a.signature_object_id WHERE a.recording_id = @id AND a.signature_object_id IS NOT NULL`,
   );
+  const replica = replicaReader(kiosk);
+  const repairs: VerifyReport['repairs'] = [];
   const macProblems = verifyRowMacs(kiosk.db, kiosk.rowMac);
   const badRows = new Map(macProblems.map((p) => [p.recordingId, p.problem]));
   const out: RecordingVerdictOut[] = [];
@@ -63,20 +71,24 @@ export async function verifyStore(kiosk: Kiosk, opts: { caseSignature?: string }
       continue;
     }
     let problem: string | undefined;
+    // Where each object is read from for the media check: the primary, or the replica's copy when only that one verifies.
+    const readFrom = new Map<string, ContentStore>();
     for (const o of objectsOf.all({ id: r.id }) as ObjRow[]) {
       if (!o.object_id || !o.wrapped_key) {
         problem = `${o.name}: its encrypted object or key is missing`;
         break;
       }
-      const v = await kiosk.store.verifyObject(o.object_id, o.wrapped_key, o.size, o.sha256);
+      const v = await checkCopies(kiosk, replica.store, { objectId: o.object_id, wrappedKey: o.wrapped_key, size: o.size, sha256: o.sha256 });
       if (!v.ok) {
         problem = `${o.name}: ${v.problem}`;
         break;
       }
+      readFrom.set(o.object_id, v.readFrom);
+      if (v.repair) repairs.push({ ...v.repair, recording: `${label} v${r.version}`, index: out.length });
     }
     if (problem) kiosk.integrityEvent(`recording ${label} v${r.version}`, r.id, 'object', problem);
     else {
-      problem = await mediaDiffers(kiosk, r.id, r.flags_json);
+      problem = await mediaDiffers(kiosk, r.id, r.flags_json, (id) => readFrom.get(id) ?? kiosk.store);
       if (problem) kiosk.integrityEvent(`recording ${label} v${r.version}`, r.id, 'media-index', problem);
     }
     out.push(problem ? { ...base, ok: false, status: 'damaged', problem: `${label} v${r.version}: ${problem}` } : { ...base, ok: true, status: 'verified' });
@@ -86,6 +98,8 @@ export async function verifyStore(kiosk: Kiosk, opts: { caseSignature?: string }
     ok: out.every((r) => r.ok) && catalogProblems.length === 0,
     recordings: out,
     catalog: { ok: catalogProblems.length === 0, problems: catalogProblems },
+    repairs,
+    replica: kiosk.replica ? { path: kiosk.replica.root, checked: replica.store !== null, problem: replica.problem } : null,
   };
 }
 
@@ -98,13 +112,13 @@ export async function verifyStore(kiosk: Kiosk, opts: { caseSignature?: string }
  * which a clerk may supply later (`kioskctl complete`), and the media's own
  * duration is already compared as part of the probe.
  */
-async function mediaDiffers(kiosk: Kiosk, recordingId: number, flagsJson: string): Promise<string | undefined> {
+async function mediaDiffers(kiosk: Kiosk, recordingId: number, flagsJson: string, storeOf: (objectId: string) => ContentStore): Promise<string | undefined> {
   const parts = kiosk.db
     .prepare(`SELECT p.name, p.object_id, p.size, p.media_json, o.wrapped_key FROM parts p JOIN objects o ON o.id = p.object_id WHERE p.recording_id = ? ORDER BY p.seq`)
     .all(recordingId) as Array<{ name: string; object_id: string; size: number; media_json: string | null; wrapped_key: Buffer }>;
   const infos: MediaInfo[] = [];
   for (const p of parts) {
-    const derived = await storedMedia(kiosk.store, { objectId: p.object_id, wrappedKey: p.wrapped_key, size: p.size }, p.name);
+    const derived = await storedMedia(storeOf(p.object_id), { objectId: p.object_id, wrappedKey: p.wrapped_key, size: p.size }, p.name);
     if (isProblem(derived)) return `${p.name}: the stored recording is no longer a playable MP4 (${derived.rule})`;
     const recorded: unknown = p.media_json === null ? null : JSON.parse(p.media_json);
     if (canonicalJson(recorded) !== canonicalJson({ info: derived.info, hls: derived.hls }))

@@ -25,6 +25,20 @@ export const StatusSchema = z.object({
   witness: z.object({ alarm: z.string().nullable(), checking: z.boolean() }).optional(),
   /** How the device key is sealed; a warning when the machine does not seal it. */
   key: z.object({ sealedBy: z.string(), by: z.string(), location: z.string(), warning: z.string().nullable() }).optional(),
+  /** The second copy (PL-5.1); null when kiosk-config names none. */
+  replica: z
+    .object({
+      path: z.string(),
+      required: z.boolean(),
+      state: z.enum(['in-sync', 'backlog', 'unreachable']),
+      backlogObjects: z.number().nullable(),
+      catalogBehind: z.boolean(),
+      repaired: z.number(),
+      problem: z.string().nullable(),
+      lastSyncAt: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 export type ServiceStatus = z.infer<typeof StatusSchema>;
 

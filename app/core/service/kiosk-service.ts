@@ -19,6 +19,7 @@ import { heldError, readOwner } from './data-dir-lock';
 import { startControlServer, type ControlServer } from './control-server';
 import { appRootFrom, appVersion } from '../app-root';
 import { WitnessMonitor } from '../witness';
+import { keepReplica, repairedCount, type ReplicaKeeper } from '../replica';
 
 export interface KioskServiceOptions {
   readonly dataDir: string;
@@ -50,6 +51,8 @@ export interface KioskService {
   readonly tis: TisDesk | null;
   readonly control: ControlServer;
   readonly witness: WitnessMonitor;
+  /** The replica's keeper, or null when kiosk-config names none. */
+  readonly replica: ReplicaKeeper | null;
   /** Unhandled promise rejections seen (logged and counted, never fatal). */
   unhandledRejections(): number;
   close(): Promise<void>;
@@ -114,6 +117,8 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
     // no session opens. Retries are the monitor's own back-off.
     const witness = witnessFor(kiosk, opts.note);
     void witness.run();
+    // The second copy (PL-5.1): caught up in the background, scrubbed on schedule; never in viewing's way.
+    const replica = keepReplica(kiosk, { note: opts.note });
     const session = createKioskSessionService(kiosk, { extraAccounts, auth, canOpen: () => witness.canOpen() });
     if (session.recovered) opts.note(`a session open at the last stop (${session.recovered.sessionId}) was closed as interrupted`);
     const admin = createAdminService(kiosk, { extraAccounts, auth, witness: () => witness.state() });
@@ -133,6 +138,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
         unhandledRejections: rejections,
         witness: (({ alarm, checking }) => ({ alarm, checking }))(witness.state()),
         key: (({ kind, by, location, warning }) => ({ sealedBy: kind, by, location, warning }))(kiosk.keyStatus()),
+        replica: kiosk.replica ? kiosk.replica.status(kiosk.db, repairedCount(kiosk.db)) : null,
       }),
     });
     let closed = false;
@@ -145,6 +151,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
       tis,
       control,
       witness,
+      replica,
       unhandledRejections: () => rejections,
       async close() {
         if (closed) return;
@@ -153,6 +160,7 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
         carriers?.dispose();
         tis?.dispose();
         witness.dispose();
+        await replica?.dispose();
         session.dispose();
         kiosk.close();
         process.off('unhandledRejection', onRejection);

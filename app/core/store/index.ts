@@ -18,6 +18,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { KioskError } from '../errors';
+import { fsyncDir } from '../fsync-dir';
 import type { DeviceKey } from '../keys';
 import { ChunkSealer, DEFAULT_CHUNK_SIZE } from './chunked-aead';
 import { InlineSha256, ParallelSha256 } from './parallel-sha256';
@@ -38,6 +39,15 @@ export interface ContentStoreOptions {
    * worker (and its extra copy) slower than hashing inline.
    */
   hashInWorker?: boolean;
+  /** Make the directories when missing (default). False for a store only read, such as the replica under `verify`. */
+  create?: boolean;
+  /** The second copy (PL-5.1): told of every object stored and shredded; a refusal from afterStore fails the ingest. */
+  replica?: ObjectReplica;
+}
+
+export interface ObjectReplica {
+  afterStore(objectId: string): Promise<void>;
+  afterShred(objectId: string): Promise<void>;
 }
 
 export interface IngestOptions {
@@ -66,14 +76,6 @@ const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
 const MAX_WRITES_IN_FLIGHT = 3;
 const EARLY_SYNC_BYTES = 64 * 1024 * 1024;
 
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await fsp.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new DOMException('ingest aborted', 'AbortError');
@@ -85,6 +87,7 @@ export class ContentStore {
   readonly #deviceKey: DeviceKey;
   readonly #chunkSize: number;
   readonly #hashInWorker: boolean;
+  readonly #replica: ObjectReplica | undefined;
 
   constructor(opts: ContentStoreOptions) {
     this.#objectsDir = path.resolve(opts.objectsDir);
@@ -92,6 +95,8 @@ export class ContentStore {
     this.#deviceKey = opts.deviceKey;
     this.#chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.#hashInWorker = opts.hashInWorker ?? os.availableParallelism() > 2;
+    this.#replica = opts.replica;
+    if (opts.create === false) return;
     fs.mkdirSync(this.#objectsDir, { recursive: true, mode: 0o700 });
     fs.mkdirSync(this.#stagingDir, { recursive: true, mode: 0o700 });
   }
@@ -194,6 +199,16 @@ export class ContentStore {
       }
       await fsp.rename(stagingPath, finalPath);
       await fsyncDir(prefixDir);
+      if (this.#replica) {
+        try {
+          await this.#replica.afterStore(objectId);
+        } catch (e) {
+          // Not on both stores: on neither (the catalog never heard of it).
+          await fsp.rm(finalPath, { force: true });
+          await fsyncDir(prefixDir);
+          throw e;
+        }
+      }
       const wrappedKey = this.#deviceKey.wrapKey(objectKey, objectKeyLabel(objectId));
       return { sha256, size, objectId, wrappedKey };
     } catch (e) {
@@ -254,10 +269,14 @@ export class ContentStore {
     try {
       await fsp.unlink(p);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        await this.#replica?.afterShred(objectId);
+        return;
+      }
       throw e;
     }
     await fsyncDir(path.dirname(p));
+    await this.#replica?.afterShred(objectId);
   }
 
   /**

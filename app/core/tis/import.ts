@@ -343,6 +343,7 @@ async function storeRecording(
         source: 'tis', ref: source, case: doc.case.signature, operator: ctx.operator,
         recordings: [{ identifier: rec.identifier, version: rec.version, status }],
       });
+      ctx.beforeCommit?.();
       crashPoint('import.before-commit');
     })();
     crashPoint('import.after-commit');

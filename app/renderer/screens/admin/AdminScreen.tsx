@@ -12,6 +12,7 @@ import { ImportsTable, IntegrityTable, OutboxTable } from './OverviewTables';
 import { PendingSection } from './PendingSection';
 import { CarriersSection } from './CarriersSection';
 import { TisSection } from './TisSection';
+import { ReplicaNotice } from './ReplicaNotice';
 import { useAdminEvents } from './admin-events';
 import type { SignedInAdmin } from './signed-in-admin';
 
@@ -76,6 +77,7 @@ export function AdminScreen({ admin, onCompose }: { admin: SignedInAdmin; onComp
               {t('admin.keyWarning', { problem: overview.deviceKey.warning })}
             </p>
           )}
+          {overview.replica !== null && <ReplicaNotice replica={overview.replica} />}
           {overview.storage.low && (
             <p className="notice" role="alert" data-testid="admin-space-low">
               {t('admin.spaceLow', { free: formatBytes(lang, overview.storage.freeBytes), reserve: formatBytes(lang, overview.storage.reserveBytes) })}

@@ -1,0 +1,315 @@
+// The second copy on separate storage (PL-5.1). The owner of the data
+// directory writes every object, the catalog (with the viewing log and its
+// checkpoints) and the wrapped signing key here too, in the same encrypted
+// form. With `required`, an import does not report success (and commits
+// nothing) until its objects and its catalog are on the replica; otherwise
+// the service catches up in the background and the backlog is shown. A
+// replica that is unmounted, full or read-only never stops viewing: it is an
+// alarm on the administrator screen until it catches up.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CatalogDb } from '../catalog';
+import type { DataLayout } from '../data-dir';
+import { KioskError } from '../errors';
+import { environmentRule } from '../errors/environment';
+import { problem } from '../../shared/problem';
+import type { DeviceKey } from '../keys';
+import { ContentStore } from '../store';
+import { copyDurable, removeDurable, writeDurableSync } from './durable-copy';
+import { isMountPoint, readMarker, replicaLayout, SEEN, type ReplicaLayout, type ReplicaMarker } from './layout';
+import type { ReplicaStatus } from '../../shared/admin-contract';
+
+export interface ReplicaOptions {
+  readonly root: string;
+  readonly required: boolean;
+  readonly primary: DataLayout;
+  readonly keyId: string;
+  readonly deviceId: string;
+  readonly deviceKey: DeviceKey;
+  /** A read-only kiosk (verify) reads the replica and never seeds or writes it. */
+  readonly readonly: boolean;
+}
+
+/** Why the replica cannot be used right now: not there, not mounted, another device's. */
+class Unreachable extends Error {}
+
+const OBJECT_FILE = /^[0-9a-f]{64}-[0-9a-f]{8}$/;
+// A fresh ext2/3/4 file system comes with this; it does not make the disk "not empty".
+const FRESH_FS_ENTRIES = new Set(['lost+found']);
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class Replica {
+  readonly root: string;
+  readonly required: boolean;
+  readonly #o: ReplicaOptions;
+  readonly #l: ReplicaLayout;
+  #present: Set<string> | null = null;
+  #snapshotAt = -1;
+  #problem: string | null = null;
+  #unreachable = false;
+  #lastSyncAt: string | null = null;
+  #running: Promise<void> | null = null;
+
+  constructor(o: ReplicaOptions) {
+    this.#o = o;
+    this.#l = replicaLayout(o.root);
+    this.root = this.#l.root;
+    this.required = o.required;
+  }
+
+  get layout(): ReplicaLayout {
+    return this.#l;
+  }
+
+  /**
+   * Checks the replica is the one this kiosk seeded, or seeds an empty one.
+   * An empty directory where a replica was seeded before is not reseeded
+   * unless it is a mount point of its own (a new disk): otherwise it is the
+   * mount point of an unmounted disk, and writing there would fill the
+   * system disk with what belongs on the other.
+   */
+  #attach(): ReplicaLayout {
+    const l = this.#l;
+    const st = fs.statSync(l.root, { throwIfNoEntry: false });
+    if (!st?.isDirectory()) throw new Unreachable(`the replica directory ${l.root} is not there (not mounted?) (rule replica.missing)`);
+    let marker: ReplicaMarker | null;
+    try {
+      marker = readMarker(l.marker);
+    } catch (e) {
+      throw new Unreachable(message(e));
+    }
+    if (marker) {
+      if (marker.keyId !== this.#o.keyId) {
+        throw new Unreachable(`${l.root} is the replica of another device key (${marker.keyId}), not this kiosk's (${this.#o.keyId}) (rule replica.foreign)`);
+      }
+      return l;
+    }
+    const seen = fs.existsSync(path.join(this.#o.primary.root, SEEN));
+    if (seen && !isMountPoint(l.root)) {
+      throw new Unreachable(`${l.root} holds no replica marker, though this kiosk seeded a replica there: the disk is not mounted? (rule replica.marker.missing)`);
+    }
+    const entries = fs.readdirSync(l.root).filter((n) => !FRESH_FS_ENTRIES.has(n));
+    if (entries.length) throw new Unreachable(`${l.root} is not empty and holds no replica marker: refused (rule replica.not-empty)`);
+    if (this.#o.readonly) throw new Unreachable(`${l.root}: no replica seeded yet (rule replica.unseeded)`);
+    fs.mkdirSync(l.objects, { mode: 0o700 });
+    fs.mkdirSync(l.staging, { mode: 0o700 });
+    fs.mkdirSync(l.keys, { mode: 0o700 });
+    const m: ReplicaMarker = { format: 1, keyId: this.#o.keyId, device: this.#o.deviceId, createdAt: new Date().toISOString() };
+    writeDurableSync(l.marker, Buffer.from(`${JSON.stringify(m, null, 2)}\n`), l.staging, 0o644);
+    writeDurableSync(path.join(this.#o.primary.root, SEEN), Buffer.from(`${JSON.stringify({ path: l.root, keyId: m.keyId, seededAt: m.createdAt })}\n`), this.#o.primary.staging);
+    this.#present = new Set();
+    return l;
+  }
+
+  /** Usable now? (for verify: a replica it cannot read is reported, not fatal). */
+  reachable(): { ok: true } | { ok: false; problem: string } {
+    try {
+      this.#attach();
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, problem: message(e) };
+    }
+  }
+
+  objectPath(objectId: string): string {
+    return path.join(this.#l.objects, objectId.slice(0, 2), objectId);
+  }
+
+  /** The replica's objects, read like the primary's (same format, same device key); never creates anything. */
+  reader(): ContentStore {
+    return new ContentStore({ objectsDir: this.#l.objects, stagingDir: this.#l.staging, deviceKey: this.#o.deviceKey, create: false });
+  }
+
+  #listPresent(): Set<string> {
+    const out = new Set<string>();
+    if (!fs.existsSync(this.#l.objects)) return out;
+    for (const p of fs.readdirSync(this.#l.objects, { withFileTypes: true })) {
+      if (!p.isDirectory()) continue;
+      for (const f of fs.readdirSync(path.join(this.#l.objects, p.name))) if (OBJECT_FILE.test(f)) out.add(f);
+    }
+    return out;
+  }
+
+  async #copyObject(objectId: string): Promise<void> {
+    await copyDurable(path.join(this.#o.primary.objects, objectId.slice(0, 2), objectId), this.objectPath(objectId), this.#l.staging);
+    (this.#present ??= this.#listPresent()).add(objectId);
+  }
+
+  /** The catalog as this connection sees it (inside a transaction: with its uncommitted rows), and the wrapped signing key. */
+  #snapshot(db: CatalogDb): void {
+    writeDurableSync(this.#l.catalog, db.serialize(), this.#l.staging);
+    for (const name of fs.readdirSync(this.#o.primary.keys)) {
+      // Only what the data directory's keys/ may hold: the wrapped signing key and the key's id, never a device key.
+      if (name.startsWith('device.key')) continue;
+      const src = path.join(this.#o.primary.keys, name);
+      if (!fs.statSync(src).isFile()) continue;
+      const bytes = fs.readFileSync(src);
+      const dest = path.join(this.#l.keys, name);
+      const have = fs.existsSync(dest) ? fs.readFileSync(dest) : null;
+      if (!have?.equals(bytes)) writeDurableSync(dest, bytes, this.#l.staging);
+    }
+    this.#snapshotAt = changesOf(db);
+  }
+
+  #fail(e: unknown): void {
+    // A full or read-only disk is named by its rule first (env.no-space, env.read-only…), then the system's words.
+    const rule = environmentRule(e);
+    this.#problem = rule ? `${this.root}: ${rule}: ${message(e)}` : message(e);
+    this.#unreachable = e instanceof Unreachable;
+    // What is there is known still after a failed write; after losing the disk it must be listed again.
+    if (this.#unreachable) this.#present = null;
+  }
+
+  #ok(): void {
+    this.#problem = null;
+    this.#unreachable = false;
+    this.#lastSyncAt = new Date().toISOString();
+  }
+
+  #refusal(what: string, e: unknown, outcome = 'nothing was stored'): KioskError {
+    this.#fail(e);
+    const why = `the replica at ${this.root} could not take ${what}: ${message(e)}; ${outcome}`;
+    return new KioskError('environment', `${why} (rule replica.write)`, [problem(this.root, 'replica.write', why)]);
+  }
+
+  /** After an object is renamed into the primary store: with `required`, copied now, or the import fails (the caller removes the primary copy). */
+  async afterStore(objectId: string): Promise<void> {
+    if (!this.required) return;
+    try {
+      this.#attach();
+      await this.#copyObject(objectId);
+    } catch (e) {
+      throw this.#refusal(`object ${objectId}`, e);
+    }
+  }
+
+  /** Inside an import's transaction, last: with `required`, the catalog with the new rows goes to the replica, or the transaction rolls back. */
+  inCommit(db: CatalogDb): void {
+    if (!this.required) return;
+    try {
+      this.#attach();
+      this.#snapshot(db);
+    } catch (e) {
+      throw this.#refusal('the catalog', e);
+    }
+  }
+
+  /** With `required`: throws unless the replica can be written now (an export asks before its first byte). */
+  requireReachable(what: string): void {
+    if (!this.required) return;
+    try {
+      this.#attach();
+    } catch (e) {
+      throw this.#refusal(what, e, 'nothing was written');
+    }
+  }
+
+  /** With `required`: the catalog as it is now (an export's log entry in it) goes to the replica, or this throws and the export is abandoned. */
+  requireCatalog(db: CatalogDb, what: string): void {
+    if (!this.required) return;
+    try {
+      this.#attach();
+      this.#snapshot(db);
+    } catch (e) {
+      throw this.#refusal(what, e, 'the export was abandoned');
+    }
+  }
+
+  /** After the primary's object was shredded: the replica's copy goes too (its key is gone from both catalogs already). */
+  async afterShred(objectId: string): Promise<void> {
+    try {
+      if (await removeDurable(this.objectPath(objectId))) this.#present?.delete(objectId);
+    } catch {
+      // The next catch-up removes it (it removes every replica object the catalog marks shredded).
+    }
+  }
+
+  /** Brings the replica up to the primary: missing objects, shredded ones removed, the catalog if it changed. One at a time. */
+  catchUp(db: CatalogDb): Promise<void> {
+    this.#running ??= this.#catchUp(db).finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  async #catchUp(db: CatalogDb): Promise<void> {
+    try {
+      this.#attach();
+      const present = (this.#present ??= this.#listPresent());
+      for (const id of liveObjects(db)) if (!present.has(id)) await this.#copyObject(id);
+      for (const id of db.prepare('SELECT id FROM objects WHERE wrapped_key IS NULL').pluck().all() as string[]) {
+        if (present.has(id) && (await removeDurable(this.objectPath(id)))) present.delete(id);
+      }
+      if (changesOf(db) !== this.#snapshotAt || !fs.existsSync(this.#l.catalog)) this.#snapshot(db);
+      this.#ok();
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
+  /**
+   * At the owner's start (nothing is importing): what an interrupted import
+   * left on the replica goes, namely copies of objects the catalog does not
+   * hold live (the primary's own orphans are quarantined for court IT; these
+   * are only their copies) and staging scratch. An unreachable replica is
+   * left for the catch-up to report.
+   */
+  async sweep(db: CatalogDb): Promise<number> {
+    try {
+      this.#attach();
+    } catch {
+      return 0;
+    }
+    const live = new Set(liveObjects(db));
+    let removed = 0;
+    for (const id of this.#listPresent()) if (!live.has(id) && (await removeDurable(this.objectPath(id)))) removed++;
+    for (const f of fs.readdirSync(this.#l.staging)) fs.rmSync(path.join(this.#l.staging, f), { force: true, recursive: true });
+    this.#present = null;
+    return removed;
+  }
+
+  /** Resolves when no catch-up is running. */
+  idle(): Promise<void> {
+    return this.#running ?? Promise.resolve();
+  }
+
+  /** Restores one object file from one store to the other (a repair; the caller verifies both ends). */
+  async copyBetween(objectId: string, from: 'primary' | 'replica'): Promise<void> {
+    const primary = path.join(this.#o.primary.objects, objectId.slice(0, 2), objectId);
+    if (from === 'primary') {
+      this.#attach();
+      await copyDurable(primary, this.objectPath(objectId), this.#l.staging);
+      this.#present?.add(objectId);
+    } else {
+      await copyDurable(this.objectPath(objectId), primary, this.#o.primary.staging);
+    }
+  }
+
+  status(db: CatalogDb, repaired: number): ReplicaStatus {
+    const present = this.#present;
+    const backlogObjects = present === null ? null : liveObjects(db).filter((id) => !present.has(id)).length;
+    const catalogBehind = changesOf(db) !== this.#snapshotAt;
+    const state = this.#unreachable ? 'unreachable' : (backlogObjects ?? 1) > 0 || catalogBehind || this.#problem ? 'backlog' : 'in-sync';
+    return {
+      path: this.root,
+      required: this.required,
+      state,
+      backlogObjects,
+      catalogBehind,
+      repaired,
+      problem: this.#problem,
+      lastSyncAt: this.#lastSyncAt,
+    };
+  }
+}
+
+function liveObjects(db: CatalogDb): string[] {
+  return db.prepare('SELECT id FROM objects WHERE wrapped_key IS NOT NULL ORDER BY rowid').pluck().all() as string[];
+}
+
+function changesOf(db: CatalogDb): number {
+  return db.prepare('SELECT total_changes()').pluck().get() as number;
+}
