@@ -6,13 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_ACCOUNTS, signed } from '../helpers/accounts';
 import { copyOfDemo } from '../helpers/demo';
 import { KioskDir } from '../helpers/kiosk-dir';
 import { logEntries } from '../helpers/log-entries';
 import { scratch } from '../helpers/paths';
+import { expectInStep, filesUnder, objectIdsUnder, RECORDINGS_SQL, replicaCatalog } from '../helpers/replica';
 
 const CAN_MOUNT = process.getuid?.() === 0 && (() => {
   const d = scratch('probe-mount-');
@@ -37,37 +37,8 @@ function kioskWithReplica(replica: string, required = true): KioskDir {
   return new KioskDir().provision({ accounts: TEST_ACCOUNTS, replica: { path: replica, required } });
 }
 
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name));
-}
-
-const objectIdsUnder = (root: string) => filesUnder(path.join(root, 'objects')).map((f) => path.basename(f)).sort();
-
-function replicaCatalog<T>(replica: string, sql: string): T[] {
-  const db = new Database(path.join(replica, 'catalog.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
-
-const RECORDINGS = 'SELECT r.identifier, r.version FROM recordings r ORDER BY r.identifier, r.version';
-const LIVE = 'SELECT id FROM objects WHERE wrapped_key IS NOT NULL ORDER BY id';
-
-/** Both stores hold exactly the catalog's live objects, and the replica's catalog says what the primary's says. */
-function inStep(k: KioskDir, replica: string): void {
-  const live = k.query<{ id: string }>(LIVE).map((r) => r.id);
-  expect(objectIdsUnder(k.dir)).toEqual(live);
-  expect(objectIdsUnder(replica)).toEqual(live);
-  expect(replicaCatalog(replica, RECORDINGS)).toEqual(k.query(RECORDINGS));
-  expect(replicaCatalog<{ integrity_check: string }>(replica, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
-  expect(filesUnder(path.join(replica, 'staging'))).toEqual([]);
-}
+const RECORDINGS = RECORDINGS_SQL;
+const inStep = expectInStep;
 
 function objectOf(k: KioskDir, identifier: string): string {
   const [row] = k.query<{ object_id: string }>(

@@ -52,7 +52,8 @@ async function openPage(lang: Language): Promise<{ page: Page; downloads: string
   const page = await context.newPage();
   const downloads: string[] = [];
   page.on('download', (d) => downloads.push(d.suggestedFilename()));
-  page.on('close', () => void context.close());
+  // Closing the page closes its context; after the browser itself closed, that has nothing left to close.
+  page.on('close', () => void context.close().catch(() => undefined));
   await page.goto(`${served.origin}/`);
   await page.locator('.shell').waitFor();
   await page.getByTestId(`lang-${lang}`).first().click();

@@ -47,7 +47,8 @@ async function openPage(lang: Language, viewport = { width: 1280, height: 800 })
   const eq = cookie.indexOf('=');
   await context.addCookies([{ name: cookie.slice(0, eq), value: cookie.slice(eq + 1), url: served.origin }]);
   const page = await context.newPage();
-  page.on('close', () => void context.close());
+  // Closing the page closes its context; after the browser itself closed, that has nothing left to close.
+  page.on('close', () => void context.close().catch(() => undefined));
   await page.goto(`${served.origin}/`);
   await page.locator('.shell').waitFor();
   await page.getByTestId(`lang-${lang}`).first().click();

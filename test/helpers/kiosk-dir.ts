@@ -30,6 +30,13 @@ export class KioskDir {
     fs.writeFileSync(path.join(this.dir, 'config.json'), JSON.stringify({ ...base, ...changes }, null, 2));
     return this;
   }
+  /** The replica's directory when provisioned with withReplica(), else null. */
+  replica: string | null = null;
+  /** Provisions as provision() does, with a required replica (PL-5.1) in a scratch directory of its own. */
+  withReplica(changes: Record<string, unknown> = {}): this {
+    this.replica = scratch('replica-');
+    return this.provision({ ...changes, replica: { path: this.replica, required: true } });
+  }
   get catalog(): string {
     return path.join(this.dir, 'catalog.sqlite');
   }

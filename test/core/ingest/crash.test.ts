@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { copyOfDemo, paddedPackage } from '../../helpers/demo';
 import { KioskDir } from '../../helpers/kiosk-dir';
 import { KIOSKCTL } from '../../helpers/paths';
+import { expectInStep, objectIdsUnder } from '../../helpers/replica';
 
 const PACKAGE_RECORDINGS: Record<string, number> = { 'KM 123/24': 1, 'KM 45/25': 2, '757/12345/25-ц': 1 };
 
@@ -52,11 +53,20 @@ function runImport(k: KioskDir, carrier: string, killAfterMs: number | 'on-stagi
   });
 }
 
-describe('[Q-1] crash safety of the import', () => {
+// The same tests with a required replica (PL-5.1): after every crash and re-run, the replica is in step too.
+describe.each([
+  { variant: '', replica: false },
+  { variant: ', with a required replica (PL-5.1)', replica: true },
+])('[Q-1] crash safety of the import$variant', ({ replica }) => {
+  const mk = (): KioskDir => (replica ? new KioskDir().withReplica() : new KioskDir());
+  const replicaInStep = (k: KioskDir): void => {
+    if (k.replica) expectInStep(k, k.replica);
+  };
+
   it('SIGKILL at ≥ 20 random moments: the catalog stays consistent, nothing half-imported is visible, a re-run completes', async () => {
     const carrier = copyOfDemo();
     const t0 = Date.now();
-    const probe = new KioskDir();
+    const probe = mk();
     expect(await runImport(probe, carrier, 600_000)).toBe(0);
     const full = Date.now() - t0;
     // Moments are random; a run that finished before its kill still gets checked, and we go on until 24 were killed mid-run.
@@ -64,7 +74,7 @@ describe('[Q-1] crash safety of the import', () => {
     let attempts = 0;
     for (let i = 0; killed < 24 && i < 60; i++) {
       attempts++;
-      const k = new KioskDir();
+      const k = mk();
       // Half at a uniformly random moment of a whole run, half while objects are being written.
       const outcome = i % 2 === 0 ? await runImport(k, carrier, Math.floor(Math.random() * full)) : await runImport(k, carrier, 'on-staging', Math.floor(Math.random() * 400));
       if (outcome === 'killed') killed++;
@@ -73,6 +83,7 @@ describe('[Q-1] crash safety of the import', () => {
       expect(again.code).toBe(0);
       expect(k.json<{ recordings: unknown[] }>(['list']).json.recordings).toHaveLength(4);
       expect(k.ctl(['verify']).code).toBe(0);
+      replicaInStep(k);
       // The sweep at start-up removed orphans: every object file belongs to the catalog.
       const known = new Set(k.query<{ id: string }>('SELECT id FROM objects').map((r) => r.id));
       expect(k.objectFiles().every((f) => known.has(path.basename(f)))).toBe(true);
@@ -84,7 +95,7 @@ describe('[Q-1] crash safety of the import', () => {
   it('[Q-1] [DC-6] SIGKILL placed exactly before and after the commit of the catalog rows and the log entry: never stored-but-unlogged, never logged-but-unstored', async () => {
     const carrier = copyOfDemo();
     for (const point of ['import.before-commit', 'import.after-commit'] as const) {
-      const k = new KioskDir();
+      const k = mk();
       const r = spawnSync(KIOSKCTL, ['import', carrier, '--json'], { env: { ...process.env, ...k.env, KIOSK_CRASH_AT: point }, encoding: 'utf8' });
       expect(r.signal, `${point}: ${r.stderr}`).toBe('SIGKILL');
       consistent(k);
@@ -103,13 +114,14 @@ describe('[Q-1] crash safety of the import', () => {
       expect(k.json<{ recordings: unknown[] }>(['list']).json.recordings).toHaveLength(4);
       expect(k.ctl(['log', 'verify']).code).toBe(0);
       expect(k.ctl(['verify']).code).toBe(0);
+      replicaInStep(k);
     }
   }, 300_000);
 
   it('a carrier pulled mid-copy (source truncated while it is read) stores nothing; a re-run with the carrier back completes', async () => {
     const { carrier, media } = await paddedPackage(400);
     const original = fs.readFileSync(media);
-    const k = new KioskDir();
+    const k = mk();
     const child = spawn(KIOSKCTL, ['import', carrier, '--json'], { env: { ...process.env, ...k.env }, stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -129,8 +141,10 @@ describe('[Q-1] crash safety of the import', () => {
     expect(r.problems[0]?.file).toContain('KM12324-20240305-01.mp4');
     expect(k.query('SELECT * FROM recordings')).toEqual([]);
     expect(k.objectFiles()).toEqual([]);
+    if (k.replica) expect(objectIdsUnder(k.replica)).toEqual([]);
     fs.writeFileSync(media, original);
     expect(k.ctl(['import', carrier]).code).toBe(0);
     expect(k.ctl(['verify']).code).toBe(0);
+    replicaInStep(k);
   }, 120_000);
 });
