@@ -268,6 +268,15 @@ export class Replica {
     for (const id of this.#listPresent()) if (!live.has(id) && (await removeDurable(this.objectPath(id)))) removed++;
     for (const f of fs.readdirSync(this.#l.staging)) fs.rmSync(path.join(this.#l.staging, f), { force: true, recursive: true });
     this.#present = null;
+    // A crash after the replica took an import's catalog but before the primary committed it leaves the replica's
+    // catalog naming what was just removed: it is replaced by the primary's now, not at the next catch-up.
+    if (removed > 0) {
+      try {
+        this.#snapshot(db);
+      } catch (e) {
+        this.#fail(e);
+      }
+    }
     return removed;
   }
 
