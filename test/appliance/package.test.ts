@@ -91,13 +91,13 @@ describe.skipIf(missing.length > 0)(`the appliance package${missing.length ? ` (
     expect(one('ProtectHome')).toBe('yes');
     expect(one('PrivateTmp')).toBe('yes');
     expect(one('NoNewPrivileges')).toBe('yes');
-    expect(one('ReadWritePaths')?.split(' ')).toEqual(expect.arrayContaining(['/var/lib/court-kiosk', '/var/lib/court-kiosk-keys']));
+    expect(one('ReadWritePaths')?.split(' ')).toEqual(expect.arrayContaining(['/var/lib/court-kiosk', '/var/lib/court-kiosk-keys', '-/var/lib/court-kiosk-replica']));
     expect(s.get('CapabilityBoundingSet')).toEqual(['']);
     expect(one('User')).toBe('court-kiosk');
     const d = unitSection(fs.readFileSync(path.join(root, 'lib/systemd/system/court-kiosk-display.service'), 'utf8'));
     expect(d.get('User')).toEqual(['court-kiosk-display']);
     expect(d.get('ExecStart')![0]).toMatch(/^\/usr\/bin\/cage .*-- \/usr\/lib\/court-kiosk\/bin\/court-kiosk-display$/);
-    expect(d.get('InaccessiblePaths')).toEqual(['-/var/lib/court-kiosk -/var/lib/court-kiosk-keys']);
+    expect(d.get('InaccessiblePaths')).toEqual(['-/var/lib/court-kiosk -/var/lib/court-kiosk-keys -/var/lib/court-kiosk-replica']);
   });
 
   it('[DC-1] both units pass systemd-analyze verify, which does fail a unit with a wrong setting', () => {

@@ -1,9 +1,10 @@
 // Acceptance 4 of the appliance (issue 20): `kioskctl selftest --device` on a
 // correctly set up appliance (the built package unpacked, its users made, its
 // service and display running: helpers/appliance.ts) prints its table of
-// checks and exits 0; a data directory others may enter fails it, named. The
-// replica (PL-5.1's second copy) is not built yet: its row says 'not
-// configured' and does not fail the check.
+// checks and exits 0; a data directory others may enter fails it, named.
+// Without a replica in kiosk-config its row says 'not configured'; with one
+// on a disk of its own (a tmpfs here) it is checked, and with that disk
+// unmounted the check exits 1 naming it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,15 +29,20 @@ describe.skipIf(missing.length > 0)(`kioskctl selftest --device${missing.length 
   const selftest = (...extra: string[]) =>
     spawnSync(process.execPath, [path.join(root, 'usr/lib/court-kiosk/dist/cli/kioskctl.mjs'), 'selftest', '--device', '--root', root, '--lang', 'en', ...extra], { encoding: 'utf8' });
 
-  it('[DC-1] [PL-8.2] on the running appliance it prints a table of units, users, data directory, kiosk-config, policies, key, service, display and replica, and exits 0; the replica is not configured', async () => {
-    run = await startAppliance(root, { ozone: 'wayland' });
-    // The service makes its key at its first start and the display comes up after it: wait for both.
+  /** selftest until it passes (the service makes its key at its first start, and the display comes up after it), at most 30 s. */
+  const untilSetUp = async (): Promise<ReturnType<typeof selftest>> => {
     let r = selftest();
     for (let i = 0; i < 60 && r.status !== 0; i++) {
       await new Promise((res) => setTimeout(res, 500));
       r = selftest();
     }
     expect(r.status, r.stdout + r.stderr).toBe(0);
+    return r;
+  };
+
+  it('[DC-1] [PL-8.2] on the running appliance it prints a table of units, users, data directory, kiosk-config, policies, key, service, display and replica, and exits 0; the replica is not configured', async () => {
+    run = await startAppliance(root, { ozone: 'wayland' });
+    const r = await untilSetUp();
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^check\s+status\s+found$/);
     for (const name of ['units', 'users', 'data-dir', 'config', 'policies', 'key', 'service', 'display']) expect(lines.find((l) => l.startsWith(`${name} `)), name).toMatch(new RegExp(`^${name}\\s+ok\\s+\\S`));
@@ -61,4 +67,32 @@ describe.skipIf(missing.length > 0)(`kioskctl selftest --device${missing.length 
       fs.chmodSync(data, 0o700);
     }
   });
+
+  it('[PL-5.1] with a replica on a file system of its own the row is ok; with its disk unmounted selftest exits 1 naming the replica', async () => {
+    await run?.stop();
+    const rep = path.join(root, 'var/lib/court-kiosk-replica');
+    const ids = (what: string) => Number(spawnSync('id', [what, 'court-kiosk'], { encoding: 'utf8' }).stdout.trim());
+    fs.mkdirSync(rep, { recursive: true });
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', `size=64m,mode=0700,uid=${ids('-u')},gid=${ids('-g')}`, 'tmpfs', rep]).status).toBe(0);
+    let mounted = true;
+    try {
+      // kiosk-config names it relative to itself, so the service (paths in the unpacked root) and selftest (--root) agree.
+      const cfgFile = path.join(root, 'etc/court-kiosk/kiosk-config.json');
+      const cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+      fs.writeFileSync(cfgFile, JSON.stringify({ ...cfg, replica: { path: '../../var/lib/court-kiosk-replica', required: true } }, null, 2));
+      run = await startAppliance(root, { ozone: 'wayland' });
+      const r = await untilSetUp();
+      expect(r.stdout).toMatch(/^replica\s+ok\s+.*court-kiosk-replica: key id [0-9a-f]{32}, its own file system/m);
+      expect(fs.existsSync(path.join(rep, 'court-kiosk-replica.json'))).toBe(true);
+      // The disk goes away (from this machine's view; the service's namespace keeps its own mount).
+      expect(spawnSync('umount', [rep]).status).toBe(0);
+      mounted = false;
+      const gone = selftest();
+      expect(gone.status).toBe(1);
+      expect(gone.stdout).toMatch(/^replica\s+FAILED\s+.*holds no replica marker though one was seeded there: its disk is not mounted$/m);
+      expect(gone.stdout.trim().split('\n').at(-1)).toBe('selftest --device: FAILED: replica');
+    } finally {
+      if (mounted) spawnSync('umount', ['-l', rep]);
+    }
+  }, 180_000);
 });

@@ -5,16 +5,20 @@
 // changes nothing it checks. `root` lets it check an unpacked package
 // (tests) instead of /.
 //
-// The replica of PL-5.1 (a second copy on separate storage) is not built yet:
-// its row says 'not configured' and does not fail the check. The issue that
-// builds it turns that row into a real check.
+// The replica (PL-5.1's second copy on separate storage) is checked when
+// kiosk-config names one: there, seeded for this data directory's key, on a
+// file system of its own, the service's alone, and the service reporting no
+// problem with it. Without one its row says 'not configured'.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { DeviceKey, KEY_ID_FILE, SEALED_FILE, SEAL_ORDER, defaultKeyDir, loadDeviceKeyFile } from '../keys';
 import { keyDirOf } from '../kiosk';
-import { serviceStatus } from '../service';
+import { serviceStatus, type ServiceStatus } from '../service';
+import { configRelative } from '../config/load';
+import { MARKER, SEEN } from '../replica';
+import { readMarker } from '../replica/layout';
 
 export type DeviceCheckName = 'units' | 'users' | 'data-dir' | 'config' | 'policies' | 'key' | 'service' | 'display' | 'replica';
 export type DeviceCheckStatus = 'ok' | 'failed' | 'not-configured';
@@ -176,13 +180,54 @@ function keyCheck(dataDir: string, configFile: string): DeviceCheck {
   return check('key', true, `${file} loads (${SERVICE_USER} 0600); WARNING: a plain key file, not sealed by the machine: seal it with kioskctl device rekey as root`);
 }
 
-async function serviceCheck(dataDir: string): Promise<DeviceCheck> {
+async function serviceCheck(dataDir: string): Promise<{ row: DeviceCheck; status: ServiceStatus | null }> {
   try {
     const st = await serviceStatus(dataDir);
-    return st ? check('service', true, `pid ${st.pid} since ${st.since}, version ${st.version}`) : check('service', false, `no kiosk service answers on ${path.join(dataDir, 'control.sock')}`);
+    return {
+      row: st ? check('service', true, `pid ${st.pid} since ${st.since}, version ${st.version}`) : check('service', false, `no kiosk service answers on ${path.join(dataDir, 'control.sock')}`),
+      status: st,
+    };
   } catch (e) {
-    return check('service', false, (e as Error).message);
+    return { row: check('service', false, (e as Error).message), status: null };
   }
+}
+
+/**
+ * The second copy (PL-5.1): kiosk-config's replica.path (under `root` when
+ * absolute, for an unpacked package), seeded for the key this data directory
+ * was made under, on another file system than the data directory (a separate
+ * carrier), the service's alone (0700), and the service reporting it without
+ * a problem.
+ */
+function replicaCheck(root: string, dataDir: string, configFile: string, service: ServiceStatus | null): DeviceCheck {
+  let replica;
+  try {
+    replica = loadConfig(configFile).replica;
+  } catch {
+    return check('replica', false, `${configFile} does not load (see its row): the replica cannot be checked`);
+  }
+  if (!replica) return { name: 'replica', status: 'not-configured', detail: 'kiosk-config names no second copy on separate storage (PL-5.1: replica.path)' };
+  const dir = path.isAbsolute(replica.path) ? path.join(root, replica.path) : configRelative(configFile, replica.path);
+  const st = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) return check('replica', false, `${dir} does not exist (is its disk mounted?)`);
+  let marker;
+  try {
+    marker = readMarker(path.join(dir, MARKER));
+  } catch (e) {
+    return check('replica', false, (e as Error).message);
+  }
+  if (!marker) {
+    return check('replica', false, fs.existsSync(path.join(dataDir, SEEN)) ? `${dir} holds no replica marker though one was seeded there: its disk is not mounted` : `${dir} is not seeded yet (the service seeds an empty one at its start)`);
+  }
+  const recorded = fs.existsSync(path.join(dataDir, 'keys', KEY_ID_FILE)) ? fs.readFileSync(path.join(dataDir, 'keys', KEY_ID_FILE), 'utf8').trim() : null;
+  if (marker.keyId !== recorded) return check('replica', false, `${dir} is the replica of key id ${marker.keyId}, the data directory's is ${recorded ?? '(none)'}`);
+  const data = fs.statSync(dataDir, { throwIfNoEntry: false });
+  if (data && data.dev === st.dev) return check('replica', false, `${dir} is on the same file system as ${dataDir}: not a separate carrier (PL-5.1)`);
+  const s = passwd(SERVICE_USER);
+  if (!s || st.uid !== s.uid || (st.mode & 0o777) !== 0o700) return check('replica', false, `${dir} is uid ${st.uid} mode ${mode(st)}, not ${SERVICE_USER} 0700`);
+  const r = service?.replica;
+  if (r?.problem) return check('replica', false, `${dir}: ${r.state}: ${r.problem}`);
+  return check('replica', true, `${dir}: key id ${marker.keyId}, its own file system, ${SERVICE_USER} 0700${r ? `, ${r.state}` : ''}`);
 }
 
 /** The display is up when cage runs as the display user (its one client is Chromium). */
@@ -206,6 +251,7 @@ export async function runDeviceSelftest(opts: DeviceLayoutOptions = {}): Promise
   const root = path.resolve(opts.root ?? '/');
   const dataDir = opts.dataDir ?? path.join(root, 'var/lib/court-kiosk');
   const configFile = opts.configFile ?? path.join(root, 'etc/court-kiosk/kiosk-config.json');
+  const service = await serviceCheck(dataDir);
   const checks: DeviceCheck[] = [
     unitsCheck(root),
     usersCheck(),
@@ -213,9 +259,9 @@ export async function runDeviceSelftest(opts: DeviceLayoutOptions = {}): Promise
     configCheck(configFile),
     policiesCheck(root),
     keyCheck(dataDir, configFile),
-    await serviceCheck(dataDir),
+    service.row,
     displayCheck(),
-    { name: 'replica', status: 'not-configured', detail: 'the second copy on separate storage (PL-5.1) is not built yet' },
+    replicaCheck(root, dataDir, configFile, service.status),
   ];
   return { ok: checks.every((c) => c.status !== 'failed'), root, checks };
 }
