@@ -32,7 +32,7 @@ export const COMMANDS: Readonly<Record<string, { readonly usage: readonly string
     desc: 'cli.cmd.export',
   },
   log: { usage: ['log verify [--trusted-checkpoint FILE]', 'log checkpoint', 'log export --case SIG --out DIR [--lang pl|uk|en]'], desc: 'cli.cmd.log' },
-  device: { usage: ['device pubkey', 'device key export --to DIR --account ID --approver ID', 'device rekey --account ID --approver ID'], desc: 'cli.cmd.device' },
+  device: { usage: ['device pubkey', 'device key export --to DIR --account ID --approver ID', 'device key restore --from FILE --account ID --approver ID', 'device rekey --account ID --approver ID'], desc: 'cli.cmd.device' },
   'pin-hash': { usage: ['pin-hash --role clerk|admin'], desc: 'cli.cmd.pin-hash' },
   selftest: { usage: ['selftest', 'selftest --device [--root DIR]'], desc: 'cli.cmd.selftest' },
   serve: { usage: ['serve [--port N] [--demo]'], desc: 'cli.cmd.serve' },

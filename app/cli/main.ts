@@ -68,6 +68,9 @@ Commands:
   device key export --to DIR --account ID --approver ID
                                   write the device key sealed with a passphrase (asked twice, or the
                                   third line of --secret-stdin) into DIR, for the court's safe; logged
+  device key restore --from FILE --account ID --approver ID
+                                  put the device key back from that file on a machine that lost its
+                                  key directory (no service running); two administrators; logged
   device rekey --account ID --approver ID
                                   seal the device key again by the best way this process has
                                   (systemd-creds as root), never a weaker one; logged
@@ -127,6 +130,7 @@ const OPTIONS = {
   key: { type: 'string' },
   deliver: { type: 'boolean', default: false },
   to: { type: 'string' },
+  from: { type: 'string' },
   purpose: { type: 'string' },
   recipient: { type: 'string' },
   'envelope-sheet': { type: 'string' },
@@ -288,11 +292,20 @@ async function dispatch(pos: string[], v: Values, out: Out): Promise<number> {
         if (who.account?.secret && who.passphrase.length < MIN_PASSPHRASE) throw new UsageError(`the recovery passphrase must have at least ${MIN_PASSPHRASE} characters`);
         return owned(v, out, { command: 'device.key.export', to, ...who });
       }
+      if (pos[1] === 'key' && pos[2] === 'restore') {
+        requireFlags(lang, 'device', v, ['from']);
+        if (!v.from) return EXIT_USAGE;
+        const from = abs(v.from);
+        if (!fs.statSync(from, { throwIfNoEntry: false })?.isFile()) throw new CommandUsageError(translateCli(lang, 'cli.noPath', { path: v.from }), 'device');
+        const who = await readPeopleAndPassphrase(peopleFlags(v));
+        const { keyRestore } = await import('./commands/key-restore');
+        return keyRestore(globals(v), from, who, out);
+      }
       if (pos[1] === 'rekey') {
         const who = await readPeople(peopleFlags(v), true);
         return owned(v, out, { command: 'device.rekey', ...who });
       }
-      throw new CommandUsageError(translateCli(lang, 'cli.missing', { what: 'pubkey | key export | rekey' }), 'device');
+      throw new CommandUsageError(translateCli(lang, 'cli.missing', { what: 'pubkey | key export | key restore | rekey' }), 'device');
     case 'verify-report': {
       const { verifyReport } = await import('./commands/verify-report');
       return verifyReport(needPositional(pos, 1, 'FILE'), { pubkey: v.pubkey, checkpoint: v.checkpoint }, out);

@@ -201,6 +201,54 @@ describe('explicit moves only: device key export and device rekey, two people, l
     expect(all).not.toContain(key.toString('base64'));
   });
 
+  it('[PL-5.1] [DC-6] a lost machine: the data restored from the replica and the key from its recovery file (device key restore), two people, logged; a wrong passphrase or one person puts nothing back', () => {
+    const replica = scratch('replica-');
+    const k = kioskWithRecordings({ replica });
+    const safe = scratch('safe-');
+    const ex = signed('anna-it', 'piotr-it');
+    const exp = k.json<{ file: string; keyId: string }>(['device', 'key', 'export', '--to', safe, ...ex.args], `${ex.input}${PASSPHRASE}\n`);
+    expect(exp.code, exp.stderr).toBe(0);
+    expect(k.ctl(['log', 'checkpoint']).code).toBe(0);
+
+    // The new machine: another host secret, a data directory made from the replica, no key directory.
+    const fresh = path.join(scratch('new-machine-'), 'court-kiosk');
+    fs.mkdirSync(fresh, { mode: 0o700 });
+    for (const part of ['catalog.sqlite', 'objects', 'keys']) expect(spawnSync('cp', ['-a', path.join(replica, part), path.join(fresh, part)]).status).toBe(0);
+    fs.copyFileSync(path.join(k.dir, 'config.json'), path.join(fresh, 'config.json'));
+    const env = { KIOSK_DATA_DIR: fresh, ...(SEALS ? anotherMachine() : {}) };
+    expect(kioskctl(['verify'], env).stderr).toContain('keys.device.missing');
+
+    const restore = (input: string, account = 'anna-it', approver = 'piotr-it') =>
+      kioskctl(['device', 'key', 'restore', '--from', exp.json.file, '--account', account, '--approver', approver, '--secret-stdin'], env, input);
+    // A wrong passphrase: refused, nothing put back.
+    expect(restore(`${SECRETS['anna-it']}\n${SECRETS['piotr-it']}\nnot the passphrase at all\n`).code).toBe(1);
+    expect(fs.existsSync(`${fresh}-keys`) ? fs.readdirSync(`${fresh}-keys`) : []).toEqual([]);
+    // One person twice: refused before anything is put back.
+    const one = restore(`${SECRETS['anna-it']}\n${SECRETS['anna-it']}\n${PASSPHRASE}\n`, 'anna-it', 'anna-it');
+    expect(one.code, one.stderr).toBe(1);
+    expect(one.stderr).toContain('same-person');
+    expect(fs.existsSync(`${fresh}-keys`) ? fs.readdirSync(`${fresh}-keys`) : []).toEqual([]);
+    // The approver's password wrong: the key was back long enough to log the refusal, and is gone again.
+    const wrong = restore(`${SECRETS['anna-it']}\nnot-piotr\n${PASSPHRASE}\n`);
+    expect(wrong.code, wrong.stderr).toBe(1);
+    expect(fs.readdirSync(`${fresh}-keys`)).toEqual([]);
+    expect(logEntries(fresh, 'command.refused').map((e) => [e.command, e.reason])).toEqual([['device.key.restore', 'approver-failed']]);
+
+    const ok = kioskctlJson<{ keyId: string; sealedBy: string }>(['device', 'key', 'restore', '--from', exp.json.file, ...ex.args], env, `${ex.input}${PASSPHRASE}\n`);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json.keyId).toBe(exp.json.keyId);
+    if (SEALS) expect(ok.json.sealedBy).toBe('systemd-creds');
+    expect(logEntries(fresh, 'device.key.restored')).toEqual([
+      expect.objectContaining({ keyId: exp.json.keyId, account: expect.objectContaining({ id: 'anna-it' }), approver: expect.objectContaining({ id: 'piotr-it' }) }),
+    ]);
+    expect(kioskctl(['verify'], env).code).toBe(0);
+    expect(kioskctl(['log', 'verify'], env).code).toBe(0);
+    // Put back once: a second restore into a key directory that has the key is refused.
+    const again = kioskctl(['device', 'key', 'restore', '--from', exp.json.file, ...ex.args], env, `${ex.input}${PASSPHRASE}\n`);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('keys.restore.present');
+  }, 120_000);
+
   it('[PL-5.1] [DC-6] device rekey seals the key again (never weaker), two people, logged; the store still opens', () => {
     const k = kioskWithRecordings();
     const who = signed('anna-it', 'piotr-it');

@@ -29,6 +29,7 @@ export const PEOPLE_RULES = {
   fetch: { roles: ['admin'], approver: false },
   'device.key.export': { roles: ['admin'], approver: true },
   'device.rekey': { roles: ['admin'], approver: true },
+  'device.key.restore': { roles: ['admin'], approver: true },
 } as const satisfies Record<string, PeopleRule>;
 
 export type PeopleCommand = keyof typeof PEOPLE_RULES;

@@ -4,6 +4,7 @@
 export { DeviceKey, DEVICE_KEY_LEN } from './device-key';
 export { loadOrCreateDeviceKeyFile, loadDeviceKeyFile } from './key-file';
 export { SIGNING_KEY_FILE, loadOrCreateSigner, type DeviceSigner } from './signer';
-export { openDeviceKey, defaultKeyDir, keyDirProblems, KEY_ID_FILE, DeviceKeyHandle, type KeyStatus, type DeviceKeyOptions } from './key-store';
+export { openDeviceKey, restoreDeviceKey, defaultKeyDir, keyDirProblems, KEY_ID_FILE, DeviceKeyHandle, type KeyStatus, type DeviceKeyOptions } from './key-store';
+export { shredFile } from './sealing';
 export { SEALED_FILE, SEAL_ORDER, CRED_NAME, type PlatformKeyStore, type SealKind } from './sealing';
 export { openRecovery, MIN_PASSPHRASE } from './recovery';

@@ -25,7 +25,7 @@ import { DeviceKey } from './device-key';
 import { loadDeviceKeyFile } from './key-file';
 import { CRED_NAME, SEAL_ORDER, SEALED_FILE, bestSeal, sealInto, sealRank, shredFile, unseal, writeNewFile, type PlatformKeyStore, type SealKind } from './sealing';
 import { SIGNING_KEY_FILE } from './signer';
-import { sealRecovery } from './recovery';
+import { openRecovery, sealRecovery } from './recovery';
 
 /** In the data directory's keys/: the id of the key it was made under. */
 export const KEY_ID_FILE = 'device-key.id';
@@ -271,4 +271,30 @@ export function openDeviceKey(o: DeviceKeyOptions): { handle: DeviceKeyHandle; m
   const handle = new DeviceKeyHandle(bytes, status, o);
   bytes.fill(0);
   return { handle, moved: null };
+}
+
+/**
+ * Puts back a device key from its recovery file (`device key export`) on a
+ * machine that lost it: only into an empty key directory, only the key this
+ * data directory was made under, sealed by the best way this process has.
+ * Returns where it went; the caller authenticates the two people and logs
+ * it, or calls `shredFile` on `file` (kioskctl device key restore).
+ */
+export function restoreDeviceKey(o: DeviceKeyOptions, recoveryFile: string, passphrase: string): { keyId: string; file: string; kind: SealKind; by: string } {
+  const env = o.env ?? process.env;
+  const there = findSealed(o.keyDir, env);
+  if (there) throw keyError(there.file, 'keys.restore.present', `a device key is already in ${o.keyDir}: a recovery file is put back only where the key was lost`);
+  const recorded = readId(path.join(o.dataDir, 'keys', KEY_ID_FILE));
+  if (!recorded) throw keyError(o.dataDir, 'keys.restore.no-id', `${o.dataDir} names no device key (keys/${KEY_ID_FILE}): restore its data first (docs/storage.md, Recovery)`);
+  const { key } = openRecovery(fs.readFileSync(recoveryFile, 'utf8'), passphrase);
+  try {
+    const id = DeviceKey.fromBytes(key).id();
+    if (id !== recorded) throw keyError(recoveryFile, 'keys.restore.mismatch', `${recoveryFile} holds key id ${id}, but ${o.dataDir} was made under key id ${recorded}: nothing was put back`);
+    makeKeyDir(o.keyDir);
+    const best = bestSeal(o);
+    const { file, sealed } = sealInto(o.keyDir, best.kind, key, o);
+    return { keyId: id, file, kind: sealed.kind, by: sealed.by };
+  } finally {
+    key.fill(0);
+  }
 }

@@ -124,6 +124,8 @@ export function keepReplica(kiosk: Kiosk, opts: { note(line: string): void; poll
       clearInterval(poll);
       if (timer) clearTimeout(timer);
       await Promise.allSettled([replica.idle(), scrubbing]);
+      // The last entries (a session closed at the stop, say) reach the replica before the catalog closes.
+      replica.flushCatalog(kiosk.db);
     },
   };
 }

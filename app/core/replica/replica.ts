@@ -13,7 +13,7 @@ import type { DataLayout } from '../data-dir';
 import { KioskError } from '../errors';
 import { environmentRule } from '../errors/environment';
 import { problem } from '../../shared/problem';
-import type { DeviceKey } from '../keys';
+import { KEY_ID_FILE, SIGNING_KEY_FILE, type DeviceKey } from '../keys';
 import { ContentStore } from '../store';
 import { copyDurable, removeDurable, writeDurableSync } from './durable-copy';
 import { isMountPoint, readMarker, replicaLayout, SEEN, type ReplicaLayout, type ReplicaMarker } from './layout';
@@ -141,11 +141,10 @@ export class Replica {
   /** The catalog as this connection sees it (inside a transaction: with its uncommitted rows), and the wrapped signing key. */
   #snapshot(db: CatalogDb): void {
     writeDurableSync(this.#l.catalog, db.serialize(), this.#l.staging);
-    for (const name of fs.readdirSync(this.#o.primary.keys)) {
-      // Only what the data directory's keys/ may hold: the wrapped signing key and the key's id, never a device key.
-      if (name.startsWith('device.key')) continue;
+    // Only the wrapped signing key and the key's id: whatever else keys/ may hold (a device key of before) never goes.
+    for (const name of [SIGNING_KEY_FILE, KEY_ID_FILE]) {
       const src = path.join(this.#o.primary.keys, name);
-      if (!fs.statSync(src).isFile()) continue;
+      if (!fs.existsSync(src)) continue;
       const bytes = fs.readFileSync(src);
       const dest = path.join(this.#l.keys, name);
       const have = fs.existsSync(dest) ? fs.readFileSync(dest) : null;
@@ -278,6 +277,16 @@ export class Replica {
       }
     }
     return removed;
+  }
+
+  /** At a clean stop: the catalog's last changes to the replica (cheap; objects wait for the next start). Never throws. */
+  flushCatalog(db: CatalogDb): void {
+    try {
+      this.#attach();
+      if (changesOf(db) !== this.#snapshotAt) this.#snapshot(db);
+    } catch (e) {
+      this.#fail(e);
+    }
   }
 
   /** Resolves when no catch-up is running. */

@@ -160,8 +160,9 @@ export async function startKioskService(opts: KioskServiceOptions): Promise<Kios
         carriers?.dispose();
         tis?.dispose();
         witness.dispose();
-        await replica?.dispose();
         session.dispose();
+        // After the session's last entries, before the catalog closes.
+        await replica?.dispose();
         kiosk.close();
         process.off('unhandledRejection', onRejection);
       },

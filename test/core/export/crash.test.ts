@@ -17,13 +17,14 @@ import { copyOfDemo, paddedPackage } from '../../helpers/demo';
 import { KioskDir } from '../../helpers/kiosk-dir';
 import { TEST_ACCOUNTS, signed } from '../../helpers/accounts';
 import { KIOSKCTL, scratch } from '../../helpers/paths';
+import { expectInStep, replicaCatalog } from '../../helpers/replica';
 
 const PEOPLE = signed('anna-it', 'ewa-clerk');
 const ARGS = ['--case', 'KM 123/24', '--purpose', 'backup', '--recipient', 'Kancelaria, sejf 2', ...PEOPLE.args];
 
 /** A scratch kiosk with the test accounts, whose commands get the two people's secrets on stdin. */
-function kioskWithPeople(): KioskDir {
-  const k = new KioskDir().provision({ accounts: TEST_ACCOUNTS });
+function kioskWithPeople(replica = false): KioskDir {
+  const k = replica ? new KioskDir().withReplica({ accounts: TEST_ACCOUNTS }) : new KioskDir().provision({ accounts: TEST_ACCOUNTS });
   k.stdin = PEOPLE.input;
   return k;
 }
@@ -110,10 +111,20 @@ function runExport(k: KioskDir, to: string, kill: { afterMs: number } | { afterS
   });
 }
 
-describe('[PL-9] [PL-2.2] crash safety of the export', () => {
+// The same tests with a required replica (PL-5.1): its catalog then holds every export the primary's log holds.
+describe.each([
+  { variant: '', replica: false },
+  { variant: ', with a required replica (PL-5.1)', replica: true },
+])('[PL-9] [PL-2.2] crash safety of the export$variant', ({ replica }) => {
+  /** After a re-run: the replica in step, its copy of the log holding the same exports. */
+  const replicaInStep = (k: KioskDir): void => {
+    if (!k.replica) return;
+    expectInStep(k, k.replica);
+    expect(replicaCatalog<{ entry: string }>(k.replica, `SELECT entry FROM viewing_log WHERE entry LIKE '%"type":"export"%' ORDER BY seq`).length).toBe(loggedExports(k).length);
+  };
   it('[PL-9] [Q-1] SIGKILL at ≥ 20 random moments: no folder on the target validates unless it is the complete, signed and logged package; the staging folder is refused (export.incomplete); a re-run completes', async () => {
     const { carrier } = await paddedPackage(120);
-    const k = kioskWithPeople();
+    const k = kioskWithPeople(replica);
     expect(k.ctl(['import', carrier]).code).toBe(0);
     const [part] = k.query<{ sha256: string }>('SELECT sha256 FROM parts');
     const pem = k.ctl(['device', 'pubkey']).stdout;
@@ -139,12 +150,13 @@ describe('[PL-9] [PL-2.2] crash safety of the export', () => {
     }
     expect(k.ctl(['log', 'verify']).code).toBe(0);
     assertReceipts(k);
+    replicaInStep(k);
     console.log(`export crash test: ${killed} of ${attempts} exports were killed mid-run (full run ${full} ms)`);
     expect(killed).toBeGreaterThanOrEqual(20);
   }, 1_800_000);
 
   it('[PL-9] [Q-1] [DC-6] killed at each named step (KIOSK_CRASH_AT): what check accepts is signed and logged, the staging folder is refused (export.incomplete); the next owner leaves a whole receipt for every logged export and no .part; log verify passes; a re-run completes', () => {
-    const k = kioskWithPeople();
+    const k = kioskWithPeople(replica);
     expect(k.ctl(['import', copyOfDemo('pl')]).code).toBe(0);
     const [part] = k.query<{ sha256: string }>('SELECT sha256 FROM parts');
     const pem = k.ctl(['device', 'pubkey']).stdout;
@@ -174,12 +186,13 @@ describe('[PL-9] [PL-2.2] crash safety of the export', () => {
       expect(k.ctl(['check', again.json.package]).code).toBe(0);
       assertTarget(k, to, pem, part!.sha256);
       assertReceipts(k);
+      replicaInStep(k);
     }
     expect(k.ctl(['log', 'verify']).code).toBe(0);
   }, 600_000);
 
   it('[DC-6] a receipt whose HTML and PDF went missing is drawn again from its JSON, in its language, by the next owner', () => {
-    const k = kioskWithPeople();
+    const k = kioskWithPeople(replica);
     expect(k.ctl(['import', copyOfDemo('pl')]).code).toBe(0);
     const out = k.json<{ receipt: { json: string; html: string; pdf: string } }>(['export', ...ARGS, '--to', scratch('carrier-out-'), '--lang', 'uk']);
     expect(out.code, out.stderr).toBe(0);

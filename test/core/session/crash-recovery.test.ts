@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_CARRIER } from '../../helpers/demo';
 import { serveKiosk, type Served } from '../../helpers/kioskctl';
 import { KioskDir } from '../../helpers/kiosk-dir';
+import { expectInStep, replicaCatalog } from '../../helpers/replica';
 import { SessionClient, openDemoSession } from '../../helpers/session-client';
 
 let served: Served | null = null;
@@ -18,9 +19,13 @@ interface Entry {
   data: { sessionId?: string; reason?: string };
 }
 
-describe('crash recovery of a review session', () => {
+// Also with a required replica (PL-5.1): its copy of the log then holds the closing entry too.
+describe.each([
+  { variant: '', replica: false },
+  { variant: ', with a required replica (PL-5.1)', replica: true },
+])('crash recovery of a review session$variant', ({ replica }) => {
   it('[DC-6] [DC-2] [Q-1] a kiosk killed during a session closes it as interrupted at restart; log verify passes', async () => {
-    const k = new KioskDir();
+    const k = replica ? new KioskDir().withReplica() : new KioskDir();
     const env = { ...k.env, KIOSK_DEMO_CARRIER: DEMO_CARRIER };
     served = await serveKiosk(['--demo'], env);
     const c = await SessionClient.connect(served);
@@ -47,5 +52,10 @@ describe('crash recovery of a review session', () => {
     expect(lv.code).toBe(0);
     expect(lv.json.ok).toBe(true);
     expect(lv.json.entries).toBe(after.length);
+    // The service caught the replica up before it stopped (and the log verify above, as owner, again).
+    if (k.replica) {
+      expectInStep(k, k.replica);
+      expect(replicaCatalog(k.replica, 'SELECT seq FROM viewing_log')).toHaveLength(after.length);
+    }
   }, 180_000);
 });
