@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_ACCOUNTS, signed } from '../helpers/accounts';
 import { copyOfDemo } from '../helpers/demo';
 import { KioskDir } from '../helpers/kiosk-dir';
+import { serveKiosk } from '../helpers/kioskctl';
 import { logEntries } from '../helpers/log-entries';
 import { scratch } from '../helpers/paths';
 import { expectInStep, filesUnder, objectIdsUnder, RECORDINGS_SQL, replicaCatalog } from '../helpers/replica';
@@ -135,6 +136,37 @@ describe('a required replica, healed by verify (acceptance 1)', () => {
     expect(objectIdsUnder(k.dir)).toEqual([]);
     expect(fs.readdirSync(replica)).toEqual(['notes.txt']);
   });
+});
+
+describe('the service keeps the replica', () => {
+  it('[PL-5.1] [Q-3] its scheduled scrub re-reads both copies, restores a damaged one from the other and logs it; kioskctl status shows the replica in sync', async () => {
+    const replica = scratch('replica-');
+    // A scrub every 4 s (scrubDays is a number of days): what a week is on a real kiosk.
+    const k = new KioskDir().provision({ accounts: TEST_ACCOUNTS, replica: { path: replica, required: false, scrubDays: 4 / 86_400 } });
+    expect(k.ctl(['import', copyOfDemo('pl')]).code).toBe(0);
+    const id = objectOf(k, 'KM12324-20240305-01');
+    flipByte(at(k.dir, id), 4000);
+    let served = await serveKiosk([], k.env);
+    try {
+      await expect.poll(() => logEntries(k.dir, 'store.scrubbed').length, { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
+      expect(log(k)).toEqual([{ object: id, recording: 'KM12324-20240305-01 v0', from: 'replica', to: 'primary', context: 'scrub' }]);
+      const live = k.query('SELECT id FROM objects WHERE wrapped_key IS NOT NULL').length;
+      expect(logEntries(k.dir, 'store.scrubbed')[0]).toEqual({ checked: live, repaired: 1, damaged: 0, replica: 'checked' });
+      // Back to a weekly scrub (one every 4 s keeps adding entries), then the state as court IT reads it.
+      await served.stop();
+      const cfgFile = path.join(k.dir, 'config.json');
+      const cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as { replica: Record<string, unknown> };
+      fs.writeFileSync(cfgFile, JSON.stringify({ ...cfg, replica: { ...cfg.replica, scrubDays: 7 } }));
+      served = await serveKiosk([], k.env);
+      const status = () => k.json<{ replica: { state: string; repaired: number; problem: string | null } }>(['status']).json.replica;
+      await expect.poll(() => status().state, { timeout: 15_000, interval: 500 }).toBe('in-sync');
+      expect(status()).toMatchObject({ state: 'in-sync', repaired: 1, problem: null });
+      expect(k.ctl(['status']).stdout).toMatch(/^replica: in-sync at .*; 0 objects behind; 1 repaired$/m);
+    } finally {
+      await served.stop();
+    }
+    expect(k.ctl(['verify']).code).toBe(0);
+  }, 120_000);
 });
 
 function log(k: KioskDir): Array<Record<string, unknown>> {
