@@ -9,6 +9,7 @@ import { defaultKeyDir, loadOrCreateSigner, openDeviceKey, type DeviceKeyHandle,
 import { configRelative } from './config/load';
 import { ContentStore } from './store';
 import { Replica } from './replica';
+import { replicaGuard } from './witness/replica-witness';
 import { ViewingLog, hmacSha256 } from './viewing-log';
 import type { KioskInfo, ShellKind } from '../shared/api-contract';
 import { checkpointsAfter, legacyLogKeyName, logOrigin } from '../shared/log-origin';
@@ -109,7 +110,6 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
     const live = new Set(rows.filter((r) => r.live).map((r) => r.id));
     const shredded = new Set(rows.filter((r) => !r.live).map((r) => r.id));
     quarantined = await store.sweepOrphans(live, { shredded, quarantineDir: layout.quarantine });
-    await replica?.sweep(db);
   }
   const signer = loadOrCreateSigner(key, layout.keys);
   const rowMac: MacFn = (b) => key.mac('catalog-row/v1', b);
@@ -126,7 +126,7 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
   const unrecorded: IntegrityEventInput[] = [];
   if (quarantined.length) log.append('store.quarantined', { files: quarantined, to: 'quarantine/' });
   if (moved) log.append('device.key.moved', { from: moved.from, to: moved.to, sealedBy: moved.kind, keyId: handle.status.keyId });
-  return {
+  const kiosk: Kiosk = {
     config,
     configFile: opts.configFile,
     layout,
@@ -164,4 +164,9 @@ export async function openKiosk(opts: OpenKioskOptions): Promise<Kiosk> {
       db.close();
     },
   };
+  // The replica is also the log's witness: its catalog is never overwritten by a log that no longer extends its checkpoint.
+  if (!readonly) replica?.setGuard(replicaGuard(kiosk));
+  // Copies an interrupted import left on the replica go too (after the guard: the sweep may snapshot the catalog).
+  if (opts.sweep === true && !readonly) await replica?.sweep(db);
+  return kiosk;
 }

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_ACCOUNTS, signed } from '../helpers/accounts';
+import { SECRETS, TEST_ACCOUNTS, signed } from '../helpers/accounts';
+import { SessionClient } from '../helpers/session-client';
 import { copyOfDemo } from '../helpers/demo';
 import { KioskDir } from '../helpers/kiosk-dir';
 import { serveKiosk } from '../helpers/kioskctl';
@@ -43,7 +44,7 @@ const inStep = expectInStep;
 
 function objectOf(k: KioskDir, identifier: string): string {
   const [row] = k.query<{ object_id: string }>(
-    'SELECT p.object_id FROM parts p JOIN recordings r ON r.id = p.recording_id WHERE r.identifier = ? ORDER BY p.seq LIMIT 1',
+    'SELECT p.object_id FROM parts p JOIN recordings r ON r.id = p.recording_id WHERE r.identifier = ? ORDER BY r.version, p.seq LIMIT 1',
     identifier,
   );
   return row!.object_id;
@@ -82,10 +83,10 @@ describe('a required replica, healed by verify (acceptance 1)', () => {
     // The replica's copy damaged: restored from the primary the same way.
     const hurt = objectOf(k, 'KM4525-20250114-02');
     flipByte(at(replica, hurt), 3000);
-    const v2 = k.json<{ repairs: Array<{ objectId: string; from: string; ok: boolean }> }>(['verify']);
+    const v2 = k.ctl(['verify', '--lang', 'uk']);
     expect(v2.code, v2.stderr).toBe(0);
-    expect(v2.json.repairs).toMatchObject([{ objectId: hurt, from: 'primary', ok: true }]);
-    expect(k.ctl(['verify']).stdout).not.toContain('REPAIRED');
+    expect(v2.stdout).toContain('ВІДНОВЛЕНО KM4525-20250114-02 v0: другу копію відновлено з основної');
+    expect(k.json<{ repairs: unknown[] }>(['verify']).json.repairs).toEqual([]);
     inStep(k, replica);
     // Both repairs are in the replica's copy of the log too.
     expect(replicaCatalog(replica, `SELECT seq FROM viewing_log WHERE entry LIKE '%"type":"store.repaired"%'`)).toHaveLength(2);
@@ -169,11 +170,62 @@ describe('the service keeps the replica', () => {
   }, 120_000);
 });
 
+describe('the replica as the log\'s witness (issue 15 b)', () => {
+  it('[DC-6] [Q-3] [PL-5.1] it keeps the newest checkpoint; a log cut at its tail is an alarm naming the replica and both sizes, no session opens, and the replica keeps the longer log', async () => {
+    const replica = scratch('replica-');
+    const k = kioskWithReplica(replica);
+    expect(k.ctl(['import', copyOfDemo()]).code).toBe(0);
+    const noteFile = path.join(replica, 'checkpoint.note');
+    let served = await serveKiosk([], k.env);
+    try {
+      expect(k.ctl(['log', 'checkpoint']).code).toBe(0);
+      await expect.poll(() => fs.existsSync(noteFile), { timeout: 10_000, interval: 200 }).toBe(true);
+      const lv = k.ctl(['log', 'verify', '--lang', 'en']);
+      expect(lv.code, lv.stdout).toBe(0);
+      expect(lv.stdout).toMatch(/witness replica .*: consistent/);
+    } finally {
+      await served.stop();
+    }
+    const size = k.query<{ n: number }>('SELECT count(*) AS n FROM viewing_log')[0]!.n;
+    const witnessed = Number(fs.readFileSync(noteFile, 'utf8').split('\n')[1]);
+    expect(witnessed).toBe(size);
+    // The newest entries cut with sqlite3, as someone covering a viewing would.
+    expect(size).toBeGreaterThanOrEqual(3);
+    const kept = size - 1;
+    k.sqlite3(`DELETE FROM viewing_log WHERE seq >= ${kept}; DELETE FROM viewing_log_checkpoint WHERE size > ${kept};`);
+    const lv = k.json<{ ok: boolean; witnesses: Array<{ witness: string; verdict: string; witnessedSize: number; logSize: number }> }>(['log', 'verify']);
+    expect(lv.code).toBe(1);
+    expect(lv.json.witnesses).toEqual([expect.objectContaining({ witness: `replica ${replica}`, verdict: 'alarm', witnessedSize: size, logSize: kept })]);
+    served = await serveKiosk([], k.env);
+    try {
+      const st = k.json<{ witness: { alarm: string | null }; replica: { state: string; problem: string } }>(['status']).json;
+      expect(st.witness.alarm).toContain(`replica ${replica} holds a checkpoint of ${size} entries but the log holds only ${kept}`);
+      expect(st.replica.state).toBe('unreachable');
+      expect(st.replica.problem).toContain('replica.frozen');
+      const c = await SessionClient.connect(served);
+      await c.sendUntil({ type: 'clerk.begin' }, (v) => v.screen === 'authenticating');
+      await c.sendUntil({ type: 'clerk.pin', accountId: 'ewa-clerk', pin: SECRETS['ewa-clerk'] }, (v) => v.screen === 'composing');
+      await c.sendUntil({ type: 'compose.case', query: 'KM 123/24' }, (v) => v.composition.lookup === 'found');
+      await c.send({ type: 'compose.recordings', recordings: [{ identifier: 'KM12324-20240305-01', version: 0 }] });
+      await c.send({ type: 'compose.viewer', name: 'Jan Strona', documentType: 'id-card', documentLast4: '1234', purpose: 'zapoznanie się z aktami' });
+      await c.sendUntil({ type: 'compose.time', minutes: 30 }, (v) => v.composition.complete);
+      const refused = await c.send({ type: 'compose.confirm' });
+      expect(refused.view.screen).toBe('composing');
+      expect(refused.problem?.rule).toBe('session.log-alarm');
+    } finally {
+      await served.stop();
+    }
+    // What the replica holds is the log as it was, untouched by the cut one.
+    expect(replicaCatalog<{ n: number }>(replica, 'SELECT count(*) AS n FROM viewing_log')[0]!.n).toBe(size);
+    expect(Number(fs.readFileSync(noteFile, 'utf8').split('\n')[1])).toBe(size);
+  }, 120_000);
+});
+
 function log(k: KioskDir): Array<Record<string, unknown>> {
   return logEntries(k.dir, 'store.repaired');
 }
 
-describe.runIf(CAN_MOUNT)('a required replica that fills or goes away (acceptance 2, required)', () => {
+describe.runIf(CAN_MOUNT)('a replica that fills or goes away (acceptance 2)', () => {
   it('[PL-5.1] [Q-1] a replica disk that fills mid-import: exit 2 naming the replica, the package in progress stored on neither side, committed ones on both; with space back the import completes', () => {
     // The first package (4.8 MB) fits, the next does not.
     const replica = tmpfs('6m');
@@ -194,6 +246,26 @@ describe.runIf(CAN_MOUNT)('a required replica that fills or goes away (acceptanc
     expect(k.ctl(['import', carrier]).code).toBe(0);
     expect(k.query(RECORDINGS)).toHaveLength(4);
     inStep(k, replica);
+  }, 120_000);
+
+  it('[PL-5.1] not required: an import while the replica disk is unmounted succeeds and leaves nothing on the bare mount point; mounted again, the next owner command catches it up', () => {
+    const mountPoint = scratch('replica-mnt-');
+    tmpfs('64m', mountPoint);
+    const k = kioskWithReplica(mountPoint, false);
+    expect(k.ctl(['import', copyOfDemo('pl')]).code).toBe(0);
+    inStep(k, mountPoint);
+    const keep = scratch('replica-saved-');
+    expect(spawnSync('cp', ['-a', `${mountPoint}/.`, keep]).status).toBe(0);
+    expect(spawnSync('umount', [mountPoint]).status).toBe(0);
+    const r = k.ctl(['import', copyOfDemo('ua')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(k.query(RECORDINGS)).toHaveLength(2);
+    expect(fs.readdirSync(mountPoint)).toEqual([]);
+    tmpfs('64m', mountPoint);
+    expect(spawnSync('cp', ['-a', `${keep}/.`, mountPoint]).status).toBe(0);
+    expect(objectIdsUnder(mountPoint).length).toBeLessThan(objectIdsUnder(k.dir).length);
+    expect(k.ctl(['log', 'checkpoint']).code).toBe(0);
+    inStep(k, mountPoint);
   }, 120_000);
 
   it('[PL-5.1] an unmounted replica is not reseeded on the bare mount point: the import exits 2 naming it, nothing stored; mounted again, it completes', () => {

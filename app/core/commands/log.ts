@@ -1,7 +1,7 @@
 // `kioskctl log verify [--trusted-checkpoint FILE] [--tis URL …] [--json]` and `kioskctl log checkpoint`.
 import fs from 'node:fs';
 import type { Kiosk } from '../kiosk';
-import { checkTisWitness, type WitnessVerdict } from '../witness';
+import { checkReplicaWitness, checkTisWitness, type WitnessVerdict } from '../witness';
 import { EXIT_FAILED, EXIT_OK } from './exit-codes';
 import type { Out } from './out';
 import { tisClientFor, type TisFlags } from './tis-client';
@@ -39,7 +39,8 @@ export async function logVerify(kiosk: Kiosk, opts: { trustedCheckpoint?: string
   const trusted = opts.trustedCheckpoint ? fs.readFileSync(opts.trustedCheckpoint, 'utf8') : undefined;
   const r = kiosk.log.verify(trusted ? { trustedCheckpoint: trusted } : {});
   const client = witnessClient(kiosk, opts, 'log verify');
-  const witnesses = client ? [await checkTisWitness(kiosk.log, deviceIdentity(kiosk), client)] : [];
+  const onReplica = checkReplicaWitness(kiosk);
+  const witnesses = [...(client ? [await checkTisWitness(kiosk.log, deviceIdentity(kiosk), client)] : []), ...(onReplica ? [onReplica] : [])];
   const alarms = witnesses.filter((w) => w.verdict === 'alarm');
   const ok = r.ok && alarms.length === 0;
   const problems = [...(r.problem ? [r.problem] : []), ...alarms.map((a) => a.problem ?? a.witness)];
@@ -56,7 +57,7 @@ export async function logVerify(kiosk: Kiosk, opts: { trustedCheckpoint?: string
       r.ok
         ? `log verify: ${r.entries} entries intact${r.checkpoint ? `; checkpoint at size ${r.checkpoint.size}, root ${r.checkpoint.root}` : ''}`
         : `log verify: FAILED${r.firstBad !== null ? ` at entry ${r.firstBad}` : ''}: ${r.problem ?? 'mismatch'}`,
-      ...(client ? witnesses.map(witnessLine) : ['witnesses: none configured (kiosk-config "tis")']),
+      ...(witnesses.length ? witnesses.map(witnessLine) : ['witnesses: none configured (kiosk-config "tis" or "replica")']),
       ...(r.ok && !ok ? ['log verify: FAILED: the log does not extend a witnessed checkpoint'] : []),
     ].join('\n'),
   );

@@ -52,8 +52,13 @@ export async function verify(kiosk: Kiosk, opts: VerifyOptions, out: Out): Promi
   const r = { ...found, ok, recordings, repairs: repaired, quarantined: quarantined(kiosk.layout.quarantine) };
   out.result(r, () =>
     [
-      ...(r.replica?.problem ? [`REPLICA ${r.replica.path}: not checked: ${r.replica.problem}`] : []),
-      ...r.repairs.map((x) => (x.ok ? `REPAIRED ${x.recording ?? x.objectId}: the ${x.to} copy restored from the ${x.from}` : `FAILED  ${x.recording ?? x.objectId}: ${x.problem}`)),
+      ...(r.replica?.problem ? [translateCli(lang, 'cli.verify.replicaUnchecked', { path: r.replica.path, problem: r.replica.problem })] : []),
+      ...r.repairs.map((x) => {
+        const recording = x.recording ?? x.objectId;
+        return x.ok
+          ? translateCli(lang, x.to === 'primary' ? 'cli.verify.repaired.primary' : 'cli.verify.repaired.replica', { recording })
+          : translateCli(lang, 'cli.verify.repairFailed', { recording, problem: x.problem ?? '' });
+      }),
       ...r.quarantined.map((q) => `QUARANTINED quarantine/${q} (found in the store, unknown to the catalog; not read)`),
       ...r.recordings.map((x) => `${x.ok ? (x.status === 'purged' ? 'purged ' : 'ok     ') : 'FAILED '} ${x.case} ${x.identifier ?? '(incomplete)'} v${x.version}${x.problem ? `: ${x.problem}` : ''}`),
       ...r.catalog.problems.map((p) => `CATALOG ${p}`),

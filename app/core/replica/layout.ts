@@ -9,6 +9,8 @@ import path from 'node:path';
 export const MARKER = 'court-kiosk-replica.json';
 /** In the data directory: the replica this kiosk has seeded, so an unmounted disk is never mistaken for a fresh one. */
 export const SEEN = 'replica.json';
+/** The newest checkpoint of the viewing log, as a file: the replica as the log's witness (issue 15 b). */
+export const CHECKPOINT_FILE = 'checkpoint.note';
 
 export interface ReplicaLayout {
   readonly root: string;

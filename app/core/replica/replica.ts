@@ -16,7 +16,7 @@ import { problem } from '../../shared/problem';
 import { KEY_ID_FILE, SIGNING_KEY_FILE, type DeviceKey } from '../keys';
 import { ContentStore } from '../store';
 import { copyDurable, removeDurable, writeDurableSync } from './durable-copy';
-import { isMountPoint, readMarker, replicaLayout, SEEN, type ReplicaLayout, type ReplicaMarker } from './layout';
+import { CHECKPOINT_FILE, isMountPoint, readMarker, replicaLayout, SEEN, type ReplicaLayout, type ReplicaMarker } from './layout';
 import type { ReplicaStatus } from '../../shared/admin-contract';
 
 export interface ReplicaOptions {
@@ -52,6 +52,8 @@ export class Replica {
   #unreachable = false;
   #lastSyncAt: string | null = null;
   #running: Promise<void> | null = null;
+  #frozen: string | null = null;
+  #guard: (() => string | null) | null = null;
 
   constructor(o: ReplicaOptions) {
     this.#o = o;
@@ -73,6 +75,7 @@ export class Replica {
    */
   #attach(): ReplicaLayout {
     const l = this.#l;
+    if (this.#frozen !== null) throw new Unreachable(`kept as it is for court IT after an integrity alarm: ${this.#frozen} (rule replica.frozen)`);
     const st = fs.statSync(l.root, { throwIfNoEntry: false });
     if (!st?.isDirectory()) throw new Unreachable(`the replica directory ${l.root} is not there (not mounted?) (rule replica.missing)`);
     let marker: ReplicaMarker | null;
@@ -138,8 +141,43 @@ export class Replica {
     (this.#present ??= this.#listPresent()).add(objectId);
   }
 
+  /**
+   * Called before every catalog snapshot: a problem (the log no longer
+   * extends the checkpoint the replica holds) freezes the replica instead,
+   * so a cut or rolled-back log never overwrites the copy that shows it.
+   */
+  setGuard(guard: () => string | null): void {
+    this.#guard = guard;
+  }
+
+  /** No more writes, for the life of this process: the replica is evidence now. */
+  freeze(reason: string): void {
+    this.#frozen ??= reason;
+    this.#fail(new Unreachable(`kept as it is for court IT after an integrity alarm: ${this.#frozen} (rule replica.frozen)`));
+  }
+
+  /** The newest checkpoint the replica holds (`checkpoint.note`), or null. */
+  readCheckpoint(): string | null {
+    try {
+      return fs.readFileSync(path.join(this.#l.root, CHECKPOINT_FILE), 'utf8');
+    } catch {
+      return null;
+    }
+  }
+
+  /** Keeps `note` as the replica's checkpoint (the caller checked it extends the one held). */
+  writeCheckpoint(note: string): void {
+    const l = this.#attach();
+    writeDurableSync(path.join(l.root, CHECKPOINT_FILE), Buffer.from(note, 'utf8'), l.staging, 0o644);
+  }
+
   /** The catalog as this connection sees it (inside a transaction: with its uncommitted rows), and the wrapped signing key. */
   #snapshot(db: CatalogDb): void {
+    const alarm = this.#guard?.() ?? null;
+    if (alarm !== null) {
+      this.freeze(alarm);
+      throw new Unreachable(`kept as it is for court IT after an integrity alarm: ${alarm} (rule replica.frozen)`);
+    }
     writeDurableSync(this.#l.catalog, db.serialize(), this.#l.staging);
     // Only the wrapped signing key and the key's id: whatever else keys/ may hold (a device key of before) never goes.
     for (const name of [SIGNING_KEY_FILE, KEY_ID_FILE]) {

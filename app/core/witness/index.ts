@@ -3,3 +3,4 @@
 export { checkAgainstWitness, type DeviceIdentity, type WitnessVerdict, type WitnessVerdictKind } from './verdict';
 export { checkTisWitness, tisWitnessName, witnessWithTis, type CheckpointWitnessClient, type WitnessRun } from './tis-witness';
 export { WitnessMonitor, type WitnessMonitorOptions, type WitnessState } from './monitor';
+export { checkReplicaWitness, recordOnReplica, replicaGuard, deviceOf } from './replica-witness';

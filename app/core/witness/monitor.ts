@@ -1,13 +1,15 @@
 // The kiosk service's watch over its log's witnesses. At start, after every
 // checkpoint the log signs, and on a back-off while the witness cannot be
 // reached, it checks the log against what the TIS holds and sends the newest
-// checkpoint. An alarm (the log shorter than, or inconsistent with, a
+// checkpoint; and against the checkpoint the replica holds (a file on the
+// second-copy storage, replica-witness.ts), which it then moves forward. An alarm (the log shorter than, or inconsistent with, a
 // witnessed checkpoint) is recorded as an integrity event, shown on the
 // administrator screen and refuses every new session for the life of the
 // process; no session opens before the first check has answered.
 import type { Kiosk } from '../kiosk';
 import { problem, type Problem } from '../../shared/problem';
 import { witnessWithTis, type CheckpointWitnessClient } from './tis-witness';
+import { checkReplicaWitness, recordOnReplica } from './replica-witness';
 import type { WitnessVerdict } from './verdict';
 
 export interface WitnessState {
@@ -60,7 +62,10 @@ export class WitnessMonitor {
 
   /** Runs a check and delivery now (joined when one runs; repeated once after it when asked meanwhile). */
   run(): Promise<void> {
-    if (this.client === null || this.disposed) return Promise.resolve();
+    if (this.disposed) return Promise.resolve();
+    // The replica's checkpoint first, synchronously: at start that is before the replica's first catch-up.
+    this.checkReplica();
+    if (this.client === null) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
@@ -102,8 +107,22 @@ export class WitnessMonitor {
     }
   }
 
+  private checkReplica(): void {
+    const v = checkReplicaWitness(this.kiosk);
+    if (!v) return;
+    this.verdicts.set(v.witness, v);
+    if (v.verdict === 'alarm') {
+      if (this.alarm === null) this.raise(v.problem ?? 'the log does not extend the checkpoint the replica holds');
+      return;
+    }
+    if (v.verdict === 'fault') this.opts.note?.(`witness fault: ${v.problem ?? ''}`);
+    recordOnReplica(this.kiosk, v);
+  }
+
   private raise(problemText: string): void {
     this.alarm = problemText;
+    // The replica keeps the log as it was, for court IT: nothing is written to it any more in this process.
+    this.kiosk.replica?.freeze(problemText);
     this.opts.note?.(`INTEGRITY ALARM: ${problemText}`);
     try {
       this.kiosk.integrityEvent('viewing log', null, problemText, 'witness');
