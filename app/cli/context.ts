@@ -107,7 +107,7 @@ export async function runAsOwner(opts: GlobalOptions, req: CommandRequest, out: 
       } finally {
         // No service to catch the replica up later: this command does, as far as it can (never fatal; a required
         // replica already has what this command stored).
-        await kiosk.replica?.catchUp(kiosk.db);
+        await kiosk.replica?.catchUp(kiosk.db, { now: true });
         kiosk.close();
       }
     }

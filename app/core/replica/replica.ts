@@ -7,6 +7,7 @@
 // replica that is unmounted, full or read-only never stops viewing: it is an
 // alarm on the administrator screen until it catches up.
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { CatalogDb } from '../catalog';
 import type { DataLayout } from '../data-dir';
@@ -16,6 +17,7 @@ import { problem } from '../../shared/problem';
 import { KEY_ID_FILE, SIGNING_KEY_FILE, type DeviceKey } from '../keys';
 import { ContentStore } from '../store';
 import { copyDurable, removeDurable, writeDurableSync } from './durable-copy';
+import { fsyncDir } from '../fsync-dir';
 import { CHECKPOINT_FILE, isMountPoint, readMarker, replicaLayout, SEEN, type ReplicaLayout, type ReplicaMarker } from './layout';
 import type { ReplicaStatus } from '../../shared/admin-contract';
 
@@ -34,6 +36,7 @@ export interface ReplicaOptions {
 class Unreachable extends Error {}
 
 const OBJECT_FILE = /^[0-9a-f]{64}-[0-9a-f]{8}$/;
+const CATALOG_EVERY_MS = 10_000;
 // A fresh ext2/3/4 file system comes with this; it does not make the disk "not empty".
 const FRESH_FS_ENTRIES = new Set(['lost+found']);
 
@@ -53,6 +56,10 @@ export class Replica {
   #lastSyncAt: string | null = null;
   #running: Promise<void> | null = null;
   #frozen: string | null = null;
+  // Snapshots are numbered: an older one still being written in the background never replaces a newer one.
+  #gen = 0;
+  #writtenGen = 0;
+  #lastSnapshotMs = 0;
   #guard: (() => string | null) | null = null;
 
   constructor(o: ReplicaOptions) {
@@ -171,14 +178,56 @@ export class Replica {
     writeDurableSync(path.join(l.root, CHECKPOINT_FILE), Buffer.from(note, 'utf8'), l.staging, 0o644);
   }
 
-  /** The catalog as this connection sees it (inside a transaction: with its uncommitted rows), and the wrapped signing key. */
-  #snapshot(db: CatalogDb): void {
+  /** The catalog as this connection sees it now (inside a transaction: with its uncommitted rows), numbered; refused by the guard. */
+  #serialize(db: CatalogDb): { bytes: Buffer; gen: number; changes: number } {
     const alarm = this.#guard?.() ?? null;
     if (alarm !== null) {
       this.freeze(alarm);
       throw new Unreachable(`kept as it is for court IT after an integrity alarm: ${alarm} (rule replica.frozen)`);
     }
-    writeDurableSync(this.#l.catalog, db.serialize(), this.#l.staging);
+    return { bytes: db.serialize(), gen: ++this.#gen, changes: changesOf(db) };
+  }
+
+  #written(s: { gen: number; changes: number }): void {
+    this.#writtenGen = s.gen;
+    this.#snapshotAt = s.changes;
+    this.#lastSnapshotMs = Date.now();
+    this.#copyKeys();
+  }
+
+  /** The catalog to the replica, synchronously: for a transaction that must not commit without it (required). */
+  #snapshot(db: CatalogDb): void {
+    const s = this.#serialize(db);
+    writeDurableSync(this.#l.catalog, s.bytes, this.#l.staging);
+    this.#written(s);
+  }
+
+  /**
+   * The same in the background (the catch-up): only serialize() holds the
+   * event loop; the write and fsync of a large catalog do not stall playback.
+   */
+  async #snapshotAsync(db: CatalogDb): Promise<void> {
+    const s = this.#serialize(db);
+    const part = path.join(this.#l.staging, `catalog-${s.gen}-${process.pid}.part`);
+    try {
+      const fh = await fsp.open(part, 'wx', 0o600);
+      try {
+        await fh.writeFile(s.bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      // A newer snapshot landed meanwhile (an import's, inside its transaction): this one is stale. Checked and renamed with no await between.
+      if (this.#writtenGen > s.gen) return;
+      fs.renameSync(part, this.#l.catalog);
+      this.#written(s);
+    } finally {
+      await fsp.rm(part, { force: true });
+    }
+    await fsyncDir(this.#l.root);
+  }
+
+  #copyKeys(): void {
     // Only the wrapped signing key and the key's id: whatever else keys/ may hold (a device key of before) never goes.
     for (const name of [SIGNING_KEY_FILE, KEY_ID_FILE]) {
       const src = path.join(this.#o.primary.keys, name);
@@ -188,7 +237,6 @@ export class Replica {
       const have = fs.existsSync(dest) ? fs.readFileSync(dest) : null;
       if (!have?.equals(bytes)) writeDurableSync(dest, bytes, this.#l.staging);
     }
-    this.#snapshotAt = changesOf(db);
   }
 
   #fail(e: unknown): void {
@@ -265,14 +313,14 @@ export class Replica {
   }
 
   /** Brings the replica up to the primary: missing objects, shredded ones removed, the catalog if it changed. One at a time. */
-  catchUp(db: CatalogDb): Promise<void> {
-    this.#running ??= this.#catchUp(db).finally(() => {
+  catchUp(db: CatalogDb, opts: { now?: boolean } = {}): Promise<void> {
+    this.#running ??= this.#catchUp(db, opts.now ?? false).finally(() => {
       this.#running = null;
     });
     return this.#running;
   }
 
-  async #catchUp(db: CatalogDb): Promise<void> {
+  async #catchUp(db: CatalogDb, now: boolean): Promise<void> {
     try {
       this.#attach();
       const present = (this.#present ??= this.#listPresent());
@@ -280,7 +328,10 @@ export class Replica {
       for (const id of db.prepare('SELECT id FROM objects WHERE wrapped_key IS NULL').pluck().all() as string[]) {
         if (present.has(id) && (await removeDurable(this.objectPath(id)))) present.delete(id);
       }
-      if (changesOf(db) !== this.#snapshotAt || !fs.existsSync(this.#l.catalog)) this.#snapshot(db);
+      // The catalog at most every CATALOG_EVERY_MS while it keeps changing (a session writes often; a large catalog costs a
+      // moment of serialize() each time), at once when asked (a command ends) or when the replica has none.
+      const due = now || Date.now() - this.#lastSnapshotMs >= CATALOG_EVERY_MS || !fs.existsSync(this.#l.catalog);
+      if (changesOf(db) !== this.#snapshotAt && due) await this.#snapshotAsync(db);
       this.#ok();
     } catch (e) {
       this.#fail(e);
