@@ -95,21 +95,25 @@ export class Replica {
       if (marker.keyId !== this.#o.keyId) {
         throw new Unreachable(`${l.root} is the replica of another device key (${marker.keyId}), not this kiosk's (${this.#o.keyId}) (rule replica.foreign)`);
       }
+      // A seeding cut short after its marker: the folders come now.
+      if (!this.#o.readonly) for (const d of [l.objects, l.staging, l.keys]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
       return l;
     }
     const seen = fs.existsSync(path.join(this.#o.primary.root, SEEN));
     if (seen && !isMountPoint(l.root)) {
       throw new Unreachable(`${l.root} holds no replica marker, though this kiosk seeded a replica there: the disk is not mounted? (rule replica.marker.missing)`);
     }
-    const entries = fs.readdirSync(l.root).filter((n) => !FRESH_FS_ENTRIES.has(n));
+    // Our own scratch of a seeding cut short before its marker was renamed into place does not count either.
+    const entries = fs.readdirSync(l.root).filter((n) => !FRESH_FS_ENTRIES.has(n) && !n.endsWith('.write.part'));
     if (entries.length) throw new Unreachable(`${l.root} is not empty and holds no replica marker: refused (rule replica.not-empty)`);
     if (this.#o.readonly) throw new Unreachable(`${l.root}: no replica seeded yet (rule replica.unseeded)`);
-    fs.mkdirSync(l.objects, { mode: 0o700 });
-    fs.mkdirSync(l.staging, { mode: 0o700 });
-    fs.mkdirSync(l.keys, { mode: 0o700 });
+    // The marker first: a seeding cut short leaves a replica that knows it is one (and gets its folders at the next attach),
+    // never a directory that is neither empty nor marked.
     const m: ReplicaMarker = { format: 1, keyId: this.#o.keyId, device: this.#o.deviceId, createdAt: new Date().toISOString() };
-    writeDurableSync(l.marker, Buffer.from(`${JSON.stringify(m, null, 2)}\n`), l.staging, 0o644);
-    writeDurableSync(path.join(this.#o.primary.root, SEEN), Buffer.from(`${JSON.stringify({ path: l.root, keyId: m.keyId, seededAt: m.createdAt })}\n`), this.#o.primary.staging);
+    writeDurableSync(l.marker, Buffer.from(`${JSON.stringify(m, null, 2)}\n`), l.root, 0o644);
+    for (const d of [l.objects, l.staging, l.keys]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+    // Its scratch in the data directory's root, not staging/: staging is an import's, and an import may be starting.
+    writeDurableSync(path.join(this.#o.primary.root, SEEN), Buffer.from(`${JSON.stringify({ path: l.root, keyId: m.keyId, seededAt: m.createdAt })}\n`), this.#o.primary.root);
     this.#present = new Set();
     return l;
   }
