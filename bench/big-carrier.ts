@@ -1,5 +1,5 @@
-// Shared by the carrier benchmarks (import, export): a ≥1 GiB recording on a
-// scratch carrier, and wall-clock timers.
+// Shared by the carrier benchmarks (import, export, replica): a ≥1 GiB
+// recording on a scratch carrier.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,14 +41,3 @@ export async function makeBigCarrier(work: string, sizeMiB: number): Promise<{ c
   return { carrier, media: path.join(carrier, 'BIG', rec.parts[0]!.path), bytes: written.size };
 }
 
-export function seconds(f: () => void): number {
-  const t = process.hrtime.bigint();
-  f();
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
-
-export async function secondsAsync(f: () => Promise<void>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await f();
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}

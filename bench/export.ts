@@ -3,7 +3,7 @@
 // fsync, sign, log, rename, receipt) against `cp` + `sync` of the plaintext
 // file, in the same run, onto the same file system. Prints one JSON document.
 // Goal: ratio ≥ 0.8.
-//   npx tsx bench/export.ts [--size-mib N] [--runs N]
+//   npx tsx bench/export.ts [--size-mib N] [--runs N] [--profile DIR]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,9 +13,10 @@ import { loadConfig } from '../app/core/config';
 import { exportCase } from '../app/core/export';
 import { importPath, ingestContextFor } from '../app/core/ingest';
 import { openKiosk } from '../app/core/kiosk';
-import { makeBigCarrier, seconds, secondsAsync } from './big-carrier';
+import { makeBigCarrier } from './big-carrier';
+import { cpuPerGiB, loadAverage, mbps, measureAsync, profiled, shell, type Measured } from './measure';
 
-const { values } = parseArgs({ options: { 'size-mib': { type: 'string', default: '1024' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { 'size-mib': { type: 'string', default: '1024' }, runs: { type: 'string', default: '3' }, profile: { type: 'string' } } });
 const sizeMiB = Number(values['size-mib']);
 const runs = Number(values.runs);
 const root = path.resolve(import.meta.dirname, '..');
@@ -32,46 +33,53 @@ fs.renameSync(media, plain);
 fs.rmSync(carrier, { recursive: true, force: true });
 const caseSig = (kiosk.db.prepare('SELECT signature FROM cases').get() as { signature: string }).signature;
 
-const cpTimes: number[] = [];
-const ddTimes: number[] = [];
-const exportTimes: number[] = [];
+const cp: Measured[] = [];
+const dd: Measured[] = [];
+const exports: Measured[] = [];
+const loadBefore = loadAverage();
 for (let i = 0; i < runs; i++) {
   const target = path.join(work, `target-${i}`);
   fs.mkdirSync(target);
   execFileSync('sync');
-  cpTimes.push(seconds(() => execFileSync('sh', ['-c', `cp "${plain}" "${target}/copy.mp4" && sync`])));
+  cp.push(shell(`cp "${plain}" "${target}/copy.mp4" && sync`));
   fs.rmSync(path.join(target, 'copy.mp4'));
-  // cp copies in the kernel (copy_file_range); dd shows what any user-space writer pays on this file system.
+  // cp copies in the kernel (copy_file_range); dd shows what a user-space writer pays on this file system.
   execFileSync('sync');
-  ddTimes.push(seconds(() => execFileSync('sh', ['-c', `dd if="${plain}" of="${target}/copy.mp4" bs=4M status=none && sync`])));
+  dd.push(shell(`dd if="${plain}" of="${target}/copy.mp4" bs=4M status=none && sync`));
   fs.rmSync(path.join(target, 'copy.mp4'));
   execFileSync('sync');
-  exportTimes.push(
-    await secondsAsync(async () => {
-      const r = await exportCase(kiosk, { caseSignature: caseSig, to: target, purpose: 'backup', recipient: 'bench', operator: 'bench' });
-      if (r.bytes !== bytes) throw new Error(`export wrote ${r.bytes} bytes, expected ${bytes}`);
-    }),
+  exports.push(
+    await profiled(i === runs - 1 ? values.profile : undefined, 'export', () =>
+      measureAsync(async () => {
+        const r = await exportCase(kiosk, { caseSignature: caseSig, to: target, purpose: 'backup', recipient: 'bench', operator: 'bench' });
+        if (r.bytes !== bytes) throw new Error(`export wrote ${r.bytes} bytes, expected ${bytes}`);
+      }),
+    ),
   );
   fs.rmSync(target, { recursive: true, force: true });
 }
 kiosk.close();
-const mbps = (s: number) => Math.round((bytes / 1e6 / s) * 10) / 10;
-const best = (xs: number[]) => Math.min(...xs);
+const best = (xs: Measured[]): Measured => xs.reduce((a, b) => (b.wall < a.wall ? b : a));
+const round = (s: number): number => Math.round(s * 1000) / 1000;
 console.log(
   JSON.stringify(
     {
       bench: 'export',
       bytes,
       runs,
-      exportSeconds: exportTimes.map((s) => Math.round(s * 1000) / 1000),
-      cpSyncSeconds: cpTimes.map((s) => Math.round(s * 1000) / 1000),
-      ddSyncSeconds: ddTimes.map((s) => Math.round(s * 1000) / 1000),
-      exportMBps: mbps(best(exportTimes)),
-      cpSyncMBps: mbps(best(cpTimes)),
-      ddSyncMBps: mbps(best(ddTimes)),
-      ratio: Math.round((best(cpTimes) / best(exportTimes)) * 100) / 100,
-      ratioVsDd: Math.round((best(ddTimes) / best(exportTimes)) * 100) / 100,
+      exportSeconds: exports.map((m) => round(m.wall)),
+      cpSyncSeconds: cp.map((m) => round(m.wall)),
+      ddSyncSeconds: dd.map((m) => round(m.wall)),
+      exportMBps: mbps(bytes, best(exports).wall),
+      cpSyncMBps: mbps(bytes, best(cp).wall),
+      ddSyncMBps: mbps(bytes, best(dd).wall),
+      ratio: Math.round((best(cp).wall / best(exports).wall) * 100) / 100,
+      ratioVsDd: Math.round((best(dd).wall / best(exports).wall) * 100) / 100,
       goal: 0.8,
+      exportThreadCpuSeconds: best(exports).threads,
+      cpuSecondsPerGiB: { export: cpuPerGiB(best(exports).cpu, bytes), cpSync: cpuPerGiB(best(cp).cpu, bytes), ddSync: cpuPerGiB(best(dd).cpu, bytes) },
+      loadAverage: { before: loadBefore, after: loadAverage() },
+      cpus: os.cpus().length,
       note: 'best of runs; cp reads the plaintext from the page cache, the export reads and authenticates the encrypted object; both fsync what they write',
     },
     null,

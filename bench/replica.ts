@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../app/core/config';
 import { importPath, ingestContextFor } from '../app/core/ingest';
 import { openKiosk } from '../app/core/kiosk';
-import { makeBigCarrier, seconds, secondsAsync } from './big-carrier';
+import { makeBigCarrier } from './big-carrier';
+import { seconds, secondsAsync } from './measure';
 
 const { values } = parseArgs({ options: { 'size-mib': { type: 'string', default: '1024' }, runs: { type: 'string', default: '3' }, 'log-entries': { type: 'string', default: '200000' } } });
 const sizeMiB = Number(values['size-mib']);

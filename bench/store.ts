@@ -1,19 +1,22 @@
 // Store throughput against the plain tools it replaces, on one ≥1 GiB file:
-//   write: ContentStore.ingest (hash + encrypt + write + fsync + rename) vs `cp` + `sync <file>`
+//   write: ContentStore.ingest (read + hash + encrypt + write + fsync + rename) vs `cp` + `sync <file>`
 //   read:  a verified full read (readAll: every chunk authenticated) vs `openssl dgst -sha256`
 //          (and verifyObject, which also re-hashes the plaintext, for reference)
 // Goals: write ≥ 0.8x cp+sync, read ≥ 0.7x openssl. Both sides read a source that
 // is in the page cache, so this measures CPU + write-back, not the carrier.
-// Usage: npx tsx bench/store.ts [--size-mib N] [--chunk-kib K] [--worker|--no-worker]
-// (defaults: 1024 MiB, 64 KiB chunks, the store's default for hashing on a worker thread). Prints one JSON document.
+// Usage: npx tsx bench/store.ts [--size-mib N] [--chunk-kib K] [--profile DIR]
+// (defaults: 1024 MiB, the store's chunk size). Prints one JSON document;
+// --profile writes DIR/store-ingest.cpuprofile and DIR/verify.cpuprofile.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openCarrierFile } from '../app/core/ingest/carrier-read';
 import { DeviceKey } from '../app/core/keys';
 import { ContentStore } from '../app/core/store';
 import { DEFAULT_CHUNK_SIZE } from '../app/core/store/chunked-aead';
+import { loadAverage, measureAsync, profiled, shell } from './measure';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
@@ -40,16 +43,9 @@ function cpuSeconds(from: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1e6;
 }
 
-/** Runs a shell command; returns wall seconds and the CPU seconds its children used (from `times`). */
-function shell(cmd: string): { wall: number; cpu: number } {
-  const t = process.hrtime.bigint();
-  const out = execFileSync('sh', ['-c', `${cmd} >/dev/null; times`]).toString().trim().split('\n');
-  const wall = seconds(t);
-  const secs = (out.at(-1) ?? '').split(/\s+/).map((x) => {
-    const m = /^(\d+)m([\d.]+)s$/.exec(x);
-    return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
-  });
-  return { wall, cpu: secs.reduce((a, b) => a + b, 0) };
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 async function main(): Promise<void> {
@@ -79,12 +75,22 @@ async function main(): Promise<void> {
       stagingDir: path.join(tmp, 'staging'),
       deviceKey: DeviceKey.fromBytes(crypto.randomBytes(32)),
       chunkSize,
-      ...(process.argv.includes('--worker') ? { hashInWorker: true } : {}),
-      ...(process.argv.includes('--no-worker') ? { hashInWorker: false } : {}),
     });
+    execFileSync('sync');
     let t = process.hrtime.bigint();
     let cpu = process.cpuUsage();
-    const r = await store.ingest(fs.createReadStream(src, { highWaterMark: 4 * 1024 * 1024 }), { expectedSha256: expected });
+    // The store reads the file itself, as an import reads a carrier (positional reads into its slots).
+    const source = await openCarrierFile(src);
+    let r: Awaited<ReturnType<ContentStore['ingest']>> | undefined;
+    const ingestThreads = (
+      await profiled(flag('--profile'), 'store-ingest', () =>
+        measureAsync(async () => {
+          r = await store.ingest(source, { expectedSha256: expected });
+        }),
+      ).finally(() => source.close())
+    ).threads;
+    if (!r) throw new Error('nothing stored');
+    const stored = r;
     const ingestSec = seconds(t);
     const ingestCpu = cpuSeconds(cpu);
 
@@ -94,14 +100,16 @@ async function main(): Promise<void> {
     t = process.hrtime.bigint();
     cpu = process.cpuUsage();
     let n = 0;
-    for await (const b of store.reader(r.objectId, r.wrappedKey, r.size).readAll()) n += b.length;
+    for await (const b of store.reader(stored.objectId, stored.wrappedKey, stored.size).readAll()) n += b.length;
     const readSec = seconds(t);
     const readCpu = cpuSeconds(cpu);
     if (n !== bytes) throw new Error(`readAll returned ${n} bytes, expected ${bytes}`);
 
     t = process.hrtime.bigint();
-    const v = await store.verifyObject(r.objectId, r.wrappedKey, r.size, expected);
+    cpu = process.cpuUsage();
+    const v = await profiled(flag('--profile'), 'verify', () => store.verifyObject(stored.objectId, stored.wrappedKey, stored.size, expected));
     const verifySec = seconds(t);
+    const verifyCpu = cpuSeconds(cpu);
     if (!v.ok) throw new Error(v.problem);
 
     const mbps = (s: number): number => Math.round((bytes / 1e6 / s) * 10) / 10;
@@ -111,7 +119,6 @@ async function main(): Promise<void> {
       bench: 'store',
       sizeMiB,
       chunkKiB: chunkSize / 1024,
-      hashInWorker: process.argv.includes('--worker') ? true : process.argv.includes('--no-worker') ? false : 'default',
       cpus: os.cpus().length,
       node: process.version,
       write: {
@@ -121,6 +128,7 @@ async function main(): Promise<void> {
         goal: 0.8,
         met: cpSec / ingestSec >= 0.8,
         cpuSeconds: { ingest: round(ingestCpu), cpSync: round(cp.cpu) },
+        ingestThreadCpuSeconds: ingestThreads,
       },
       read: {
         readAllMBps: mbps(readSec),
@@ -131,8 +139,10 @@ async function main(): Promise<void> {
         cpuSeconds: { readAll: round(readCpu), openssl: round(ossl.cpu) },
         verifyObjectMBps: mbps(verifySec),
         verifyObjectRatio: ratio(opensslSec, verifySec),
+        verifyGoal: 0.8,
+        verifyCpuSeconds: round(verifyCpu),
       },
-      loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
+      loadAverage: loadAverage(),
       note: 'single run; source and object are in the page cache; the machine is shared, so figures are noisy',
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

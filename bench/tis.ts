@@ -1,20 +1,25 @@
 // Bench: a ≥1 GiB part over loopback HTTPS (mutual TLS) from the reference
-// TIS server (its own process), through TisClient.download into a hashing
-// sink, against curl with the same client certificate writing to /dev/null.
-// Usage: npx tsx bench/tis.ts [--mib 1024] [--rounds 2]
+// TIS server (its own process), through TisClient.download into the encrypted
+// store (storeSink: SHA-256, AES-GCM, write, fsync), as the kiosk fetches a
+// case file, against curl with the same client certificate writing to
+// /dev/null, and against bare node:https discarding the bytes.
+// Usage: npx tsx bench/tis.ts [--mib 1024] [--rounds 2] [--profile DIR]
 // Prints one JSON object; goal: ratio ≥ 0.7.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DeviceKey } from '../app/core/keys';
+import { ContentStore } from '../app/core/store';
 import { TisClient, type Sink } from '../app/core/tis/client';
+import { storeSink, type StoreSink } from '../app/core/tis/store-sink';
 import { writeTisCase } from '../scripts/tis-server/cases';
+import { cpuPerGiB, loadAverage, measureAsync, profiled, shell, type Measured } from './measure';
 
-const { values } = parseArgs({ options: { mib: { type: 'string', default: '1024' }, rounds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { mib: { type: 'string', default: '1024' }, rounds: { type: 'string', default: '2' }, profile: { type: 'string' } } });
 const mib = Number(values.mib);
 const rounds = Number(values.rounds);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,18 +57,25 @@ const url = await new Promise<string>((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
 
-class HashingSink implements Sink {
-  private readonly h = createHash('sha256');
+/** The client's own cost: every byte counted and dropped. */
+class CountingSink implements Sink {
   private n = 0;
   async write(chunk: Buffer): Promise<void> {
-    this.h.update(chunk);
     this.n += chunk.length;
   }
   async finish(): Promise<{ sha256: string; size: number }> {
-    return { sha256: this.h.digest('hex'), size: this.n };
+    return { sha256: part().sha256, size: this.n };
   }
   async abort(): Promise<void> {}
 }
+let listed: { sha256: string; size: number; href: string } | undefined;
+const part = (): { sha256: string; size: number; href: string } => listed!;
+
+const store = new ContentStore({
+  objectsDir: path.join(work, 'store', 'objects'),
+  stagingDir: path.join(work, 'store', 'staging'),
+  deviceKey: DeviceKey.fromBytes(randomBytes(32)),
+});
 
 try {
   const client = new TisClient({
@@ -72,59 +84,69 @@ try {
     cert: fs.readFileSync(path.join(certs, 'client.crt')),
     key: fs.readFileSync(path.join(certs, 'client.key')),
     timeoutMs: 120_000,
+    hashInClient: false, // as the kiosk's (app/core/commands/tis-client.ts): the store hashes
   });
   const listing = await client.listRecordings(signature); // the server hashes the part here, once
   const part = listing.recordings[0]?.parts[0];
   if (!part || part.status !== 'ready') throw new Error('bench part not ready');
+  listed = part;
   const href = client.resolve(part.href).href;
 
-  const sinkOnly = new TisClient({
-    baseUrl: url,
-    ca: fs.readFileSync(path.join(certs, 'ca.crt')),
-    cert: fs.readFileSync(path.join(certs, 'client.crt')),
-    key: fs.readFileSync(path.join(certs, 'client.key')),
-    timeoutMs: 120_000,
-    hashInClient: false,
-  });
-  const timed = async (c: TisClient): Promise<number> => {
-    const t0 = process.hrtime.bigint();
-    const res = await c.download(part.href, part, async () => new HashingSink());
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (res.status !== 'ok') throw new Error('download not ok');
-    return part.size / 1e6 / s;
+  const threads: Measured['threads'][] = [];
+  const cpu = { kiosk: [] as number[], clientOnly: [] as number[], node: [] as number[], curl: [] as number[] };
+  const timed = async (c: TisClient, into: number[], intoStore: boolean, profileDir?: string): Promise<number> => {
+    let status = '';
+    const m = await profiled(profileDir, 'tis', () =>
+      measureAsync(async () => {
+        let sink: StoreSink | null = null;
+        status = (await c.download(part.href, part, async () => (intoStore ? (sink = storeSink(store, part.sha256)) : new CountingSink()))).status;
+        const stored = (sink as StoreSink | null)?.stored();
+        if (stored) await store.shred(stored.objectId);
+      }),
+    );
+    if (status !== 'ok') throw new Error('download not ok');
+    into.push(cpuPerGiB(m.cpu, part.size));
+    if (intoStore) threads.push(m.threads);
+    return part.size / 1e6 / m.wall;
   };
   /** Plain node:https into nothing: what Node's TLS client alone manages on this machine. */
   const rawNode = async (): Promise<number> => {
-    const t0 = process.hrtime.bigint();
     let n = 0;
-    await new Promise<void>((resolve, reject) => {
-      https
-        .get(href, { ca: fs.readFileSync(path.join(certs, 'ca.crt')), cert: fs.readFileSync(path.join(certs, 'client.crt')), key: fs.readFileSync(path.join(certs, 'client.key')), agent: false }, (res) => {
-          res.on('data', (c: Buffer) => (n += c.length));
-          res.on('end', () => resolve());
-          res.on('error', reject);
-        })
-        .on('error', reject);
-    });
-    return n / 1e6 / (Number(process.hrtime.bigint() - t0) / 1e9);
+    const m = await measureAsync(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          https
+            .get(href, { ca: fs.readFileSync(path.join(certs, 'ca.crt')), cert: fs.readFileSync(path.join(certs, 'client.crt')), key: fs.readFileSync(path.join(certs, 'client.key')), agent: false }, (res) => {
+              res.on('data', (c: Buffer) => (n += c.length));
+              res.on('end', () => resolve());
+              res.on('error', reject);
+            })
+            .on('error', reject);
+        }),
+    );
+    cpu.node.push(cpuPerGiB(m.cpu, n));
+    return n / 1e6 / m.wall;
   };
 
   const kiosk: number[] = [];
-  const kioskSinkOnly: number[] = [];
+  const clientOnly: number[] = [];
   const node: number[] = [];
   const curl: number[] = [];
+  const loadBefore = loadAverage();
+  const curlOut = path.join(work, 'curl.out');
   for (let r = 0; r < rounds; r += 1) {
-    kiosk.push(await timed(client));
-    kioskSinkOnly.push(await timed(sinkOnly));
+    kiosk.push(await timed(client, cpu.kiosk, true, r === rounds - 1 ? values.profile : undefined));
+    clientOnly.push(await timed(client, cpu.clientOnly, false));
     node.push(await rawNode());
 
-    const out = execFileSync('curl', [
-      '-sS', '--fail', '--cacert', path.join(certs, 'ca.crt'), '--cert', path.join(certs, 'client.crt'),
-      '--key', path.join(certs, 'client.key'), '-o', '/dev/null', '-w', '%{size_download} %{time_total}', href,
-    ]).toString();
-    const [bytes, secs] = out.split(' ').map(Number);
+    const q = (x: string): string => `'${x.replace(/'/g, "'\\''")}'`;
+    const m = shell(
+      `(curl -sS --fail --cacert ${q(path.join(certs, 'ca.crt'))} --cert ${q(path.join(certs, 'client.crt'))} --key ${q(path.join(certs, 'client.key'))} -o /dev/null -w '%{size_download}' ${q(href)} > ${q(curlOut)})`,
+    );
+    const bytes = Number(fs.readFileSync(curlOut, 'utf8'));
     if (bytes !== part.size) throw new Error(`curl got ${bytes} bytes`);
-    curl.push((bytes ?? 0) / 1e6 / (secs ?? 1));
+    curl.push(bytes / 1e6 / m.wall);
+    cpu.curl.push(cpuPerGiB(m.cpu, bytes));
   }
   const best = (xs: number[]): number => Math.max(...xs);
   const round1 = (x: number): number => Math.round(x * 10) / 10;
@@ -134,17 +156,19 @@ try {
       bytes: part.size,
       rounds,
       kioskMBps: kiosk.map(round1),
-      kioskSinkHashOnlyMBps: kioskSinkOnly.map(round1),
+      clientOnlyMBps: clientOnly.map(round1),
       rawNodeHttpsMBps: node.map(round1),
       curlMBps: curl.map(round1),
       bestKioskMBps: round1(best(kiosk)),
       bestCurlMBps: round1(best(curl)),
       ratio: Math.round((best(kiosk) / best(curl)) * 100) / 100,
-      ratioSinkHashOnly: Math.round((best(kioskSinkOnly) / best(curl)) * 100) / 100,
+      ratioClientOnly: Math.round((best(clientOnly) / best(curl)) * 100) / 100,
       ratioRawNode: Math.round((best(node) / best(curl)) * 100) / 100,
       goal: 0.7,
-      loadavg: os.loadavg().map(round1),
-      note: 'kiosk = TisClient.download (mTLS, client SHA-256 + hashing sink); sinkHashOnly = hashInClient:false; rawNode = node:https discarding bytes; curl -o /dev/null; same cert, same server process',
+      cpuSecondsPerGiB: cpu,
+      kioskThreadCpuSeconds: threads,
+      loadAverage: { before: loadBefore, after: loadAverage() },
+      note: 'kiosk = TisClient.download (mTLS) into the encrypted store, fsynced, as a case-file fetch; clientOnly = the same client into a sink that drops the bytes; rawNode = node:https discarding bytes; curl -o /dev/null; same cert, same server process (its CPU counts for neither side)',
     })}\n`,
   );
 } finally {

@@ -1,0 +1,102 @@
+// Shared by the benchmarks: wall clock, CPU seconds (ours and a reference
+// tool's), the machine's load, and a CPU profile of one measured step.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface Measured {
+  /** Wall seconds. */
+  wall: number;
+  /** CPU seconds, user + system, of every thread of the measured side. */
+  cpu: number;
+  /** For this process: CPU seconds of the main thread, and of the other threads busiest first (the hash worker, libuv's pool, V8's helpers). */
+  threads?: { main: number; others: number[] };
+}
+
+/** CPU seconds of each thread of this process, by thread id (Linux /proc). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  const tick = 100; // USER_HZ on Linux
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(f[11]) + Number(f[12])) / tick);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+export function seconds(f: () => void): number {
+  const t = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+export async function secondsAsync(f: () => Promise<void>): Promise<number> {
+  return (await measureAsync(f)).wall;
+}
+
+/** Wall and CPU seconds of `f` in this process (all its threads: the hash worker and libuv's pool too). */
+export async function measureAsync(f: () => Promise<void>): Promise<Measured> {
+  const before = threadCpu();
+  const t = process.hrtime.bigint();
+  const c = process.cpuUsage();
+  await f();
+  const d = process.cpuUsage(c);
+  const wall = Number(process.hrtime.bigint() - t) / 1e9;
+  const after = threadCpu();
+  const delta = (tid: string): number => Math.round(((after.get(tid) ?? 0) - (before.get(tid) ?? 0)) * 100) / 100;
+  const main = String(process.pid);
+  const others = [...after.keys()].filter((t) => t !== main).map(delta).filter((x) => x > 0).sort((a, b) => b - a);
+  return { wall, cpu: (d.user + d.system) / 1e6, threads: { main: delta(main), others } };
+}
+
+/** Runs a shell command line; wall seconds and the CPU seconds its children used (the shell's `times`). */
+export function shell(cmd: string): Measured {
+  const t = process.hrtime.bigint();
+  const out = execFileSync('sh', ['-c', `${cmd} >/dev/null; times`]).toString().trim().split('\n');
+  const wall = Number(process.hrtime.bigint() - t) / 1e9;
+  const secs = (out.at(-1) ?? '').split(/\s+/).map((x) => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(x);
+    return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+  });
+  return { wall, cpu: secs.reduce((a, b) => a + b, 0) };
+}
+
+/** CPU seconds per GiB of `bytes`, two decimals. */
+export function cpuPerGiB(cpu: number, bytes: number): number {
+  return Math.round((cpu / (bytes / 2 ** 30)) * 100) / 100;
+}
+
+export function loadAverage(): number[] {
+  return os.loadavg().map((x) => Math.round(x * 100) / 100);
+}
+
+export const mbps = (bytes: number, s: number): number => Math.round((bytes / 1e6 / s) * 10) / 10;
+
+/**
+ * Runs `f` under V8's sampling profiler (this thread) and writes
+ * `<dir>/<name>.cpuprofile` (open it in Chrome DevTools or speedscope for the
+ * flame graph; bench/profile-summary.ts prints where the time goes).
+ */
+export async function profiled<T>(dir: string | undefined, name: string, f: () => Promise<T>): Promise<T> {
+  if (!dir) return f();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  try {
+    return await f();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
