@@ -17,6 +17,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export interface CarrierFile {
   readonly size: number;
   read(offset: number, length: number): Promise<Buffer>;
+  /** Fills `into` from `position` as far as the file goes (each read under the time-out); the import pipeline's source. */
+  readAt(into: Buffer, position: number): Promise<number>;
   chunks(chunkSize?: number): AsyncIterable<Uint8Array>;
   close(): Promise<void>;
 }
@@ -39,9 +41,19 @@ export async function openCarrierFile(file: string, timeoutMs = DEFAULT_READ_TIM
     }
     return got === length ? buf : buf.subarray(0, got);
   };
+  const readAt = async (into: Buffer, position: number): Promise<number> => {
+    let got = 0;
+    while (got < into.length) {
+      const { bytesRead } = await withTimeout(fh.read(into, got, into.length - got, position + got), timeoutMs, file);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got;
+  };
   return {
     size: st.size,
     read,
+    readAt,
     async *chunks(chunkSize = 2 << 20) {
       // Read one chunk ahead, so the carrier is read while the previous chunk
       // is hashed and encrypted (one pass, but not one thing at a time).

@@ -222,20 +222,18 @@ async function copyOne(
       .map(([alg, hex]) => ({ alg, hex, h: crypto.createHash(NODE_ALGO[alg]!) }));
     const kept: Buffer[] = [];
     let keptBytes = 0;
-    async function* tee(): AsyncIterable<Uint8Array> {
-      for await (const c of f.chunks()) {
-        for (const x of extra) x.h.update(c);
-        if (keepBytes && keptBytes <= MAX_ATTACHMENT_IN_MEMORY) {
-          kept.push(Buffer.from(c));
-          keptBytes += c.length;
-        }
-        onBytes(c.length);
-        yield c;
+    // The store reads the carrier itself (positional, into its slots); this sees each piece on the way.
+    const onData = (c: Buffer): void => {
+      for (const x of extra) x.h.update(c);
+      if (keepBytes && keptBytes <= MAX_ATTACHMENT_IN_MEMORY) {
+        kept.push(Buffer.from(c));
+        keptBytes += c.length;
       }
-    }
+      onBytes(c.length);
+    };
     let r: { sha256: string; size: number; objectId: string; wrappedKey: Buffer };
     try {
-      r = await ctx.store.ingest(tee(), { expectedSha256: expected });
+      r = await ctx.store.ingest(f, { expectedSha256: expected, onData });
     } catch (e) {
       // A full disk or an I/O error while writing the store is not a bad hash on the carrier.
       const env = asEnvironmentError(e);

@@ -104,13 +104,7 @@ export async function importPlainFolder(ctx: IngestContext, dir: string): Promis
       progress.startFile(e.name);
       const f = await openCarrierFile(path.join(dir, e.name), ctx.readTimeoutMs);
       try {
-        async function* counted() {
-          for await (const c of f.chunks()) {
-            progress.add(c.length);
-            yield c;
-          }
-        }
-        const r = await ctx.store.ingest(counted(), { expectedSha256: e.sha256 }).catch((err: unknown) => {
+        const r = await ctx.store.ingest(f, { expectedSha256: e.sha256, onData: (c) => progress.add(c.length) }).catch((err: unknown) => {
           // A full disk or an I/O error while writing the store is not a bad hash on the carrier.
           const message = err instanceof Error ? err.message : String(err);
           throw asEnvironmentError(err) ?? new KioskError('invalid-input', message, [problem(e.name, 'plain.sha256sums.hash', `the bytes read do not match SHA256SUMS (${message})`)]);

@@ -5,7 +5,7 @@
 // it runs on a worker thread with a heap limit and a deadline (defence in
 // depth): a worker that runs out of either is a refusal (media.limits), never
 // the kiosk's own heap. The worker is inline JavaScript (eval) so it runs the
-// same under tsx, vitest and a bundle (as store/parallel-sha256.ts does).
+// same under tsx, vitest and a bundle (as pipeline/sha256.ts does).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { MEDIA_LIMITS, type MediaLimits } from './limits';

@@ -15,13 +15,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { KioskError } from '../errors';
 import { fsyncDir } from '../fsync-dir';
 import type { DeviceKey } from '../keys';
 import { ChunkSealer, DEFAULT_CHUNK_SIZE } from './chunked-aead';
-import { InlineSha256, ParallelSha256 } from './parallel-sha256';
+import { FileSink, SLOT_BYTES, Sha256Stream, fillSlots, releaseSlot, type ByteSource } from '../pipeline';
 import { createObjectReader, objectKeyLabel, type ObjectReader, type ReaderHooks } from './object-reader';
 
 export type { ObjectReader, ReaderHooks, IntegrityFailureInfo } from './object-reader';
@@ -33,12 +32,6 @@ export interface ContentStoreOptions {
   deviceKey: DeviceKey;
   /** Plaintext bytes per AEAD chunk; the default suits range reads (see chunked-aead.ts). */
   chunkSize?: number;
-  /**
-   * Hash on a worker thread in parallel with encryption. Default: only with
-   * more than 2 CPUs; on a loaded 2-CPU machine bench/store.ts measured the
-   * worker (and its extra copy) slower than hashing inline.
-   */
-  hashInWorker?: boolean;
   /** Make the directories when missing (default). False for a store only read, such as the replica under `verify`. */
   create?: boolean;
   /** The second copy (PL-5.1): told of every object stored and shredded; a refusal from afterStore fails the ingest. */
@@ -55,6 +48,11 @@ export interface IngestOptions {
   expectedSha256?: string;
   /** Called with the cumulative number of plaintext bytes consumed so far. */
   onProgress?(bytes: number): void;
+  /**
+   * Sees each piece of plaintext (up to 4 MiB) before it is stored, e.g. for
+   * a second digest; it must copy what it keeps, the memory is reused.
+   */
+  onData?(plain: Buffer): void;
   signal?: AbortSignal;
 }
 
@@ -68,14 +66,10 @@ export interface IngestResult {
 }
 
 const OBJECT_ID = /^[0-9a-f]{64}-[0-9a-f]{8}$/;
-// Write this much ciphertext per syscall; large batches keep ingest near `cp` speed.
-const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
-// Start write-back every so often while still encrypting: otherwise the kernel
-// keeps up to ~10 % of RAM dirty and the final fsync pays for all of it after
-// the CPU work, whereas this overlaps disk and CPU.
-const MAX_WRITES_IN_FLIGHT = 3;
-const EARLY_SYNC_BYTES = 64 * 1024 * 1024;
-
+// Slots hashed (on the worker) at once before the next is encrypted.
+const MAX_HASHING = 3;
+// Decrypted chunks handed to the hash worker before verify waits (16 MiB of 256 KiB chunks).
+const MAX_OWNED_IN_FLIGHT = 64;
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new DOMException('ingest aborted', 'AbortError');
@@ -86,7 +80,6 @@ export class ContentStore {
   readonly #stagingDir: string;
   readonly #deviceKey: DeviceKey;
   readonly #chunkSize: number;
-  readonly #hashInWorker: boolean;
   readonly #replica: ObjectReplica | undefined;
 
   constructor(opts: ContentStoreOptions) {
@@ -94,7 +87,6 @@ export class ContentStore {
     this.#stagingDir = path.resolve(opts.stagingDir);
     this.#deviceKey = opts.deviceKey;
     this.#chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    this.#hashInWorker = opts.hashInWorker ?? os.availableParallelism() > 2;
     this.#replica = opts.replica;
     if (opts.create === false) return;
     fs.mkdirSync(this.#objectsDir, { recursive: true, mode: 0o700 });
@@ -110,13 +102,15 @@ export class ContentStore {
   }
 
   /**
-   * One pass over `source`: SHA-256 of the plaintext, encryption, and writing
-   * into a staging file; then fsync, rename into place, fsync the directory.
-   * Plaintext never touches disk. On any failure (source error, abort, hash
-   * mismatch) the staging file is removed and nothing is stored.
+   * One pass over `source` (the pipeline of ../pipeline): each 4 MiB slot of
+   * plaintext is hashed on the hash worker while it is encrypted here, and
+   * the sealed chunks are written while the next slot is read; then fsync,
+   * rename into place, fsync the directory. Plaintext never touches disk. On
+   * any failure (source error, abort, hash mismatch) the staging file is
+   * removed and nothing is stored.
    */
-  async ingest(source: AsyncIterable<Uint8Array>, opts: IngestOptions = {}): Promise<IngestResult> {
-    const { expectedSha256, onProgress, signal } = opts;
+  async ingest(source: ByteSource, opts: IngestOptions = {}): Promise<IngestResult> {
+    const { expectedSha256, onProgress, onData, signal } = opts;
     if (expectedSha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(expectedSha256)) {
       throw new KioskError('invalid-input', `expected SHA-256 is not 64 hex digits (rule store.ingest.expected-sha256)`);
     }
@@ -125,59 +119,32 @@ export class ContentStore {
     const sealer = new ChunkSealer(objectKey, this.#chunkSize);
     const stagingPath = path.join(this.#stagingDir, `${crypto.randomBytes(8).toString('hex')}.cks.part`);
     const fh = await fsp.open(stagingPath, 'wx', 0o600);
-    const hasher = this.#hashInWorker ? new ParallelSha256() : new InlineSha256();
+    const sink = new FileSink(fh);
+    const hasher = new Sha256Stream();
+    // Per slot: settles once the worker is done with its bytes, and releases the slot.
+    const hashing: Promise<void>[] = [];
     let closed = false;
-    // Up to MAX_WRITES_IN_FLIGHT batches are written (pwrite at their own offsets) while
-    // the next is hashed and encrypted, so a slow write never stalls the CPU work.
-    const inFlight: Promise<void>[] = [];
-    let syncing: Promise<unknown> | undefined;
     try {
       let size = 0;
-      let pos = 0;
-      let batch: Buffer[] = [sealer.header.bytes];
-      let batchBytes = sealer.header.bytes.length;
-      const allWritten = async (): Promise<void> => {
-        while (inFlight.length) await inFlight.shift();
-      };
-      let syncedUpTo = 0;
-      const flush = async (): Promise<void> => {
-        while (inFlight.length >= MAX_WRITES_IN_FLIGHT) await inFlight.shift();
-        const pieces = batch;
-        const at = pos;
-        pos += batchBytes;
-        batch = [];
-        batchBytes = 0;
-        const writing = writeAll(fh, pieces, at);
-        writing.catch(() => undefined);
-        inFlight.push(writing);
-        if (pos - syncedUpTo >= EARLY_SYNC_BYTES && !syncing) {
-          syncedUpTo = pos;
-          syncing = Promise.all(inFlight).then(() => fh.datasync()).finally(() => {
-            syncing = undefined;
-          });
-          syncing.catch(() => undefined);
-        }
-      };
-      for await (const piece of source) {
+      await sink.write([sealer.header.bytes]);
+      for await (const slot of fillSlots(source)) {
+        const hashed = hasher.update(slot);
+        const released = hashed.finally(() => releaseSlot(slot, slot.length));
+        released.catch(() => undefined);
+        hashing.push(released);
         if (signal?.aborted) throw abortError(signal);
-        const buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-        await hasher.update(buf);
-        size += buf.length;
-        for (const p of sealer.push(buf)) {
-          batch.push(p);
-          batchBytes += p.length;
-        }
-        if (batchBytes >= WRITE_BATCH_BYTES) await flush();
+        onData?.(slot);
+        size += slot.length;
+        // Encrypted from the same memory while the worker hashes it; the sealed pieces are new buffers.
+        const pieces = sealer.push(slot);
+        if (pieces.length) await sink.write(pieces);
         onProgress?.(size);
+        while (hashing.length > MAX_HASHING) await hashing.shift();
       }
       if (signal?.aborted) throw abortError(signal);
-      for (const p of sealer.finish()) {
-        batch.push(p);
-        batchBytes += p.length;
-      }
-      await flush();
-      await allWritten();
-      await syncing;
+      await sink.write(sealer.finish());
+      await sink.finish();
+      while (hashing.length) await hashing.shift();
       const sha256 = await hasher.digest();
       if (expectedSha256 !== undefined && expectedSha256.toLowerCase() !== sha256) {
         throw new KioskError(
@@ -212,13 +179,14 @@ export class ContentStore {
       const wrappedKey = this.#deviceKey.wrapKey(objectKey, objectKeyLabel(objectId));
       return { sha256, size, objectId, wrappedKey };
     } catch (e) {
-      // Let pending writes settle before closing and deleting the staging file.
-      await Promise.allSettled([...inFlight, syncing]);
+      // Let pending writes and hashes settle before closing and deleting the staging file.
+      await Promise.allSettled(hashing);
+      await sink.settle();
+      hasher.abandon();
       if (!closed) await fh.close().catch(() => undefined);
       await fsp.rm(stagingPath, { force: true });
       throw e;
     } finally {
-      await hasher.close();
       sealer.dispose();
       objectKey.fill(0);
     }
@@ -241,17 +209,27 @@ export class ContentStore {
         problemText ??= `object ${info.objectId}: ${info.reason}${info.chunk === undefined ? '' : ` (chunk ${info.chunk})`}`;
       },
     });
-    const hash = crypto.createHash('sha256');
+    // Decrypted here while the hash worker hashes the chunks before: each
+    // decrypted chunk is handed over without a copy and wiped there (../pipeline).
+    const hash = new Sha256Stream({ worker: size >= SLOT_BYTES });
+    const hashing: Promise<void>[] = [];
     let n = 0;
+    let got: string;
     try {
       for await (const b of r.readAll()) {
-        hash.update(b);
         n += b.length;
+        const h = hash.updateOwned(b);
+        h.catch(() => undefined);
+        hashing.push(h);
+        while (hashing.length > MAX_OWNED_IN_FLIGHT) await hashing.shift();
       }
+      await Promise.all(hashing);
+      got = await hash.digest();
     } catch (e) {
+      await Promise.allSettled(hashing);
+      hash.abandon();
       return { ok: false, problem: problemText ?? (e instanceof Error ? e.message : String(e)) };
     }
-    const got = hash.digest('hex');
     if (n !== size) return { ok: false, problem: `object ${objectId}: read ${n} bytes, expected ${size}` };
     if (got !== expectedSha256.toLowerCase()) {
       return { ok: false, problem: `object ${objectId}: SHA-256 mismatch: expected ${expectedSha256.toLowerCase()}, got ${got}` };
@@ -323,23 +301,5 @@ export class ContentStore {
     for (const entry of staged) await fsp.rm(path.join(this.#stagingDir, entry), { force: true, recursive: true });
     if (staged.length) await fsyncDir(this.#stagingDir);
     return quarantined;
-  }
-}
-
-async function writeAll(fh: fsp.FileHandle, pieces: Buffer[], at: number): Promise<void> {
-  let pos = at;
-  // writev may write partially; and IOV_MAX caps the pieces per call.
-  for (let i = 0; i < pieces.length; i += 512) {
-    let group = pieces.slice(i, i + 512);
-    while (group.length) {
-      const { bytesWritten } = await fh.writev(group, pos);
-      pos += bytesWritten;
-      let left = bytesWritten;
-      while (group.length && left >= (group[0] as Buffer).length) {
-        left -= (group[0] as Buffer).length;
-        group = group.slice(1);
-      }
-      if (left > 0 && group.length) group = [(group[0] as Buffer).subarray(left), ...group.slice(1)];
-    }
   }
 }

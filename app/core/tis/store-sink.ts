@@ -1,48 +1,55 @@
-// A download sink that streams straight into the encrypted store: the
-// client's pushes become the store's pulled source, one chunk in flight, so
-// plaintext never touches disk and a slow disk slows the download down.
+// A download sink that streams straight into the encrypted store: each TLS
+// record's bytes are copied once, into the pipeline's current slot, and a
+// full slot is handed to the store's ingest as it is (adopted, no second
+// copy). Plaintext never touches disk; a slow disk slows the download down
+// once a few slots wait.
+import { SlotFiller, releaseSlot } from '../pipeline';
 import type { ContentStore, IngestResult } from '../store';
 import type { Sink } from './client';
-
-interface Waiting {
-  readonly chunk: Buffer;
-  readonly resolve: () => void;
-  readonly reject: (e: unknown) => void;
-}
 
 export interface StoreSink extends Sink {
   /** The stored object once finish() succeeded and no abort() followed. */
   stored(): IngestResult | null;
 }
 
+/** Full slots waiting for the store before write() waits too. */
+const MAX_WAITING = 3;
+
 export function storeSink(store: ContentStore, expectedSha256: string, onBytes?: (n: number) => void): StoreSink {
   let state: 'open' | 'finishing' | 'finished' | 'aborted' = 'open';
-  let pending: Waiting | null = null;
-  let inFlight: Waiting | null = null;
+  const filler = new SlotFiller();
+  const ready: Buffer[] = [];
   let ended = false;
   let cancelled: Error | null = null;
-  let wake: (() => void) | null = null;
+  let failed: unknown = null;
+  let wakeStore: (() => void) | null = null;
+  let wakeWriter: (() => void) | null = null;
   let result: IngestResult | null = null;
 
   const poke = (): void => {
-    const w = wake;
-    wake = null;
+    const w = wakeStore;
+    wakeStore = null;
+    w?.();
+  };
+  const pokeWriter = (): void => {
+    const w = wakeWriter;
+    wakeWriter = null;
     w?.();
   };
 
   async function* source(): AsyncIterable<Uint8Array> {
     for (;;) {
-      // The chunk handed out last time has been consumed once we are asked again.
-      inFlight?.resolve();
-      inFlight = null;
-      while (pending === null && !ended && cancelled === null) await new Promise<void>((r) => (wake = r));
+      while (ready.length === 0 && !ended && cancelled === null) await new Promise<void>((r) => (wakeStore = r));
       if (cancelled) throw cancelled;
-      if (pending) {
-        inFlight = pending;
-        pending = null;
-        yield inFlight.chunk;
+      const next = ready.shift();
+      pokeWriter();
+      if (next) {
+        yield next;
         continue;
       }
+      // Ended: the last, partial slot (the store copies it and gives it back).
+      const last = filler.take();
+      if (last) yield last;
       return;
     }
   }
@@ -50,19 +57,25 @@ export function storeSink(store: ContentStore, expectedSha256: string, onBytes?:
   const ingesting = store.ingest(source(), { expectedSha256 });
   // A store failure (disk full, hash mismatch) must release a writer waiting on it.
   ingesting.catch((e: unknown) => {
-    pending?.reject(e);
-    inFlight?.reject(e);
-    pending = null;
-    inFlight = null;
+    failed ??= e;
+    pokeWriter();
   });
+
+  const dropSlots = (): void => {
+    for (const s of ready.splice(0)) releaseSlot(s);
+    filler.drop();
+  };
 
   return {
     async write(chunk) {
       if (state !== 'open') throw new Error(`write to a ${state} store sink`);
-      await new Promise<void>((resolve, reject) => {
-        pending = { chunk, resolve, reject };
+      if (failed !== null) throw failed;
+      filler.copy(chunk, (full) => {
+        ready.push(full);
         poke();
       });
+      while (ready.length >= MAX_WAITING && failed === null && cancelled === null) await new Promise<void>((r) => (wakeWriter = r));
+      if (failed !== null) throw failed;
       onBytes?.(chunk.length);
     },
     async finish() {
@@ -91,6 +104,7 @@ export function storeSink(store: ContentStore, expectedSha256: string, onBytes?:
           () => undefined,
           () => undefined,
         );
+        dropSlots();
         return;
       }
       // The client may discard after finish() (a hash disagreed): the object goes.

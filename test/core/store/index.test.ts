@@ -7,6 +7,7 @@ import { IntegrityError, KioskError } from '../../../app/core/errors';
 import { DeviceKey } from '../../../app/core/keys';
 import { ContentStore, type IngestResult, type IntegrityFailureInfo } from '../../../app/core/store';
 import { DEFAULT_CHUNK_SIZE, HEADER_LEN, TAG_LEN, chunkOffset } from '../../../app/core/store/chunked-aead';
+import { SLOT_BYTES } from '../../../app/core/pipeline';
 
 const CS = DEFAULT_CHUNK_SIZE;
 const SEALED = CS + TAG_LEN;
@@ -163,18 +164,22 @@ describe('ContentStore.ingest', () => {
     }
   });
 
-  it('hashes on a worker thread or inline with the same result, and cleans up after a failing source either way', async () => {
-    const plain = crypto.randomBytes(3 * CS + 17);
-    for (const hashInWorker of [true, false]) {
-      const s = new ContentStore({ objectsDir, stagingDir, deviceKey, hashInWorker });
-      const r = await s.ingest(pieces(plain, CS + 3), { expectedSha256: sha(plain) });
+  it('hashes on the worker (a source of whole 4 MiB slots and more) or inline (less) with the same result, from pieces or a positional reader, and cleans up after a failing source either way', async () => {
+    for (const plain of [crypto.randomBytes(3 * CS + 17), crypto.randomBytes(2 * SLOT_BYTES + 5), crypto.randomBytes(SLOT_BYTES)]) {
+      const r = await store.ingest(pieces(plain, CS + 3), { expectedSha256: sha(plain) });
       expect(r.sha256).toBe(sha(plain));
-      expect((await readAllAttempt(s, r)).bytes.equals(plain)).toBe(true);
+      expect((await readAllAttempt(store, r)).bytes.equals(plain)).toBe(true);
+      const positional = { readAt: async (into: Buffer, at: number) => plain.copy(into, 0, Math.min(at, plain.length)) };
+      const p = await store.ingest(positional, { expectedSha256: sha(plain) });
+      expect(p.size).toBe(plain.length);
+      expect((await readAllAttempt(store, p)).bytes.equals(plain)).toBe(true);
       async function* failing(): AsyncGenerator<Uint8Array> {
         yield plain;
         throw new Error('read error on carrier');
       }
-      await expect(s.ingest(failing())).rejects.toThrow('read error on carrier');
+      await expect(store.ingest(failing())).rejects.toThrow('read error on carrier');
+      const failingReader = { readAt: async (into: Buffer, at: number) => (at > 0 ? Promise.reject(new Error('carrier read timed out')) : plain.copy(into, 0, 0)) };
+      if (plain.length >= SLOT_BYTES) await expect(store.ingest(failingReader)).rejects.toThrow('carrier read timed out');
       expect(filesUnder(stagingDir)).toEqual([]);
     }
   });
@@ -254,6 +259,28 @@ describe('ContentStore.reader random access', () => {
       expect(got.length).toBe(b - a);
       expect(got.equals(plain.subarray(a, b)), `range [${a}, ${b})`).toBe(true);
     }
+  });
+
+  it('[Q-3] an object stored with 64 KiB chunks (before chunks became 256 KiB) is read, range-read and verified by today\'s store, and tampering in it is still detected', async () => {
+    expect(CS).toBe(256 * 1024);
+    const old = new ContentStore({ objectsDir, stagingDir, deviceKey, chunkSize: 64 * 1024 });
+    const plain = crypto.randomBytes(3 * CS + 1234);
+    const r = await put(plain, old);
+    expect(fs.readFileSync(store.objectPath(r.objectId)).readUInt32BE(8)).toBe(64 * 1024);
+    expect((await readAllAttempt(store, r)).bytes.equals(plain)).toBe(true);
+    const reader = store.reader(r.objectId, r.wrappedKey, r.size);
+    for (const [a, b] of [[0, 10], [65535, 65537], [CS - 3, CS + 70000], [plain.length - 5, plain.length]] as [number, number][]) {
+      expect((await reader.readRange(a, b)).equals(plain.subarray(a, b))).toBe(true);
+    }
+    expect(await store.verifyObject(r.objectId, r.wrappedKey, r.size, sha(plain))).toEqual({ ok: true });
+    const file = store.objectPath(r.objectId);
+    fs.chmodSync(file, 0o600);
+    const bytes = fs.readFileSync(file);
+    bytes.writeUInt8(bytes.readUInt8(HEADER_LEN + 70000) ^ 1, HEADER_LEN + 70000);
+    fs.writeFileSync(file, bytes);
+    const v = await store.verifyObject(r.objectId, r.wrappedKey, r.size, sha(plain));
+    expect(v.ok).toBe(false);
+    expect(v.ok ? '' : v.problem).toMatch(/chunk 1\b/);
   });
 
   it('readRange throws RangeError outside [0, size] instead of clamping', async () => {

@@ -1,7 +1,7 @@
 // Streaming BagIt 1.0 writer for exports and demo carriers. Payload is hashed
-// (SHA-256) while it is written, so a recording is read once; every file and
-// directory is fsynced so a bag that `finish` reported written survives a
-// power cut. The writer refuses anything its own validator would reject
+// (SHA-256, on the hash worker of ../../pipeline) while it is written, so a
+// recording is read once; every file and directory is fsynced so a bag that
+// `finish` reported written survives a power cut. The writer refuses anything its own validator would reject
 // (unsafe paths, names colliding by case or normalisation).
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { type Problem, problem } from '../../../shared/problem';
 import { KioskError } from '../../errors';
 import { fsyncDir } from '../../fsync-dir';
 import { foldKey, quote } from '../names';
+import { FileSink, SlotCollector } from '../../pipeline';
 import { checkRelativePath, encodeBagPath } from './paths';
 
 export interface PayloadWritten {
@@ -65,26 +66,26 @@ export class BagWriter {
     await this.makeParents(rel);
     const abs = path.join(this.dir, rel);
     const handle = await fsp.open(abs, 'wx', 0o644);
-    const hash = createHash('sha256');
-    let size = 0;
-    const out = new BatchedWriter(handle);
+    // The shared pipeline: each 4 MiB slot is hashed on the hash worker and
+    // written at once, several writes in flight, write-back started early.
+    const file = new FileSink(handle, { earlySyncBytes: 128 << 20 });
+    const out = new SlotCollector((slot) => file.write([slot]));
+    let sha256: string;
+    let size: number;
     try {
-      for await (const chunk of source) {
-        hash.update(chunk);
-        await out.push(chunk);
-        size += chunk.byteLength;
-      }
-      await out.finish();
+      for await (const chunk of source) await out.push(chunk);
+      ({ sha256, size } = await out.finish());
+      await file.finish();
       await handle.sync();
     } catch (e) {
-      await out.settle();
+      await out.abandon();
+      await file.settle();
       await handle.close().catch(() => {});
       await fsp.rm(abs, { force: true });
       this.names.delete(foldKey(rel));
       throw e;
     }
     await handle.close();
-    const sha256 = hash.digest('hex');
     this.payload.push({ path: rel, sha256, size });
     return { sha256, size };
   }
@@ -213,68 +214,6 @@ function renderBagInfo(
   const octets = payload.reduce((n, p) => n + p.size, 0);
   lines.push(`Payload-Oxum: ${octets}.${payload.length}`);
   return `${lines.join('\n')}\n`;
-}
-
-// Sources yield small pieces (the store's 64 KiB chunks); one awaited write
-// each costs more than the copy into a batch. Batches are written at their own
-// offsets while the next one fills, and write-back is started every so often so
-// the final fsync does not pay for the whole file after the CPU work is done.
-const BATCH_BYTES = 8 << 20;
-const MAX_IN_FLIGHT = 4;
-const EARLY_SYNC_BYTES = 128 << 20;
-
-class BatchedWriter {
-  private batch = Buffer.allocUnsafe(BATCH_BYTES);
-  private fill = 0;
-  private pos = 0;
-  private syncedUpTo = 0;
-  private readonly inFlight: Promise<void>[] = [];
-  private syncing: Promise<void> | undefined;
-
-  constructor(private readonly handle: fsp.FileHandle) {}
-
-  async push(chunk: Uint8Array): Promise<void> {
-    let off = 0;
-    while (off < chunk.byteLength) {
-      const n = Math.min(chunk.byteLength - off, BATCH_BYTES - this.fill);
-      this.batch.set(chunk.subarray(off, off + n), this.fill);
-      this.fill += n;
-      off += n;
-      if (this.fill === BATCH_BYTES) await this.flush();
-    }
-  }
-
-  async finish(): Promise<void> {
-    if (this.fill > 0) await this.flush();
-    while (this.inFlight.length) await this.inFlight.shift();
-    await this.syncing;
-  }
-
-  /** After a failure: let pending writes end before the file is closed and removed. */
-  async settle(): Promise<void> {
-    await Promise.allSettled([...this.inFlight, this.syncing]);
-  }
-
-  private async flush(): Promise<void> {
-    while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
-    const data = this.batch.subarray(0, this.fill);
-    const at = this.pos;
-    this.pos += this.fill;
-    this.batch = Buffer.allocUnsafe(BATCH_BYTES);
-    this.fill = 0;
-    const writing = writeAll(this.handle, data, at);
-    writing.catch(() => undefined);
-    this.inFlight.push(writing);
-    if (this.pos - this.syncedUpTo >= EARLY_SYNC_BYTES && !this.syncing) {
-      this.syncedUpTo = this.pos;
-      this.syncing = Promise.all(this.inFlight)
-        .then(() => this.handle.datasync())
-        .finally(() => {
-          this.syncing = undefined;
-        });
-      this.syncing.catch(() => undefined);
-    }
-  }
 }
 
 async function writeAll(handle: fsp.FileHandle, chunk: Uint8Array, position?: number): Promise<void> {

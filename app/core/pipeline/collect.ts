@@ -1,0 +1,78 @@
+// The sink side for plaintext that arrives in pieces (an export's decrypted
+// chunks, verify's): one copy into a slot, then the slot is hashed on the
+// worker and, for an export, written, both at once; the slot is reused when
+// both are done.
+import { Sha256Stream } from './sha256';
+import { SlotFiller, releaseSlot } from './slots';
+
+/** Slots hashed or written at once per stream before push() waits. */
+const MAX_BUSY = 4;
+
+export type SlotConsumer = (data: Buffer) => Promise<{ written: Promise<void> }>;
+
+export class SlotCollector {
+  readonly #hash = new Sha256Stream();
+  readonly #busy: Promise<void>[] = [];
+  readonly #filler = new SlotFiller();
+  #size = 0;
+
+  /** `consume` (optional) takes each filled slot too, e.g. FileSink.write. */
+  constructor(private readonly consume?: SlotConsumer) {}
+
+  async push(chunk: Uint8Array): Promise<void> {
+    const full: Buffer[] = [];
+    this.#filler.copy(chunk, (s) => full.push(s));
+    this.#size += chunk.byteLength;
+    for (let i = 0; i < full.length; i++) {
+      try {
+        await this.#flush(full[i]!);
+      } catch (e) {
+        for (const rest of full.slice(i + 1)) releaseSlot(rest);
+        throw e;
+      }
+    }
+  }
+
+  /** Flushes the last slot, waits for every hash and write; the SHA-256 and size of all pushed. */
+  async finish(): Promise<{ sha256: string; size: number }> {
+    const last = this.#filler.take();
+    if (last && last.length > 0) await this.#flush(last);
+    else if (last) releaseSlot(last);
+    while (this.#busy.length) await this.#busy.shift();
+    return { sha256: await this.#hash.digest(), size: this.#size };
+  }
+
+  /** After a failure: lets every hash and write settle, then forgets the stream. */
+  async abandon(): Promise<void> {
+    await Promise.allSettled(this.#busy.splice(0));
+    this.#hash.abandon();
+    this.#filler.drop();
+  }
+
+  /** Hashes and hands over `data`, a filled slot; it is released once both are done with it. */
+  async #flush(data: Buffer): Promise<void> {
+    const slot = data;
+    const used = data.length;
+    const hashed = this.#hash.update(data);
+    hashed.catch(() => undefined);
+    let written: Promise<void> = Promise.resolve();
+    try {
+      if (this.consume) written = (await this.consume(data)).written;
+    } catch (e) {
+      await hashed.catch(() => undefined);
+      releaseSlot(slot, used);
+      throw e;
+    }
+    const both = Promise.all([hashed, written]).then(
+      () => releaseSlot(slot, used),
+      async (e: unknown) => {
+        await Promise.allSettled([hashed, written]);
+        releaseSlot(slot, used);
+        throw e;
+      },
+    );
+    both.catch(() => undefined);
+    this.#busy.push(both);
+    while (this.#busy.length > MAX_BUSY) await this.#busy.shift();
+  }
+}
