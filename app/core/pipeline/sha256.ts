@@ -13,11 +13,16 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
 const jobs = new Map();
+// fill() on shared memory goes element by element; a copy from zeros is a memcpy.
+const zeros = new Uint8Array(${SLOT_BYTES});
 parentPort.on('message', (m) => {
   if (m.t === 'data') {
     let h = jobs.get(m.id);
     if (!h) jobs.set(m.id, (h = crypto.createHash('sha256')));
-    h.update(new Uint8Array(m.sab, m.off, m.len));
+    const view = new Uint8Array(m.sab, m.off, m.len);
+    h.update(view);
+    // Asked to when the main thread is done with these bytes: the wipe costs it nothing then.
+    if (m.wipe) for (let o = 0; o < view.length; o += zeros.length) view.set(zeros.subarray(0, Math.min(zeros.length, view.length - o)), o);
     parentPort.postMessage({ t: 'done', id: m.id });
   } else if (m.t === 'own') {
     // A buffer handed over (transferred): hashed, then wiped here, off the main thread.
@@ -111,9 +116,11 @@ export class Sha256Stream {
   /**
    * Hashes `data`. On the worker (when the stream's first piece is a whole
    * slot) the promise settles once the worker is done with the bytes: only
-   * then may the slot be reused. Inline, it settles at once.
+   * then may the slot be reused. Inline, it settles at once. `wipe`: the
+   * caller is done with the bytes, the worker zeroes them after hashing
+   * (inline, nothing is wiped: the caller does).
    */
-  update(data: Uint8Array): Promise<void> {
+  update(data: Uint8Array, opts: { wipe?: boolean } = {}): Promise<void> {
     if (this.#done) return Promise.reject(new Error('Sha256Stream: update after digest'));
     if (this.#failed) return Promise.reject(this.#failed);
     if (this.#inline === null && this.#id === 0) {
@@ -131,7 +138,12 @@ export class Sha256Stream {
       copy.set(data);
       view = copy;
     }
-    return this.#post({ t: 'data', id: this.#id, sab: view.buffer, off: view.byteOffset, len: view.byteLength }).then(() => undefined);
+    return this.#post({ t: 'data', id: this.#id, sab: view.buffer, off: view.byteOffset, len: view.byteLength, wipe: opts.wipe === true }).then(() => undefined);
+  }
+
+  /** True once the stream hashes on the worker. */
+  get onWorker(): boolean {
+    return this.#id !== 0;
   }
 
   /** Lower-case hex digest of everything given to update(). */

@@ -128,15 +128,26 @@ export class ContentStore {
       let size = 0;
       await sink.write([sealer.header.bytes]);
       for await (const slot of fillSlots(source)) {
-        const hashed = hasher.update(slot);
-        const released = hashed.finally(() => releaseSlot(slot, slot.length));
-        released.catch(() => undefined);
-        hashing.push(released);
-        if (signal?.aborted) throw abortError(signal);
+        if (signal?.aborted) {
+          releaseSlot(slot, slot.length);
+          throw abortError(signal);
+        }
         onData?.(slot);
         size += slot.length;
-        // Encrypted from the same memory while the worker hashes it; the sealed pieces are new buffers.
+        // Encrypted here first (the sealed pieces are new buffers), then hashed on the
+        // worker, which wipes the slot: that hash overlaps the next slot's encryption.
         const pieces = sealer.push(slot);
+        const hashed = hasher.update(slot, { wipe: true });
+        const released = hashed.then(
+          // The worker wiped it; inline hashing did not.
+          () => releaseSlot(slot, hasher.onWorker ? 0 : slot.length),
+          (e: unknown) => {
+            releaseSlot(slot, slot.length);
+            throw e;
+          },
+        );
+        released.catch(() => undefined);
+        hashing.push(released);
         if (pieces.length) await sink.write(pieces);
         onProgress?.(size);
         while (hashing.length > MAX_HASHING) await hashing.shift();
