@@ -6,42 +6,95 @@
 // and kept for the next one, so a 2 GB hearing does not churn the allocator
 // and the garbage collector (docs/perf/ shows the before and after).
 export const SLOT_BYTES = 4 << 20;
-const KEEP = 16;
+/**
+ * Slots in the aligned pool. The pool is one shared WebAssembly memory, so
+ * every slot starts on a page boundary and a full slot can be written with
+ * O_DIRECT without a copy (direct-file-sink.ts); Node has no other way to ask
+ * for aligned memory. Its pages are committed only once used. A stream uses
+ * at most about six slots at once; beyond the pool, slots are plain shared
+ * memory, which the direct sink copies.
+ */
+const POOL_SLOTS = 24;
+/** Plain slots kept for reuse beyond the pool. */
+const KEEP_EXTRA = 4;
 
-const free: Buffer[] = [];
+let pool: SharedArrayBuffer | null = null;
+const poolFree: number[] = [];
+const poolInUse = new Map<number, Buffer>();
+const extraFree: Buffer[] = [];
+const extraInUse = new Map<SharedArrayBuffer, Buffer>();
 // fill() on shared memory goes element by element (8x slower here); a copy from zeros is a memcpy.
 const ZEROS = Buffer.alloc(SLOT_BYTES);
-const inUse = new Map<SharedArrayBuffer, Buffer>();
+
+function poolBuffer(): SharedArrayBuffer {
+  if (pool) return pool;
+  const pages = (POOL_SLOTS * SLOT_BYTES) / (64 * 1024);
+  pool = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }).buffer as unknown as SharedArrayBuffer;
+  for (let i = POOL_SLOTS - 1; i >= 0; i--) poolFree.push(i);
+  return pool;
+}
 
 /** A slot for the caller's exclusive use until releaseSlot. */
 export function acquireSlot(): Buffer {
-  const b = free.pop() ?? Buffer.from(new SharedArrayBuffer(SLOT_BYTES));
-  inUse.set(b.buffer as SharedArrayBuffer, b);
+  const sab = poolBuffer();
+  const i = poolFree.pop();
+  if (i !== undefined) {
+    const b = Buffer.from(sab, i * SLOT_BYTES, SLOT_BYTES);
+    poolInUse.set(i, b);
+    return b;
+  }
+  const b = extraFree.pop() ?? Buffer.from(new SharedArrayBuffer(SLOT_BYTES));
+  extraInUse.set(b.buffer as SharedArrayBuffer, b);
   return b;
+}
+
+/** The slot `view` lies in, if it is in use. */
+function slotOf(view: Uint8Array): { slot: Buffer; index?: number } | undefined {
+  const sab = view.buffer;
+  if (!(sab instanceof SharedArrayBuffer)) return undefined;
+  if (sab === pool) {
+    const index = Math.floor(view.byteOffset / SLOT_BYTES);
+    const slot = poolInUse.get(index);
+    return slot && { slot, index };
+  }
+  const slot = extraInUse.get(sab);
+  return slot && { slot };
 }
 
 /** True when `view` lies in a slot that is in use (so the pipeline may adopt it without a copy). */
 export function isSlot(view: Uint8Array): boolean {
-  return view.buffer instanceof SharedArrayBuffer && inUse.has(view.buffer);
+  return slotOf(view) !== undefined;
+}
+
+/** True when `view` starts on a page boundary of the aligned pool (so O_DIRECT can write it as it is). */
+export function isAligned(view: Uint8Array): boolean {
+  return view.buffer === pool && pool !== null && view.byteOffset % 4096 === 0;
 }
 
 /** Wipes `used` bytes of the slot `view` lies in and takes it back. Releasing twice is a no-op. */
 export function releaseSlot(view: Uint8Array, used = SLOT_BYTES): void {
-  const sab = view.buffer;
-  if (!(sab instanceof SharedArrayBuffer)) return;
-  const b = inUse.get(sab);
-  if (!b) return;
-  inUse.delete(sab);
-  b.set(ZEROS.subarray(0, Math.min(used, SLOT_BYTES)));
-  if (free.length < KEEP) free.push(b);
+  const found = slotOf(view);
+  if (!found) return;
+  found.slot.set(ZEROS.subarray(0, Math.min(used, SLOT_BYTES)));
+  if (found.index !== undefined) {
+    poolInUse.delete(found.index);
+    poolFree.push(found.index);
+  } else {
+    extraInUse.delete(found.slot.buffer as SharedArrayBuffer);
+    if (extraFree.length < KEEP_EXTRA) extraFree.push(found.slot);
+  }
 }
 
 /**
  * Gives up a slot without reusing it: for a read that timed out, which the
- * kernel may still complete into this memory later.
+ * kernel may still complete into this memory later. A pool slot given up
+ * stays out of the pool for the life of the process.
  */
 export function discardSlot(view: Uint8Array): void {
-  if (view.buffer instanceof SharedArrayBuffer) inUse.delete(view.buffer);
+  const found = slotOf(view);
+  if (!found) return;
+  if (found.index !== undefined) poolInUse.delete(found.index);
+  else extraInUse.delete(found.slot.buffer as SharedArrayBuffer);
 }
 
 /** Copies pieces of any size into slots, one copy each; hands over every slot it fills. */
