@@ -20,7 +20,7 @@ import { KioskError } from '../errors';
 import { fsyncDir } from '../fsync-dir';
 import type { DeviceKey } from '../keys';
 import { ChunkSealer, DEFAULT_CHUNK_SIZE } from './chunked-aead';
-import { FileSink, SLOT_BYTES, Sha256Stream, fillSlots, releaseSlot, type ByteSource } from '../pipeline';
+import { DirectFileSink, SLOT_BYTES, Sha256Stream, fillSlots, releaseSlot, type ByteSource } from '../pipeline';
 import { createObjectReader, objectKeyLabel, type ObjectReader, type ReaderHooks } from './object-reader';
 
 export type { ObjectReader, ReaderHooks, IntegrityFailureInfo } from './object-reader';
@@ -118,8 +118,8 @@ export class ContentStore {
     const objectKey = crypto.randomBytes(32);
     const sealer = new ChunkSealer(objectKey, this.#chunkSize);
     const stagingPath = path.join(this.#stagingDir, `${crypto.randomBytes(8).toString('hex')}.cks.part`);
-    const fh = await fsp.open(stagingPath, 'wx', 0o600);
-    const sink = new FileSink(fh);
+    // O_DIRECT where the file system has it: the object is not read back soon (pipeline/direct-file-sink).
+    const sink = await DirectFileSink.create(stagingPath, { mode: 0o600, wipe: false });
     const hasher = new Sha256Stream();
     // Per slot: settles once the worker is done with its bytes, and releases the slot.
     const hashing: Promise<void>[] = [];
@@ -163,10 +163,10 @@ export class ContentStore {
           `content SHA-256 mismatch: expected ${expectedSha256.toLowerCase()}, got ${sha256}; nothing stored (rule store.ingest.sha256)`,
         );
       }
-      await fh.sync();
+      await sink.fh.sync();
       // Write-once: the object file is read-only from here on.
-      await fh.chmod(0o400);
-      await fh.close();
+      await sink.fh.chmod(0o400);
+      await sink.fh.close();
       closed = true;
       const objectId = `${sha256}-${crypto.randomBytes(4).toString('hex')}`;
       const finalPath = this.objectPath(objectId);
@@ -194,7 +194,7 @@ export class ContentStore {
       await Promise.allSettled(hashing);
       await sink.settle();
       hasher.abandon();
-      if (!closed) await fh.close().catch(() => undefined);
+      if (!closed) await sink.fh.close().catch(() => undefined);
       await fsp.rm(stagingPath, { force: true });
       throw e;
     } finally {
