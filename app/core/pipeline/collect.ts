@@ -1,7 +1,7 @@
 // The sink side for plaintext that arrives in pieces (an export's decrypted
-// chunks, verify's): one copy into a slot, then the slot is hashed on the
-// worker and, for an export, written, both at once; the slot is reused when
-// both are done.
+// chunks, verify's): one copy into a slot; for an export the slot is written
+// (straight from the slot with O_DIRECT), then hashed and wiped on the worker
+// while the next slots fill and write; the slot is reused when both are done.
 import { Sha256Stream } from './sha256';
 import { SlotFiller, releaseSlot } from './slots';
 
@@ -15,8 +15,10 @@ export class SlotCollector {
   readonly #busy: Promise<void>[] = [];
   readonly #filler = new SlotFiller();
   #size = 0;
+  /** Settles once the last slot's hash has been posted (keeps the hash in stream order). */
+  #posted: Promise<void> = Promise.resolve();
 
-  /** `consume` (optional) takes each filled slot too, e.g. FileSink.write. */
+  /** `consume` (optional) takes each filled slot too, e.g. DirectFileSink.write. */
   constructor(private readonly consume?: SlotConsumer) {}
 
   async push(chunk: Uint8Array): Promise<void> {
@@ -49,24 +51,37 @@ export class SlotCollector {
     this.#filler.drop();
   }
 
-  /** Hashes and hands over `data`, a filled slot; it is released once both are done with it. */
+  /**
+   * Hands over `data`, a filled slot, then hashes it on the worker, which
+   * wipes it there: the main thread neither waits for the hash nor spends a
+   * pass over the bytes on the wipe. The slot goes back once both are done.
+   * Slots are hashed in stream order, each after its own write.
+   */
   async #flush(data: Buffer): Promise<void> {
     const slot = data;
     const used = data.length;
-    const hashed = this.#hash.update(data);
-    hashed.catch(() => undefined);
     let written: Promise<void> = Promise.resolve();
     try {
       if (this.consume) written = (await this.consume(data)).written;
     } catch (e) {
-      await hashed.catch(() => undefined);
       releaseSlot(slot, used);
       throw e;
     }
-    const both = Promise.all([hashed, written]).then(
-      () => releaseSlot(slot, used),
+    // Wrapped in an object so the chain waits for the post, not for the hash.
+    const posted = Promise.all([written, this.#posted]).then(() => ({ hashed: this.#hash.update(data, { wipe: true }) }));
+    this.#posted = posted.then(() => undefined);
+    this.#posted.catch(() => undefined);
+    const both = posted.then(
+      async ({ hashed }) => {
+        try {
+          await hashed;
+        } finally {
+          // The worker wiped it; inline hashing did not.
+          releaseSlot(slot, this.#hash.onWorker ? 0 : used);
+        }
+      },
       async (e: unknown) => {
-        await Promise.allSettled([hashed, written]);
+        await written.catch(() => undefined);
         releaseSlot(slot, used);
         throw e;
       },

@@ -3,7 +3,6 @@
 // O_DIRECT writes in flight on libuv's pool, one fsync per file.
 export { SLOT_BYTES, SlotFiller, acquireSlot, isSlot, isAligned, releaseSlot, discardSlot } from './slots';
 export { Sha256Stream } from './sha256';
-export { FileSink, type FileSinkOptions } from './file-sink';
 export { DirectFileSink, DIRECT_BLOCK_BYTES, type DirectFileSinkOptions } from './direct-file-sink';
 export { fillSlots, type ByteSource, type PositionalSource } from './fill';
 export { SlotCollector, type SlotConsumer } from './collect';

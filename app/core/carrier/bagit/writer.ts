@@ -10,7 +10,7 @@ import { type Problem, problem } from '../../../shared/problem';
 import { KioskError } from '../../errors';
 import { fsyncDir } from '../../fsync-dir';
 import { foldKey, quote } from '../names';
-import { FileSink, SlotCollector } from '../../pipeline';
+import { DirectFileSink, SlotCollector } from '../../pipeline';
 import { checkRelativePath, encodeBagPath } from './paths';
 
 export interface PayloadWritten {
@@ -65,10 +65,10 @@ export class BagWriter {
     const rel = this.claim(relPath.startsWith('data/') ? relPath : `data/${relPath}`, 'payload');
     await this.makeParents(rel);
     const abs = path.join(this.dir, rel);
-    const handle = await fsp.open(abs, 'wx', 0o644);
-    // The shared pipeline: each 4 MiB slot is hashed on the hash worker and
-    // written at once, several writes in flight, write-back started early.
-    const file = new FileSink(handle, { earlySyncBytes: 128 << 20 });
+    // The shared pipeline: each 4 MiB slot is hashed on the hash worker while
+    // it is written, with O_DIRECT where the carrier's file system has it, so
+    // the export neither waits for nor leaves a copy in the page cache.
+    const file = await DirectFileSink.create(abs, { mode: 0o644, wipe: true });
     const out = new SlotCollector((slot) => file.write([slot]));
     let sha256: string;
     let size: number;
@@ -76,16 +76,16 @@ export class BagWriter {
       for await (const chunk of source) await out.push(chunk);
       ({ sha256, size } = await out.finish());
       await file.finish();
-      await handle.sync();
+      await file.fh.sync();
     } catch (e) {
       await out.abandon();
       await file.settle();
-      await handle.close().catch(() => {});
+      await file.fh.close().catch(() => {});
       await fsp.rm(abs, { force: true });
       this.names.delete(foldKey(rel));
       throw e;
     }
-    await handle.close();
+    await file.fh.close();
     this.payload.push({ path: rel, sha256, size });
     return { sha256, size };
   }
