@@ -131,10 +131,6 @@ export class DirectFileSink {
     return this.#direct;
   }
 
-  get position(): number {
-    return this.#pos;
-  }
-
   /**
    * Writes `pieces` at the next offset. A whole aligned slot (an export's
    * plaintext, see slots.ts) goes to the disk as it is, and `written` settles
