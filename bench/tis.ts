@@ -2,13 +2,18 @@
 // TIS server (its own process), through TisClient.download into the encrypted
 // store (storeSink: SHA-256, AES-GCM, write, fsync), as the kiosk fetches a
 // case file, against curl with the same client certificate writing to
-// /dev/null, and against bare node:https discarding the bytes.
+// /dev/null, and against bare node:https discarding the bytes. The server
+// shares this machine's cores, so its CPU is counted per run too, and with
+// `openssl speed` of SHA-256 and AES-256-GCM from the same run the JSON gives
+// the CPU budget: the least time any client that also hashes and encrypts
+// could take here, were it as cheap as curl and its crypto as fast as openssl.
 // Usage: npx tsx bench/tis.ts [--mib 1024] [--rounds 2] [--profile DIR]
 // Prints one JSON object; goal: ratio ≥ 0.7.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -57,6 +62,21 @@ const url = await new Promise<string>((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
 
+/** CPU seconds the server process has used so far (Linux /proc). */
+const serverCpu = (): number => {
+  const stat = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
+/** Bytes per second of `openssl speed -evp ALG` over BYTES-long buffers, this run. */
+const opensslSpeed = (alg: string, bytes: number): number => {
+  const out = execFileSync('openssl', ['speed', '-evp', alg, '-bytes', String(bytes), '-seconds', '2'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  const last = out.trim().split('\n').at(-1) ?? '';
+  const k = Number(/([\d.]+)k\s*$/.exec(last)?.[1]);
+  if (!Number.isFinite(k) || k <= 0) throw new Error(`openssl speed ${alg}: no figure in ${JSON.stringify(last)}`);
+  return k * 1000;
+};
+
 /** The client's own cost: every byte counted and dropped. */
 class CountingSink implements Sink {
   private n = 0;
@@ -94,6 +114,14 @@ try {
 
   const threads: Measured['threads'][] = [];
   const cpu = { kiosk: [] as number[], clientOnly: [] as number[], node: [] as number[], curl: [] as number[] };
+  const serverCpuPerGiB = { kiosk: [] as number[], clientOnly: [] as number[], node: [] as number[], curl: [] as number[] };
+  /** Runs `f`, adding the server's CPU seconds per GiB meanwhile to `into`. */
+  const withServer = async <T>(into: number[], f: () => Promise<T> | T): Promise<T> => {
+    const s0 = serverCpu();
+    const r = await f();
+    into.push(cpuPerGiB(serverCpu() - s0, part.size));
+    return r;
+  };
   const timed = async (c: TisClient, into: number[], intoStore: boolean, profileDir?: string): Promise<number> => {
     let status = '';
     const m = await profiled(profileDir, 'tis', () =>
@@ -135,20 +163,45 @@ try {
   const loadBefore = loadAverage();
   const curlOut = path.join(work, 'curl.out');
   for (let r = 0; r < rounds; r += 1) {
-    kiosk.push(await timed(client, cpu.kiosk, true, r === rounds - 1 ? values.profile : undefined));
-    clientOnly.push(await timed(client, cpu.clientOnly, false));
-    node.push(await rawNode());
+    kiosk.push(await withServer(serverCpuPerGiB.kiosk, () => timed(client, cpu.kiosk, true, r === rounds - 1 ? values.profile : undefined)));
+    clientOnly.push(await withServer(serverCpuPerGiB.clientOnly, () => timed(client, cpu.clientOnly, false)));
+    node.push(await withServer(serverCpuPerGiB.node, rawNode));
 
     const q = (x: string): string => `'${x.replace(/'/g, "'\\''")}'`;
-    const m = shell(
+    const m = await withServer(serverCpuPerGiB.curl, () => shell(
       `(curl -sS --fail --cacert ${q(path.join(certs, 'ca.crt'))} --cert ${q(path.join(certs, 'client.crt'))} --key ${q(path.join(certs, 'client.key'))} -o /dev/null -w '%{size_download}' ${q(href)} > ${q(curlOut)})`,
-    );
+    ));
     const bytes = Number(fs.readFileSync(curlOut, 'utf8'));
     if (bytes !== part.size) throw new Error(`curl got ${bytes} bytes`);
     curl.push(bytes / 1e6 / m.wall);
     cpu.curl.push(cpuPerGiB(m.cpu, bytes));
   }
   const best = (xs: number[]): number => Math.max(...xs);
+  // The budget, per GiB, from the best curl run. What the kiosk must do beyond
+  // curl is one SHA-256 and one AES-256-GCM pass (the store), here at openssl's
+  // own speed: no overhead at all. With the server's CPU in the same run, the
+  // cores give the least wall time such a client could take, and the ratio to
+  // curl it could reach at most.
+  const gib = part.size / 2 ** 30;
+  const bestCurl = curl.indexOf(best(curl));
+  const sha = 2 ** 30 / opensslSpeed('sha256', 4 << 20);
+  const aes = 2 ** 30 / opensslSpeed('aes-256-gcm', 256 << 10);
+  const cores = os.cpus().length;
+  const curlSeconds = part.size / 1e6 / best(curl) / gib;
+  const need = serverCpuPerGiB.curl[bestCurl]! + cpu.curl[bestCurl]! + sha + aes;
+  const two = (x: number): number => Math.round(x * 100) / 100;
+  const cpuBudget = {
+    cores,
+    curlSecondsPerGiB: two(curlSeconds),
+    serverCpuSecondsPerGiB: serverCpuPerGiB.curl[bestCurl]!,
+    curlCpuSecondsPerGiB: cpu.curl[bestCurl]!,
+    opensslSha256SecondsPerGiB: two(sha),
+    opensslAes256GcmSecondsPerGiB: two(aes),
+    leastKioskSecondsPerGiB: two(need / cores),
+    ratioCeiling: two(curlSeconds / (need / cores)),
+    kioskCpuAllowedFor0_7: two(cores * (curlSeconds / 0.7) - serverCpuPerGiB.curl[bestCurl]!),
+    kioskCpuLeast: two(cpu.curl[bestCurl]! + sha + aes),
+  };
   const round1 = (x: number): number => Math.round(x * 10) / 10;
   process.stdout.write(
     `${JSON.stringify({
@@ -167,8 +220,10 @@ try {
       goal: 0.7,
       cpuSecondsPerGiB: cpu,
       kioskThreadCpuSeconds: threads,
+      serverCpuSecondsPerGiB: serverCpuPerGiB,
+      cpuBudget,
       loadAverage: { before: loadBefore, after: loadAverage() },
-      note: 'kiosk = TisClient.download (mTLS) into the encrypted store, fsynced, as a case-file fetch; clientOnly = the same client into a sink that drops the bytes; rawNode = node:https discarding bytes; curl -o /dev/null; same cert, same server process (its CPU counts for neither side)',
+      note: 'kiosk = TisClient.download (mTLS) into the encrypted store, fsynced, as a case-file fetch; clientOnly = the same client into a sink that drops the bytes; rawNode = node:https discarding bytes; curl -o /dev/null; same cert, same server process (its CPU counts for neither side, and is given apart); cpuBudget: the least time on these cores for a client as cheap as curl that also hashes and encrypts at openssl speed',
     })}\n`,
   );
 } finally {
