@@ -100,3 +100,45 @@ export async function profiled<T>(dir: string | undefined, name: string, f: () =
     session.disconnect();
   }
 }
+
+/** Seconds a GiB takes `openssl speed -evp ALG` over `bufferBytes`-long buffers, measured now: that pass with no overhead at all. */
+export function opensslSecondsPerGiB(alg: 'sha256' | 'aes-256-gcm', bufferBytes: number): number {
+  const out = execFileSync('openssl', ['speed', '-evp', alg, '-bytes', String(bufferBytes), '-seconds', '2'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  const last = out.trim().split('\n').at(-1) ?? '';
+  const k = Number(/([\d.]+)k\s*$/.exec(last)?.[1]);
+  if (!Number.isFinite(k) || k <= 0) throw new Error(`openssl speed ${alg}: no figure in ${JSON.stringify(last)}`);
+  return Math.round((2 ** 30 / (k * 1000)) * 100) / 100;
+}
+
+/**
+ * What the machine allows a pipeline, per GiB. `io` is the same bytes moved
+ * by a plain tool (dd with O_DIRECT, or curl) in this run: its wall time and
+ * CPU. Beyond it the kiosk must hash (SHA-256) and seal or open (AES-256-GCM)
+ * every byte; counted at openssl's own speed. `otherCpu` is CPU another
+ * process needs meanwhile on the same cores (the TIS server). The least time
+ * is the larger of the I/O's and the CPU's share of the cores, and
+ * `ratioCeiling` the best ratio to `referenceSeconds` (cp + sync, curl) any
+ * implementation could reach here; `cpuAllowed` is what the kiosk may spend
+ * for `goal`, against `cpuLeast`, its unavoidable part.
+ */
+export function cpuBudget(o: { referenceSeconds: number; io: { wall: number; cpu: number }; otherCpu?: number; goal: number }) {
+  const cores = os.cpus().length;
+  const sha256 = opensslSecondsPerGiB('sha256', 4 << 20);
+  const aes256gcm = opensslSecondsPerGiB('aes-256-gcm', 256 << 10);
+  const two = (x: number): number => Math.round(x * 100) / 100;
+  const other = o.otherCpu ?? 0;
+  const cpuLeast = o.io.cpu + sha256 + aes256gcm;
+  const least = Math.max(o.io.wall, (cpuLeast + other) / cores);
+  return {
+    cores,
+    referenceSeconds: two(o.referenceSeconds),
+    io: { wall: two(o.io.wall), cpu: two(o.io.cpu) },
+    otherCpu: two(other),
+    opensslSha256: sha256,
+    opensslAes256Gcm: aes256gcm,
+    leastSeconds: two(least),
+    ratioCeiling: two(o.referenceSeconds / least),
+    cpuLeast: two(cpuLeast),
+    cpuAllowed: two(cores * (o.referenceSeconds / o.goal) - other),
+  };
+}

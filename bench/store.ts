@@ -2,7 +2,8 @@
 //   write: ContentStore.ingest (read + hash + encrypt + write + fsync + rename) vs `cp` + `sync <file>`
 //   read:  a verified full read (readAll: every chunk authenticated) vs `openssl dgst -sha256`
 //          (and verifyObject, which also re-hashes the plaintext, for reference)
-// Goals: write ≥ 0.8x cp+sync, read ≥ 0.7x openssl. Both sides read a source that
+// Goals: write ≥ 0.8x cp+sync, read ≥ 0.7x openssl. The write also gives dd with
+// O_DIRECT of the same file and the CPU budget (measure.ts, cpuBudget). Both sides read a source that
 // is in the page cache, so this measures CPU + write-back, not the carrier.
 // Usage: npx tsx bench/store.ts [--size-mib N] [--chunk-kib K] [--profile DIR]
 // (defaults: 1024 MiB, the store's chunk size). Prints one JSON document;
@@ -16,7 +17,7 @@ import { openCarrierFile } from '../app/core/ingest/carrier-read';
 import { DeviceKey } from '../app/core/keys';
 import { ContentStore } from '../app/core/store';
 import { DEFAULT_CHUNK_SIZE } from '../app/core/store/chunked-aead';
-import { loadAverage, measureAsync, profiled, shell } from './measure';
+import { cpuBudget, loadAverage, measureAsync, profiled, shell } from './measure';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
@@ -69,6 +70,10 @@ async function main(): Promise<void> {
     const cp = shell(`cp '${src}' '${dst}' && sync '${dst}'`);
     const cpSec = cp.wall;
     fs.rmSync(dst);
+    // The same bytes past the page cache, as the store writes them: the I/O of an ingest without its crypto.
+    execFileSync('sync');
+    const ddDirect = shell(`dd if='${src}' of='${dst}' bs=2M oflag=direct conv=fsync status=none`);
+    fs.rmSync(dst);
 
     const store = new ContentStore({
       objectsDir: path.join(tmp, 'objects'),
@@ -112,6 +117,7 @@ async function main(): Promise<void> {
     const verifyCpu = cpuSeconds(cpu);
     if (!v.ok) throw new Error(v.problem);
 
+    const gib = bytes / 2 ** 30;
     const mbps = (s: number): number => Math.round((bytes / 1e6 / s) * 10) / 10;
     const round = (x: number): number => Math.round(x * 1000) / 1000;
     const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
@@ -129,6 +135,8 @@ async function main(): Promise<void> {
         met: cpSec / ingestSec >= 0.8,
         cpuSeconds: { ingest: round(ingestCpu), cpSync: round(cp.cpu) },
         ingestThreadCpuSeconds: ingestThreads,
+        ddDirectMBps: mbps(ddDirect.wall),
+        cpuBudgetPerGiB: cpuBudget({ referenceSeconds: cpSec / gib, io: { wall: ddDirect.wall / gib, cpu: ddDirect.cpu / gib }, goal: 0.8 }),
       },
       read: {
         readAllMBps: mbps(readSec),

@@ -6,14 +6,14 @@
 // shares this machine's cores, so its CPU is counted per run too, and with
 // `openssl speed` of SHA-256 and AES-256-GCM from the same run the JSON gives
 // the CPU budget: the least time any client that also hashes and encrypts
-// could take here, were it as cheap as curl and its crypto as fast as openssl.
+// could take here, were it as cheap as curl and its crypto as fast as openssl
+// (measure.ts, cpuBudget).
 // Usage: npx tsx bench/tis.ts [--mib 1024] [--rounds 2] [--profile DIR]
 // Prints one JSON object; goal: ratio ≥ 0.7.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,7 +22,7 @@ import { ContentStore } from '../app/core/store';
 import { TisClient, type Sink } from '../app/core/tis/client';
 import { storeSink, type StoreSink } from '../app/core/tis/store-sink';
 import { writeTisCase } from '../scripts/tis-server/cases';
-import { cpuPerGiB, loadAverage, measureAsync, profiled, shell, type Measured } from './measure';
+import { cpuBudget, cpuPerGiB, loadAverage, measureAsync, profiled, shell, type Measured } from './measure';
 
 const { values } = parseArgs({ options: { mib: { type: 'string', default: '1024' }, rounds: { type: 'string', default: '2' }, profile: { type: 'string' } } });
 const mib = Number(values.mib);
@@ -68,15 +68,6 @@ const serverCpu = (): number => {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
 };
-/** Bytes per second of `openssl speed -evp ALG` over BYTES-long buffers, this run. */
-const opensslSpeed = (alg: string, bytes: number): number => {
-  const out = execFileSync('openssl', ['speed', '-evp', alg, '-bytes', String(bytes), '-seconds', '2'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  const last = out.trim().split('\n').at(-1) ?? '';
-  const k = Number(/([\d.]+)k\s*$/.exec(last)?.[1]);
-  if (!Number.isFinite(k) || k <= 0) throw new Error(`openssl speed ${alg}: no figure in ${JSON.stringify(last)}`);
-  return k * 1000;
-};
-
 /** The client's own cost: every byte counted and dropped. */
 class CountingSink implements Sink {
   private n = 0;
@@ -177,32 +168,18 @@ try {
     cpu.curl.push(cpuPerGiB(m.cpu, bytes));
   }
   const best = (xs: number[]): number => Math.max(...xs);
-  // The budget, per GiB, from the best curl run. What the kiosk must do beyond
-  // curl is one SHA-256 and one AES-256-GCM pass (the store), here at openssl's
-  // own speed: no overhead at all. With the server's CPU in the same run, the
-  // cores give the least wall time such a client could take, and the ratio to
-  // curl it could reach at most.
+  const round1 = (x: number): number => Math.round(x * 10) / 10;
+  // The budget, per GiB, from the best curl run: what is left of the two cores
+  // beside the server, for a client as cheap as curl that also hashes and seals.
   const gib = part.size / 2 ** 30;
   const bestCurl = curl.indexOf(best(curl));
-  const sha = 2 ** 30 / opensslSpeed('sha256', 4 << 20);
-  const aes = 2 ** 30 / opensslSpeed('aes-256-gcm', 256 << 10);
-  const cores = os.cpus().length;
   const curlSeconds = part.size / 1e6 / best(curl) / gib;
-  const need = serverCpuPerGiB.curl[bestCurl]! + cpu.curl[bestCurl]! + sha + aes;
-  const two = (x: number): number => Math.round(x * 100) / 100;
-  const cpuBudget = {
-    cores,
-    curlSecondsPerGiB: two(curlSeconds),
-    serverCpuSecondsPerGiB: serverCpuPerGiB.curl[bestCurl]!,
-    curlCpuSecondsPerGiB: cpu.curl[bestCurl]!,
-    opensslSha256SecondsPerGiB: two(sha),
-    opensslAes256GcmSecondsPerGiB: two(aes),
-    leastKioskSecondsPerGiB: two(need / cores),
-    ratioCeiling: two(curlSeconds / (need / cores)),
-    kioskCpuAllowedFor0_7: two(cores * (curlSeconds / 0.7) - serverCpuPerGiB.curl[bestCurl]!),
-    kioskCpuLeast: two(cpu.curl[bestCurl]! + sha + aes),
-  };
-  const round1 = (x: number): number => Math.round(x * 10) / 10;
+  const budget = cpuBudget({
+    referenceSeconds: curlSeconds,
+    io: { wall: curlSeconds, cpu: cpu.curl[bestCurl]! },
+    otherCpu: serverCpuPerGiB.curl[bestCurl]!,
+    goal: 0.7,
+  });
   process.stdout.write(
     `${JSON.stringify({
       bench: 'tis-download',
@@ -221,7 +198,7 @@ try {
       cpuSecondsPerGiB: cpu,
       kioskThreadCpuSeconds: threads,
       serverCpuSecondsPerGiB: serverCpuPerGiB,
-      cpuBudget,
+      cpuBudgetPerGiB: budget,
       loadAverage: { before: loadBefore, after: loadAverage() },
       note: 'kiosk = TisClient.download (mTLS) into the encrypted store, fsynced, as a case-file fetch; clientOnly = the same client into a sink that drops the bytes; rawNode = node:https discarding bytes; curl -o /dev/null; same cert, same server process (its CPU counts for neither side, and is given apart); cpuBudget: the least time on these cores for a client as cheap as curl that also hashes and encrypts at openssl speed',
     })}\n`,
