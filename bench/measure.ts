@@ -1,10 +1,23 @@
 // Shared by the benchmarks: wall clock, CPU seconds (ours and a reference
 // tool's), the machine's load, and a CPU profile of one measured step.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { OWNER_V8_FLAGS } from '../app/core/service/v8-flags';
+
+/**
+ * Runs this benchmark again, in a Node started with the kiosk's V8 flags
+ * (app/core/service/v8-flags.ts), unless it already was one: the pipeline is
+ * measured as the kiosk service and kioskctl run it. Call before any work.
+ */
+export function asKioskProcess(): void {
+  const missing = OWNER_V8_FLAGS.filter((f) => !process.execArgv.includes(f));
+  if (missing.length === 0) return;
+  const r = spawnSync(process.execPath, [...missing, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 
 export interface Measured {
   /** Wall seconds. */

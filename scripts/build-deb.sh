@@ -43,7 +43,7 @@ cat >"$stage/usr/bin/kioskctl" <<'SH'
 #!/bin/sh
 # kioskctl of the installed appliance: the bundled CLI, on the appliance's data directory and configuration.
 export KIOSK_DATA_DIR="${KIOSK_DATA_DIR:-/var/lib/court-kiosk}" KIOSK_CONFIG="${KIOSK_CONFIG:-/etc/court-kiosk/kiosk-config.json}"
-exec /usr/bin/node /usr/lib/court-kiosk/dist/cli/kioskctl.mjs "$@"
+exec /usr/bin/node --no-concurrent-marking /usr/lib/court-kiosk/dist/cli/kioskctl.mjs "$@"
 SH
 chmod 0755 "$stage/usr/bin/kioskctl"
 install -m 0644 "$here/court-kiosk.service" "$here/court-kiosk-display.service" "$here/court-kiosk-carrier@.service" "$stage/lib/systemd/system/"

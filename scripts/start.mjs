@@ -31,7 +31,8 @@ function electronBinary() {
 const electron = electronBinary();
 if (electron && hasDisplay) {
   console.log(`start: Electron shell (${electron})`);
-  const child = spawn(electron, [path.join(root, 'dist/electron/main.cjs'), ...args], { stdio: 'inherit' });
+  // Electron takes V8 flags for its main process, which owns the data directory, as --js-flags (app/core/service/v8-flags.ts).
+  const child = spawn(electron, ['--js-flags=--no-concurrent-marking', path.join(root, 'dist/electron/main.cjs'), ...args], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 1));
 } else {
   console.log(`start: ${electron ? 'no display for Electron' : 'Electron binary not installed'}; starting the web shell`);

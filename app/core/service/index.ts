@@ -5,5 +5,6 @@ export { openOwnedKiosk, tryOpenOwnedKiosk, type OwnedKioskOptions } from './own
 export { connectService, runInService, serviceStatus, type Sink } from './control-client';
 export { startControlServer, type ControlServer } from './control-server';
 export { controlSocketPath, type ServiceStatus } from './control-protocol';
+export { OWNER_V8_FLAGS } from './v8-flags';
 export { startSdNotify, type SdNotifier, type SdNotifyOptions } from './sd-notify';
 export { startKioskService, type KioskService, type KioskServiceOptions } from './kiosk-service';
