@@ -28,15 +28,19 @@ export interface Measured {
   threads?: { main: number; others: number[] };
 }
 
-/** CPU seconds of each thread of this process, by thread id (Linux /proc). */
+/** User + system CPU seconds from a Linux /proc stat file (a process's or a thread's). */
+export function procCpuSeconds(statFile: string): number {
+  const stat = fs.readFileSync(statFile, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ on Linux
+}
+
+/** CPU seconds of each thread of this process, by thread id. */
 function threadCpu(): Map<string, number> {
   const out = new Map<string, number>();
-  const tick = 100; // USER_HZ on Linux
   for (const tid of fs.readdirSync('/proc/self/task')) {
     try {
-      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(tid, (Number(f[11]) + Number(f[12])) / tick);
+      out.set(tid, procCpuSeconds(`/proc/self/task/${tid}/stat`));
     } catch {
       // the thread ended meanwhile
     }

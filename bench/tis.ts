@@ -22,7 +22,7 @@ import { ContentStore } from '../app/core/store';
 import { TisClient, type Sink } from '../app/core/tis/client';
 import { storeSink, type StoreSink } from '../app/core/tis/store-sink';
 import { writeTisCase } from '../scripts/tis-server/cases';
-import { asKioskProcess, cpuBudget, cpuPerGiB, loadAverage, measureAsync, profiled, shell, type Measured } from './measure';
+import { asKioskProcess, cpuBudget, cpuPerGiB, loadAverage, measureAsync, procCpuSeconds, profiled, shell, type Measured } from './measure';
 
 // Measured as the kiosk runs: with its V8 flags.
 asKioskProcess();
@@ -65,12 +65,8 @@ const url = await new Promise<string>((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
 
-/** CPU seconds the server process has used so far (Linux /proc). */
-const serverCpu = (): number => {
-  const stat = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
+/** CPU seconds the server process has used so far. */
+const serverCpu = (): number => procCpuSeconds(`/proc/${server.pid}/stat`);
 /** The client's own cost: every byte counted and dropped. */
 class CountingSink implements Sink {
   private n = 0;
