@@ -120,6 +120,24 @@ export class SlotFiller {
     }
   }
 
+  /** The free part of the current slot, to be filled in place (a socket reading into it); then `advance`. */
+  space(): Buffer {
+    this.#slot ??= acquireSlot();
+    return this.#slot.subarray(this.#fill);
+  }
+
+  /** Counts `n` bytes written into `space()`; `full` gets the slot when they filled it. */
+  advance(n: number, full: (slot: Buffer) => void): void {
+    if (!this.#slot || n > SLOT_BYTES - this.#fill) throw new RangeError(`advance by ${n} past the slot`);
+    this.#fill += n;
+    if (this.#fill === SLOT_BYTES) {
+      const s = this.#slot;
+      this.#slot = null;
+      this.#fill = 0;
+      full(s);
+    }
+  }
+
   get filled(): number {
     return this.#fill;
   }

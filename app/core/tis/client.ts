@@ -3,15 +3,19 @@
 // into a caller's sink. Nothing from the TIS is trusted before its hash is
 // checked (DC-4): the sink is finished only after every check passed.
 import { createHash, type Hash } from 'node:crypto';
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import https from 'node:https';
-import type { Socket } from 'node:net';
-import { finished } from 'node:stream/promises';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_JSON_DEPTH, jsonDepthAbove } from '../../shared/json-limits';
 import { problem, type Problem } from '../../shared/problem';
 import { classify, TisError } from './errors';
+import type { Exchange } from './exchange';
+import { sendHttps } from './https-exchange';
+import { contentLength, hexToBase64, parseContentRange, parseReprDigest, parseRetryAfter, refuseEncoding, strongEtag } from './response-headers';
 import { tisListingSchema, viewingReportAckSchema, type TisListing } from './schema';
+import { SinkFailure, type Sink } from './sink';
+import { sendTls } from './tls-exchange';
+
+export type { Sink } from './sink';
 
 export interface TisClientOptions {
   /** e.g. `https://tis.court.example/`; may carry a path prefix. */
@@ -39,13 +43,6 @@ export interface TisClientOptions {
   readonly hashInClient?: boolean;
 }
 
-/** Where downloaded bytes go: the encrypted store's ingest. It hashes what it is given. */
-export interface Sink {
-  write(chunk: Buffer): Promise<void>;
-  finish(): Promise<{ sha256: string; size: number }>;
-  abort(): Promise<void>;
-}
-
 export type DownloadResult =
   | {
       readonly status: 'ok';
@@ -65,16 +62,6 @@ export interface ViewingReportAck {
   readonly id: string;
   /** false when the TIS had this Idempotency-Key already (200) */
   readonly created: boolean;
-}
-
-interface Exchange {
-  readonly url: URL;
-  readonly res: IncomingMessage;
-  /** Resolves once the connection is closed; rejects if it failed at any point (e.g. bytes after the body). */
-  settled(): Promise<void>;
-  /** The first error of the connection (e.g. our time-out), which explains a later 'aborted'. */
-  failure(): Error | null;
-  destroy(): void;
 }
 
 /** Our own verdicts win; otherwise the connection's first error says more than the stream's 'aborted'. */
@@ -141,14 +128,14 @@ export class TisClient {
     const body = await this.withRetries(url.href, async () => {
       const ex = await this.exchange(url, 'GET', { Accept: 'application/json' });
       try {
-        const st = ex.res.statusCode ?? 0;
+        const st = ex.status;
         if (st === 404) {
           const detail = await this.problemDetail(ex);
           throw new TisError('tis.case.unknown', ex.url.href, `the TIS does not know case ${JSON.stringify(signature)}${detail}`);
         }
         if (st !== 200) throw await this.statusError(ex);
         refuseEncoding(ex);
-        const type = String(ex.res.headers['content-type'] ?? '');
+        const type = String(ex.headers['content-type'] ?? '');
         if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
           throw new TisError('tis.json.content-type', ex.url.href, `expected application/json, got ${JSON.stringify(type)}`);
         }
@@ -256,17 +243,17 @@ export class TisClient {
         }
         let ex: Exchange | null = null;
         try {
-          ex = await this.exchange(url, 'GET', headers);
-          const res = ex.res;
-          const st = res.statusCode ?? 0;
+          ex = await this.exchange(url, 'GET', headers, undefined, 'tls');
+          const st = ex.status;
           if (st === 409) {
+            ex.destroy();
             await discard();
-            return { status: 'not-ready', url: ex.url.href, retryAfterSec: parseRetryAfter(res.headers['retry-after']) ?? 60 };
+            return { status: 'not-ready', url: ex.url.href, retryAfterSec: parseRetryAfter(ex.headers['retry-after']) ?? 60 };
           }
           if (st === 404) throw new TisError('tis.http.status', ex.url.href, 'the TIS answered 404 Not Found');
           if (st !== 200 && st !== 206) throw await this.statusError(ex);
           refuseEncoding(ex);
-          const length = contentLength(res);
+          const length = contentLength(ex.headers);
           if (st === 200) {
             if (received > 0) {
               // The server ignored our Range/If-Range: the representation changed; start over.
@@ -280,18 +267,18 @@ export class TisClient {
                 `Content-Length ${length} but the listing says ${expected.size} bytes`,
               );
             }
-            etag = strongEtag(res.headers.etag);
+            etag = strongEtag(ex.headers.etag);
           } else {
             if (!resuming) throw new TisError('tis.range.mismatch', ex.url.href, '206 to a request without Range');
-            const cr = parseContentRange(res.headers['content-range']);
+            const cr = parseContentRange(ex.headers['content-range']);
             if (!cr || cr.start !== received || cr.end !== expected.size - 1 || cr.total !== expected.size) {
-              throw new TisError('tis.range.mismatch', ex.url.href, `Content-Range ${JSON.stringify(res.headers['content-range'] ?? null)} does not continue at byte ${received} of ${expected.size}`);
+              throw new TisError('tis.range.mismatch', ex.url.href, `Content-Range ${JSON.stringify(ex.headers['content-range'] ?? null)} does not continue at byte ${received} of ${expected.size}`);
             }
             if (length !== null && length !== expected.size - received) {
               throw new TisError('tis.body.size-mismatch', ex.url.href, `Content-Length ${length} disagrees with Content-Range`);
             }
           }
-          const rd = parseReprDigest(res.headers['repr-digest'], ex.url.href);
+          const rd = parseReprDigest(ex.headers['repr-digest'], ex.url.href);
           if (rd !== null) {
             if (rd !== hexToBase64(want)) {
               throw new TisError('tis.hash-mismatch', ex.url.href, 'Repr-Digest disagrees with the sha256 in the listing');
@@ -301,14 +288,14 @@ export class TisClient {
 
           const into: Sink = (sink ??= await openSink());
           const at = ex.url.href;
-          await pump(res, into, (chunk) => {
+          await ex.pump(into, (chunk) => {
             if (received + chunk.length > expected.size) {
               throw new TisError('tis.body.too-long', at, `body runs past the listed ${expected.size} bytes`);
             }
             hasher?.update(chunk);
             received += chunk.length;
           });
-          if (!res.complete) throw new TisError('tis.network', ex.url.href, 'connection closed before the body was complete', true);
+          if (!ex.complete()) throw new TisError('tis.network', ex.url.href, 'connection closed before the body was complete', true);
           await ex.settled();
           if (received < expected.size) {
             throw new TisError('tis.body.short', ex.url.href, `body ended at ${received} of ${expected.size} bytes`, true);
@@ -367,7 +354,7 @@ export class TisClient {
         report,
       );
       try {
-        const st = ex.res.statusCode ?? 0;
+        const st = ex.status;
         if (st !== 200 && st !== 201) {
           if (st >= 500 || st === 408 || st === 429) throw await this.statusError(ex);
           const detail = await this.problemDetail(ex);
@@ -407,11 +394,11 @@ export class TisClient {
     return this.withRetries(url.href, async () => {
       const ex = await this.exchange(url, 'GET', { Accept: 'text/plain' });
       try {
-        const st = ex.res.statusCode ?? 0;
+        const st = ex.status;
         if (st === 404) return null;
         if (st !== 200) throw await this.statusError(ex);
         refuseEncoding(ex);
-        const type = String(ex.res.headers['content-type'] ?? '');
+        const type = String(ex.headers['content-type'] ?? '');
         if (!/^text\/plain\s*(;|$)/i.test(type)) {
           throw new TisError('tis.checkpoint.content-type', ex.url.href, `expected text/plain, got ${JSON.stringify(type)}`);
         }
@@ -445,7 +432,7 @@ export class TisClient {
     return this.withRetries(url.href, async () => {
       const ex = await this.exchange(url, 'POST', headers, body);
       try {
-        const st = ex.res.statusCode ?? 0;
+        const st = ex.status;
         if (st === 200 || st === 201) {
           await this.readBounded(ex, MAX_PROBLEM_BYTES);
           await ex.settled();
@@ -480,14 +467,17 @@ export class TisClient {
   }
 
   /** One request, following same-origin https redirects only. */
-  private async exchange(start: URL, method: 'GET' | 'POST', headers: OutgoingHttpHeaders, body?: Buffer): Promise<Exchange> {
+  private async exchange(start: URL, method: 'GET' | 'POST', headers: OutgoingHttpHeaders, body?: Buffer, transport: 'https' | 'tls' = 'https'): Promise<Exchange> {
     let url = start;
     for (let hop = 0; ; hop += 1) {
-      const ex = await this.send(url, method, headers, body);
-      const st = ex.res.statusCode ?? 0;
+      const ex =
+        transport === 'tls' && method === 'GET'
+          ? await sendTls(url, headers, this.opts, this.timeoutMs)
+          : await sendHttps(url, method, headers, body, this.opts, this.timeoutMs);
+      const st = ex.status;
       if (!REDIRECTS.has(st)) return ex;
       ex.destroy();
-      const location = ex.res.headers.location;
+      const location = ex.headers.location;
       if (!location) throw new TisError('tis.http.malformed', url.href, `${st} without Location`);
       let next: URL;
       try {
@@ -506,88 +496,21 @@ export class TisClient {
     }
   }
 
-  private send(url: URL, method: string, headers: OutgoingHttpHeaders, body?: Buffer): Promise<Exchange> {
-    return new Promise((resolve, reject) => {
-      let failure: Error | null = null;
-      let socket: Socket | null = null;
-      let closed = false;
-      const waiters: Array<() => void> = [];
-      const onClosed = (): void => {
-        closed = true;
-        for (const w of waiters.splice(0)) w();
-      };
-      const req = https.request(url, {
-        method,
-        headers: { ...headers, 'Accept-Encoding': 'identity', Connection: 'close' },
-        ca: this.opts.ca,
-        cert: this.opts.cert,
-        key: this.opts.key,
-        // A fresh connection per request: the TLS identity is never mixed with
-        // another origin's, and bytes after a body surface as an error here.
-        agent: false,
-        minVersion: 'TLSv1.2',
-      });
-      const fail = (e: Error): void => {
-        failure ??= e;
-        reject(e);
-      };
-      req.on('error', fail);
-      req.on('socket', (s: Socket) => {
-        socket = s;
-        s.once('close', onClosed);
-      });
-      req.setTimeout(this.timeoutMs, () => {
-        req.destroy(new TisError('tis.timeout', url.href, `no data for ${this.timeoutMs} ms`, true));
-      });
-      req.on('response', (res) => {
-        res.on('error', (e) => {
-          failure ??= e;
-        });
-        resolve({
-          url,
-          res,
-          settled: () =>
-            new Promise<void>((ok, ko) => {
-              const check = (): void => (failure ? ko(failure) : ok());
-              if (closed || !socket) return check();
-              const t = setTimeout(check, this.timeoutMs);
-              waiters.push(() => {
-                clearTimeout(t);
-                check();
-              });
-            }),
-          failure: () => failure,
-          destroy: () => {
-            if (!res.destroyed) res.destroy();
-            req.destroy();
-          },
-        });
-      });
-      req.end(body);
-    });
-  }
-
   /** Reads a JSON body up to `max` bytes, refusing before buffering more. */
   private async readBounded(ex: Exchange, max: number): Promise<Buffer> {
-    const length = contentLength(ex.res);
+    const length = contentLength(ex.headers);
     if (length !== null && length > max) {
       throw new TisError('tis.json.too-large', ex.url.href, `Content-Length ${length} exceeds the limit of ${max} bytes`);
     }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of ex.res as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (total > max) throw new TisError('tis.json.too-large', ex.url.href, `body exceeds the limit of ${max} bytes`);
-      chunks.push(chunk);
-    }
-    if (!ex.res.complete) throw new TisError('tis.network', ex.url.href, 'connection closed before the body was complete', true);
-    return Buffer.concat(chunks);
+    const bytes = await ex.collect(max);
+    if (!ex.complete()) throw new TisError('tis.network', ex.url.href, 'connection closed before the body was complete', true);
+    return bytes;
   }
 
   /** `: <detail>` from an RFC 9457 problem body, bounded and flattened, or ''. */
   private async problemDetail(ex: Exchange): Promise<string> {
     try {
-      if (ex.res.headers['content-encoding'] && ex.res.headers['content-encoding'] !== 'identity') return '';
+      if (ex.headers['content-encoding'] && ex.headers['content-encoding'] !== 'identity') return '';
       const bytes = await this.readBounded(ex, MAX_PROBLEM_BYTES);
       const p = JSON.parse(bytes.toString('utf8')) as { title?: unknown; detail?: unknown };
       const text = [p.title, p.detail].filter((x) => typeof x === 'string').join(': ');
@@ -598,113 +521,9 @@ export class TisClient {
   }
 
   private async statusError(ex: Exchange): Promise<TisError> {
-    const st = ex.res.statusCode ?? 0;
+    const st = ex.status;
     const detail = await this.problemDetail(ex);
     return new TisError('tis.http.status', ex.url.href, `the TIS answered ${st}${detail}`, st >= 500 || st === 408 || st === 429);
   }
 }
 
-class SinkFailure extends Error {
-  constructor(override readonly cause: unknown) {
-    super('sink failed');
-  }
-}
-
-const MAX_INFLIGHT_WRITES = 16;
-
-/**
- * Streams a response into a sink. Flowing mode with a bounded queue of sink
- * writes instead of `for await`: an await per 16 KiB TLS record costs a third
- * of the throughput (bench/tis.ts). `accept` runs synchronously per chunk, in
- * order, and may throw to stop. Resolves when the body ended and every write
- * finished; rejects with the first failure only after pending writes settled,
- * so what `accept` counted was all written when a resume is planned.
- */
-function pump(res: IncomingMessage, sink: Sink, accept: (chunk: Buffer) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let chain: Promise<void> = Promise.resolve();
-    let inflight = 0;
-    let failure: unknown = null;
-    const stop = (e: unknown): void => {
-      failure ??= e;
-      res.destroy();
-    };
-    res.on('data', (chunk: Buffer) => {
-      if (failure !== null) return;
-      try {
-        accept(chunk);
-      } catch (e) {
-        return stop(e);
-      }
-      inflight += 1;
-      if (inflight >= MAX_INFLIGHT_WRITES) res.pause();
-      chain = chain.then(
-        () =>
-          failure === null
-            ? sink.write(chunk).then(
-                () => {
-                  inflight -= 1;
-                  if (inflight < MAX_INFLIGHT_WRITES && failure === null && !res.destroyed) res.resume();
-                },
-                (e: unknown) => stop(new SinkFailure(e)),
-              )
-            : undefined,
-      );
-    });
-    finished(res).then(
-      () => chain.then(() => (failure === null ? resolve() : reject(failure))),
-      (e: unknown) => chain.then(() => reject(failure ?? e)),
-    );
-  });
-}
-
-/** We ask for identity and never decompress: a compressed body is refused (no gzip bombs). */
-function refuseEncoding(ex: Exchange): void {
-  const enc = String(ex.res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (enc !== 'identity' && enc !== '') {
-    throw new TisError('tis.encoding-refused', ex.url.href, `Content-Encoding ${JSON.stringify(enc)} refused: the kiosk asks for identity and does not decompress`);
-  }
-}
-
-function contentLength(res: IncomingMessage): number | null {
-  const v = res.headers['content-length'];
-  if (v === undefined) return null;
-  return /^\d{1,16}$/.test(v) ? Number(v) : null;
-}
-
-function strongEtag(v: string | undefined): string | null {
-  return v && /^"[\x21\x23-\x7e]*"$/.test(v) ? v : null;
-}
-
-function parseContentRange(v: string | undefined): { start: number; end: number; total: number } | null {
-  const m = v ? /^bytes (\d+)-(\d+)\/(\d+)$/.exec(v.trim()) : null;
-  return m ? { start: Number(m[1]), end: Number(m[2]), total: Number(m[3]) } : null;
-}
-
-/** `sha-256=:<base64>:` out of an RFC 9530 Repr-Digest dictionary; null when absent or without sha-256. */
-function parseReprDigest(v: string | string[] | undefined, url: string): string | null {
-  if (v === undefined) return null;
-  const text = Array.isArray(v) ? v.join(', ') : v;
-  for (const member of text.split(',')) {
-    const m = /^\s*([a-z0-9_*.-]+)\s*=\s*(.*?)\s*$/i.exec(member);
-    if (!m || m[1]?.toLowerCase() !== 'sha-256') continue;
-    const b = /^:([A-Za-z0-9+/]+={0,2}):$/.exec(m[2] ?? '');
-    if (!b?.[1] || Buffer.from(b[1], 'base64').length !== 32) {
-      throw new TisError('tis.repr-digest.malformed', url, 'Repr-Digest sha-256 is not a base64 SHA-256');
-    }
-    return Buffer.from(b[1], 'base64').toString('base64');
-  }
-  return null;
-}
-
-function hexToBase64(hex: string): string {
-  return Buffer.from(hex, 'hex').toString('base64');
-}
-
-/** Retry-After as seconds (delta-seconds or HTTP-date). */
-function parseRetryAfter(v: string | undefined): number | null {
-  if (!v) return null;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim());
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? null : Math.max(0, Math.ceil((t - Date.now()) / 1000));
-}

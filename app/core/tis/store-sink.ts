@@ -1,11 +1,11 @@
-// A download sink that streams straight into the encrypted store: each TLS
-// record's bytes are copied once, into the pipeline's current slot, and a
-// full slot is handed to the store's ingest as it is (adopted, no second
-// copy). Plaintext never touches disk; a slow disk slows the download down
+// A download sink that streams straight into the encrypted store: the
+// transport reads into the pipeline's current slot (space/commit; write()
+// copies once for other callers), and a full slot is handed to the store's
+// ingest as it is (adopted, no second copy). Plaintext never touches disk; a slow disk slows the download down
 // once a few slots wait.
 import { SlotFiller, releaseSlot } from '../pipeline';
 import type { ContentStore, IngestResult } from '../store';
-import type { Sink } from './client';
+import type { Sink } from './sink';
 
 export interface StoreSink extends Sink {
   /** The stored object once finish() succeeded and no abort() followed. */
@@ -61,6 +61,26 @@ export function storeSink(store: ContentStore, expectedSha256: string, onBytes?:
     pokeWriter();
   });
 
+  const handOn = (full: Buffer): void => {
+    ready.push(full);
+    poke();
+  };
+  /** Resolves once the store has room again (or failed: then it rejects); one wait shared by all who ask. */
+  let waiting: Promise<void> | null = null;
+  const room = (): Promise<void> => {
+    if (waiting) return waiting;
+    const p = (async () => {
+      while (ready.length >= MAX_WAITING && failed === null && cancelled === null) await new Promise<void>((r) => (wakeWriter = r));
+      if (failed !== null) throw failed;
+    })();
+    waiting = p;
+    const clear = (): void => {
+      if (waiting === p) waiting = null;
+    };
+    p.then(clear, clear);
+    return p;
+  };
+
   const dropSlots = (): void => {
     for (const s of ready.splice(0)) releaseSlot(s);
     filler.drop();
@@ -70,13 +90,20 @@ export function storeSink(store: ContentStore, expectedSha256: string, onBytes?:
     async write(chunk) {
       if (state !== 'open') throw new Error(`write to a ${state} store sink`);
       if (failed !== null) throw failed;
-      filler.copy(chunk, (full) => {
-        ready.push(full);
-        poke();
-      });
-      while (ready.length >= MAX_WAITING && failed === null && cancelled === null) await new Promise<void>((r) => (wakeWriter = r));
-      if (failed !== null) throw failed;
+      filler.copy(chunk, handOn);
+      await room();
       onBytes?.(chunk.length);
+    },
+    space() {
+      if (state !== 'open') throw new Error(`read into a ${state} store sink`);
+      return filler.space();
+    },
+    commit(n) {
+      if (state !== 'open') throw new Error(`commit to a ${state} store sink`);
+      if (failed !== null) throw failed;
+      filler.advance(n, handOn);
+      onBytes?.(n);
+      return ready.length >= MAX_WAITING ? room() : null;
     },
     async finish() {
       if (state !== 'open') throw new Error(`finish of a ${state} store sink`);

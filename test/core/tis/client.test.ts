@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { verifyDetachedCms } from '../../../app/core/signature/cms';
 import { TisClient, type TisClientOptions } from '../../../app/core/tis/client';
 import { TisError } from '../../../app/core/tis/errors';
 import type { TisListing, TisPart } from '../../../app/core/tis/schema';
+import type { Sink } from '../../../app/core/tis/sink';
 import { startTisServer, type TisServer } from '../../../scripts/tis-server/server';
 import { makeCases, makePki, makeTmp, PL_SIGNATURE, Sinks, UA_SIGNATURE, type CaseFiles, type Pki } from './fixture';
 
@@ -411,5 +413,100 @@ describe('TisClient.postViewingReport', () => {
     const e = await rejection(c.postViewingReport(UA_SIGNATURE, Buffer.from('{"a":2}'), 'key-post-2'));
     expect(e.rule).toBe('tis.report.rejected');
     expect(e.message).toContain('422');
+  });
+});
+
+// Downloads read in place (app/core/tis/tls-exchange.ts): a sink that offers
+// its own memory (space/commit, as the store's slots do) gets the body there,
+// without write(), through resumes, back-pressure and faults.
+/** Memory handed out in small pieces (records straddle them); every few commits it makes the reader wait. */
+class SpaceSink implements Sink {
+  state: 'open' | 'finished' | 'aborted' = 'open';
+  writes = 0;
+  commits = 0;
+  waits = 0;
+  private fill = 0;
+  constructor(
+    private readonly mem: Buffer,
+    private readonly failAt: number | null = null,
+  ) {}
+  async write(): Promise<void> {
+    this.writes += 1;
+    throw new Error('write() on a sink read in place');
+  }
+  space(): Uint8Array {
+    if (this.state !== 'open') throw new Error(`space of a ${this.state} sink`);
+    return this.mem.subarray(this.fill, Math.min(this.mem.length, this.fill + 10_000));
+  }
+  commit(n: number): Promise<void> | null {
+    this.fill += n;
+    this.commits += 1;
+    if (this.failAt !== null && this.fill >= this.failAt) throw new Error('disk full (test)');
+    if (this.commits % 7 !== 0) return null;
+    this.waits += 1;
+    return new Promise((r) => setTimeout(r, 2));
+  }
+  async finish(): Promise<{ sha256: string; size: number }> {
+    this.state = 'finished';
+    return { sha256: createHash('sha256').update(this.content()).digest('hex'), size: this.fill };
+  }
+  async abort(): Promise<void> {
+    this.state = 'aborted';
+    this.mem.fill(0);
+  }
+  content(): Buffer {
+    return this.mem.subarray(0, this.fill);
+  }
+}
+
+const opened: SpaceSink[] = [];
+const openSpace = (failAt: number | null = null) => async (): Promise<Sink> => {
+  const s = new SpaceSink(Buffer.alloc(readyPart(0).size + 64 * 1024), failAt);
+  opened.push(s);
+  return s;
+};
+
+describe('[DC-4] [Q-2] a download read in place', () => {
+  it('lands in the sink\'s own memory, never through write(), waiting whenever the sink asks', async () => {
+    opened.length = 0;
+    const r = await client({ hashInClient: false }).download(readyPart(0).href, readyPart(0), openSpace());
+    expect(r).toMatchObject({ status: 'ok', size: files.part1.length });
+    const [s] = opened;
+    expect(s?.writes).toBe(0);
+    expect(s?.waits).toBeGreaterThan(0);
+    expect(s?.content().equals(files.part1)).toBe(true);
+  });
+
+  it('resumes after a reset mid-body into the same memory', async () => {
+    opened.length = 0;
+    server.setFault({ kind: 'reset-mid-body', times: 1 });
+    const r = await client({ hashInClient: false }).download(readyPart(0).href, readyPart(0), openSpace());
+    expect(r).toMatchObject({ status: 'ok', resumes: 1 });
+    expect(opened).toHaveLength(1);
+    expect(opened[0]?.content().equals(files.part1)).toBe(true);
+  });
+
+  it('counts no byte past Content-Length and keeps nothing (tis.http.malformed)', async () => {
+    opened.length = 0;
+    server.setFault({ kind: 'long-body' });
+    const e = await rejection(client({ hashInClient: false }).download(readyPart(0).href, readyPart(0), openSpace()));
+    expect(e.rule).toBe('tis.http.malformed');
+    expect(opened.every((s) => s.state === 'aborted')).toBe(true);
+  });
+
+  it('cuts a chunked body that runs past the listed size (tis.body.too-long)', async () => {
+    opened.length = 0;
+    server.setFault({ kind: 'oversize-body', chunked: true });
+    const e = await rejection(client({ hashInClient: false }).download(readyPart(0).href, readyPart(0), openSpace()));
+    expect(e.rule).toBe('tis.body.too-long');
+    expect(opened.every((s) => s.state === 'aborted')).toBe(true);
+  });
+
+  it('stops at the sink\'s own failure without retrying it as the network\'s', async () => {
+    opened.length = 0;
+    const e = await client({ hashInClient: false }).download(readyPart(0).href, readyPart(0), openSpace(100_000)).then(() => null, (err: unknown) => err);
+    expect((e as Error).message).toBe('disk full (test)');
+    expect(fileRequests()).toHaveLength(1);
+    expect(opened[0]?.state).toBe('aborted');
   });
 });
