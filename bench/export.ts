@@ -1,7 +1,12 @@
 // bench/export: export of a ≥1 GiB recording (authenticated reads from the
 // encrypted store, hash while writing, compare with the import's SHA-256,
 // fsync, sign, log, rename, receipt) against `cp` + `sync` of the plaintext
-// file, in the same run, onto the same file system. Prints one JSON document.
+// file, in the same run, onto the same file system. Every side reads its
+// source from the disk: the plaintext and the stored object are dropped from
+// the page cache before each step. The store writes its objects with O_DIRECT,
+// so an export always reads from the disk; a `cp` of a file still cached from
+// its writing read from memory, which until 2026-12-05 made the reference
+// look faster by the time of a 1 GiB disk read. Prints one JSON document.
 // Goal: ratio ≥ 0.8.
 //   npx tsx bench/export.ts [--size-mib N] [--runs N] [--profile DIR]
 import { execFileSync } from 'node:child_process';
@@ -14,7 +19,7 @@ import { exportCase } from '../app/core/export';
 import { importPath, ingestContextFor } from '../app/core/ingest';
 import { openKiosk } from '../app/core/kiosk';
 import { makeBigCarrier } from './big-carrier';
-import { asKioskProcess, cpuPerGiB, loadAverage, mbps, measureAsync, profiled, shell, type Measured } from './measure';
+import { asKioskProcess, cpuPerGiB, evictFromCache, loadAverage, mbps, measureAsync, profiled, shell, type Measured } from './measure';
 
 // Measured as the kiosk runs: with its V8 flags.
 asKioskProcess();
@@ -36,6 +41,14 @@ fs.renameSync(media, plain);
 fs.rmSync(carrier, { recursive: true, force: true });
 const caseSig = (kiosk.db.prepare('SELECT signature FROM cases').get() as { signature: string }).signature;
 
+/** Every file of the kiosk's data directory: the stored objects among them. */
+function storedFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
 const cp: Measured[] = [];
 const dd: Measured[] = [];
 const exports: Measured[] = [];
@@ -44,13 +57,16 @@ for (let i = 0; i < runs; i++) {
   const target = path.join(work, `target-${i}`);
   fs.mkdirSync(target);
   execFileSync('sync');
+  evictFromCache(plain);
   cp.push(shell(`cp "${plain}" "${target}/copy.mp4" && sync`));
   fs.rmSync(path.join(target, 'copy.mp4'));
   // cp copies in the kernel (copy_file_range); dd shows what a user-space writer pays on this file system.
   execFileSync('sync');
+  evictFromCache(plain);
   dd.push(shell(`dd if="${plain}" of="${target}/copy.mp4" bs=4M status=none && sync`));
   fs.rmSync(path.join(target, 'copy.mp4'));
   execFileSync('sync');
+  evictFromCache(...storedFiles(path.join(work, 'data')));
   exports.push(
     await profiled(i === runs - 1 ? values.profile : undefined, 'export', () =>
       measureAsync(async () => {
@@ -83,7 +99,8 @@ console.log(
       cpuSecondsPerGiB: { export: cpuPerGiB(best(exports).cpu, bytes), cpSync: cpuPerGiB(best(cp).cpu, bytes), ddSync: cpuPerGiB(best(dd).cpu, bytes) },
       loadAverage: { before: loadBefore, after: loadAverage() },
       cpus: os.cpus().length,
-      note: 'best of runs; cp reads the plaintext from the page cache, the export reads and authenticates the encrypted object; both fsync what they write',
+      sources: 'cold: each step reads its source from the disk (evicted from the page cache before it)',
+      note: 'best of runs; cp and dd read the plaintext, the export reads and authenticates the encrypted object; all fsync what they write',
     },
     null,
     2,
