@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApplianceRun, startAppliance } from '../helpers/appliance';
 import { buildDeb, missingTools, provisionLikePostinst, unpackDeb } from '../helpers/deb';
 import { allProcesses } from '../helpers/procs';
-import { difference, uncoveredBorder, type Shot } from '../helpers/screen';
+import { difference, shareOf, uncoveredBorder, type Shot } from '../helpers/screen';
 
 const missing = [
   ...(process.getuid?.() === 0 ? [] : ['root']),
@@ -31,11 +31,7 @@ afterAll(async () => {
  * can stay on screen long enough to look settled, and a base taken of it
  * differs from the attract screen that replaces it (a CI run failed so).
  */
-function inked(s: Shot): number {
-  let n = 0;
-  for (let i = 0; i < s.rgb.length; i += 3) if (s.rgb[i]! + s.rgb[i + 1]! + s.rgb[i + 2]! < 300) n++;
-  return n / (s.width * s.height);
-}
+const inked = (s: Shot): number => shareOf(s, (sum) => sum < 300);
 
 /** Waits for a screenshot the kiosk fills, no border pixel left to the compositor's black, with the attract screen's words drawn, that has settled (two alike in a row). */
 async function kioskShot(r: ApplianceRun, ms = 60_000): Promise<Shot> {
@@ -73,9 +69,7 @@ describe.skipIf(missing.length > 0)(`the appliance under cage${missing.length ? 
     const shot = await kioskShot(run);
     expect(shot.width * shot.height).toBeGreaterThan(0);
     // The attract screen is light, not an error page's or the compositor's black.
-    let light = 0;
-    for (let i = 0; i < shot.rgb.length; i += 3) if (shot.rgb[i]! + shot.rgb[i + 1]! + shot.rgb[i + 2]! > 600) light++;
-    expect(light / (shot.width * shot.height)).toBeGreaterThan(0.5);
+    expect(shareOf(shot, (sum) => sum > 600)).toBeGreaterThan(0.5);
 
     // Who runs what.
     const procs = allProcesses();

@@ -48,3 +48,10 @@ export function difference(a: Shot, b: Shot): number {
   }
   return n / (a.width * a.height);
 }
+
+/** The fraction of pixels whose channel sum (0-765) passes `test`: how much of a shot is light, or dark. */
+export function shareOf(s: Shot, test: (sum: number) => boolean): number {
+  let n = 0;
+  for (let i = 0; i < s.rgb.length; i += 3) if (test(s.rgb[i]! + s.rgb[i + 1]! + s.rgb[i + 2]!)) n++;
+  return n / (s.width * s.height);
+}
