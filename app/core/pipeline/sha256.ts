@@ -1,12 +1,10 @@
 // SHA-256 of a stream, on the hash worker when the stream is large. On this
 // 2-core machine SHA-256 (1.8 GB/s with SHA-NI) is the largest piece of the
 // necessary work; on its own core it overlaps AES-GCM, the reads and the
-// writes instead of adding to them. The worker is kept (one for the process,
-// serving every stream in turn), reads the slots' shared memory in place, and
-// holds the process open only while a stream is being hashed. It is inline
-// JavaScript (eval) so it runs the same under tsx, vitest and a bundle.
+// writes instead of adding to them. The worker is kept (kept-worker.ts) and
+// reads the slots' shared memory in place.
 import crypto from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { KeptWorker } from './kept-worker';
 import { SLOT_BYTES, isSlot } from './slots';
 
 const WORKER_SOURCE = `
@@ -42,50 +40,7 @@ parentPort.on('message', (m) => {
 });
 `;
 
-interface Waiter {
-  resolve(hex?: string): void;
-  reject(e: Error): void;
-}
-
-interface Hub {
-  readonly worker: Worker;
-  /** Per stream, the updates and the digest awaited, in order (a port delivers in order). */
-  readonly waiting: Map<number, Waiter[]>;
-}
-
-let hub: Hub | null = null;
-let nextId = 1;
-
-function getHub(): Hub {
-  if (hub) return hub;
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
-  const h: Hub = { worker, waiting: new Map() };
-  worker.on('message', (m: { t: 'done'; id: number } | { t: 'digest'; id: number; hex: string }) => {
-    const q = h.waiting.get(m.id);
-    const w = q?.shift();
-    if (m.t === 'digest') h.waiting.delete(m.id);
-    w?.resolve(m.t === 'digest' ? m.hex : undefined);
-    idle(h);
-  });
-  const fail = (e: Error): void => {
-    if (hub === h) hub = null;
-    for (const q of h.waiting.values()) for (const w of q) w.reject(e);
-    h.waiting.clear();
-  };
-  worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`the hash worker exited (${code})`)));
-  worker.unref();
-  hub = h;
-  return h;
-}
-
-/** The worker keeps the process alive only while some stream awaits it. */
-function idle(h: Hub): void {
-  let busy = false;
-  for (const q of h.waiting.values()) if (q.length) busy = true;
-  if (busy) h.worker.ref();
-  else h.worker.unref();
-}
+const worker = new KeptWorker(WORKER_SOURCE, 'the hash worker');
 
 export class Sha256Stream {
   #inline: crypto.Hash | null = null;
@@ -95,7 +50,7 @@ export class Sha256Stream {
 
   /** `worker`: hash on the worker (true) or here (false); by default the first update decides (a whole slot: the worker). */
   constructor(opts: { worker?: boolean } = {}) {
-    if (opts.worker === true) this.#id = nextId++;
+    if (opts.worker === true) this.#id = worker.newId();
     if (opts.worker === false) this.#inline = crypto.createHash('sha256');
   }
 
@@ -124,7 +79,7 @@ export class Sha256Stream {
     if (this.#done) return Promise.reject(new Error('Sha256Stream: update after digest'));
     if (this.#failed) return Promise.reject(this.#failed);
     if (this.#inline === null && this.#id === 0) {
-      if (data.byteLength >= SLOT_BYTES && isSlot(data)) this.#id = nextId++;
+      if (data.byteLength >= SLOT_BYTES && isSlot(data)) this.#id = worker.newId();
       else this.#inline = crypto.createHash('sha256');
     }
     if (this.#inline) {
@@ -160,23 +115,16 @@ export class Sha256Stream {
   abandon(): void {
     if (this.#done) return;
     this.#done = true;
-    if (this.#id !== 0 && hub) hub.worker.postMessage({ t: 'drop', id: this.#id });
+    if (this.#id !== 0) worker.tell(this.#id, { t: 'drop' });
   }
 
   #post(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<string | undefined> {
-    const h = getHub();
-    return new Promise<string | undefined>((resolve, reject) => {
-      const q = h.waiting.get(this.#id) ?? [];
-      h.waiting.set(this.#id, q);
-      q.push({
-        resolve,
-        reject: (e) => {
-          this.#failed ??= e;
-          reject(e);
-        },
-      });
-      h.worker.ref();
-      h.worker.postMessage(msg, transfer);
-    });
+    return worker.ask(this.#id, msg, transfer).then(
+      (m) => (typeof m.hex === 'string' ? m.hex : undefined),
+      (e: Error) => {
+        this.#failed ??= e;
+        throw e;
+      },
+    );
   }
 }

@@ -191,6 +191,19 @@ export class ChunkSealer {
     return out;
   }
 
+  /**
+   * Hands the stream, before any chunk is sealed, to a sealer elsewhere (the
+   * seal worker, ./slot-sealer): returns the payload key in an ArrayBuffer of
+   * its own, to be transferred, and wipes this sealer.
+   */
+  handOver(): ArrayBuffer {
+    if (this.#done || this.#counter !== 0 || this.#fill !== 0) throw new Error('ChunkSealer: hand-over after use');
+    const key = new Uint8Array(new ArrayBuffer(this.#key.length));
+    key.set(this.#key);
+    this.dispose();
+    return key.buffer;
+  }
+
   get chunks(): number {
     return this.#counter;
   }
