@@ -1,9 +1,11 @@
-// The sink side for plaintext that arrives in pieces (an export's decrypted
-// chunks, verify's): one copy into a slot; for an export the slot is written
+// The sink side for plaintext that arrives in pieces (a small object's
+// decrypted chunks): one copy into a slot; or in slots (a large object's
+// chunks, opened on the cipher worker into slots): no copy. For an export the
+// slot is written
 // (straight from the slot with O_DIRECT), then hashed and wiped on the worker
 // while the next slots fill and write; the slot is reused when both are done.
 import { Sha256Stream } from './sha256';
-import { SlotFiller, releaseSlot } from './slots';
+import { OwnedSlot, SlotFiller, releaseSlot } from './slots';
 
 /** Slots hashed or written at once per stream before push() waits. */
 const MAX_BUSY = 4;
@@ -21,7 +23,9 @@ export class SlotCollector {
   /** `consume` (optional) takes each filled slot too, e.g. DirectFileSink.write. */
   constructor(private readonly consume?: SlotConsumer) {}
 
-  async push(chunk: Uint8Array): Promise<void> {
+  /** Takes `chunk`: a piece is copied into slots; an owned slot is taken on as it is (and released once hashed and written). */
+  async push(chunk: Uint8Array | OwnedSlot): Promise<void> {
+    if (chunk instanceof OwnedSlot) return this.#adopt(chunk.bytes);
     const full: Buffer[] = [];
     this.#filler.copy(chunk, (s) => full.push(s));
     this.#size += chunk.byteLength;
@@ -33,6 +37,20 @@ export class SlotCollector {
         throw e;
       }
     }
+  }
+
+  async #adopt(bytes: Buffer): Promise<void> {
+    // After a piece that left a slot partly filled, the order of the bytes needs a copy.
+    if (this.#filler.filled > 0 || bytes.length === 0) {
+      try {
+        await this.push(bytes);
+      } finally {
+        releaseSlot(bytes, bytes.length);
+      }
+      return;
+    }
+    this.#size += bytes.length;
+    await this.#flush(bytes);
   }
 
   /** Flushes the last slot, waits for every hash and write; the SHA-256 and size of all pushed. */

@@ -1,6 +1,6 @@
 // One worker thread kept for the life of the process and shared by every
-// stream in turn: the hash worker (sha256.ts) and the seal worker
-// (../store/seal-worker.ts) are each one of these. Starting a worker costs
+// stream in turn: the hash worker (sha256.ts) and the cipher worker
+// (../store/cipher-worker.ts) are each one of these. Starting a worker costs
 // ~30 ms and a V8 isolate, too much per object when a carrier holds hundreds
 // of small files. The worker holds the process open only while some stream
 // awaits it, so an idle kiosk or a finished CLI command exits as it should.

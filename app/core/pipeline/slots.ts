@@ -97,6 +97,16 @@ export function discardSlot(view: Uint8Array): void {
   else extraInUse.delete(found.slot.buffer as SharedArrayBuffer);
 }
 
+/**
+ * Plaintext handed on in the slot it was made in (an object's chunks, opened
+ * on the cipher worker straight into a slot): `bytes` starts at the slot's
+ * start, and whoever receives it owns the slot and releases it, so the
+ * pipeline takes it on without a copy.
+ */
+export class OwnedSlot {
+  constructor(readonly bytes: Buffer) {}
+}
+
 /** Copies pieces of any size into slots, one copy each; hands over every slot it fills. */
 export class SlotFiller {
   #slot: Buffer | null = null;

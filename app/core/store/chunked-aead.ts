@@ -193,7 +193,7 @@ export class ChunkSealer {
 
   /**
    * Hands the stream, before any chunk is sealed, to a sealer elsewhere (the
-   * seal worker, ./slot-sealer): returns the payload key in an ArrayBuffer of
+   * cipher worker, ./slot-sealer): returns the payload key in an ArrayBuffer of
    * its own, to be transferred, and wipes this sealer.
    */
   handOver(): ArrayBuffer {

@@ -21,7 +21,7 @@ import { fsyncDir } from '../fsync-dir';
 import type { DeviceKey } from '../keys';
 import { DEFAULT_CHUNK_SIZE } from './chunked-aead';
 import { SlotSealer, type Sealed } from './slot-sealer';
-import { DirectFileSink, SLOT_BYTES, Sha256Stream, fillSlots, releaseSlot, type ByteSource } from '../pipeline';
+import { DirectFileSink, OwnedSlot, SLOT_BYTES, Sha256Stream, fillSlots, releaseSlot, type ByteSource } from '../pipeline';
 import { createObjectReader, objectKeyLabel, type ObjectReader, type ReaderHooks } from './object-reader';
 
 export type { ObjectReader, ReaderHooks, IntegrityFailureInfo } from './object-reader';
@@ -74,6 +74,8 @@ const OBJECT_ID = /^[0-9a-f]{64}-[0-9a-f]{8}$/;
 const MAX_IN_FLIGHT = 1;
 // Decrypted chunks handed to the hash worker before verify waits (16 MiB of 256 KiB chunks).
 const MAX_OWNED_IN_FLIGHT = 64;
+// Slots at the hash worker before verify waits: with the reader's slots ahead, well inside the pool.
+const MAX_SLOTS_HASHING = 3;
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new DOMException('ingest aborted', 'AbortError');
@@ -107,7 +109,7 @@ export class ContentStore {
 
   /**
    * One pass over `source` (the pipeline of ../pipeline): each 4 MiB slot of
-   * plaintext is hashed on the hash worker while the seal worker encrypts it
+   * plaintext is hashed on the hash worker while the cipher worker encrypts it
    * (./slot-sealer), and the sealed chunks are written while the next slots
    * are read, hashed and sealed; then fsync,
    * rename into place, fsync the directory. Plaintext never touches disk. On
@@ -151,7 +153,7 @@ export class ContentStore {
         }
         onData?.(slot);
         size += slot.length;
-        // Sealed on the seal worker and hashed on the hash worker, both reading the
+        // Sealed on the cipher worker and hashed on the hash worker, both reading the
         // slot where it lies; wiped and taken back once both are done.
         const sealed = sealer.seal(slot);
         const hashed = hasher.update(slot);
@@ -239,19 +241,33 @@ export class ContentStore {
         problemText ??= `object ${info.objectId}: ${info.reason}${info.chunk === undefined ? '' : ` (chunk ${info.chunk})`}`;
       },
     });
-    // Decrypted here while the hash worker hashes the chunks before: each
-    // decrypted chunk is handed over without a copy and wiped there (../pipeline).
+    // A large object is opened on the cipher worker into slots, each hashed on
+    // the hash worker where it lies and wiped there; a small one is decrypted
+    // here and each chunk handed to the hash worker without a copy (../pipeline).
     const hash = new Sha256Stream({ worker: size >= SLOT_BYTES });
     const hashing: Promise<void>[] = [];
     let n = 0;
     let got: string;
     try {
-      for await (const b of r.readAll()) {
-        n += b.length;
-        const h = hash.updateOwned(b);
+      for await (const b of r.readSlots()) {
+        let h: Promise<void>;
+        if (b instanceof OwnedSlot) {
+          n += b.bytes.length;
+          // The worker wiped it once hashed; inline, or after a failure, the release wipes.
+          h = hash.update(b.bytes, { wipe: true }).then(
+            () => releaseSlot(b.bytes, hash.onWorker ? 0 : b.bytes.length),
+            (e: unknown) => {
+              releaseSlot(b.bytes, b.bytes.length);
+              throw e;
+            },
+          );
+        } else {
+          n += b.length;
+          h = hash.updateOwned(b);
+        }
         h.catch(() => undefined);
         hashing.push(h);
-        while (hashing.length > MAX_OWNED_IN_FLIGHT) await hashing.shift();
+        while (hashing.length > (b instanceof OwnedSlot ? MAX_SLOTS_HASHING : MAX_OWNED_IN_FLIGHT)) await hashing.shift();
       }
       await Promise.all(hashing);
       got = await hash.digest();

@@ -6,6 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import fs from 'node:fs/promises';
 import { IntegrityError } from '../errors';
 import type { DeviceKey } from '../keys';
+import { OwnedSlot, SLOT_BYTES, acquireSlot, releaseSlot } from '../pipeline';
 import {
   ChunkFormatError,
   HEADER_LEN,
@@ -19,6 +20,7 @@ import {
   plainLength,
   type Header,
 } from './chunked-aead';
+import { SlotOpener } from './slot-opener';
 
 export interface IntegrityFailureInfo {
   objectId: string;
@@ -35,6 +37,12 @@ export interface ObjectReader {
   readRange(start: number, endExclusive: number): Promise<Buffer>;
   /** The whole plaintext, in order, one authenticated chunk at a time. */
   readAll(): AsyncIterable<Buffer>;
+  /**
+   * The whole plaintext, in order, for the pipeline (an export, verify): a
+   * large object as slots opened on the cipher worker, each the caller's to
+   * release (../pipeline SlotCollector takes them on); a small one as readAll's chunks.
+   */
+  readSlots(): AsyncIterable<Buffer | OwnedSlot>;
 }
 
 /** Label binding a wrapped object key to its object, so keys cannot be swapped between catalog rows. */
@@ -44,6 +52,25 @@ export function objectKeyLabel(objectId: string): string {
 
 // Read this many bytes per I/O when streaming; several MiB keeps syscalls rare.
 const READ_BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * Slots read and opened ahead of the one the caller holds: the disk reads one
+ * while the cipher worker opens another and the caller writes a third.
+ */
+const SLOTS_AHEAD = 3;
+
+/** Shared buffers for sealed batches, per length, kept for the next read. */
+const freeSealed = new Map<number, Buffer[]>();
+const KEEP_SEALED = SLOTS_AHEAD + 1;
+
+function takeSealed(len: number): Buffer {
+  return freeSealed.get(len)?.pop() ?? Buffer.from(new SharedArrayBuffer(len));
+}
+
+function giveSealed(b: Buffer): void {
+  const list = freeSealed.get(b.length) ?? [];
+  freeSealed.set(b.length, list);
+  if (list.length < KEEP_SEALED) list.push(b);
+}
 
 interface Opened {
   fh: FileHandle;
@@ -164,7 +191,15 @@ export function createObjectReader(
     } catch (e) {
       throw translate(e);
     }
-    const { fh, header, key } = opened;
+    try {
+      yield* chunksOf(opened);
+    } finally {
+      await opened.fh.close();
+    }
+  }
+
+  /** Every chunk, decrypted here, two reads of READ_BATCH_BYTES double-buffered. */
+  async function* chunksOf({ fh, header, key }: Opened): AsyncGenerator<Buffer> {
     let next: Promise<Buffer> | undefined;
     try {
       const cs = header.chunkSize;
@@ -205,11 +240,81 @@ export function createObjectReader(
         }
       }
     } finally {
-      // A consumer may stop early; let the prefetch settle before closing its file.
+      // A consumer may stop early; let the prefetch settle before its file is closed.
       await next?.catch(() => undefined);
+    }
+  }
+
+  async function* readSlots(): AsyncGenerator<Buffer | OwnedSlot> {
+    let opened: Opened;
+    try {
+      opened = await open();
+    } catch (e) {
+      throw translate(e);
+    }
+    const { fh, header, key } = opened;
+    const cs = header.chunkSize;
+    const perSlot = Math.floor(SLOT_BYTES / cs);
+    // A small object is not worth the worker's messages; a chunk larger than a slot does not fit one.
+    if (size < SLOT_BYTES || perSlot < 1) {
+      try {
+        yield* chunksOf(opened);
+      } finally {
+        await fh.close();
+      }
+      return;
+    }
+    const n = chunkCount(size, cs);
+    const batches = Math.ceil(n / perSlot);
+    const opener = new SlotOpener(key, header, size);
+    interface Batch {
+      readonly slot: Buffer;
+      readonly sealed: Buffer;
+      /** The slot's plaintext once read and authenticated; never rejects unobserved. */
+      readonly plain: Promise<Buffer>;
+    }
+    const ahead: Batch[] = [];
+    let started = 0;
+    const start = (): void => {
+      const first = started++ * perSlot;
+      const last = Math.min(n, first + perSlot) - 1;
+      const pos = chunkOffset(first, cs);
+      const len = chunkOffset(last, cs) + plainLength(last, size, cs) + TAG_LEN - pos;
+      const sealed = takeSealed(perSlot * (cs + TAG_LEN));
+      const slot = acquireSlot();
+      const plain = readExactly(fh, sealed, len, pos)
+        .then(() => opener.open(sealed, first, last - first + 1, slot))
+        .then((plainLen) => slot.subarray(0, plainLen));
+      plain.catch(() => undefined);
+      ahead.push({ slot, sealed, plain });
+    };
+    try {
+      while (started < batches && ahead.length < SLOTS_AHEAD) start();
+      while (ahead.length > 0) {
+        const b = ahead[0] as Batch;
+        let plain: Buffer;
+        try {
+          plain = await b.plain;
+        } catch (e) {
+          throw translate(e);
+        }
+        ahead.shift();
+        giveSealed(b.sealed);
+        if (started < batches) start();
+        // From here the slot is the caller's.
+        yield new OwnedSlot(plain);
+      }
+    } finally {
+      // Stopped early or failed: the reads and opens still under way end before their buffers go back.
+      for (const b of ahead.splice(0)) {
+        await b.plain.catch(() => undefined);
+        releaseSlot(b.slot);
+        giveSealed(b.sealed);
+      }
+      opener.close();
       await fh.close();
     }
   }
 
-  return { readRange, readAll };
+  return { readRange, readAll, readSlots };
 }

@@ -1,86 +1,18 @@
 // AES-256-GCM sealing of a stream of slots (../pipeline) into the chunked
-// format of ./chunked-aead, on the seal worker when the stream is large.
+// format of ./chunked-aead, on the cipher worker (./cipher-worker) when the
+// stream is large.
 //
 // On two cores the main thread already carries the TLS of a TIS download (or
 // the reads' completions and the writes' copies of an import), and the hash
 // worker carries SHA-256. Sealing on the main thread put AES-GCM and the
 // garbage of its output buffers (a new ciphertext buffer per 256 KiB chunk)
-// on the thread that the socket waits for. On a kept worker of its own
-// (../pipeline/kept-worker) it reads each slot where it lies in shared memory
-// and writes the sealed chunks into an output buffer that is moved to it and
-// back with each slot, which the caller copies into its write blocks and
-// gives back; the worker's own garbage is collected on its own heap.
-//
-// The format is the same byte for byte (test/core/store/slot-sealer.test.ts
-// holds the worker to sealChunk): the worker source repeats nonceFor and the
-// hold-back of ChunkSealer because an eval'd worker cannot import them.
-import { KeptWorker, SLOT_BYTES, isSlot } from '../pipeline';
+// on the thread that the socket waits for. The cipher worker reads each slot
+// where it lies in shared memory and writes the sealed chunks into an output
+// buffer that is moved to it and back with each slot, which the caller copies
+// into its write blocks and gives back.
+import { SLOT_BYTES, isSlot } from '../pipeline';
+import { cipherWorker as worker } from './cipher-worker';
 import { ChunkSealer, TAG_LEN, type Header } from './chunked-aead';
-
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const crypto = require('node:crypto');
-const jobs = new Map();
-function nonce(counter, last) {
-  const n = Buffer.alloc(12);
-  n.writeUIntBE(counter, 5, 6);
-  n[11] = last ? 1 : 0;
-  return n;
-}
-// Seals one chunk of job j into out at o; returns the new offset.
-function seal(j, plain, last, out, o) {
-  const c = crypto.createCipheriv('aes-256-gcm', j.key, nonce(j.counter++, last));
-  c.setAAD(j.aad);
-  const ct = c.update(plain);
-  const rest = c.final();
-  out.set(ct, o);
-  o += ct.length;
-  if (rest.length) { out.set(rest, o); o += rest.length; }
-  out.set(c.getAuthTag(), o);
-  return o + ${TAG_LEN};
-}
-function end(id) {
-  const j = jobs.get(id);
-  if (!j) return;
-  jobs.delete(id);
-  j.key.fill(0);
-  j.pending.fill(0);
-}
-parentPort.on('message', (m) => {
-  try {
-    if (m.t === 'drop') return end(m.id);
-    // The first request of a stream brings its key (moved here, wiped at the end).
-    if (m.begin) jobs.set(m.id, { key: Buffer.from(m.begin.key), aad: Buffer.from(m.begin.aad), cs: m.begin.cs, pending: Buffer.alloc(m.begin.cs), fill: 0, counter: 0 });
-    const j = jobs.get(m.id);
-    if (!j) throw new Error('no such stream');
-    // The output buffer comes with the request and goes back with the answer, moved both ways.
-    const out = new Uint8Array(m.out && m.out.byteLength >= m.cap ? m.out : new ArrayBuffer(m.cap));
-    let o = 0;
-    if (m.t === 'seal') {
-      // As ChunkSealer.push: a full chunk is held back until more input shows it is not the last.
-      const data = Buffer.from(m.sab, m.off, m.len);
-      let off = 0;
-      while (off < data.length) {
-        if (j.fill === j.cs) { o = seal(j, j.pending, false, out, o); j.fill = 0; }
-        if (j.fill === 0 && data.length - off > j.cs) { o = seal(j, data.subarray(off, off + j.cs), false, out, o); off += j.cs; continue; }
-        const n = Math.min(j.cs - j.fill, data.length - off);
-        j.pending.set(data.subarray(off, off + n), j.fill);
-        j.fill += n;
-        off += n;
-      }
-    } else if (m.t === 'end') {
-      o = seal(j, j.pending.subarray(0, j.fill), true, out, o);
-      end(m.id);
-    } else throw new Error('unknown request ' + m.t);
-    parentPort.postMessage({ id: m.id, len: o, out: out.buffer }, [out.buffer]);
-  } catch (e) {
-    end(m.id);
-    parentPort.postMessage({ id: m.id, error: String(e && e.message || e) });
-  }
-});
-`;
-
-const worker = new KeptWorker(WORKER_SOURCE, 'the seal worker');
 
 /** Sealed bytes to write; release() once they are copied or written. */
 export interface Sealed {
@@ -156,7 +88,7 @@ export class SlotSealer {
     const spare = freeOut.get(cap)?.pop();
     const m = await worker.ask(this.#id, { ...msg, cap, out: spare }, spare ? [...transfer, spare] : transfer);
     const out = m.out;
-    if (typeof m.len !== 'number' || !(out instanceof ArrayBuffer) || out.byteLength < m.len) throw new Error('the seal worker sent no sealed bytes');
+    if (typeof m.len !== 'number' || !(out instanceof ArrayBuffer) || out.byteLength < m.len) throw new Error('the cipher worker sent no sealed bytes');
     let given = false;
     return {
       pieces: [Buffer.from(out, 0, m.len)],

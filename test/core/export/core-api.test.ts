@@ -10,6 +10,8 @@ import { approveTwoPersons, createKioskAuth, exportCase, STAGING_PREFIX, type Ex
 import { checkTarget } from '../../../app/core/export/target';
 import { importPath, ingestContextFor } from '../../../app/core/ingest';
 import { openKiosk, type Kiosk } from '../../../app/core/kiosk';
+import { DEFAULT_CHUNK_SIZE, chunkOffset } from '../../../app/core/store/chunked-aead';
+import { makeBigCarrier } from '../../../bench/big-carrier';
 import { copyOfDemo } from '../../helpers/demo';
 import { REPO, scratch } from '../../helpers/paths';
 
@@ -129,6 +131,39 @@ describe('exportCase', () => {
     expect(abandoned?.data).toMatchObject({ package: exported?.data.package, packageSha256: exported?.data.packageSha256, reason: 'signing device removed' });
     expect(k.log.verify().ok).toBe(true);
   });
+
+  it('[Q-3] [PL-9] a recording larger than a slot, opened on the cipher worker, exports byte for byte; with a byte flipped in its third slot the export stops naming it, logs the integrity event and leaves the target empty', async () => {
+    const k = await openWith();
+    const work = scratch('big-carrier-');
+    const { carrier, media, bytes } = await makeBigCarrier(work, 13);
+    expect((await importPath(ingestContextFor(k, { operator: 'setup' }), carrier)).problems).toEqual([]);
+    const caseSig = (k.db.prepare('SELECT signature FROM cases').get() as { signature: string }).signature;
+    const good = scratch('carrier-out-');
+    const res = await exportCase(k, { caseSignature: caseSig, to: good, purpose: 'backup', recipient: 'Kancelaria', operator: 'Anna Informatyk' });
+    expect(res.bytes).toBe(bytes);
+    const exported = fs.readdirSync(path.join(res.package, 'data'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(exported).toHaveLength(1);
+    expect(fs.readFileSync(path.join(exported[0]!.parentPath, exported[0]!.name)).equals(fs.readFileSync(media))).toBe(true);
+
+    const obj = k.db.prepare('SELECT id FROM objects ORDER BY size DESC LIMIT 1').get() as { id: string };
+    const file = k.store.objectPath(obj.id);
+    fs.chmodSync(file, 0o600);
+    const fd = fs.openSync(file, 'r+');
+    // Chunk 37 of 256 KiB chunks: the sixth chunk of the third 4 MiB slot.
+    const at = chunkOffset(37, DEFAULT_CHUNK_SIZE) + 777;
+    const b = Buffer.alloc(1);
+    fs.readSync(fd, b, 0, 1, at);
+    b[0] = b[0]! ^ 0x40;
+    fs.writeSync(fd, b, 0, 1, at);
+    fs.closeSync(fd);
+    const to = scratch('carrier-out-');
+    const e = await refusal(exportCase(k, { caseSignature: caseSig, to, purpose: 'backup', recipient: 'Kancelaria', operator: 'Anna Informatyk' }));
+    expect(e.code).toBe('integrity');
+    expect(e.message).toMatch(/chunk authentication failed \(chunk 37\)/);
+    expect(e.message).toContain('export stopped, nothing was written');
+    expect(fs.readdirSync(to)).toEqual([]);
+    expect(k.db.prepare("SELECT count(*) AS n FROM integrity_events WHERE reason = 'export'").get()).toEqual({ n: 1 });
+  }, 120_000);
 
   it('refuses a target too small before the first byte, and removes an interrupted export\'s staging folder', async () => {
     const to = scratch('carrier-out-');

@@ -38,7 +38,7 @@ async function sealInSlots(s: SlotSealer, plain: Buffer): Promise<Buffer> {
   return Buffer.concat(out);
 }
 
-describe('SlotSealer (sealing on the seal worker)', () => {
+describe('SlotSealer (sealing on the cipher worker)', () => {
   it('[Q-3] [PL-2.2] seals on the worker byte for byte as sealChunk does, across slots, for chunk sizes that do and do not divide a slot', async () => {
     for (const [chunkSize, size] of [
       [256 * 1024, 3 * SLOT_BYTES + 12345],

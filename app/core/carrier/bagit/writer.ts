@@ -10,7 +10,7 @@ import { type Problem, problem } from '../../../shared/problem';
 import { KioskError } from '../../errors';
 import { fsyncDir } from '../../fsync-dir';
 import { foldKey, quote } from '../names';
-import { DirectFileSink, SlotCollector } from '../../pipeline';
+import { DirectFileSink, SlotCollector, type OwnedSlot } from '../../pipeline';
 import { checkRelativePath, encodeBagPath } from './paths';
 
 export interface PayloadWritten {
@@ -60,7 +60,7 @@ export class BagWriter {
    * (`rec.mp4` -> `data/rec.mp4`); a path that already starts with `data/`
    * is taken as relative to the bag, as recordings.json writes it.
    */
-  async addPayloadFile(relPath: string, source: AsyncIterable<Uint8Array>): Promise<PayloadWritten> {
+  async addPayloadFile(relPath: string, source: AsyncIterable<Uint8Array | OwnedSlot>): Promise<PayloadWritten> {
     this.assertOpen();
     const rel = this.claim(relPath.startsWith('data/') ? relPath : `data/${relPath}`, 'payload');
     await this.makeParents(rel);

@@ -1,0 +1,126 @@
+// The cipher worker: one kept worker thread (../pipeline/kept-worker) that
+// seals slots for the store's ingest (./slot-sealer) and opens sealed chunks
+// into slots for its reads (./slot-opener). On two cores the main thread
+// carries the I/O (and a download's TLS), the hash worker SHA-256; AES-GCM
+// and the garbage of node:crypto's output buffers (a new one per chunk) go
+// here, where they are collected on this worker's own heap.
+//
+// The format is ./chunked-aead's byte for byte (test/core/store/slot-sealer
+// and slot-opener tests hold the worker to sealChunk and openChunk): the
+// source repeats nonceFor and the hold-back of ChunkSealer because an eval'd
+// worker cannot import them.
+//
+// Protocol (besides KeptWorker's `id`):
+//   seal  {sab, off, len, cap, out?, begin?: {key, aad, cs}}  -> {len, out}
+//   end   {cap, out?}                                         -> {len, out}
+//   open  {sab, off, first, count, slot, slotOff, begin?: {key, aad, cs, size}}
+//                                                             -> {len} | {bad: {reason, chunk}}
+//   drop  {}                                                  (no answer)
+// A stream's key comes with its first request, moved here, and is wiped when
+// the stream ends or is dropped.
+import { KeptWorker } from '../pipeline';
+import { TAG_LEN } from './chunked-aead';
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const TAG = ${TAG_LEN};
+const jobs = new Map();
+function nonce(counter, last) {
+  const n = Buffer.alloc(12);
+  n.writeUIntBE(counter, 5, 6);
+  n[11] = last ? 1 : 0;
+  return n;
+}
+// Seals one chunk of job j into out at o; returns the new offset.
+function seal(j, plain, last, out, o) {
+  const c = crypto.createCipheriv('aes-256-gcm', j.key, nonce(j.counter++, last));
+  c.setAAD(j.aad);
+  const ct = c.update(plain);
+  const rest = c.final();
+  out.set(ct, o);
+  o += ct.length;
+  if (rest.length) { out.set(rest, o); o += rest.length; }
+  out.set(c.getAuthTag(), o);
+  return o + TAG;
+}
+function end(id) {
+  const j = jobs.get(id);
+  if (!j) return;
+  jobs.delete(id);
+  j.key.fill(0);
+  if (j.pending) j.pending.fill(0);
+}
+function onSeal(m, j) {
+  // The output buffer comes with the request and goes back with the answer, moved both ways.
+  const out = new Uint8Array(m.out && m.out.byteLength >= m.cap ? m.out : new ArrayBuffer(m.cap));
+  let o = 0;
+  if (m.t === 'seal') {
+    // As ChunkSealer.push: a full chunk is held back until more input shows it is not the last.
+    const data = Buffer.from(m.sab, m.off, m.len);
+    let off = 0;
+    while (off < data.length) {
+      if (j.fill === j.cs) { o = seal(j, j.pending, false, out, o); j.fill = 0; }
+      if (j.fill === 0 && data.length - off > j.cs) { o = seal(j, data.subarray(off, off + j.cs), false, out, o); off += j.cs; continue; }
+      const n = Math.min(j.cs - j.fill, data.length - off);
+      j.pending.set(data.subarray(off, off + n), j.fill);
+      j.fill += n;
+      off += n;
+    }
+  } else {
+    o = seal(j, j.pending.subarray(0, j.fill), true, out, o);
+    end(m.id);
+  }
+  parentPort.postMessage({ id: m.id, len: o, out: out.buffer }, [out.buffer]);
+}
+// As openChunk, for chunks first..first+count-1 lying one after the other at
+// m.off of m.sab: each is authenticated and decrypted into the slot. Nothing
+// of a chunk whose tag fails stays in the slot; the caller then wipes the
+// rest and never hands the slot on.
+function onOpen(m, j) {
+  const sealed = Buffer.from(m.sab);
+  const slot = Buffer.from(m.slot);
+  let i = m.off, w = m.slotOff;
+  for (let c = m.first; c < m.first + m.count; c++) {
+    const plen = c < j.n - 1 ? j.cs : j.size - (j.n - 1) * j.cs;
+    const d = crypto.createDecipheriv('aes-256-gcm', j.key, nonce(c, c === j.n - 1));
+    d.setAAD(j.aad);
+    d.setAuthTag(sealed.subarray(i + plen, i + plen + TAG));
+    const body = d.update(sealed.subarray(i, i + plen));
+    try {
+      d.final();
+    } catch {
+      body.fill(0);
+      parentPort.postMessage({ id: m.id, bad: { reason: 'chunk authentication failed', chunk: c } });
+      return;
+    }
+    slot.set(body, w);
+    body.fill(0);
+    w += plen;
+    i += plen + TAG;
+  }
+  parentPort.postMessage({ id: m.id, len: w - m.slotOff });
+}
+parentPort.on('message', (m) => {
+  try {
+    if (m.t === 'drop') return end(m.id);
+    if (m.begin) {
+      const b = m.begin;
+      const j = { key: Buffer.from(b.key), aad: Buffer.from(b.aad), cs: b.cs, counter: 0 };
+      if (m.t === 'open') { j.size = b.size; j.n = b.size === 0 ? 1 : Math.ceil(b.size / b.cs); }
+      else { j.pending = Buffer.alloc(b.cs); j.fill = 0; }
+      jobs.set(m.id, j);
+    }
+    const j = jobs.get(m.id);
+    if (!j) throw new Error('no such stream');
+    if (m.t === 'seal' || m.t === 'end') onSeal(m, j);
+    else if (m.t === 'open') onOpen(m, j);
+    else throw new Error('unknown request ' + m.t);
+  } catch (e) {
+    end(m.id);
+    parentPort.postMessage({ id: m.id, error: String(e && e.message || e) });
+  }
+});
+`;
+
+export const cipherWorker = new KeptWorker(WORKER_SOURCE, 'the cipher worker');
