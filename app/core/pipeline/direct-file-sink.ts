@@ -18,11 +18,18 @@
 // written, and cut back with ftruncate; the caller fsyncs once at the end, as
 // for any file, for the file's size and extents.
 //
+// An O_DIRECT write completes once the device has the data, which may still
+// be in its volatile cache (this VM's disk is cached by its host): a final
+// fsync of a gibibyte written so took 0.5-0.6 s, with the cores idle, after
+// 0.3 s of writes. So fdatasync runs behind the writes every 64 MiB, as for
+// the page cache below, and the flushing overlaps the hashing and the cipher:
+// an export's pipeline took a median 1.96 s a GiB against 2.17 s without it,
+// in five interleaved runs (docs/performance.md, 2026-12-06).
+//
 // Where the file system has no O_DIRECT (tmpfs before Linux 6.6: open fails
 // with EINVAL) or refuses the first aligned write, the same blocks are written
-// through the page cache, with write-back (fdatasync behind the writes)
-// started every 64 MiB, so the final fsync does not pay for gigabytes kept
-// dirty.
+// through the page cache, with the same fdatasync every 64 MiB, so the final
+// fsync does not pay for gigabytes kept dirty.
 import fs from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import { isAligned } from './slots';
@@ -211,7 +218,7 @@ export class DirectFileSink {
     });
     done.catch(() => undefined);
     this.#inFlight.push(done);
-    if (!this.#direct && this.#written - this.#syncedUpTo >= EARLY_SYNC_BYTES && !this.#syncing) {
+    if (this.#written - this.#syncedUpTo >= EARLY_SYNC_BYTES && !this.#syncing) {
       this.#syncedUpTo = this.#written;
       this.#syncing = Promise.all(this.#inFlight)
         .then(() => this.#fh.datasync())
