@@ -1,9 +1,9 @@
 // The sink side for plaintext that arrives in pieces (a small object's
 // decrypted chunks): one copy into a slot; or in slots (a large object's
 // chunks, opened on the cipher worker into slots): no copy. For an export the
-// slot is written
-// (straight from the slot with O_DIRECT), then hashed and wiped on the worker
-// while the next slots fill and write; the slot is reused when both are done.
+// slot is written (straight from the slot with O_DIRECT), then hashed and
+// wiped on the worker while the next slots fill and write; the slot is reused
+// when both are done. Verify uses it without a writer.
 import { Sha256Stream } from './sha256';
 import { OwnedSlot, SlotFiller, releaseSlot } from './slots';
 

@@ -22,14 +22,6 @@ parentPort.on('message', (m) => {
     // Asked to when the main thread is done with these bytes: the wipe costs it nothing then.
     if (m.wipe) for (let o = 0; o < view.length; o += zeros.length) view.set(zeros.subarray(0, Math.min(zeros.length, view.length - o)), o);
     parentPort.postMessage({ t: 'done', id: m.id });
-  } else if (m.t === 'own') {
-    // A buffer handed over (transferred): hashed, then wiped here, off the main thread.
-    let h = jobs.get(m.id);
-    if (!h) jobs.set(m.id, (h = crypto.createHash('sha256')));
-    const b = new Uint8Array(m.buf);
-    h.update(b);
-    b.fill(0);
-    parentPort.postMessage({ t: 'done', id: m.id });
   } else if (m.t === 'end') {
     const h = jobs.get(m.id) ?? crypto.createHash('sha256');
     jobs.delete(m.id);
@@ -52,20 +44,6 @@ export class Sha256Stream {
   constructor(opts: { worker?: boolean } = {}) {
     if (opts.worker === true) this.#id = worker.newId();
     if (opts.worker === false) this.#inline = crypto.createHash('sha256');
-  }
-
-  /**
-   * Hashes `data` and takes it: a buffer that is a whole ArrayBuffer of its
-   * own (a decryptor's output) is transferred to the worker without a copy and
-   * wiped there; the caller must not touch it again. Anything else is hashed
-   * as update() does.
-   */
-  updateOwned(data: Buffer): Promise<void> {
-    const ab = data.buffer;
-    if (this.#inline !== null || this.#id === 0 || this.#done || this.#failed || ab instanceof SharedArrayBuffer || data.byteOffset !== 0 || data.byteLength !== ab.byteLength) {
-      return this.update(data);
-    }
-    return this.#post({ t: 'own', id: this.#id, buf: ab }, [ab]).then(() => undefined);
   }
 
   /**
@@ -118,8 +96,8 @@ export class Sha256Stream {
     if (this.#id !== 0) worker.tell(this.#id, { t: 'drop' });
   }
 
-  #post(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<string | undefined> {
-    return worker.ask(this.#id, msg, transfer).then(
+  #post(msg: Record<string, unknown>): Promise<string | undefined> {
+    return worker.ask(this.#id, msg).then(
       (m) => (typeof m.hex === 'string' ? m.hex : undefined),
       (e: Error) => {
         this.#failed ??= e;

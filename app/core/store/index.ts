@@ -21,7 +21,7 @@ import { fsyncDir } from '../fsync-dir';
 import type { DeviceKey } from '../keys';
 import { DEFAULT_CHUNK_SIZE } from './chunked-aead';
 import { SlotSealer, type Sealed } from './slot-sealer';
-import { DirectFileSink, OwnedSlot, SLOT_BYTES, Sha256Stream, fillSlots, releaseSlot, type ByteSource } from '../pipeline';
+import { DirectFileSink, Sha256Stream, SlotCollector, fillSlots, releaseSlot, type ByteSource } from '../pipeline';
 import { createObjectReader, objectKeyLabel, type ObjectReader, type ReaderHooks } from './object-reader';
 
 export type { ObjectReader, ReaderHooks, IntegrityFailureInfo } from './object-reader';
@@ -72,10 +72,6 @@ const OBJECT_ID = /^[0-9a-f]{64}-[0-9a-f]{8}$/;
 // fillSlots reads two ahead. Three gained nothing (bench/tis: 280-320 MB/s
 // against 270-295) and held the first write back until three slots were sealed.
 const MAX_IN_FLIGHT = 1;
-// Decrypted chunks handed to the hash worker before verify waits (16 MiB of 256 KiB chunks).
-const MAX_OWNED_IN_FLIGHT = 64;
-// Slots at the hash worker before verify waits: with the reader's slots ahead, well inside the pool.
-const MAX_SLOTS_HASHING = 3;
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new DOMException('ingest aborted', 'AbortError');
@@ -241,39 +237,17 @@ export class ContentStore {
         problemText ??= `object ${info.objectId}: ${info.reason}${info.chunk === undefined ? '' : ` (chunk ${info.chunk})`}`;
       },
     });
-    // A large object is opened on the cipher worker into slots, each hashed on
-    // the hash worker where it lies and wiped there; a small one is decrypted
-    // here and each chunk handed to the hash worker without a copy (../pipeline).
-    const hash = new Sha256Stream({ worker: size >= SLOT_BYTES });
-    const hashing: Promise<void>[] = [];
-    let n = 0;
+    // A large object is opened on the cipher worker into slots, taken as they
+    // are; a small one's decrypted chunks are copied into one. The collector
+    // hashes (on the hash worker for whole slots) and wipes each (../pipeline).
+    const collector = new SlotCollector();
+    let n: number;
     let got: string;
     try {
-      for await (const b of r.readSlots()) {
-        let h: Promise<void>;
-        if (b instanceof OwnedSlot) {
-          n += b.bytes.length;
-          // The worker wiped it once hashed; inline, or after a failure, the release wipes.
-          h = hash.update(b.bytes, { wipe: true }).then(
-            () => releaseSlot(b.bytes, hash.onWorker ? 0 : b.bytes.length),
-            (e: unknown) => {
-              releaseSlot(b.bytes, b.bytes.length);
-              throw e;
-            },
-          );
-        } else {
-          n += b.length;
-          h = hash.updateOwned(b);
-        }
-        h.catch(() => undefined);
-        hashing.push(h);
-        while (hashing.length > (b instanceof OwnedSlot ? MAX_SLOTS_HASHING : MAX_OWNED_IN_FLIGHT)) await hashing.shift();
-      }
-      await Promise.all(hashing);
-      got = await hash.digest();
+      for await (const b of r.readSlots()) await collector.push(b);
+      ({ sha256: got, size: n } = await collector.finish());
     } catch (e) {
-      await Promise.allSettled(hashing);
-      hash.abandon();
+      await collector.abandon();
       return { ok: false, problem: problemText ?? (e instanceof Error ? e.message : String(e)) };
     }
     if (n !== size) return { ok: false, problem: `object ${objectId}: read ${n} bytes, expected ${size}` };
