@@ -5,6 +5,8 @@
 // between them. A released slot is wiped, so no plaintext outlives its use,
 // and kept for the next one, so a 2 GB hearing does not churn the allocator
 // and the garbage collector (docs/perf/ shows the before and after).
+import { zeroFiller } from './zero-fill';
+
 export const SLOT_BYTES = 4 << 20;
 /**
  * Slots in the aligned pool. The pool is one shared WebAssembly memory, so
@@ -19,17 +21,22 @@ const POOL_SLOTS = 24;
 const KEEP_EXTRA = 4;
 
 let pool: SharedArrayBuffer | null = null;
+/** Zeroes bytes of the pool: a memset (zero-fill.ts), not a copy from ZEROS. */
+let zeroPool: ((offset: number, length: number) => void) | null = null;
 const poolFree: number[] = [];
 const poolInUse = new Map<number, Buffer>();
 const extraFree: Buffer[] = [];
 const extraInUse = new Map<SharedArrayBuffer, Buffer>();
-// fill() on shared memory goes element by element (8x slower here); a copy from zeros is a memcpy.
+// fill() on shared memory goes element by element (8x slower here); for slots
+// outside the pool a copy from zeros is a memcpy.
 const ZEROS = Buffer.alloc(SLOT_BYTES);
 
 function poolBuffer(): SharedArrayBuffer {
   if (pool) return pool;
   const pages = (POOL_SLOTS * SLOT_BYTES) / (64 * 1024);
-  pool = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }).buffer as unknown as SharedArrayBuffer;
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  zeroPool = zeroFiller(memory);
+  pool = memory.buffer as unknown as SharedArrayBuffer;
   for (let i = POOL_SLOTS - 1; i >= 0; i--) poolFree.push(i);
   return pool;
 }
@@ -75,11 +82,13 @@ export function isAligned(view: Uint8Array): boolean {
 export function releaseSlot(view: Uint8Array, used = SLOT_BYTES): void {
   const found = slotOf(view);
   if (!found) return;
-  found.slot.set(ZEROS.subarray(0, Math.min(used, SLOT_BYTES)));
-  if (found.index !== undefined) {
+  const n = Math.min(used, SLOT_BYTES);
+  if (found.index !== undefined && zeroPool) {
+    zeroPool(found.slot.byteOffset, n);
     poolInUse.delete(found.index);
     poolFree.push(found.index);
   } else {
+    found.slot.set(ZEROS.subarray(0, n));
     extraInUse.delete(found.slot.buffer as SharedArrayBuffer);
     if (extraFree.length < KEEP_EXTRA) extraFree.push(found.slot);
   }
