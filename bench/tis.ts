@@ -9,8 +9,9 @@
 // the CPU budget: the least time any client that also hashes and encrypts
 // could take here, were it as cheap as curl and its crypto as fast as openssl
 // (measure.ts, cpuBudget).
-// Usage: npx tsx bench/tis.ts [--mib 1024] [--rounds 2] [--profile DIR]
-// Prints one JSON object; goal: ratio ≥ 0.7.
+// Usage: npx tsx bench/tis.ts [--mib 1024] [--rounds 2] [--profile DIR] [--only kiosk]
+// Prints one JSON object; goal: ratio ≥ 0.7. --only kiosk runs the kiosk's
+// download alone, for `perf record` (perf-summary.ts), and prints no ratio.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -28,7 +29,11 @@ import { asKioskProcess, cpuBudget, cpuPerGiB, loadAverage, measureAsync, procCp
 // Measured as the kiosk runs: with its V8 flags.
 asKioskProcess();
 
-const { values } = parseArgs({ options: { mib: { type: 'string', default: '1024' }, rounds: { type: 'string', default: '2' }, profile: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { mib: { type: 'string', default: '1024' }, rounds: { type: 'string', default: '2' }, profile: { type: 'string' }, only: { type: 'string' } },
+});
+if (values.only !== undefined && values.only !== 'kiosk') throw new Error(`--only: "${values.only}" is not a side this bench can run alone (kiosk)`);
+const kioskOnly = values.only === 'kiosk';
 const mib = Number(values.mib);
 const rounds = Number(values.rounds);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -167,6 +172,7 @@ try {
   const curlOut = path.join(work, 'curl.out');
   for (let r = 0; r < rounds; r += 1) {
     kiosk.push(await withServer(serverCpuPerGiB.kiosk, () => timed(client, cpu.kiosk, true, r === rounds - 1 ? values.profile : undefined)));
+    if (kioskOnly) continue;
     clientOnly.push(await withServer(serverCpuPerGiB.clientOnly, () => timed(client, cpu.clientOnly, false)));
     node.push(await withServer(serverCpuPerGiB.node, rawNode));
 
@@ -181,40 +187,46 @@ try {
   }
   const best = (xs: number[]): number => Math.max(...xs);
   const round1 = (x: number): number => Math.round(x * 10) / 10;
-  // The budget, per GiB, from the best curl run: what is left of the two cores
-  // beside the server, for a client as cheap as curl that also hashes and seals.
-  const gib = part.size / 2 ** 30;
-  const bestCurl = curl.indexOf(best(curl));
-  const curlSeconds = part.size / 1e6 / best(curl) / gib;
-  const budget = cpuBudget({
-    referenceSeconds: curlSeconds,
-    io: { wall: curlSeconds, cpu: cpu.curl[bestCurl]! },
-    otherCpu: serverCpuPerGiB.curl[bestCurl]!,
-    goal: 0.7,
-  });
-  process.stdout.write(
-    `${JSON.stringify({
-      bench: 'tis-download',
-      bytes: part.size,
-      rounds,
-      kioskMBps: kiosk.map(round1),
-      clientOnlyMBps: clientOnly.map(round1),
-      rawNodeHttpsMBps: node.map(round1),
-      curlMBps: curl.map(round1),
-      bestKioskMBps: round1(best(kiosk)),
-      bestCurlMBps: round1(best(curl)),
-      ratio: Math.round((best(kiosk) / best(curl)) * 100) / 100,
-      ratioClientOnly: Math.round((best(clientOnly) / best(curl)) * 100) / 100,
-      ratioRawNode: Math.round((best(node) / best(curl)) * 100) / 100,
+  if (kioskOnly) {
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'tis-download', only: 'kiosk', bytes: part.size, rounds, kioskMBps: kiosk.map(round1), cpuSecondsPerGiB: { kiosk: cpu.kiosk }, kioskThreadCpuSeconds: threads, serverCpuSecondsPerGiB: { kiosk: serverCpuPerGiB.kiosk }, loadAverage: { before: loadBefore, after: loadAverage() } })}\n`,
+    );
+  } else {
+    // The budget, per GiB, from the best curl run: what is left of the two cores
+    // beside the server, for a client as cheap as curl that also hashes and seals.
+    const gib = part.size / 2 ** 30;
+    const bestCurl = curl.indexOf(best(curl));
+    const curlSeconds = part.size / 1e6 / best(curl) / gib;
+    const budget = cpuBudget({
+      referenceSeconds: curlSeconds,
+      io: { wall: curlSeconds, cpu: cpu.curl[bestCurl]! },
+      otherCpu: serverCpuPerGiB.curl[bestCurl]!,
       goal: 0.7,
-      cpuSecondsPerGiB: cpu,
-      kioskThreadCpuSeconds: threads,
-      serverCpuSecondsPerGiB: serverCpuPerGiB,
-      cpuBudgetPerGiB: budget,
-      loadAverage: { before: loadBefore, after: loadAverage() },
-      note: 'kiosk = TisClient.download (mTLS) into the encrypted store, fsynced, as a case-file fetch; clientOnly = the same client reading in place into one reused buffer and dropping the bytes; rawNode = node:https discarding bytes; curl -o /dev/null; same cert, same server process (its CPU counts for neither side, and is given apart); cpuBudget: the least time on these cores for a client as cheap as curl that also hashes and encrypts at openssl speed',
-    })}\n`,
-  );
+    });
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'tis-download',
+        bytes: part.size,
+        rounds,
+        kioskMBps: kiosk.map(round1),
+        clientOnlyMBps: clientOnly.map(round1),
+        rawNodeHttpsMBps: node.map(round1),
+        curlMBps: curl.map(round1),
+        bestKioskMBps: round1(best(kiosk)),
+        bestCurlMBps: round1(best(curl)),
+        ratio: Math.round((best(kiosk) / best(curl)) * 100) / 100,
+        ratioClientOnly: Math.round((best(clientOnly) / best(curl)) * 100) / 100,
+        ratioRawNode: Math.round((best(node) / best(curl)) * 100) / 100,
+        goal: 0.7,
+        cpuSecondsPerGiB: cpu,
+        kioskThreadCpuSeconds: threads,
+        serverCpuSecondsPerGiB: serverCpuPerGiB,
+        cpuBudgetPerGiB: budget,
+        loadAverage: { before: loadBefore, after: loadAverage() },
+        note: 'kiosk = TisClient.download (mTLS) into the encrypted store, fsynced, as a case-file fetch; clientOnly = the same client reading in place into one reused buffer and dropping the bytes; rawNode = node:https discarding bytes; curl -o /dev/null; same cert, same server process (its CPU counts for neither side, and is given apart); cpuBudget: the least time on these cores for a client as cheap as curl that also hashes and encrypts at openssl speed',
+      })}\n`,
+    );
+  }
 } finally {
   server.kill('SIGTERM');
 }
