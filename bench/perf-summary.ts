@@ -32,7 +32,7 @@ const KINDS: Array<[string, (leaf: string, stack: string) => boolean]> = [
   ['memcpy (user space)', (l) => /memmove|memcpy/.test(l)],
   ['memset (user space)', (l) => /memset/.test(l)],
   ['V8 garbage collection', (_, s) => /v8::internal::(Scavenger|MarkCompact|Sweeper|Marking|IncrementalMarking|Heap::)/.test(s)],
-  ['JavaScript and V8 builtins', (l) => l.startsWith('Builtins_') || l === '[unknown]'],
+  ['JavaScript, V8 builtins, or code without symbols', (l) => l.startsWith('Builtins_') || l === '[unknown]'],
   ['V8 runtime', (l) => l.includes('v8::')],
   ['libuv', (l) => /\buv_|uv__|epoll/.test(l)],
   ['Node C++', (l) => l.includes('node::')],
