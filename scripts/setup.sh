@@ -2,8 +2,9 @@
 # Installs everything court-kiosk needs on a fresh Debian 12 machine with
 # Node 20: Debian's chromium, ffmpeg, openssl and sqlite3 when missing, the
 # appliance's cage, xwayland, grim, wtype, xdotool and socat, the npm
-# dependencies (native builds of better-sqlite3 and drivelist included), and the
-# built renderer and shells. Safe to run again.
+# dependencies (native builds of better-sqlite3 and drivelist included), the
+# store's native cipher (native/aead), and the built renderer and shells.
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 
@@ -33,6 +34,10 @@ command -v wtype >/dev/null || need+=(wtype)
 # types its shortcuts into Chromium on cage's Xwayland with xdotool.
 command -v xdotool >/dev/null || need+=(xdotool)
 command -v socat >/dev/null || need+=(socat)
+# The store's native AES-GCM (native/aead, scripts/build-native.sh): a C
+# compiler and OpenSSL's headers.
+command -v cc >/dev/null || need+=(gcc)
+[ -f /usr/include/openssl/evp.h ] || need+=(libssl-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing from Debian: ${need[*]}"
   as_root apt-get update -qq
@@ -49,4 +54,5 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   # them cannot supply; npm install then installs the same locked versions.
   npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 fi
+bash scripts/build-native.sh
 npm run --silent build

@@ -33,6 +33,7 @@ describe.skipIf(missing.length > 0)(`the appliance package${missing.length ? ` (
       '/usr/lib/court-kiosk/dist/renderer/index.html',
       '/usr/lib/court-kiosk/bin/court-kiosk-display',
       '/usr/lib/court-kiosk/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+      '/usr/lib/court-kiosk/native/aead/aead.node',
       '/usr/lib/sysusers.d/court-kiosk.conf',
       '/usr/lib/tmpfiles.d/court-kiosk.conf',
       '/usr/bin/kioskctl',
@@ -51,7 +52,7 @@ describe.skipIf(missing.length > 0)(`the appliance package${missing.length ? ` (
     }
     expect(fs.readFileSync(path.join(control, 'conffiles'), 'utf8').split('\n')).toContain('/etc/court-kiosk/kiosk-config.json');
     const depends = execFileSync('dpkg-deb', ['-f', deb, 'Depends'], { encoding: 'utf8' });
-    for (const d of ['nodejs', 'chromium', 'cage', 'xwayland', 'socat']) expect(depends).toContain(d);
+    for (const d of ['nodejs', 'libssl3', 'chromium', 'cage', 'xwayland', 'socat']) expect(depends).toContain(d);
     // kiosk-config: never world-readable (postinst makes it root:court-kiosk 0640); the data directory 0700 by tmpfiles.d.
     expect(fs.statSync(path.join(root, 'etc/court-kiosk/kiosk-config.json')).mode & 0o777).toBe(0o640);
     expect(fs.readFileSync(path.join(root, 'usr/lib/tmpfiles.d/court-kiosk.conf'), 'utf8')).toMatch(/^d \/var\/lib\/court-kiosk 0700 court-kiosk court-kiosk -$/m);

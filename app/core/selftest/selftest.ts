@@ -12,6 +12,7 @@ import type { KioskConfig } from '../config';
 import { writeDemoCarrier } from '../demo/demo-carrier';
 import { importPath, ingestContextFor } from '../ingest';
 import { verifyStore } from '../integrity';
+import { cipherBackend } from '../store';
 import { checkViewingReport, exportViewingReports } from '../reports';
 import { openKiosk, type Kiosk } from '../kiosk';
 import { createKioskSessionService } from '../session';
@@ -107,7 +108,9 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestResult
       (await step('verify the store', async () => {
         const v = await verifyStore(kiosk!);
         if (!v.ok) throw new Error(JSON.stringify(v.recordings.filter((r) => !r.ok)));
-        return `${v.recordings.length} recordings verified`;
+        // Court IT sees here which cipher the store runs: the native one, or node:crypto (same bytes, more CPU) and why.
+        const c = await cipherBackend();
+        return `${v.recordings.length} recordings verified; store cipher: ${c.backend === 'openssl-evp' ? 'OpenSSL EVP (native/aead)' : `node:crypto (native/aead: ${c.reason ?? 'not loaded'})`}`;
       })) &&
       (await step('a clerk opens a session', async () => {
         const pin = String(crypto.randomInt(100000, 999999));

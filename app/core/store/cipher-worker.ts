@@ -16,15 +16,29 @@
 //   open  {sab, off, first, count, slot, slotOff, begin?: {key, aad, cs, size}}
 //                                                             -> {len} | {bad: {reason, chunk}}
 //   drop  {}                                                  (no answer)
+//   info  {}                                                  -> {backend, error?}
 // A stream's key comes with its first request, moved here, and is wiped when
 // the stream ends or is dropped.
+//
+// The cipher itself is native/aead (OpenSSL's EVP writing into the slot or
+// the output buffer) where it is built, else node:crypto, whose update()
+// allocates, zero-fills and copies a new buffer per chunk: about as much CPU
+// again as AES-GCM itself (docs/performance.md). Both give the same bytes;
+// the format (nonce, AAD, chunking) is decided here either way.
 import { KeptWorker } from '../pipeline';
 import { TAG_LEN } from './chunked-aead';
+import { nativeAeadPath, type CipherBackend } from './native-aead';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
 const TAG = ${TAG_LEN};
+const ADDON = ${JSON.stringify(nativeAeadPath())};
+let aead = null;
+let aeadError = ADDON ? undefined : 'not built (scripts/build-native.sh)';
+if (ADDON) {
+  try { aead = require(ADDON); } catch (e) { aeadError = String(e && e.message || e); }
+}
 const jobs = new Map();
 function nonce(counter, last) {
   const n = Buffer.alloc(12);
@@ -34,6 +48,7 @@ function nonce(counter, last) {
 }
 // Seals one chunk of job j into out at o; returns the new offset.
 function seal(j, plain, last, out, o) {
+  if (aead) return o + aead.sealInto(j.key, nonce(j.counter++, last), j.aad, plain, out.subarray(o));
   const c = crypto.createCipheriv('aes-256-gcm', j.key, nonce(j.counter++, last));
   c.setAAD(j.aad);
   const ct = c.update(plain);
@@ -83,6 +98,17 @@ function onOpen(m, j) {
   let i = m.off, w = m.slotOff;
   for (let c = m.first; c < m.first + m.count; c++) {
     const plen = c < j.n - 1 ? j.cs : j.size - (j.n - 1) * j.cs;
+    if (aead) {
+      // Into the slot directly; a chunk whose tag fails is zeroed there by openInto.
+      const got = aead.openInto(j.key, nonce(c, c === j.n - 1), j.aad, sealed.subarray(i, i + plen + TAG), slot.subarray(w, w + plen));
+      if (got !== plen) {
+        parentPort.postMessage({ id: m.id, bad: { reason: 'chunk authentication failed', chunk: c } });
+        return;
+      }
+      w += plen;
+      i += plen + TAG;
+      continue;
+    }
     const d = crypto.createDecipheriv('aes-256-gcm', j.key, nonce(c, c === j.n - 1));
     d.setAAD(j.aad);
     d.setAuthTag(sealed.subarray(i + plen, i + plen + TAG));
@@ -104,6 +130,7 @@ function onOpen(m, j) {
 parentPort.on('message', (m) => {
   try {
     if (m.t === 'drop') return end(m.id);
+    if (m.t === 'info') return parentPort.postMessage({ id: m.id, backend: aead ? 'openssl-evp' : 'node:crypto', error: aeadError });
     if (m.begin) {
       const b = m.begin;
       const j = { key: Buffer.from(b.key), aad: Buffer.from(b.aad), cs: b.cs, counter: 0 };
@@ -124,3 +151,10 @@ parentPort.on('message', (m) => {
 `;
 
 export const cipherWorker = new KeptWorker(WORKER_SOURCE, 'the cipher worker');
+
+/** Which cipher the worker runs, and why not the native one where it does not. */
+export async function cipherBackend(): Promise<{ backend: CipherBackend; reason?: string }> {
+  const m = await cipherWorker.ask(cipherWorker.newId(), { t: 'info' });
+  const backend: CipherBackend = m.backend === 'openssl-evp' ? 'openssl-evp' : 'node:crypto';
+  return typeof m.error === 'string' && backend === 'node:crypto' ? { backend, reason: m.error } : { backend };
+}

@@ -26,6 +26,8 @@ import { createObjectReader, objectKeyLabel, type ObjectReader, type ReaderHooks
 
 export type { ObjectReader, ReaderHooks, IntegrityFailureInfo } from './object-reader';
 export { objectKeyLabel } from './object-reader';
+export { cipherBackend } from './cipher-worker';
+export type { CipherBackend } from './native-aead';
 
 export interface ContentStoreOptions {
   objectsDir: string;

@@ -1,0 +1,95 @@
+// native/aead: AES-256-GCM into given memory for the cipher worker. The
+// store's own tests (slot-sealer, slot-opener, core-api) hold the worker to
+// the format's bytes and its tamper errors; here the addon alone is held to
+// node:crypto, its failures to a zeroed output, and its arguments to their
+// sizes, and the worker is shown to run it.
+import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { cipherBackend } from '../../../app/core/store/cipher-worker';
+import { nativeAeadPath } from '../../../app/core/store/native-aead';
+
+interface Aead {
+  sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plain: Uint8Array, out: Uint8Array): number;
+  openInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out: Uint8Array): number;
+}
+
+const file = nativeAeadPath();
+const aead = file ? (createRequire(import.meta.url)(file) as Aead) : null;
+
+function reference(key: Buffer, nonce: Buffer, aad: Buffer, plain: Buffer): Buffer {
+  const c = crypto.createCipheriv('aes-256-gcm', key, nonce);
+  c.setAAD(aad);
+  return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+}
+
+describe('native AES-256-GCM (native/aead)', () => {
+  it('[Q-3] is built in this checkout, and the cipher worker runs it', async () => {
+    expect(file, 'scripts/build-native.sh builds native/aead/aead.node (setup.sh runs it)').not.toBeNull();
+    expect(await cipherBackend()).toEqual({ backend: 'openssl-evp' });
+  });
+
+  it('[Q-3] [PL-2.2] seals byte for byte as node:crypto, into shared memory at an offset, and opens it back', () => {
+    const a = aead!;
+    const key = crypto.randomBytes(32);
+    const aad = crypto.randomBytes(44);
+    for (const n of [0, 1, 15, 16, 17, 4095, 65536, 262143, 262144]) {
+      const nonce = crypto.randomBytes(12);
+      const plain = crypto.randomBytes(n);
+      const shared = Buffer.from(new SharedArrayBuffer(n + 16 + 100));
+      const out = shared.subarray(37, 37 + n + 16);
+      expect(a.sealInto(key, nonce, aad, plain, out), `length ${n}`).toBe(n + 16);
+      expect(Buffer.compare(out, reference(key, nonce, aad, plain)), `length ${n}`).toBe(0);
+      expect(shared.subarray(0, 37).every((b) => b === 0) && shared.subarray(37 + n + 16).every((b) => b === 0), 'nothing written outside out').toBe(true);
+      const back = Buffer.alloc(n);
+      expect(a.openInto(key, nonce, aad, out, back)).toBe(n);
+      expect(back.equals(plain)).toBe(true);
+    }
+  });
+
+  it('[Q-3] [DC-4] refuses a changed ciphertext, tag, AAD, nonce or key, and leaves nothing of the plaintext in out', () => {
+    const a = aead!;
+    const key = crypto.randomBytes(32);
+    const nonce = crypto.randomBytes(12);
+    const aad = crypto.randomBytes(44);
+    const plain = crypto.randomBytes(100_000);
+    const sealed = reference(key, nonce, aad, plain);
+    const flip = (b: Buffer, i: number): Buffer => {
+      const c = Buffer.from(b);
+      c[i]! ^= 1;
+      return c;
+    };
+    const cases: Array<[string, Parameters<Aead['openInto']>]> = [
+      ['ciphertext', [key, nonce, aad, flip(sealed, 5000), Buffer.alloc(0)]],
+      ['tag', [key, nonce, aad, flip(sealed, sealed.length - 1), Buffer.alloc(0)]],
+      ['aad', [key, nonce, flip(aad, 0), sealed, Buffer.alloc(0)]],
+      ['nonce', [key, flip(nonce, 11), aad, sealed, Buffer.alloc(0)]],
+      ['key', [flip(key, 31), nonce, aad, sealed, Buffer.alloc(0)]],
+    ];
+    for (const [what, args] of cases) {
+      const out = Buffer.alloc(plain.length, 0xaa);
+      args[4] = out;
+      expect(a.openInto(...args), what).toBe(-1);
+      expect(out.every((b) => b === 0), `${what}: out zeroed`).toBe(true);
+    }
+    const out = Buffer.alloc(plain.length);
+    expect(a.openInto(key, nonce, aad, sealed, out)).toBe(plain.length);
+    expect(out.equals(plain)).toBe(true);
+  });
+
+  it('[Q-2] a wrong argument throws, naming it, before any byte is written', () => {
+    const a = aead!;
+    const key = Buffer.alloc(32);
+    const nonce = Buffer.alloc(12);
+    const out = Buffer.alloc(16, 7);
+    expect(() => a.sealInto(key.subarray(1), nonce, out, Buffer.alloc(0), out)).toThrow(/key must be 32 bytes/);
+    expect(() => a.sealInto(key, nonce.subarray(1), out, Buffer.alloc(0), out)).toThrow(/nonce must be 12 bytes/);
+    expect(() => a.sealInto(key, nonce, Buffer.alloc(0), Buffer.alloc(1), out)).toThrow(/out must hold the input and a 16-byte tag/);
+    expect(() => a.openInto(key, nonce, Buffer.alloc(0), Buffer.alloc(15), out)).toThrow(/at least a 16-byte tag/);
+    expect(() => a.openInto(key, nonce, Buffer.alloc(0), Buffer.alloc(40), out)).toThrow(/out must hold the plaintext/);
+    expect(() => a.sealInto(key, nonce, Buffer.alloc(0), new Uint16Array(4) as unknown as Uint8Array, out)).toThrow(/input must be a Uint8Array/);
+    expect(() => a.sealInto(key, nonce, 'aad' as unknown as Uint8Array, Buffer.alloc(0), out)).toThrow(/aad must be a Uint8Array/);
+    expect(() => (a.sealInto as (...x: unknown[]) => number)(key, nonce)).toThrow(/expected \(key, nonce, aad, input, out\)/);
+    expect(out.every((b) => b === 7)).toBe(true);
+  });
+});
