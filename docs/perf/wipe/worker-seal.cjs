@@ -1,17 +1,21 @@
-// The cipher worker's sealing of 4 MiB shared slots, 1 GiB per round, CPU of the worker thread;
-// NATIVE=1 seals with ./gcm.node instead of node:crypto. node --no-concurrent-marking worker-seal.cjs
+// The cipher worker's sealing of 4 MiB shared slots in 256 KiB chunks, 1 GiB per round, CPU of
+// the worker thread; NATIVE=1 seals with native/aead (scripts/build-native.sh) instead of node:crypto.
+//   node --no-concurrent-marking docs/perf/wipe/worker-seal.cjs
 const { Worker } = require('node:worker_threads');
 const fs = require('node:fs');
 const src = `
 const { parentPort } = require('node:worker_threads');
-const crypto = require('node:crypto'); const g = process.env.NATIVE ? require(${JSON.stringify(require('node:path').join(__dirname, 'gcm.node'))}) : null;
+const crypto = require('node:crypto'); const g = process.env.NATIVE ? require(${JSON.stringify(require('node:path').join(__dirname, '../../../native/aead/aead.node'))}) : null;
 const key = crypto.randomBytes(32);
 const sab = new SharedArrayBuffer(4<<20); const plain = Buffer.from(sab); crypto.randomFillSync(plain);
 let counter = 0;
 parentPort.on('message', (m) => {
   const out = new Uint8Array(m.out || new ArrayBuffer((4<<20) + 16*16));
   let o = 0;
-  if (process.env.NATIVE) { o = g.seal(key, key, counter, plain, out, 262144, false); counter += 16; } else for (let off = 0; off < plain.length; off += 262144) {
+  if (g) for (let off = 0; off < plain.length; off += 262144) {
+    const n = Buffer.alloc(12); n.writeUIntBE(counter++, 5, 6);
+    o += g.sealInto(key, n, n, plain.subarray(off, off + 262144), out.subarray(o));
+  } else for (let off = 0; off < plain.length; off += 262144) {
     const n = Buffer.alloc(12); n.writeUIntBE(counter++, 5, 6);
     const c = crypto.createCipheriv('aes-256-gcm', key, n); c.setAAD(n);
     const ct = c.update(plain.subarray(off, off + 262144)); c.final();
