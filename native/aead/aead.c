@@ -12,9 +12,9 @@
 // the worker and the JS fallback share one definition of the format, and the
 // store's tests hold the two to the same bytes.
 //
-//   sealInto(key, nonce, aad, plain, out)  -> bytes written: plain.length + 16
+//   sealChunkInto(key, nonce, aad, plain, out)  -> bytes written: plain.length + 16
 //       out receives ciphertext || tag.
-//   openInto(key, nonce, aad, sealed, out) -> plaintext bytes, or -1 when the
+//   openChunkInto(key, nonce, aad, sealed, out) -> plaintext bytes, or -1 when the
 //       tag does not verify; out's first sealed.length - 16 bytes are then
 //       zeroed, so nothing unauthenticated is left in it.
 // Every argument is a Uint8Array (a Buffer, or a view of shared memory). A
@@ -118,7 +118,7 @@ static napi_value fail(napi_env env, EVP_CIPHER_CTX *ctx, const char *what) {
   return NULL;
 }
 
-static napi_value seal_into(napi_env env, napi_callback_info info) {
+static napi_value seal_chunk_into(napi_env env, napi_callback_info info) {
   bytes b[5];
   instance *inst;
   if (!args(env, info, b, &inst)) return NULL;
@@ -143,7 +143,7 @@ static napi_value seal_into(napi_env env, napi_callback_info info) {
   return number(env, (double)(plain.len + TAG_LEN));
 }
 
-static napi_value open_into(napi_env env, napi_callback_info info) {
+static napi_value open_chunk_into(napi_env env, napi_callback_info info) {
   bytes b[5];
   instance *inst;
   if (!args(env, info, b, &inst)) return NULL;
@@ -194,8 +194,8 @@ NAPI_MODULE_INIT() {
     return NULL;
   }
   napi_property_descriptor props[] = {
-      {"sealInto", NULL, seal_into, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"openInto", NULL, open_into, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sealChunkInto", NULL, seal_chunk_into, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"openChunkInto", NULL, open_chunk_into, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, 2, props);
   return exports;

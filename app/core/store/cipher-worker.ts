@@ -48,7 +48,7 @@ function nonce(counter, last) {
 }
 // Seals one chunk of job j into out at o; returns the new offset.
 function seal(j, plain, last, out, o) {
-  if (aead) return o + aead.sealInto(j.key, nonce(j.counter++, last), j.aad, plain, out.subarray(o));
+  if (aead) return o + aead.sealChunkInto(j.key, nonce(j.counter++, last), j.aad, plain, out.subarray(o));
   const c = crypto.createCipheriv('aes-256-gcm', j.key, nonce(j.counter++, last));
   c.setAAD(j.aad);
   const ct = c.update(plain);
@@ -99,8 +99,8 @@ function onOpen(m, j) {
   for (let c = m.first; c < m.first + m.count; c++) {
     const plen = c < j.n - 1 ? j.cs : j.size - (j.n - 1) * j.cs;
     if (aead) {
-      // Into the slot directly; a chunk whose tag fails is zeroed there by openInto.
-      const got = aead.openInto(j.key, nonce(c, c === j.n - 1), j.aad, sealed.subarray(i, i + plen + TAG), slot.subarray(w, w + plen));
+      // Into the slot directly; a chunk whose tag fails is zeroed there by openChunkInto.
+      const got = aead.openChunkInto(j.key, nonce(c, c === j.n - 1), j.aad, sealed.subarray(i, i + plen + TAG), slot.subarray(w, w + plen));
       if (got !== plen) {
         parentPort.postMessage({ id: m.id, bad: { reason: 'chunk authentication failed', chunk: c } });
         return;

@@ -14,7 +14,7 @@ parentPort.on('message', (m) => {
   let o = 0;
   if (g) for (let off = 0; off < plain.length; off += 262144) {
     const n = Buffer.alloc(12); n.writeUIntBE(counter++, 5, 6);
-    o += g.sealInto(key, n, n, plain.subarray(off, off + 262144), out.subarray(o));
+    o += g.sealChunkInto(key, n, n, plain.subarray(off, off + 262144), out.subarray(o));
   } else for (let off = 0; off < plain.length; off += 262144) {
     const n = Buffer.alloc(12); n.writeUIntBE(counter++, 5, 6);
     const c = crypto.createCipheriv('aes-256-gcm', key, n); c.setAAD(n);

@@ -10,8 +10,8 @@ import { cipherBackend } from '../../../app/core/store/cipher-worker';
 import { nativeAeadPath } from '../../../app/core/store/native-aead';
 
 interface Aead {
-  sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plain: Uint8Array, out: Uint8Array): number;
-  openInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out: Uint8Array): number;
+  sealChunkInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plain: Uint8Array, out: Uint8Array): number;
+  openChunkInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out: Uint8Array): number;
 }
 
 const file = nativeAeadPath();
@@ -38,11 +38,11 @@ describe('native AES-256-GCM (native/aead)', () => {
       const plain = crypto.randomBytes(n);
       const shared = Buffer.from(new SharedArrayBuffer(n + 16 + 100));
       const out = shared.subarray(37, 37 + n + 16);
-      expect(a.sealInto(key, nonce, aad, plain, out), `length ${n}`).toBe(n + 16);
+      expect(a.sealChunkInto(key, nonce, aad, plain, out), `length ${n}`).toBe(n + 16);
       expect(Buffer.compare(out, reference(key, nonce, aad, plain)), `length ${n}`).toBe(0);
       expect(shared.subarray(0, 37).every((b) => b === 0) && shared.subarray(37 + n + 16).every((b) => b === 0), 'nothing written outside out').toBe(true);
       const back = Buffer.alloc(n);
-      expect(a.openInto(key, nonce, aad, out, back)).toBe(n);
+      expect(a.openChunkInto(key, nonce, aad, out, back)).toBe(n);
       expect(back.equals(plain)).toBe(true);
     }
   });
@@ -59,7 +59,7 @@ describe('native AES-256-GCM (native/aead)', () => {
       c[i]! ^= 1;
       return c;
     };
-    const cases: Array<[string, Parameters<Aead['openInto']>]> = [
+    const cases: Array<[string, Parameters<Aead['openChunkInto']>]> = [
       ['ciphertext', [key, nonce, aad, flip(sealed, 5000), Buffer.alloc(0)]],
       ['tag', [key, nonce, aad, flip(sealed, sealed.length - 1), Buffer.alloc(0)]],
       ['aad', [key, nonce, flip(aad, 0), sealed, Buffer.alloc(0)]],
@@ -69,11 +69,11 @@ describe('native AES-256-GCM (native/aead)', () => {
     for (const [what, args] of cases) {
       const out = Buffer.alloc(plain.length, 0xaa);
       args[4] = out;
-      expect(a.openInto(...args), what).toBe(-1);
+      expect(a.openChunkInto(...args), what).toBe(-1);
       expect(out.every((b) => b === 0), `${what}: out zeroed`).toBe(true);
     }
     const out = Buffer.alloc(plain.length);
-    expect(a.openInto(key, nonce, aad, sealed, out)).toBe(plain.length);
+    expect(a.openChunkInto(key, nonce, aad, sealed, out)).toBe(plain.length);
     expect(out.equals(plain)).toBe(true);
   });
 
@@ -82,14 +82,14 @@ describe('native AES-256-GCM (native/aead)', () => {
     const key = Buffer.alloc(32);
     const nonce = Buffer.alloc(12);
     const out = Buffer.alloc(16, 7);
-    expect(() => a.sealInto(key.subarray(1), nonce, out, Buffer.alloc(0), out)).toThrow(/key must be 32 bytes/);
-    expect(() => a.sealInto(key, nonce.subarray(1), out, Buffer.alloc(0), out)).toThrow(/nonce must be 12 bytes/);
-    expect(() => a.sealInto(key, nonce, Buffer.alloc(0), Buffer.alloc(1), out)).toThrow(/out must hold the input and a 16-byte tag/);
-    expect(() => a.openInto(key, nonce, Buffer.alloc(0), Buffer.alloc(15), out)).toThrow(/at least a 16-byte tag/);
-    expect(() => a.openInto(key, nonce, Buffer.alloc(0), Buffer.alloc(40), out)).toThrow(/out must hold the plaintext/);
-    expect(() => a.sealInto(key, nonce, Buffer.alloc(0), new Uint16Array(4) as unknown as Uint8Array, out)).toThrow(/input must be a Uint8Array/);
-    expect(() => a.sealInto(key, nonce, 'aad' as unknown as Uint8Array, Buffer.alloc(0), out)).toThrow(/aad must be a Uint8Array/);
-    expect(() => (a.sealInto as (...x: unknown[]) => number)(key, nonce)).toThrow(/expected \(key, nonce, aad, input, out\)/);
+    expect(() => a.sealChunkInto(key.subarray(1), nonce, out, Buffer.alloc(0), out)).toThrow(/key must be 32 bytes/);
+    expect(() => a.sealChunkInto(key, nonce.subarray(1), out, Buffer.alloc(0), out)).toThrow(/nonce must be 12 bytes/);
+    expect(() => a.sealChunkInto(key, nonce, Buffer.alloc(0), Buffer.alloc(1), out)).toThrow(/out must hold the input and a 16-byte tag/);
+    expect(() => a.openChunkInto(key, nonce, Buffer.alloc(0), Buffer.alloc(15), out)).toThrow(/at least a 16-byte tag/);
+    expect(() => a.openChunkInto(key, nonce, Buffer.alloc(0), Buffer.alloc(40), out)).toThrow(/out must hold the plaintext/);
+    expect(() => a.sealChunkInto(key, nonce, Buffer.alloc(0), new Uint16Array(4) as unknown as Uint8Array, out)).toThrow(/input must be a Uint8Array/);
+    expect(() => a.sealChunkInto(key, nonce, 'aad' as unknown as Uint8Array, Buffer.alloc(0), out)).toThrow(/aad must be a Uint8Array/);
+    expect(() => (a.sealChunkInto as (...x: unknown[]) => number)(key, nonce)).toThrow(/expected \(key, nonce, aad, input, out\)/);
     expect(out.every((b) => b === 7)).toBe(true);
   });
 });
