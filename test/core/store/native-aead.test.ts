@@ -3,9 +3,14 @@
 // the format's bytes and its tamper errors; here the addon alone is held to
 // node:crypto, its failures to a zeroed output, and its arguments to their
 // sizes, and the worker is shown to run it.
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { REPO, scratch } from '../../helpers/paths';
 import { cipherBackend } from '../../../app/core/store/cipher-worker';
 import { nativeAeadPath } from '../../../app/core/store/native-aead';
 
@@ -91,5 +96,50 @@ describe('native AES-256-GCM (native/aead)', () => {
     expect(() => a.sealChunkInto(key, nonce, 'aad' as unknown as Uint8Array, Buffer.alloc(0), out)).toThrow(/aad must be a Uint8Array/);
     expect(() => (a.sealChunkInto as (...x: unknown[]) => number)(key, nonce)).toThrow(/expected \(key, nonce, aad, input, out\)/);
     expect(out.every((b) => b === 7)).toBe(true);
+  });
+
+  it('[Q-3] the Electron main finds it: from a CommonJS bundle, as build.mjs makes it, the worker runs the native cipher', async () => {
+    // The Electron main is bundled as CommonJS, where import.meta is empty; the bundle lies under the root, as dist/electron does.
+    const dir = fs.mkdtempSync(path.join(REPO, 'dist', 'cjs-probe-'));
+    try {
+      const outfile = path.join(dir, 'probe.cjs');
+      await build({
+        stdin: {
+          contents: "import { cipherBackend } from './app/core/store/cipher-worker';\ncipherBackend().then((c) => { process.stdout.write(JSON.stringify(c)); process.exit(0); });\n",
+          resolveDir: REPO,
+          loader: 'ts',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: ['node20', 'es2021'],
+        logLevel: 'silent',
+        outfile,
+      });
+      expect(JSON.parse(execFileSync(process.execPath, [outfile], { encoding: 'utf8', timeout: 30_000 }))).toEqual({ backend: 'openssl-evp' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('[Q-3] in a packaged Electron app it is taken from app.asar.unpacked, which electron-builder.yml ships and unpacks', () => {
+    const resources = scratch('asar-');
+    try {
+      const archive = path.join(resources, 'app.asar');
+      // Electron shows the archive as a directory: the root's marks are inside it, the unpacked addon beside it.
+      fs.mkdirSync(path.join(archive, 'kiosk-config'), { recursive: true });
+      fs.writeFileSync(path.join(archive, 'package.json'), '{}');
+      const unpacked = path.join(resources, 'app.asar.unpacked', 'native', 'aead', 'aead.node');
+      expect(nativeAeadPath(path.join(archive, 'dist', 'electron'))).toBeNull();
+      fs.mkdirSync(path.dirname(unpacked), { recursive: true });
+      fs.writeFileSync(unpacked, '');
+      expect(nativeAeadPath(path.join(archive, 'dist', 'electron'))).toBe(unpacked);
+      const yml = fs.readFileSync(path.join(REPO, 'electron-builder.yml'), 'utf8');
+      const files = /^files:\n((?:[ \t]+.*\n)*)/m.exec(yml)?.[1] ?? '';
+      expect(files).toMatch(/^\s+- native\/aead\/aead\.node$/m);
+      expect(yml).toMatch(/^asarUnpack:\n\s+- "\*\*\/\*\.node"\n/m);
+    } finally {
+      fs.rmSync(resources, { recursive: true, force: true });
+    }
   });
 });
