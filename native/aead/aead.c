@@ -118,6 +118,15 @@ static napi_value fail(napi_env env, EVP_CIPHER_CTX *ctx, const char *what) {
   return NULL;
 }
 
+/* Sets ctx up for AES-256-GCM with a 12-byte nonce, to seal (enc 1) or open (enc 0), and feeds it the AAD. */
+static int begin(EVP_CIPHER_CTX *ctx, int enc, const bytes *key, const bytes *nonce, const bytes *aad) {
+  int n = 0;
+  return EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) == 1 &&
+         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, NONCE_LEN, NULL) == 1 &&
+         EVP_CipherInit_ex(ctx, NULL, NULL, key->data, nonce->data, enc) == 1 &&
+         (aad->len == 0 || EVP_CipherUpdate(ctx, NULL, &n, aad->data, (int)aad->len) == 1);
+}
+
 static napi_value seal_chunk_into(napi_env env, napi_callback_info info) {
   bytes b[5];
   instance *inst;
@@ -129,10 +138,7 @@ static napi_value seal_chunk_into(napi_env env, napi_callback_info info) {
   }
   EVP_CIPHER_CTX *ctx = inst->ctx;
   int n = 0, m = 0;
-  if (EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, NONCE_LEN, NULL) != 1 ||
-      EVP_EncryptInit_ex(ctx, NULL, NULL, key.data, nonce.data) != 1 ||
-      (aad.len > 0 && EVP_EncryptUpdate(ctx, NULL, &n, aad.data, (int)aad.len) != 1) ||
+  if (!begin(ctx, 1, &key, &nonce, &aad) ||
       (plain.len > 0 && EVP_EncryptUpdate(ctx, out.data, &n, plain.data, (int)plain.len) != 1))
     return fail(env, ctx, "aead: sealing failed");
   if (plain.len == 0) n = 0;
@@ -162,10 +168,7 @@ static napi_value open_chunk_into(napi_env env, napi_callback_info info) {
   memcpy(tag, sealed.data + plen, TAG_LEN);
   EVP_CIPHER_CTX *ctx = inst->ctx;
   int n = 0, m = 0;
-  if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, NONCE_LEN, NULL) != 1 ||
-      EVP_DecryptInit_ex(ctx, NULL, NULL, key.data, nonce.data) != 1 ||
-      (aad.len > 0 && EVP_DecryptUpdate(ctx, NULL, &n, aad.data, (int)aad.len) != 1) ||
+  if (!begin(ctx, 0, &key, &nonce, &aad) ||
       (plen > 0 && EVP_DecryptUpdate(ctx, out.data, &n, sealed.data, (int)plen) != 1) ||
       EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN, tag) != 1) {
     OPENSSL_cleanse(out.data, plen);
