@@ -1,11 +1,10 @@
 // The viewing report as an A4 PDF for the case file: same content as the HTML
 // (both come from reportDocument), set in DejaVu, whose glyphs cover Polish
 // and Ukrainian; pdfkit's built-in fonts would drop ą, ł, ї, є.
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { Language } from '../../shared/i18n/languages';
 import { translateReport } from '../../shared/i18n/report-messages';
+import { defaultFontsDir, registerFonts } from './pdf-fonts';
 import { reportDocument, type DocSection, type ReportDocument } from './report-document';
 import type { ViewingReport } from './viewing-report';
 
@@ -16,11 +15,6 @@ const GREY = '#444444';
 const RULE = '#c8d0da';
 const HEAD_BG = '#eef2f6';
 const MARGIN = 46; // ~16 mm
-
-function fontsDir(): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-}
 
 export interface PdfOptions {
   /** Folder with DejaVuSans.ttf, DejaVuSans-Bold.ttf, DejaVuSansMono.ttf; defaults to the dejavu-fonts-ttf package. */
@@ -39,7 +33,7 @@ export function renderViewingReportPdf(report: ViewingReport, lang: Language, op
 /** Any document in the report layout (viewing report, export receipt) as an A4 PDF. */
 export function renderDocumentPdf(doc: ReportDocument, meta: { readonly title: string; readonly author: string; readonly footer: string }, opts: PdfOptions = {}): Promise<Buffer> {
   const lang = doc.lang;
-  const fonts = opts.fontsDir ?? fontsDir();
+  const fonts = opts.fontsDir ?? defaultFontsDir();
   const pdf: Pdf = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, bottom: MARGIN + 10, left: MARGIN, right: MARGIN },
@@ -47,9 +41,7 @@ export function renderDocumentPdf(doc: ReportDocument, meta: { readonly title: s
     info: { Title: meta.title, Author: meta.author, Creator: 'court-kiosk' },
     lang,
   });
-  pdf.registerFont('body', path.join(fonts, 'DejaVuSans.ttf'));
-  pdf.registerFont('bold', path.join(fonts, 'DejaVuSans-Bold.ttf'));
-  pdf.registerFont('mono', path.join(fonts, 'DejaVuSansMono.ttf'));
+  registerFonts(pdf, fonts);
 
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
