@@ -130,10 +130,18 @@ describe('ContentStore.ingest', () => {
     const plain = Buffer.alloc(12 * 1024 * 1024);
     for (let i = 0; i < plain.length; i += marker.length) marker.copy(plain, i);
     const seen: Buffer[] = [];
+    const size = (f: string): number => fs.statSync(f).size;
     async function* source(): AsyncGenerator<Uint8Array> {
       for (let i = 0; i < plain.length; i += 1 << 20) {
         yield plain.subarray(i, i + (1 << 20));
-        if (i === 10 << 20) for (const f of filesUnder(stagingDir)) seen.push(fs.readFileSync(f));
+        if (i === 10 << 20) {
+          // The first slot's sealed blocks are on their way to the staging file by
+          // now; under load they may not have landed (CI once read it empty here),
+          // so wait for them, with the rest of the source held back, then look.
+          const deadline = Date.now() + 30_000;
+          while (Date.now() < deadline && !filesUnder(stagingDir).some((f) => size(f) > 1 << 20)) await new Promise((r) => setTimeout(r, 5));
+          for (const f of filesUnder(stagingDir)) seen.push(fs.readFileSync(f));
+        }
       }
     }
     const r = await store.ingest(source());
