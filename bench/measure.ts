@@ -35,6 +35,15 @@ export function procCpuSeconds(statFile: string): number {
   return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ on Linux
 }
 
+/** The whole machine's busy and idle core-seconds so far (/proc/stat; idle includes iowait). */
+export function machineCpu(): { busy: number; idle: number } {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is inside user)
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  const busy = f.slice(0, 8).reduce((a, b) => a + b, 0) - idle;
+  return { busy: busy / 100, idle: idle / 100 }; // USER_HZ on Linux
+}
+
 /** CPU seconds of each thread of this process, by thread id. */
 function threadCpu(): Map<string, number> {
   const out = new Map<string, number>();
