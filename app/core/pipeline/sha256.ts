@@ -5,14 +5,26 @@
 // reads the slots' shared memory in place.
 import crypto from 'node:crypto';
 import { KeptWorker } from './kept-worker';
-import { SLOT_BYTES, isSlot } from './slots';
+import { SLOT_BYTES, isSlot, poolWiper } from './slots';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
 const jobs = new Map();
-// fill() on shared memory goes element by element; a copy from zeros is a memcpy.
+// fill() on shared memory goes element by element; a copy from zeros is a
+// memcpy that reads as much as it writes. Slots of the aligned pool are
+// zeroed with WebAssembly's memory.fill over the same memory instead (a
+// memset, ../pipeline/zero-fill.ts), instantiated here once from the pool's
+// memory and module that come with a request to wipe.
 const zeros = new Uint8Array(${SLOT_BYTES});
+let poolFill = null;
+function wipe(m, view) {
+  if (m.pool) {
+    poolFill ??= new WebAssembly.Instance(m.pool.mod, { m: { mem: m.pool.mem } }).exports.fill;
+    return poolFill(m.off, m.len);
+  }
+  for (let o = 0; o < view.length; o += zeros.length) view.set(zeros.subarray(0, Math.min(zeros.length, view.length - o)), o);
+}
 parentPort.on('message', (m) => {
   if (m.t === 'data') {
     let h = jobs.get(m.id);
@@ -20,7 +32,7 @@ parentPort.on('message', (m) => {
     const view = new Uint8Array(m.sab, m.off, m.len);
     h.update(view);
     // Asked to when the main thread is done with these bytes: the wipe costs it nothing then.
-    if (m.wipe) for (let o = 0; o < view.length; o += zeros.length) view.set(zeros.subarray(0, Math.min(zeros.length, view.length - o)), o);
+    if (m.wipe) wipe(m, view);
     parentPort.postMessage({ t: 'done', id: m.id });
   } else if (m.t === 'end') {
     const h = jobs.get(m.id) ?? crypto.createHash('sha256');
@@ -71,7 +83,9 @@ export class Sha256Stream {
       copy.set(data);
       view = copy;
     }
-    return this.#post({ t: 'data', id: this.#id, sab: view.buffer, off: view.byteOffset, len: view.byteLength, wipe: opts.wipe === true }).then(() => undefined);
+    const wipe = opts.wipe === true;
+    const pool = wipe ? poolWiper(view) : null;
+    return this.#post({ t: 'data', id: this.#id, sab: view.buffer, off: view.byteOffset, len: view.byteLength, wipe, ...(pool ? { pool } : {}) }).then(() => undefined);
   }
 
   /** True once the stream hashes on the worker. */

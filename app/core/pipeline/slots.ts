@@ -5,7 +5,7 @@
 // between them. A released slot is wiped, so no plaintext outlives its use,
 // and kept for the next one, so a 2 GB hearing does not churn the allocator
 // and the garbage collector (docs/perf/ shows the before and after).
-import { zeroFiller } from './zero-fill';
+import { zeroFillModule, zeroFiller } from './zero-fill';
 
 export const SLOT_BYTES = 4 << 20;
 /**
@@ -21,6 +21,7 @@ const POOL_SLOTS = 24;
 const KEEP_EXTRA = 4;
 
 let pool: SharedArrayBuffer | null = null;
+let poolMemory: WebAssembly.Memory | null = null;
 /** Zeroes bytes of the pool: a memset (zero-fill.ts), not a copy from ZEROS. */
 let zeroPool: ((offset: number, length: number) => void) | null = null;
 const poolFree: number[] = [];
@@ -36,6 +37,7 @@ function poolBuffer(): SharedArrayBuffer {
   const pages = (POOL_SLOTS * SLOT_BYTES) / (64 * 1024);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   zeroPool = zeroFiller(memory);
+  poolMemory = memory;
   pool = memory.buffer as unknown as SharedArrayBuffer;
   for (let i = POOL_SLOTS - 1; i >= 0; i--) poolFree.push(i);
   return pool;
@@ -71,6 +73,15 @@ function slotOf(view: Uint8Array): { slot: Buffer; index?: number } | undefined 
 /** True when `view` lies in a slot that is in use (so the pipeline may adopt it without a copy). */
 export function isSlot(view: Uint8Array): boolean {
   return slotOf(view) !== undefined;
+}
+
+/**
+ * For a view in the aligned pool, what another thread needs to zero it with
+ * memset as releaseSlot does here: the pool's memory and the filler's
+ * module (a worker instantiates its own). Null for any other memory.
+ */
+export function poolWiper(view: Uint8Array): { mem: WebAssembly.Memory; mod: WebAssembly.Module } | null {
+  return view.buffer === pool && poolMemory !== null ? { mem: poolMemory, mod: zeroFillModule() } : null;
 }
 
 /** True when `view` starts on a page boundary of the aligned pool (so O_DIRECT can write it as it is). */

@@ -34,10 +34,15 @@ const MODULE_BYTES = new Uint8Array([
 
 let compiled: WebAssembly.Module | null = null;
 
+/** The compiled module: a worker given it and the memory instantiates its own filler (sha256.ts). */
+export function zeroFillModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(MODULE_BYTES);
+  return compiled;
+}
+
 /** A function that zeroes `length` bytes of `memory` from `offset`; throws past its end. */
 export function zeroFiller(memory: WebAssembly.Memory): (offset: number, length: number) => void {
-  compiled ??= new WebAssembly.Module(MODULE_BYTES);
-  const instance = new WebAssembly.Instance(compiled, { m: { mem: memory } });
+  const instance = new WebAssembly.Instance(zeroFillModule(), { m: { mem: memory } });
   const fill = instance.exports.fill as (at: number, n: number) => void;
   return (offset, length) => {
     if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > memory.buffer.byteLength) {

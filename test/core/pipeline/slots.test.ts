@@ -1,8 +1,9 @@
 // A released slot holds no plaintext: the pool's slots are zeroed with
-// WebAssembly's memory.fill (zero-fill.ts), the ones beyond it with a copy.
+// WebAssembly's memory.fill (zero-fill.ts), the ones beyond it with a copy;
+// on the hash worker too, when it is asked to wipe what it hashed.
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SLOT_BYTES, acquireSlot, isAligned, releaseSlot } from '../../../app/core/pipeline';
+import { SLOT_BYTES, Sha256Stream, acquireSlot, isAligned, releaseSlot } from '../../../app/core/pipeline';
 import { zeroFiller } from '../../../app/core/pipeline/zero-fill';
 
 const allZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
@@ -57,5 +58,30 @@ describe('slot wiping', () => {
     expect(view[view.length - 1]).toBe(7);
     zero(0, SLOT_BYTES > view.length ? view.length : SLOT_BYTES);
     expect(allZero(view)).toBe(true);
+  });
+
+  it('[PL-5.1] the hash worker zeroes the slots it was asked to wipe, in the pool and beyond it, and nothing next to them', async () => {
+    // Pool slots are zeroed there by memory.fill on the pool's memory, others by a copy from zeros.
+    const held: Buffer[] = [];
+    for (let i = 0; i < 40; i++) held.push(acquireSlot());
+    const pooled = held.filter((s) => isAligned(s)).sort((a, b) => a.byteOffset - b.byteOffset);
+    const extra = held.find((s) => !isAligned(s))!;
+    // Three slots side by side in the pool's memory.
+    const i = pooled.findIndex((s, k) => pooled[k + 2]?.byteOffset === s.byteOffset + 2 * SLOT_BYTES);
+    expect(i).toBeGreaterThanOrEqual(0);
+    const [before, target, after] = pooled.slice(i, i + 3) as [Buffer, Buffer, Buffer];
+    for (const s of [before, target, after, extra]) crypto.randomFillSync(s);
+    const keptBefore = Buffer.from(before);
+    const keptAfter = Buffer.from(after);
+    for (const s of [target, extra]) {
+      const want = crypto.createHash('sha256').update(s).digest('hex');
+      const h = new Sha256Stream({ worker: true });
+      await h.update(s, { wipe: true });
+      expect(await h.digest()).toBe(want);
+      expect(allZero(s)).toBe(true);
+    }
+    expect(before.equals(keptBefore)).toBe(true);
+    expect(after.equals(keptAfter)).toBe(true);
+    for (const s of held) releaseSlot(s);
   });
 });
