@@ -1,11 +1,12 @@
 // Shared by the benchmarks: wall clock, CPU seconds (ours and a reference
 // tool's), the machine's load, and a CPU profile of one measured step.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { OWNER_V8_FLAGS } from '../app/core/service/v8-flags';
+import { nativeAeadPath } from '../app/core/store/native-aead';
 
 /**
  * Runs this benchmark again, in a Node started with the kiosk's V8 flags
@@ -177,4 +178,79 @@ export function cpuBudget(o: { referenceSeconds: number; io: { wall: number; cpu
     cpuLeast: two(cpuLeast),
     cpuAllowed: two(cores * (o.referenceSeconds / o.goal) - other),
   };
+}
+
+export interface AtOnce {
+  /** Seconds from the start until the last job ended. */
+  wall: number;
+  /** Seconds from the start until each job ended. */
+  seconds: Record<string, number>;
+  /** The whole machine's busy and idle core-seconds meanwhile. */
+  busyCoreSeconds: number;
+  idleCoreSeconds: number;
+}
+
+/**
+ * Runs a path's necessary work at once, as separate processes with nothing
+ * between them: the shell `jobs` (a fetch, a read, a write), SHA-256 of
+ * `bytes`, and AES-256-GCM sealing or opening of `bytes` in the store's 256
+ * KiB chunks (the kiosk's native/aead, else node:crypto). The hash and the
+ * cipher run over one buffer that stays in the cache, and their processes
+ * load before the clock starts: kinder than any real pipeline, which must
+ * also move the bytes between them. No implementation of the path does less
+ * work, so the time until all have ended is the least it can take on these
+ * cores, with the machine as it is in this minute.
+ */
+export async function atOnce(jobs: Record<string, string[]>, o: { bytes: number; aead: 'seal' | 'open'; cleanUp?: string[] }): Promise<AtOnce> {
+  const addon = nativeAeadPath();
+  const chunks = Math.ceil(o.bytes / (256 << 10));
+  // The node children load and allocate first, say so, and start on a byte on stdin.
+  const go = (body: string): string => `process.stdout.write('r');process.stdin.once('data',()=>{${body};process.exit(0)});`;
+  const hashJs = `const c=require('node:crypto');const b=Buffer.alloc(4<<20,7);` + go(`const h=c.createHash('sha256');for(let i=0;i<${Math.ceil(o.bytes / (4 << 20))};i++)h.update(b);h.digest()`);
+  const setup =
+    `const c=require('node:crypto');const a=${addon ? `require(${JSON.stringify(addon)})` : 'null'};const k=c.randomBytes(32),aad=Buffer.alloc(32),p=Buffer.alloc(256<<10,7),o=Buffer.alloc((256<<10)+16),n=Buffer.alloc(12);` +
+    `function seal(i){n.writeUIntBE(i,5,6);if(a)return a.sealChunkInto(k,n,aad,p,o);const e=c.createCipheriv('aes-256-gcm',k,n);e.setAAD(aad);o.set(e.update(p));e.final();o.set(e.getAuthTag(),p.length);}`;
+  // Opening: one sealed chunk, opened as often as the object has chunks (the tag checked every time).
+  const cipherJs =
+    o.aead === 'seal'
+      ? setup + go(`for(let i=0;i<${chunks};i++)seal(i)`)
+      : setup +
+        `seal(0);const x=Buffer.from(o),q=Buffer.alloc(256<<10);n.writeUIntBE(0,5,6);` +
+        go(
+          `for(let i=0;i<${chunks};i++){if(a){if(a.openChunkInto(k,n,aad,x,q)!==q.length)throw new Error('open')}else{const d=c.createDecipheriv('aes-256-gcm',k,n);d.setAAD(aad);d.setAuthTag(x.subarray(q.length));d.update(x.subarray(0,q.length));d.final()}}`,
+        );
+  const waiting = Object.entries({ sha256: hashJs, [o.aead]: cipherJs }).map(([name, js]) => {
+    const child = spawn(process.execPath, ['-e', js], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stdout.once('data', () => resolve());
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`at once: ${name} exited with ${code} before it was ready`)));
+    });
+    return { name, child, ready };
+  });
+  await Promise.all(waiting.map((w) => w.ready));
+  const seconds: Record<string, number> = {};
+  const ended = (name: string, child: ChildProcess, t0: bigint): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      child.removeAllListeners('exit');
+      child.once('error', reject);
+      child.once('exit', (code) => {
+        seconds[name] = Math.round((Number(process.hrtime.bigint() - t0) / 1e9) * 1000) / 1000;
+        if (code === 0) resolve();
+        else reject(new Error(`at once: ${name} exited with ${code}`));
+      });
+    });
+  const m0 = machineCpu();
+  const t0 = process.hrtime.bigint();
+  const all: Array<Promise<void>> = [];
+  for (const [name, [cmd, ...args]] of Object.entries(jobs)) all.push(ended(name, spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'inherit'] }), t0));
+  for (const w of waiting) {
+    all.push(ended(w.name, w.child, t0));
+    w.child.stdin.end('g');
+  }
+  await Promise.all(all);
+  const m1 = machineCpu();
+  for (const f of o.cleanUp ?? []) fs.rmSync(f, { force: true });
+  const two = (x: number): number => Math.round(x * 100) / 100;
+  return { wall: Math.max(...Object.values(seconds)), seconds, busyCoreSeconds: two(m1.busy - m0.busy), idleCoreSeconds: two(m1.idle - m0.idle) };
 }

@@ -10,11 +10,11 @@
 // could take here, were it as cheap as curl and its crypto as fast as openssl
 // (measure.ts, cpuBudget). `necessaryAtOnce` measures that least time
 // instead of modelling it: each round also runs the necessary work at once,
-// as separate processes (atOnce below).
+// as separate processes (measure.ts, atOnce).
 // Usage: npx tsx bench/tis.ts [--mib 1024] [--rounds 2] [--profile DIR] [--only kiosk]
 // Prints one JSON object; goal: ratio ≥ 0.7. --only kiosk runs the kiosk's
 // download alone, for `perf record` (perf-summary.ts), and prints no ratio.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -23,11 +23,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DeviceKey } from '../app/core/keys';
 import { ContentStore } from '../app/core/store';
-import { nativeAeadPath } from '../app/core/store/native-aead';
 import { TisClient, type Sink } from '../app/core/tis/client';
 import { storeSink, type StoreSink } from '../app/core/tis/store-sink';
 import { writeTisCase } from '../scripts/tis-server/cases';
-import { asKioskProcess, cpuBudget, cpuPerGiB, loadAverage, machineCpu, measureAsync, procCpuSeconds, profiled, shell, type Measured } from './measure';
+import { asKioskProcess, atOnce, cpuBudget, cpuPerGiB, loadAverage, machineCpu, measureAsync, procCpuSeconds, profiled, shell, type AtOnce, type Measured } from './measure';
 
 // Measured as the kiosk runs: with its V8 flags.
 asKioskProcess();
@@ -175,75 +174,30 @@ try {
   };
 
   /**
-   * The necessary work alone, at once, as separate processes with nothing
-   * between them: curl's fetch (with the server's work for it), SHA-256 of
-   * 1 GiB, AES-256-GCM sealing of 1 GiB in the store's 256 KiB chunks (the
-   * kiosk's own native/aead, else node:crypto), and 1 GiB written with
-   * O_DIRECT and fsynced. Each hash and seal runs over one buffer that stays
-   * in the cache, so this is kinder than any real client, which must also
-   * move the bytes between them. The wall time until all four have ended
-   * is the least any client that hashes, seals and writes what it fetches
-   * could take on these cores; curl's own time over it is that client's
-   * best possible ratio, measured rather than modelled (cpuBudget).
+   * The necessary work of a fetch alone, at once (measure.ts, atOnce): curl's
+   * fetch to /dev/null with the server's work for it, SHA-256 and AES-256-GCM
+   * sealing of 1 GiB, and 1 GiB written with O_DIRECT and fsynced. The time
+   * until all have ended is the least any client that hashes, seals and
+   * writes what it fetches could take on these cores; curl's own time over it
+   * is that client's best possible ratio, measured rather than modelled
+   * (cpuBudget).
    */
-  const atOnce = async (): Promise<{ wall: number; seconds: Record<string, number>; busyCoreSeconds: number; idleCoreSeconds: number }> => {
-    const addon = nativeAeadPath();
-    const gibChunks = part.size / (256 << 10);
-    // The two node children load and allocate first, say so, and start on a byte on stdin: their start-up is not timed.
-    const go = (body: string): string => `process.stdout.write('r');process.stdin.once('data',()=>{${body};process.exit(0)});`;
-    const hashJs =
-      `const c=require('node:crypto');const b=Buffer.alloc(4<<20,7);` +
-      go(`const h=c.createHash('sha256');for(let i=0;i<${part.size / (4 << 20)};i++)h.update(b);h.digest()`);
-    const sealJs =
-      `const c=require('node:crypto');const a=${addon ? `require(${JSON.stringify(addon)})` : 'null'};const k=c.randomBytes(32),aad=Buffer.alloc(32),p=Buffer.alloc(256<<10,7),o=Buffer.alloc((256<<10)+16);` +
-      go(`for(let i=0;i<${gibChunks};i++){const n=Buffer.alloc(12);n.writeUIntBE(i,5,6);if(a)a.sealChunkInto(k,n,aad,p,o);else{const e=c.createCipheriv('aes-256-gcm',k,n);e.setAAD(aad);e.update(p);e.final();e.getAuthTag();}}`);
+  const necessary = (): Promise<AtOnce> => {
     const out = path.join(work, 'at-once.out');
-    fs.rmSync(out, { force: true });
-    const jobs: Record<string, string[]> = {
-      fetch: ['curl', '-sS', '--fail', '--cacert', path.join(certs, 'ca.crt'), '--cert', path.join(certs, 'client.crt'), '--key', path.join(certs, 'client.key'), '-o', '/dev/null', href],
-      write: ['dd', 'if=/dev/zero', `of=${out}`, 'bs=4M', `count=${part.size / (4 << 20)}`, 'oflag=direct', 'conv=fsync', 'status=none'],
-    };
-    const waiting = (['sha256', 'seal'] as const).map((name) => {
-      const child = spawn(process.execPath, ['-e', name === 'sha256' ? hashJs : sealJs], { stdio: ['pipe', 'pipe', 'inherit'] });
-      const ready = new Promise<void>((resolve, reject) => {
-        child.stdout.once('data', () => resolve());
-        child.once('error', reject);
-        child.once('exit', (code) => reject(new Error(`at once: ${name} exited with ${code} before it was ready`)));
-      });
-      return { name, child, ready };
-    });
-    await Promise.all(waiting.map((w) => w.ready));
-    const seconds: Record<string, number> = {};
-    const ended = (name: string, child: ChildProcess, t0: bigint): Promise<void> =>
-      new Promise<void>((resolve, reject) => {
-        child.removeAllListeners('exit');
-        child.once('error', reject);
-        child.once('exit', (code) => {
-          seconds[name] = Math.round((Number(process.hrtime.bigint() - t0) / 1e9) * 1000) / 1000;
-          if (code === 0) resolve();
-          else reject(new Error(`at once: ${name} exited with ${code}`));
-        });
-      });
-    const m0 = machineCpu();
-    const t0 = process.hrtime.bigint();
-    const all: Array<Promise<void>> = [];
-    for (const [name, [cmd, ...args]] of Object.entries(jobs)) all.push(ended(name, spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'inherit'] }), t0));
-    for (const w of waiting) {
-      all.push(ended(w.name, w.child, t0));
-      w.child.stdin.end('g');
-    }
-    await Promise.all(all);
-    const m1 = machineCpu();
-    fs.rmSync(out, { force: true });
-    const two = (x: number): number => Math.round(x * 100) / 100;
-    return { wall: Math.max(...Object.values(seconds)), seconds, busyCoreSeconds: two(m1.busy - m0.busy), idleCoreSeconds: two(m1.idle - m0.idle) };
+    return atOnce(
+      {
+        fetch: ['curl', '-sS', '--fail', '--cacert', path.join(certs, 'ca.crt'), '--cert', path.join(certs, 'client.crt'), '--key', path.join(certs, 'client.key'), '-o', '/dev/null', href],
+        write: ['dd', 'if=/dev/zero', `of=${out}`, 'bs=4M', `count=${part.size / (4 << 20)}`, 'oflag=direct', 'conv=fsync', 'status=none'],
+      },
+      { bytes: part.size, aead: 'seal', cleanUp: [out] },
+    );
   };
 
   const kiosk: number[] = [];
   const clientOnly: number[] = [];
   const node: number[] = [];
   const curl: number[] = [];
-  const least: Array<Awaited<ReturnType<typeof atOnce>>> = [];
+  const least: AtOnce[] = [];
   const loadBefore = loadAverage();
   const curlOut = path.join(work, 'curl.out');
   for (let r = 0; r < rounds; r += 1) {
@@ -260,7 +214,7 @@ try {
     if (bytes !== part.size) throw new Error(`curl got ${bytes} bytes`);
     curl.push(bytes / 1e6 / m.wall);
     cpu.curl.push(cpuPerGiB(m.cpu, bytes));
-    least.push(await atOnce());
+    least.push(await necessary());
   }
   const best = (xs: number[]): number => Math.max(...xs);
   const round1 = (x: number): number => Math.round(x * 10) / 10;
