@@ -133,7 +133,11 @@ describe('carriers on the administrator screen', () => {
     await page.getByTestId('carriers-empty').waitFor();
 
     // A large carrier, pulled while it imports: nothing stored, the store unchanged.
-    const big = await paddedPackage(256);
+    // 1 GiB: the import now runs at about 1.2 GB/s on an idle machine, so
+    // 256 MiB could end before the 250 ms drive poll saw the pull (a CI run
+    // did); the progress is polled every 50 ms, so the pull comes with most of
+    // a gibibyte left.
+    const big = await paddedPackage(1024);
     setDrives([usbDrive('/dev/sdy', 'Kingston DataTraveler', big.carrier, 'BIG')]);
     await page.locator('[data-testid=carrier-verdict][data-verdict=valid]').waitFor({ timeout: 60_000 });
     await page.getByTestId('carrier-import').click();
