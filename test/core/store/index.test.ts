@@ -7,7 +7,7 @@ import { IntegrityError, KioskError } from '../../../app/core/errors';
 import { DeviceKey } from '../../../app/core/keys';
 import { ContentStore, type IngestResult, type IntegrityFailureInfo } from '../../../app/core/store';
 import { DEFAULT_CHUNK_SIZE, HEADER_LEN, TAG_LEN, chunkOffset } from '../../../app/core/store/chunked-aead';
-import { SLOT_BYTES } from '../../../app/core/pipeline';
+import { SLOT_BYTES, acquireSlot } from '../../../app/core/pipeline';
 
 const CS = DEFAULT_CHUNK_SIZE;
 const SEALED = CS + TAG_LEN;
@@ -190,6 +190,31 @@ describe('ContentStore.ingest', () => {
       if (plain.length >= SLOT_BYTES) await expect(store.ingest(failingReader)).rejects.toThrow('carrier read timed out');
       expect(filesUnder(stagingDir)).toEqual([]);
     }
+  });
+
+  it('[PL-5.1] every slot an ingest hashed and sealed is zero once it returns, stored or refused', async () => {
+    // Whole slots from the source are adopted as they are: the very memory the
+    // two workers read, zeroed once both are done with it, on the way back to the pool.
+    for (const expected of [undefined, '0'.repeat(64)]) {
+      const slots = Array.from({ length: 5 }, () => crypto.randomFillSync(acquireSlot()));
+      const tail = crypto.randomBytes(1000);
+      const want = crypto.createHash('sha256');
+      for (const s of slots) want.update(s);
+      want.update(tail);
+      async function* source(): AsyncGenerator<Uint8Array> {
+        yield* slots;
+        yield tail;
+      }
+      const ingest = store.ingest(source(), { expectedSha256: expected });
+      if (expected === undefined) {
+        const r = await ingest;
+        expect(r.sha256).toBe(want.digest('hex'));
+        // What was sealed is what was hashed: no slot was zeroed under the cipher.
+        expect(await store.verifyObject(r.objectId, r.wrappedKey, r.size, r.sha256)).toEqual({ ok: true });
+      } else await expect(ingest).rejects.toThrow('SHA-256 mismatch');
+      for (const s of slots) expect(s.every((x) => x === 0)).toBe(true);
+    }
+    expect(filesUnder(stagingDir)).toEqual([]);
   });
 
   it('gives identical content two distinct objects with distinct keys', async () => {
