@@ -3,7 +3,7 @@
 // captions too: fetched with it and shown through blob: URLs); every play, pause, seek, rate change and
 // stretch of progress goes to core's session machine, and so to the viewing
 // log. Nothing here can copy, download or cast the picture.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import Hls from 'hls.js';
 import type { KioskInfo } from '../../../shared/api-contract';
 import type { Language } from '../../../shared/i18n';
@@ -228,7 +228,12 @@ export function Player({ info, view, send, client, onLang }: Props) {
   };
 
   // Keyboard shortcuts, so the whole session works without a pointer.
-  useEffect(() => {
+  // A layout effect, so the listener is swapped in the same task as the DOM:
+  // status changes arrive from the kiosk (not from an input event), and a
+  // passive effect ran after paint, so a key pressed in between acted on the
+  // status before (Space after "playing" showed played again instead of
+  // pausing: test/e2e/lockdown.test.ts failed so once under CI's load).
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       // A dialog (end viewing, idle warning) has the keyboard while it is open.
