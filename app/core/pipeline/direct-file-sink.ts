@@ -41,7 +41,8 @@ import { isAligned } from './slots';
  */
 export const DIRECT_BLOCK_BYTES = 2 << 20;
 /** Alignment of offsets, lengths and memory: 4096 covers 512- and 4096-byte logical blocks. */
-const ALIGN = 4096;
+export const DIRECT_ALIGN = 4096;
+const ALIGN = DIRECT_ALIGN;
 const WASM_PAGE = 64 * 1024;
 /** Blocks kept for reuse across files. */
 const KEEP = 6;
@@ -61,6 +62,20 @@ const ZEROS = Buffer.alloc(DIRECT_BLOCK_BYTES);
 
 function takeBlock(): Buffer {
   return free.pop() ?? Buffer.from(new WebAssembly.Memory({ initial: DIRECT_BLOCK_BYTES / WASM_PAGE }).buffer);
+}
+
+/** Memory handed out by alignedSharedBuffer: page-aligned, so writeAligned may write it as it lies. */
+const alignedMemory = new WeakSet<ArrayBufferLike>();
+
+/**
+ * Shared memory of at least `bytes`, starting on a page boundary (a shared
+ * WebAssembly memory), for a worker to fill and writeAligned to write.
+ */
+export function alignedSharedBuffer(bytes: number): Buffer {
+  const pages = Math.ceil(bytes / WASM_PAGE);
+  const sab = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }).buffer;
+  alignedMemory.add(sab);
+  return Buffer.from(sab);
 }
 
 /** Takes a block back; `wipe` zeroes what it held (plaintext must not outlive its write). */
@@ -166,6 +181,45 @@ export class DirectFileSink {
       }
     }
     return { written: adopted.length ? Promise.all(adopted).then(() => undefined) : Promise.resolve() };
+  }
+
+  /**
+   * Writes the `len` bytes at `lead` of `buf` (from alignedSharedBuffer) at
+   * the next offset, mostly without a copy: `lead` must be the file's length
+   * modulo the alignment, and the buffer's first `lead` bytes are free, so
+   * the bytes of the file's last partial block go there and the buffer is
+   * written from its start as it lies. What is left past its last whole
+   * block is copied into a new block, to go before the next bytes. The
+   * caller keeps `buf` until `written` settles. Through the page cache, or
+   * when `lead` does not match, the bytes are copied as by write().
+   */
+  async writeAligned(buf: Buffer, lead: number, len: number): Promise<{ written: Promise<void> }> {
+    if (this.#failed !== undefined) throw this.#failed;
+    const carry = this.#fill % ALIGN;
+    if (!this.#direct || lead !== carry || buf.byteOffset !== 0 || !alignedMemory.has(buf.buffer) || lead + len > buf.length) {
+      return this.write([buf.subarray(lead, lead + len)]);
+    }
+    if (this.#block) {
+      // #written is always aligned, so the block's last `carry` bytes are the partial block.
+      buf.set(this.#block.subarray(this.#fill - carry, this.#fill), 0);
+      if (this.#fill > carry) await this.#submitBlock(this.#fill - carry);
+      else {
+        giveBlock(this.#block, this.#fill, this.wipe);
+        this.#block = null;
+        this.#fill = 0;
+      }
+    }
+    const total = carry + len;
+    const whole = total - (total % ALIGN);
+    this.#pos += len;
+    let written: Promise<void> = Promise.resolve();
+    if (whole > 0) written = (await this.#submit(buf.subarray(0, whole))).done;
+    if (total > whole) {
+      this.#block = takeBlock();
+      this.#block.set(buf.subarray(whole, total), 0);
+      this.#fill = total - whole;
+    }
+    return { written };
   }
 
   /** Writes the tail and waits for every write; the caller then fsyncs. Throws the first failure. */

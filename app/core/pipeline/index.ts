@@ -5,6 +5,6 @@
 export { SLOT_BYTES, OwnedSlot, SlotFiller, acquireSlot, isSlot, isAligned, releaseSlot, discardSlot } from './slots';
 export { Sha256Stream } from './sha256';
 export { KeptWorker, type WorkerReply } from './kept-worker';
-export { DirectFileSink, DIRECT_BLOCK_BYTES, type DirectFileSinkOptions } from './direct-file-sink';
+export { DirectFileSink, DIRECT_ALIGN, DIRECT_BLOCK_BYTES, alignedSharedBuffer, type DirectFileSinkOptions } from './direct-file-sink';
 export { fillSlots, type ByteSource, type PositionalSource } from './fill';
 export { SlotCollector, type SlotConsumer } from './collect';

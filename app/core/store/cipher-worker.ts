@@ -11,8 +11,8 @@
 // worker cannot import them.
 //
 // Protocol (besides KeptWorker's `id`):
-//   seal  {sab, off, len, cap, out?, begin?: {key, aad, cs}}  -> {len, out}
-//   end   {cap, out?}                                         -> {len, out}
+//   seal  {sab, off, len, out, begin?: {key, aad, cs, at}}    -> {lead, len}
+//   end   {out}                                               -> {lead, len}
 //   open  {sab, off, first, count, slot, slotOff, begin?: {key, aad, cs, size}}
 //                                                             -> {len} | {bad: {reason, chunk}}
 //   drop  {}                                                  (no answer)
@@ -25,7 +25,7 @@
 // allocates, zero-fills and copies a new buffer per chunk: about as much CPU
 // again as AES-GCM itself (docs/performance.md). Both give the same bytes;
 // the format (nonce, AAD, chunking) is decided here either way.
-import { KeptWorker } from '../pipeline';
+import { DIRECT_ALIGN, KeptWorker } from '../pipeline';
 import { TAG_LEN } from './chunked-aead';
 import { nativeAeadPath, type CipherBackend } from './native-aead';
 
@@ -33,6 +33,7 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
 const TAG = ${TAG_LEN};
+const ALIGN = ${DIRECT_ALIGN};
 const ADDON = ${JSON.stringify(nativeAeadPath())};
 let aead = null;
 let aeadError = ADDON ? undefined : 'not built (scripts/build-native.sh)';
@@ -66,10 +67,14 @@ function end(id) {
   j.key.fill(0);
   if (j.pending) j.pending.fill(0);
 }
+// The sealed bytes go into m.out, page-aligned shared memory of the caller,
+// at the stream's file offset modulo ALIGN (its 'lead'): the caller puts the
+// file's last partial block before them and writes the buffer with O_DIRECT
+// as it lies, without copying it into a block (../pipeline/direct-file-sink).
 function onSeal(m, j) {
-  // The output buffer comes with the request and goes back with the answer, moved both ways.
-  const out = new Uint8Array(m.out && m.out.byteLength >= m.cap ? m.out : new ArrayBuffer(m.cap));
-  let o = 0;
+  const out = new Uint8Array(m.out);
+  const lead = j.pos % ALIGN;
+  let o = lead;
   if (m.t === 'seal') {
     // As ChunkSealer.push: a full chunk is held back until more input shows it is not the last.
     const data = Buffer.from(m.sab, m.off, m.len);
@@ -86,7 +91,8 @@ function onSeal(m, j) {
     o = seal(j, j.pending.subarray(0, j.fill), true, out, o);
     end(m.id);
   }
-  parentPort.postMessage({ id: m.id, len: o, out: out.buffer }, [out.buffer]);
+  j.pos += o - lead;
+  parentPort.postMessage({ id: m.id, lead, len: o - lead });
 }
 // As openChunk, for chunks first..first+count-1 lying one after the other at
 // m.off of m.sab: each is authenticated and decrypted into the slot. Nothing
@@ -135,7 +141,7 @@ parentPort.on('message', (m) => {
       const b = m.begin;
       const j = { key: Buffer.from(b.key), aad: Buffer.from(b.aad), cs: b.cs, counter: 0 };
       if (m.t === 'open') { j.size = b.size; j.n = b.size === 0 ? 1 : Math.ceil(b.size / b.cs); }
-      else { j.pending = Buffer.alloc(b.cs); j.fill = 0; }
+      else { j.pending = Buffer.alloc(b.cs); j.fill = 0; j.pos = b.at; }
       jobs.set(m.id, j);
     }
     const j = jobs.get(m.id);

@@ -132,12 +132,16 @@ export class ContentStore {
     const writeNext = async (): Promise<void> => {
       const { sealed, released } = inFlight.shift()!;
       const s = await sealed;
+      let written: Promise<void>;
       try {
-        // The sink copies the pieces into its blocks before it returns: the output buffer is free again.
-        await sink.write(s.pieces);
-      } finally {
+        // The worker's aligned buffer is written as it lies, and is given back once on disk;
+        // inline-sealed pieces are copied into the sink's blocks before write() returns.
+        ({ written } = s.aligned ? await sink.writeAligned(s.aligned.buf, s.aligned.lead, s.aligned.len) : await sink.write(s.pieces));
+      } catch (e) {
         s.release();
+        throw e;
       }
+      written.then(s.release, s.release);
       await released;
     };
     let closed = false;

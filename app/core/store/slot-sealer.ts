@@ -7,26 +7,38 @@
 // worker carries SHA-256. Sealing on the main thread put AES-GCM and the
 // garbage of its output buffers (a new ciphertext buffer per 256 KiB chunk)
 // on the thread that the socket waits for. The cipher worker reads each slot
-// where it lies in shared memory and writes the sealed chunks into an output
-// buffer that is moved to it and back with each slot, which the caller copies
-// into its write blocks and gives back.
-import { SLOT_BYTES, isSlot } from '../pipeline';
+// where it lies in shared memory and writes the sealed chunks into an aligned
+// output buffer, placed at their file offset modulo the O_DIRECT alignment,
+// so that the store writes that buffer as it lies (DirectFileSink.writeAligned):
+// copying 1 GiB of sealed chunks into the sink's blocks cost the thread that
+// carries a download's TLS 0.11 s (`perf`, docs/perf/sched).
+import { DIRECT_ALIGN, SLOT_BYTES, alignedSharedBuffer, isSlot } from '../pipeline';
 import { cipherWorker as worker } from './cipher-worker';
 import { ChunkSealer, TAG_LEN, type Header } from './chunked-aead';
 
 /** Sealed bytes to write; release() once they are copied or written. */
 export interface Sealed {
   readonly pieces: readonly Uint8Array[];
+  /**
+   * From the cipher worker: the same bytes as they lie in an aligned buffer,
+   * `lead` bytes in (DirectFileSink.writeAligned); the buffer's first `lead`
+   * bytes are the writer's.
+   */
+  readonly aligned?: { buf: Buffer; lead: number; len: number };
   release(): void;
 }
 
 /** Output buffers, per capacity, kept for the next stream. */
-const freeOut = new Map<number, ArrayBuffer[]>();
-const KEEP_OUT = 4;
+const freeOut = new Map<number, Buffer[]>();
+/** One at the worker, one waiting, three in flight in the sink, and one spare. */
+const KEEP_OUT = 6;
 
-/** Room for the sealed form of one slot plus a held-back chunk: its chunks' bytes and one tag each. */
+/**
+ * Room for the sealed form of one slot plus a held-back chunk (its chunks'
+ * bytes and one tag each), after a lead of less than the alignment.
+ */
 function outCapacity(chunkSize: number): number {
-  return SLOT_BYTES + chunkSize + (Math.ceil((SLOT_BYTES + chunkSize) / chunkSize) + 1) * TAG_LEN;
+  return DIRECT_ALIGN + SLOT_BYTES + chunkSize + (Math.ceil((SLOT_BYTES + chunkSize) / chunkSize) + 1) * TAG_LEN;
 }
 
 /**
@@ -60,7 +72,9 @@ export class SlotSealer {
       this.#id = worker.newId();
       const key = this.#local.handOver();
       this.#local = null;
-      return this.#ask({ t: 'seal', sab: data.buffer, off: data.byteOffset, len: data.byteLength, begin: { key, aad: this.header.bytes, cs: this.#chunkSize } }, [key]);
+      // The sealed chunks follow the header in the object file (./chunked-aead).
+      const begin = { key, aad: this.header.bytes, cs: this.#chunkSize, at: this.header.bytes.length };
+      return this.#ask({ t: 'seal', sab: data.buffer, off: data.byteOffset, len: data.byteLength, begin }, [key]);
     }
     if (this.#local) return Promise.resolve(inlineSealed(this.#local.push(data)));
     return this.#ask({ t: 'seal', sab: data.buffer, off: data.byteOffset, len: data.byteLength });
@@ -83,23 +97,29 @@ export class SlotSealer {
 
   async #ask(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Sealed> {
     const cap = outCapacity(this.#chunkSize);
-    // Moved to the worker and back, never shared: the worker's writes and this
-    // thread's reads of it then need no coordination, and copying out of it is a plain memcpy.
-    const spare = freeOut.get(cap)?.pop();
-    const m = await worker.ask(this.#id, { ...msg, cap, out: spare }, spare ? [...transfer, spare] : transfer);
-    const out = m.out;
-    if (typeof m.len !== 'number' || !(out instanceof ArrayBuffer) || out.byteLength < m.len) throw new Error('the cipher worker sent no sealed bytes');
+    const buf = freeOut.get(cap)?.pop() ?? alignedSharedBuffer(cap);
     let given = false;
-    return {
-      pieces: [Buffer.from(out, 0, m.len)],
-      release: () => {
-        if (given) return;
-        given = true;
-        const list = freeOut.get(cap) ?? [];
-        freeOut.set(cap, list);
-        if (list.length < KEEP_OUT) list.push(out);
-      },
+    const release = (): void => {
+      if (given) return;
+      given = true;
+      const list = freeOut.get(cap) ?? [];
+      freeOut.set(cap, list);
+      if (list.length < KEEP_OUT) list.push(buf);
     };
+    let m: Awaited<ReturnType<typeof worker.ask>>;
+    try {
+      // Shared, not moved: the worker writes it before it answers, and this thread reads it after.
+      m = await worker.ask(this.#id, { ...msg, out: buf.buffer }, transfer);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    const { lead, len } = m;
+    if (typeof lead !== 'number' || typeof len !== 'number' || lead < 0 || lead >= DIRECT_ALIGN || lead + len > buf.length) {
+      release();
+      throw new Error('the cipher worker sent no sealed bytes');
+    }
+    return { pieces: [buf.subarray(lead, lead + len)], aligned: { buf, lead, len }, release };
   }
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIRECT_BLOCK_BYTES, DirectFileSink, SLOT_BYTES, acquireSlot, isAligned, releaseSlot } from '../../../app/core/pipeline';
+import { DIRECT_ALIGN, DIRECT_BLOCK_BYTES, DirectFileSink, SLOT_BYTES, acquireSlot, alignedSharedBuffer, isAligned, releaseSlot } from '../../../app/core/pipeline';
 
 let tmp: string;
 beforeEach(() => {
@@ -113,5 +113,51 @@ describe('DirectFileSink: a written file is exactly the bytes given, with or wit
     await expect(sink.finish()).rejects.toMatchObject({ code: expect.stringMatching(/EBADF|ERR_/) });
     await expect(sink.write([Buffer.alloc(1)])).rejects.toBeTruthy();
     await sink.settle();
+  });
+});
+
+describe('DirectFileSink.writeAligned: sealed bytes written from the buffer the cipher worker sealed them into', () => {
+  it('[Q-1] [PL-5.1] a lead that follows the file gets its partial block in front and is written as it lies; any other is copied; the file is byte for byte', async () => {
+    const file = path.join(tmp, 'object');
+    const sink = await DirectFileSink.create(file, { mode: 0o600, wipe: false });
+    const given: Buffer[] = [];
+    let pos = 0;
+    const plain = async (n: number): Promise<void> => {
+      const b = crypto.randomBytes(n);
+      await (await sink.write([b])).written;
+      given.push(b);
+      pos += n;
+    };
+    const sealed = async (n: number, leadOff = 0): Promise<void> => {
+      const buf = alignedSharedBuffer(DIRECT_ALIGN + n);
+      const lead = (pos + leadOff) % DIRECT_ALIGN;
+      const b = crypto.randomBytes(n);
+      b.copy(buf, lead);
+      const { written } = await sink.writeAligned(buf, lead, n);
+      // Only the uncopied path puts the file's partial block in the buffer's lead.
+      const partial = Buffer.concat(given).subarray(pos - lead, pos);
+      if (leadOff === 0) expect(sha(buf.subarray(0, lead))).toBe(sha(partial));
+      else expect(buf.subarray(0, lead).every((x) => x === 0)).toBe(true);
+      given.push(b);
+      pos += n;
+      await written;
+    };
+    await plain(44); // the object's header
+    await sealed(SLOT_BYTES + 17 * 16); // a slot's chunks and tags
+    await sealed(262_160 + 16); // the last chunk
+    await sealed(100); // less than a block: all of it carried on
+    await plain(DIRECT_BLOCK_BYTES + 5000); // copied pieces between: more than a block waits in the sink
+    await sealed(2 * DIRECT_BLOCK_BYTES + 7);
+    await sealed(3 * DIRECT_ALIGN + 9, 1); // a lead that does not follow the file: copied
+    await sealed(DIRECT_ALIGN - (pos % DIRECT_ALIGN)); // ends on the alignment: nothing carried
+    await sealed(3 * DIRECT_ALIGN); // from a lead of 0
+    await sealed(5);
+    await sink.finish();
+    await sink.fh.sync();
+    await sink.fh.close();
+    expect(sink.direct).toBe(true);
+    const back = fs.readFileSync(file);
+    expect(back.length).toBe(pos);
+    expect(sha(back)).toBe(sha(Buffer.concat(given)));
   });
 });
