@@ -63,6 +63,9 @@ const server = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'scri
   cwd: repo,
   stdio: ['ignore', 'pipe', 'inherit'],
 });
+// However this process ends (a crash included, which skips the finally below), the server goes
+// with it: an orphaned server would hold this bench's stderr open, and a pipe reading it would wait for ever.
+process.on('exit', () => server.kill('SIGTERM'));
 const url = await new Promise<string>((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (d: Buffer) => {
