@@ -146,13 +146,16 @@ try {
     // fsynced, and deleting it (unlink, fsync of the directory) took 0.41-0.46 s
     // a GiB here, while the ext4 journal freed the extents; it belongs to a
     // purge, not to a download, and curl's side deletes nothing.
+    // The machine's counters stop with the download, as its timing does: the shred below waits
+    // on the journal with both cores idle (0.11 s, 0.22 idle core-seconds, on 2026-12-07), and
+    // until f855968 its idle time was counted as the download's.
+    const m1 = machineCpu();
     const stored = (sink as StoreSink | null)?.stored();
     if (stored) await store.shred(stored.objectId);
     if (status !== 'ok') throw new Error('download not ok');
     into.push(cpuPerGiB(m.cpu, part.size));
     if (intoStore) {
       threads.push(m.threads);
-      const m1 = machineCpu();
       kioskMachine.push({ busyCoreSeconds: Math.round((m1.busy - m0.busy) * 100) / 100, idleCoreSeconds: Math.round((m1.idle - m0.idle) * 100) / 100 });
     }
     return part.size / 1e6 / m.wall;
