@@ -105,6 +105,15 @@ export function evictFromCache(...files: string[]): void {
   for (const f of files) execFileSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none']);
 }
 
+/**
+ * Now, in seconds of CLOCK_MONOTONIC to the microsecond: process.hrtime is
+ * libuv's uv_hrtime, which reads that clock on Linux, and it is the clock of
+ * `perf record -k CLOCK_MONOTONIC`, so a bench's marks line up with perf's.
+ */
+export function monotonicSeconds(): number {
+  return Number(process.hrtime.bigint() / 1000n) / 1e6;
+}
+
 /** CPU seconds per GiB of `bytes`, two decimals. */
 export function cpuPerGiB(cpu: number, bytes: number): number {
   return Math.round((cpu / (bytes / 2 ** 30)) * 100) / 100;

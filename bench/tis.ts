@@ -13,7 +13,9 @@
 // as separate processes (measure.ts, atOnce).
 // Usage: npx tsx bench/tis.ts [--mib 1024] [--rounds 2] [--profile DIR] [--only kiosk]
 // Prints one JSON object; goal: ratio ≥ 0.7. --only kiosk runs the kiosk's
-// download alone, for `perf record` (perf-summary.ts), and prints no ratio.
+// download alone, for `perf record` (perf-summary.ts) and `perf sched`
+// (sched-idle.ts), and prints no ratio, but the process ids and each
+// download's window on CLOCK_MONOTONIC.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -26,7 +28,7 @@ import { ContentStore } from '../app/core/store';
 import { TisClient, type Sink } from '../app/core/tis/client';
 import { storeSink, type StoreSink } from '../app/core/tis/store-sink';
 import { writeTisCase } from '../scripts/tis-server/cases';
-import { asKioskProcess, atOnce, cpuBudget, cpuPerGiB, loadAverage, machineCpu, measureAsync, procCpuSeconds, profiled, shell, type AtOnce, type Measured } from './measure';
+import { asKioskProcess, atOnce, cpuBudget, cpuPerGiB, loadAverage, machineCpu, measureAsync, monotonicSeconds, procCpuSeconds, profiled, shell, type AtOnce, type Measured } from './measure';
 
 // Measured as the kiosk runs: with its V8 flags.
 asKioskProcess();
@@ -124,6 +126,8 @@ try {
   const threads: Measured['threads'][] = [];
   /** The machine's busy and idle core-seconds during each download into the store (the server's included). */
   const kioskMachine: Array<{ busyCoreSeconds: number; idleCoreSeconds: number }> = [];
+  /** Each download into the store, from and to, in CLOCK_MONOTONIC seconds: `perf record -k CLOCK_MONOTONIC`'s clock (sched-idle.ts). */
+  const windows: Array<[number, number]> = [];
   const cpu = { kiosk: [] as number[], clientOnly: [] as number[], node: [] as number[], curl: [] as number[] };
   const serverCpuPerGiB = { kiosk: [] as number[], clientOnly: [] as number[], node: [] as number[], curl: [] as number[] };
   /** Runs `f`, adding the server's CPU seconds per GiB meanwhile to `into`. */
@@ -137,11 +141,13 @@ try {
     let status = '';
     let sink: StoreSink | null = null;
     const m0 = machineCpu();
+    const w0 = monotonicSeconds();
     const m = await profiled(profileDir, 'tis', () =>
       measureAsync(async () => {
         status = (await c.download(part.href, part, async () => (intoStore ? (sink = storeSink(store, part.sha256)) : new CountingSink()))).status;
       }),
     );
+    const w1 = monotonicSeconds();
     // Removed outside the timing: a fetch ends with the object stored and
     // fsynced, and deleting it (unlink, fsync of the directory) took 0.41-0.46 s
     // a GiB here, while the ext4 journal freed the extents; it belongs to a
@@ -156,6 +162,7 @@ try {
     into.push(cpuPerGiB(m.cpu, part.size));
     if (intoStore) {
       threads.push(m.threads);
+      windows.push([w0, w1]);
       kioskMachine.push({ busyCoreSeconds: Math.round((m1.busy - m0.busy) * 100) / 100, idleCoreSeconds: Math.round((m1.idle - m0.idle) * 100) / 100 });
     }
     return part.size / 1e6 / m.wall;
@@ -226,7 +233,7 @@ try {
   const round1 = (x: number): number => Math.round(x * 10) / 10;
   if (kioskOnly) {
     process.stdout.write(
-      `${JSON.stringify({ bench: 'tis-download', only: 'kiosk', bytes: part.size, rounds, kioskMBps: kiosk.map(round1), cpuSecondsPerGiB: { kiosk: cpu.kiosk }, kioskThreadCpuSeconds: threads, kioskMachineCoreSeconds: kioskMachine, serverCpuSecondsPerGiB: { kiosk: serverCpuPerGiB.kiosk }, loadAverage: { before: loadBefore, after: loadAverage() } })}\n`,
+      `${JSON.stringify({ bench: 'tis-download', only: 'kiosk', bytes: part.size, rounds, kioskMBps: kiosk.map(round1), cpuSecondsPerGiB: { kiosk: cpu.kiosk }, kioskThreadCpuSeconds: threads, kioskMachineCoreSeconds: kioskMachine, serverCpuSecondsPerGiB: { kiosk: serverCpuPerGiB.kiosk }, pids: { kiosk: process.pid, server: server.pid }, windowsMonotonicSeconds: windows, loadAverage: { before: loadBefore, after: loadAverage() } })}\n`,
     );
   } else {
     // The budget, per GiB, from the best curl run: what is left of the two cores
