@@ -142,33 +142,38 @@ function attribute(slices: Slice[], cpus: number, from: number, to: number) {
   };
 }
 
-const loadBefore = loadAverage();
-const out = execFileSync(
-  'perf',
-  ['sched', 'record', '-k', 'CLOCK_MONOTONIC', '-a', '-o', data, '--', process.execPath, '--import', 'tsx', path.join(repo, 'bench/tis.ts'), '--only', 'kiosk', '--rounds', values.rounds, '--mib', values.mib],
-  { cwd: repo, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 },
-).toString();
-const tis = JSON.parse(out.trim().split('\n').at(-1)!) as {
-  kioskMBps: number[];
-  kioskMachineCoreSeconds: Array<{ busyCoreSeconds: number; idleCoreSeconds: number }>;
-  pids: { kiosk: number; server: number };
-  windowsMonotonicSeconds: Array<[number, number]>;
-};
-const text = execFileSync('perf', ['sched', 'timehist', '-i', data], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 30 }).toString();
-const { slices, cpus } = parse(text, tis.pids);
-if (slices.length === 0) throw new Error(`${data}: perf sched timehist gave no lines this tool can read`);
-process.stdout.write(
-  `${JSON.stringify({
-    bench: 'sched-idle',
-    cpus,
-    note: 'per download into the store (bench/tis.ts --only kiosk): idle core-seconds by cause, from perf sched timehist on a 50 µs grid; /proc/stat figures beside them for comparison',
-    downloads: tis.windowsMonotonicSeconds.map(([from, to], i) => ({
-      kioskMBps: tis.kioskMBps[i],
-      procStat: tis.kioskMachineCoreSeconds[i],
-      ...attribute(slices, cpus, from, to),
-    })),
-    perfData: values.keep ? data : undefined,
-    loadAverage: { before: loadBefore, after: loadAverage() },
-  })}\n`,
-);
-if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
+try {
+  const loadBefore = loadAverage();
+  const out = execFileSync(
+    'perf',
+    ['sched', 'record', '-k', 'CLOCK_MONOTONIC', '-a', '-o', data, '--', process.execPath, '--import', 'tsx', path.join(repo, 'bench/tis.ts'), '--only', 'kiosk', '--rounds', values.rounds, '--mib', values.mib],
+    // perf's and the bench's messages (a refused perf_event_open among them) go to our stderr.
+    { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
+  ).toString();
+  const tis = JSON.parse(out.trim().split('\n').at(-1)!) as {
+    kioskMBps: number[];
+    kioskMachineCoreSeconds: Array<{ busyCoreSeconds: number; idleCoreSeconds: number }>;
+    pids: { kiosk: number; server: number };
+    windowsMonotonicSeconds: Array<[number, number]>;
+  };
+  const text = execFileSync('perf', ['sched', 'timehist', '-i', data], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 }).toString();
+  const { slices, cpus } = parse(text, tis.pids);
+  if (slices.length === 0) throw new Error(`${data}: perf sched timehist gave no lines this tool can read`);
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'sched-idle',
+      cpus,
+      note: 'per download into the store (bench/tis.ts --only kiosk): idle core-seconds by cause, from perf sched timehist on a 50 µs grid; /proc/stat figures beside them for comparison',
+      downloads: tis.windowsMonotonicSeconds.map(([from, to], i) => ({
+        kioskMBps: tis.kioskMBps[i],
+        procStat: tis.kioskMachineCoreSeconds[i],
+        ...attribute(slices, cpus, from, to),
+      })),
+      perfData: values.keep ? data : undefined,
+      loadAverage: { before: loadBefore, after: loadAverage() },
+    })}\n`,
+  );
+} finally {
+  // perf.data is 5-6 MB a GiB fetched: kept only when asked (--keep).
+  if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
+}
