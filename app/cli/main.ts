@@ -18,84 +18,13 @@ import { serve } from './commands/serve';
 import { status } from './commands/status';
 import { configFromOptions } from './context';
 import { trustedDevicesOf } from '../core/ingest';
-import { CommandUsageError, cliLanguage, commandHelp, isCommand, requireFlags } from './help';
+import { CommandUsageError, HELP, cliLanguage, commandHelp, isCommand, requireFlags } from './help';
 import { translateCli } from '../shared/i18n/cli-messages';
 import { casesMatching } from '../shared/case-key';
 import type { Language } from '../shared/i18n/languages';
 import { readPeople, readPeopleAndPassphrase, type PeopleFlags } from './secrets';
 import { MIN_PASSPHRASE } from '../core/keys';
 
-export const HELP = `kioskctl — court-kiosk administration
-
-Usage: kioskctl <command> [options]
-
-Commands:
-  config check FILE [--files]     validate a kiosk-config file (--files: also the files it names), its mode
-                                  and the data directory's (exit 2: config.mode, env.data-dir.mode, env.key-file.owner)
-  check PATH [--bagit-only]       validate a package or every package on a carrier; stores nothing
-  status                          the kiosk service holding the data directory, open sessions, log size
-  import PATH [--operator NAME]   import a package, a carrier or a plain folder with SHA256SUMS
-  complete REF --version N [--identifier X] [--date D] [--duration T] [--case SIG] --account ID
-                                  supply metadata a recording came without (PL-4.1); REF is its
-                                  identifier or, for a plain-folder recording, its provisional id
-  release REF --version N --rule RULE --note TEXT --account ID
-                                  release a held record's reason that nothing can be supplied for
-                                  (a protocol's signature or title); logged with the note
-  imports                         the stored import reports: every file, hash, verdict
-  fetch --case SIG --account ID [--tis URL --ca FILE --cert FILE --key FILE]
-                                  import a case's recordings from the case-file system (TIS);
-                                  the flags override kiosk-config's "tis"
-  outbox [--deliver] [--tis URL --ca FILE --cert FILE --key FILE]
-                                  list viewing reports queued for the TIS (--deliver: send due ones
-                                  and the log's newest checkpoint to the TIS, its witness)
-  list [--case SIG]               list catalogued recordings
-  verify [--case SIG]             re-check every stored recording and catalog row
-  purge --case SIG --transferred REF --account ID --approver ID
-        (--export-receipt ID | --reason TEXT)
-                                  delete a case's local copies after transfer to the archive (PL-7)
-  export --case SIG [--identifier ID [--version N] [--only-version]] --to DIR
-         --purpose supervisory|transfer|backup --recipient TEXT --account ID --approver ID
-         [--envelope-sheet N] [--lang pl|uk|en]
-                                  write a verified, signed crp/1 copy below DIR (PL-9, PL-5.2,
-                                  PL-2.2); logged, with a receipt for the case file
-  log verify [--trusted-checkpoint FILE] [--tis URL --ca FILE --cert FILE --key FILE]
-                                  verify the viewing log, then against the checkpoint its witness
-                                  (the TIS) holds and an exported one if given; exit 1 on an alarm
-  log checkpoint                  sign and print a checkpoint of the viewing log
-  log export --case SIG --out DIR [--lang pl|uk|en]
-                                  signed JSON + HTML + PDF viewing report per session of the case
-  device pubkey                   print the device's Ed25519 public key (PEM)
-  device key export --to DIR --account ID --approver ID
-                                  write the device key sealed with a passphrase (asked twice, or the
-                                  third line of --secret-stdin) into DIR, for the court's safe; logged
-  device key restore --from FILE --account ID --approver ID
-                                  put the device key back from that file on a machine that lost its
-                                  key directory (no service running); two administrators; logged
-  device rekey --account ID --approver ID
-                                  seal the device key again by the best way this process has
-                                  (systemd-creds as root), never a weaker one; logged
-  verify-report FILE [--pubkey PEM] [--checkpoint NOTE]
-                                  check a viewing report or export receipt offline: signature,
-                                  checkpoint, each entry's inclusion proof (exit 0 valid, 1 not)
-  pin-hash --role clerk|admin     read a PIN (6-12 digits) or password (10+ characters) on stdin, print its hash
-  selftest                        an end-to-end review session on a scratch data directory
-  selftest --device [--root DIR]  checks of the installed appliance (units, users, data dir, policies, key, service, display)
-  serve [--port N] [--demo]       start the web shell on 127.0.0.1; prints {origin, launch} first (launch: the 0600 launcher page to open once)
-  demo-carrier DIR                write a demo carrier (crp/1 packages with real media) into DIR
-
-Who acts (export, purge, complete, release, fetch): --account ID names an account of
-kiosk-config; its PIN or password is asked on the terminal, or read from stdin
-with --secret-stdin (one line per account: --account's, then --approver's).
-export, purge and the device key's moves need a second, different account (--approver ID).
-
-Global options:
-  --data-dir DIR    data directory (default: $KIOSK_DATA_DIR or the XDG data dir)
-  --config FILE     kiosk-config file (default: $KIOSK_CONFIG or <data dir>/config.json)
-  --json            print one JSON document on stdout
-  -h, --help        this help
-
-Exit codes: 0 success, 1 a check failed (invalid, tampered, rejected), 2 usage or environment error.
-`;
 
 const OPTIONS = {
   'data-dir': { type: 'string' },

@@ -48,6 +48,9 @@ const en = {
   'cli.device.failedSummary': 'selftest --device: FAILED: {names}',
   'cli.cmd.serve': 'start the web shell on 127.0.0.1; prints the URL (with token) first',
   'cli.cmd.demo-carrier': 'write a demo carrier (crp/1 packages with real media) into DIR',
+  'cli.cmd.release': 'release a reason that holds a record and that nothing can be supplied for (a protocol’s signature or title); logged with the note and the person',
+  'cli.cmd.verify-report': 'check a viewing report or export receipt offline: signature, checkpoint, each entry’s confirmation of inclusion',
+  'cli.whoActs': '--account ID names an account of kiosk-config; its PIN or password is asked on the terminal, or read from stdin with --secret-stdin (one line per account: --account’s, then --approver’s).',
 } as const;
 
 export type CliMessageKey = keyof typeof en;
@@ -97,6 +100,9 @@ const pl: Catalog = {
   'cli.device.failedSummary': 'selftest --device: BŁĄD: {names}',
   'cli.cmd.serve': 'uruchamia powłokę WWW na 127.0.0.1; najpierw wypisuje adres (z tokenem)',
   'cli.cmd.demo-carrier': 'zapisuje w folderze DIR nośnik demonstracyjny (pakiety crp/1 z prawdziwymi nagraniami)',
+  'cli.cmd.release': 'zwalnia przyczynę wstrzymania nagrania, której nie da się usunąć (podpis lub tytuł protokołu); z notatką i nazwiskiem w rejestrze przeglądania',
+  'cli.cmd.verify-report': 'sprawdza bez sieci raport z przeglądania lub potwierdzenie eksportu: podpis, punkt kontrolny, potwierdzenie przynależności każdego wpisu',
+  'cli.whoActs': '--account ID wskazuje konto z kiosk-config; o jego PIN lub hasło kioskctl pyta w terminalu albo czyta je ze standardowego wejścia z --secret-stdin (jeden wiersz na konto: najpierw --account, potem --approver).',
 };
 
 const uk: Catalog = {
@@ -143,6 +149,9 @@ const uk: Catalog = {
   'cli.device.failedSummary': 'selftest --device: ПОМИЛКА: {names}',
   'cli.cmd.serve': 'запускає веб-оболонку на 127.0.0.1; спершу виводить адресу (з токеном)',
   'cli.cmd.demo-carrier': 'записує в теку DIR демонстраційний носій (пакети crp/1 зі справжніми записами)',
+  'cli.cmd.release': 'знімає причину затримання запису, яку неможливо усунути (підпис або назва протоколу); із приміткою та іменем у журналі переглядів',
+  'cli.cmd.verify-report': 'перевіряє без мережі протокол ознайомлення із записами або підтвердження експорту: підпис, контрольну точку, підтвердження належності кожного запису',
+  'cli.whoActs': '--account ID називає обліковий запис із kiosk-config; його PIN або пароль kioskctl запитує в терміналі чи читає зі стандартного введення з --secret-stdin (один рядок на обліковий запис: спершу --account, потім --approver).',
 };
 
 export const CLI_MESSAGES: Record<Language, Catalog> = { en, pl, uk };
