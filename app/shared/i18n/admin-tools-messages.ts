@@ -231,7 +231,7 @@ export const ADMIN_TOOLS_UK: AdminToolsCatalog = {
   'admin.tis.col.recording': 'Запис',
   'admin.tis.col.attempts': 'Спроби',
   'admin.tis.col.next': 'Наступна спроба',
-  'admin.tis.reports.heading': 'Звіти про перегляд для системи',
+  'admin.tis.reports.heading': 'Протоколи ознайомлення із записами для системи',
   'admin.tis.report.delivered': 'доставлено {at}, ідентифікатор у системі {id}',
   'admin.tis.report.queued': 'у черзі, спроби: {n}, наступна спроба {next}',
   'admin.tis.report.failing': 'не вдається доставити, спроби: {n}, наступна спроба {next}',

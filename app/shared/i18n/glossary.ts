@@ -30,7 +30,7 @@ export const GLOSSARY: Readonly<Record<Language, readonly GlossaryEntry[]>> = {
     { concept: 'time markers in a recording', chosen: 'позначки часу', avoid: ['анотаці'], why: 'Plain words for points in the recording.' },
     { concept: 'version 0', chosen: 'первинна версія', avoid: ['оригінал'], why: 'The same word on screen and in reports.' },
     { concept: 'proof', chosen: 'підтвердження', avoid: ['доказ'], why: '"Доказ" in a case file reads as evidence.' },
-    { concept: 'the printed viewing report', chosen: 'Протокол ознайомлення із записами', avoid: ['звіт про перегляд'], why: 'A party in a Ukrainian court "ознайомлюється з матеріалами справи" (ЦПК ст. 43, КПК ст. 221), and what the court files about it is a протокол; "звіт" is an IT word that no case file uses. The Polish title is a protokół too.' },
+    { concept: 'the printed viewing report', chosen: 'Протокол ознайомлення із записами', avoid: ['звіт(и|ів|у|ом|ами|ах)? про перегляд'], why: 'A party in a Ukrainian court "ознайомлюється з матеріалами справи" (ЦПК ст. 43, КПК ст. 221), and what the court files about it is a протокол; "звіт" is an IT word that no case file uses. The Polish title is a protokół too.' },
     { concept: 'time left', chosen: 'залишилося', avoid: ['залишилось'], why: 'One form of the word everywhere.' },
     { concept: 'clerk', chosen: 'працівник суду', avoid: ['sekretarz', 'секретар(?! судового)'], why: 'The role is named in Ukrainian on Ukrainian screens; the Polish role name must not leak through.' },
   ],

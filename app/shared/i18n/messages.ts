@@ -432,7 +432,7 @@ const uk: Catalog = {
   'admin.integrity.col.subject': 'Об’єкт',
   'admin.integrity.col.reason': 'Перевірка',
   'admin.integrity.col.context': 'Результат',
-  'admin.outbox.heading': 'Звіти про перегляд для системи діловодства',
+  'admin.outbox.heading': 'Протоколи ознайомлення із записами для системи діловодства',
   'admin.outbox.empty': 'Черга надсилання порожня.',
   'admin.outbox.col.case': 'Справа',
   'admin.outbox.col.report': 'Звіт',
