@@ -10,7 +10,13 @@
 // could take here, were it as cheap as curl and its crypto as fast as openssl
 // (measure.ts, cpuBudget). `necessaryAtOnce` measures that least time
 // instead of modelling it: each round also runs the necessary work at once,
-// as separate processes (measure.ts, atOnce).
+// as separate processes (measure.ts, atOnce). `nativeStreaming` is a third
+// client, written in C (native-fetch.c): OpenSSL's TLS, SHA-256 and AES-GCM
+// on POSIX threads, hashing, sealing and writing with O_DIRECT as the bytes
+// arrive, with the kiosk's layout of three threads; what a client with no
+// JavaScript runtime reaches where the ceiling's hash and seal may not run
+// ahead of the bytes. It is built with the system's cc and OpenSSL headers,
+// and left out (with the reason) where they are missing.
 // Usage: npx tsx bench/tis.ts [--mib 1024] [--rounds 2] [--profile DIR] [--only kiosk]
 // Prints one JSON object; goal: ratio ≥ 0.7. --only kiosk runs the kiosk's
 // download alone, for `perf record` (perf-summary.ts) and `perf sched`
@@ -48,6 +54,16 @@ const signature = 'BENCH 1/25';
 const partName = `part-${mib}MiB.bin`;
 
 execFileSync('bash', [path.join(repo, 'scripts/tis-certs.sh'), certs], { stdio: 'pipe' });
+const nativeFetch = path.join(work, 'native-fetch');
+/** Why the C client is not in this run, or null once it is built. */
+let nativeSkipped: string | null = null;
+if (!kioskOnly) {
+  try {
+    execFileSync('cc', ['-O2', '-pthread', '-o', nativeFetch, path.join(repo, 'bench/native-fetch.c'), '-lssl', '-lcrypto'], { stdio: 'pipe' });
+  } catch (e) {
+    nativeSkipped = `cc could not build bench/native-fetch.c (needs a C compiler and OpenSSL's headers): ${String((e as { stderr?: Buffer }).stderr ?? e).trim().split('\n')[0]}`;
+  }
+}
 const caseFiles = path.join(root, encodeURIComponent(signature), 'files');
 const partFile = path.join(caseFiles, partName);
 if (!fs.existsSync(partFile) || fs.statSync(partFile).size !== mib * 1024 * 1024) {
@@ -128,8 +144,8 @@ try {
   const kioskMachine: Array<{ busyCoreSeconds: number; idleCoreSeconds: number }> = [];
   /** Each download into the store, from and to, in CLOCK_MONOTONIC seconds: `perf record -k CLOCK_MONOTONIC`'s clock (sched-idle.ts). */
   const windows: Array<[number, number]> = [];
-  const cpu = { kiosk: [] as number[], clientOnly: [] as number[], node: [] as number[], curl: [] as number[] };
-  const serverCpuPerGiB = { kiosk: [] as number[], clientOnly: [] as number[], node: [] as number[], curl: [] as number[] };
+  const cpu = { kiosk: [] as number[], clientOnly: [] as number[], node: [] as number[], curl: [] as number[], nativeStreaming: [] as number[] };
+  const serverCpuPerGiB = { kiosk: [] as number[], clientOnly: [] as number[], node: [] as number[], curl: [] as number[], nativeStreaming: [] as number[] };
   /** Runs `f`, adding the server's CPU seconds per GiB meanwhile to `into`. */
   const withServer = async <T>(into: number[], f: () => Promise<T> | T): Promise<T> => {
     const s0 = serverCpu();
@@ -206,7 +222,32 @@ try {
     );
   };
 
+  /** The C client (native-fetch.c) into an O_DIRECT file here, checked for the part's SHA-256 and its sealed size. */
+  const nativeThreads: Array<Record<string, number>> = [];
+  const nativeStreaming = (): number => {
+    const out = path.join(work, 'native.out');
+    try {
+      const t = process.hrtime.bigint();
+      const r = JSON.parse(execFileSync(nativeFetch, [href, path.join(certs, 'ca.crt'), path.join(certs, 'client.crt'), path.join(certs, 'client.key'), out, '--workers', '2']).toString()) as {
+        bytes: number;
+        sha256: string;
+        written: number;
+        threadCpuSeconds: Record<string, number>;
+        processCpuSeconds: number;
+      };
+      const wall = Number(process.hrtime.bigint() - t) / 1e9;
+      const chunks = Math.ceil(part.size / (256 << 10));
+      if (r.bytes !== part.size || r.sha256 !== part.sha256 || r.written !== part.size + chunks * 16) throw new Error(`native-fetch: ${JSON.stringify(r)}`);
+      cpu.nativeStreaming.push(cpuPerGiB(r.processCpuSeconds, part.size));
+      nativeThreads.push(r.threadCpuSeconds);
+      return part.size / 1e6 / wall;
+    } finally {
+      fs.rmSync(out, { force: true });
+    }
+  };
+
   const kiosk: number[] = [];
+  const native: number[] = [];
   const clientOnly: number[] = [];
   const node: number[] = [];
   const curl: number[] = [];
@@ -218,6 +259,7 @@ try {
     if (kioskOnly) continue;
     clientOnly.push(await withServer(serverCpuPerGiB.clientOnly, () => timed(client, cpu.clientOnly, false)));
     node.push(await withServer(serverCpuPerGiB.node, rawNode));
+    if (nativeSkipped === null) native.push(await withServer(serverCpuPerGiB.nativeStreaming, nativeStreaming));
 
     const q = (x: string): string => `'${x.replace(/'/g, "'\\''")}'`;
     const m = await withServer(serverCpuPerGiB.curl, () => shell(
@@ -261,6 +303,10 @@ try {
         ratio: Math.round((best(kiosk) / best(curl)) * 100) / 100,
         ratioClientOnly: Math.round((best(clientOnly) / best(curl)) * 100) / 100,
         ratioRawNode: Math.round((best(node) / best(curl)) * 100) / 100,
+        nativeStreaming:
+          nativeSkipped === null
+            ? { MBps: native.map(round1), ratio: Math.round((best(native) / best(curl)) * 100) / 100, threadCpuSeconds: nativeThreads }
+            : { skipped: nativeSkipped },
         goal: 0.7,
         cpuSecondsPerGiB: cpu,
         kioskThreadCpuSeconds: threads,
@@ -275,7 +321,7 @@ try {
           ratioCeiling: Math.round((part.size / 1e6 / best(curl) / Math.min(...least.map((l) => l.wall))) * 100) / 100,
         },
         loadAverage: { before: loadBefore, after: loadAverage() },
-        note: 'kiosk = TisClient.download (mTLS) into the encrypted store, fsynced, as a case-file fetch; clientOnly = the same client reading in place into one reused buffer and dropping the bytes; rawNode = node:https discarding bytes; curl -o /dev/null; same cert, same server process (its CPU counts for neither side, and is given apart); cpuBudget: the least time on these cores for a client as cheap as curl that also hashes and encrypts at openssl speed',
+        note: 'kiosk = TisClient.download (mTLS) into the encrypted store, fsynced, as a case-file fetch; clientOnly = the same client reading in place into one reused buffer and dropping the bytes; rawNode = node:https discarding bytes; nativeStreaming = bench/native-fetch.c (OpenSSL TLS, SHA-256 and AES-256-GCM on three POSIX threads, O_DIRECT, fsync) into a file, as the kiosk but with no JavaScript runtime; curl -o /dev/null; same cert, same server process (its CPU counts for neither side, and is given apart); cpuBudget: the least time on these cores for a client as cheap as curl that also hashes and encrypts at openssl speed',
       })}\n`,
     );
   }
