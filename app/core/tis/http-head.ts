@@ -5,7 +5,7 @@
 // together with Transfer-Encoding, no coding other than chunked, bounded
 // head and chunk lines. Anything else is `tis.http.malformed`, as Node's own
 // parser (llhttp) calls it on the other requests.
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { TisError } from './errors';
 
 /** A response head larger than this is refused (Node's default is 16 KiB). */
@@ -22,6 +22,7 @@ export interface ResponseHead {
 export type Framing = { readonly kind: 'length'; readonly length: number } | { readonly kind: 'chunked' } | { readonly kind: 'close' };
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Fields whose repetition would make the framing ambiguous: refused unless identical. */
 const SINGLE = new Set(['content-length', 'transfer-encoding']);
@@ -134,5 +135,70 @@ export class ChunkedDecoder {
 
   private malformed(why: string): TisError {
     return new TisError('tis.http.malformed', this.url, `malformed HTTP from the server (${why})`);
+  }
+}
+
+/** A GET's request head; every value is the client's own, checked anyway so that none can split it. */
+export function getRequestHead(url: URL, headers: OutgoingHttpHeaders): string {
+  const fields: Array<[string, string]> = [['Host', url.host]];
+  for (const [name, value] of Object.entries({ ...headers, 'Accept-Encoding': 'identity', Connection: 'close' })) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [String(value)]) {
+      if (!FIELD_NAME.test(name) || /[\r\n\0]/.test(v)) throw new TisError('tis.http.malformed', url.href, `refusing to send header ${JSON.stringify(name)}`);
+      fields.push([name, v]);
+    }
+  }
+  return `GET ${url.pathname}${url.search} HTTP/1.1\r\n${fields.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+}
+
+/** How the body after a head is read: its framing, what it has left by length, its chunk decoder, and what came with the head. */
+export interface BodyStart {
+  readonly framing: Framing;
+  readonly left: number;
+  readonly chunked: ChunkedDecoder | null;
+  readonly early: Buffer | null;
+}
+
+export function bodyStart(got: { head: ResponseHead; rest: Buffer }, url: string): BodyStart {
+  const framing = framingOf(got.head, url);
+  return {
+    framing,
+    left: framing.kind === 'length' ? framing.length : 0,
+    chunked: framing.kind === 'chunked' ? new ChunkedDecoder(url) : null,
+    early: got.rest.length > 0 ? got.rest : null,
+  };
+}
+
+/** A response head as it arrives, read after read; interim (1xx) responses are skipped. */
+export class HeadReader {
+  readonly #buf = Buffer.allocUnsafe(MAX_HEAD_BYTES);
+  #len = 0;
+  constructor(private readonly url: string) {}
+
+  /** Where the next read goes. */
+  space(): Buffer {
+    return this.#buf.subarray(this.#len);
+  }
+
+  /** `n` bytes were read into `space()`: the final head and the bytes after it, or null while it is incomplete. */
+  took(n: number): { head: ResponseHead; rest: Buffer } | null {
+    this.#len += n;
+    for (;;) {
+      const end = headEnd(this.#buf, this.#len - n, this.#len);
+      if (end < 0) {
+        if (this.#len >= MAX_HEAD_BYTES) throw new TisError('tis.http.malformed', this.url, `malformed HTTP from the server (head larger than ${MAX_HEAD_BYTES} bytes)`);
+        return null;
+      }
+      const head = parseHead(this.#buf.subarray(0, end - 4), this.url);
+      if (head.status >= 100 && head.status < 200) {
+        if (head.status === 101) throw new TisError('tis.http.malformed', this.url, 'malformed HTTP from the server (101 to a GET)');
+        // An interim response (100, 103): the real one follows.
+        this.#buf.copy(this.#buf, 0, end, this.#len);
+        this.#len -= end;
+        n = this.#len;
+        continue;
+      }
+      return { head, rest: Buffer.from(this.#buf.subarray(end, this.#len)) };
+    }
   }
 }

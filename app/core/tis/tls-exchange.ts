@@ -12,12 +12,11 @@ import { isIP, type OnReadOpts } from 'node:net';
 import tls, { type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { TisError } from './errors';
 import type { Exchange, TlsIdentity } from './exchange';
-import { ChunkedDecoder, framingOf, headEnd, MAX_HEAD_BYTES, parseHead, type Framing, type ResponseHead } from './http-head';
+import { bodyStart, getRequestHead, HeadReader, type ChunkedDecoder, type Framing, type ResponseHead } from './http-head';
 import { SinkFailure, type Sink } from './sink';
 
 const SCRATCH_BYTES = 64 * 1024;
 const MAX_INFLIGHT_WRITES = 16;
-const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Who takes the body's bytes as they arrive. */
 interface Consumer {
@@ -40,8 +39,7 @@ class TlsExchange implements Exchange {
   status = 0;
   headers: ResponseHead['headers'] = {};
   readonly #socket: TLSSocket;
-  readonly #head = Buffer.allocUnsafe(MAX_HEAD_BYTES);
-  #headLen = 0;
+  readonly #head: HeadReader;
   readonly #scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
   #phase: 'head' | 'body' | 'after' = 'head';
   #framing: Framing = { kind: 'close' };
@@ -67,6 +65,7 @@ class TlsExchange implements Exchange {
     private readonly resolveHead: (ex: Exchange) => void,
     private readonly rejectHead: (e: unknown) => void,
   ) {
+    this.#head = new HeadReader(url.href);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     // `onread` is documented for tls.connect (as for net.Socket) but missing from @types/node's ConnectionOptions.
     const options: ConnectionOptions & { onread: OnReadOpts } = {
@@ -90,7 +89,7 @@ class TlsExchange implements Exchange {
       if (!this.#complete) this.fail(new TisError('tis.network', url.href, 'connection closed before the body was complete', true));
       for (const w of this.#waiters.splice(0)) w();
     });
-    this.#socket.write(request(url, headers));
+    this.#socket.write(getRequestHead(url, headers));
   }
 
   /** The memory the socket decrypts the next read into; asked after every read. */
@@ -109,7 +108,7 @@ class TlsExchange implements Exchange {
         return space;
       }
     }
-    if (this.#phase === 'head') return this.#head.subarray(this.#headLen);
+    if (this.#phase === 'head') return this.#head.space();
     return this.#scratch;
   }
 
@@ -131,33 +130,13 @@ class TlsExchange implements Exchange {
   }
 
   private onHeadBytes(n: number): void {
-    this.#headLen += n;
-    for (;;) {
-      const end = headEnd(this.#head, this.#headLen - n, this.#headLen);
-      if (end < 0) {
-        if (this.#headLen >= MAX_HEAD_BYTES) throw new TisError('tis.http.malformed', this.url.href, `malformed HTTP from the server (head larger than ${MAX_HEAD_BYTES} bytes)`);
-        return;
-      }
-      const head = parseHead(this.#head.subarray(0, end - 4), this.url.href);
-      const rest = this.#head.subarray(end, this.#headLen);
-      if (head.status >= 100 && head.status < 200) {
-        if (head.status === 101) throw new TisError('tis.http.malformed', this.url.href, 'malformed HTTP from the server (101 to a GET)');
-        // An interim response (100, 103): the real one follows.
-        this.#head.copy(this.#head, 0, end, this.#headLen);
-        this.#headLen = rest.length;
-        n = this.#headLen;
-        continue;
-      }
-      this.status = head.status;
-      this.headers = head.headers;
-      this.#framing = framingOf(head, this.url.href);
-      if (this.#framing.kind === 'length') this.#left = this.#framing.length;
-      if (this.#framing.kind === 'chunked') this.#chunked = new ChunkedDecoder(this.url.href);
-      this.#early = rest.length > 0 ? Buffer.from(rest) : null;
-      this.#phase = 'body';
-      this.resolveHead(this);
-      return;
-    }
+    const got = this.#head.took(n);
+    if (!got) return;
+    this.status = got.head.status;
+    this.headers = got.head.headers;
+    ({ framing: this.#framing, left: this.#left, chunked: this.#chunked, early: this.#early } = bodyStart(got, this.url.href));
+    this.#phase = 'body';
+    this.resolveHead(this);
   }
 
   /** Bytes in scratch memory: framing applied, pieces to the consumer. */
@@ -401,17 +380,4 @@ class TlsExchange implements Exchange {
   destroy(): void {
     this.#socket.destroy();
   }
-}
-
-/** The request head; every value is the client's own, checked anyway so that none can split it. */
-function request(url: URL, headers: OutgoingHttpHeaders): string {
-  const fields: Array<[string, string]> = [['Host', url.host]];
-  for (const [name, value] of Object.entries({ ...headers, 'Accept-Encoding': 'identity', Connection: 'close' })) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [String(value)]) {
-      if (!FIELD_NAME.test(name) || /[\r\n\0]/.test(v)) throw new TisError('tis.http.malformed', url.href, `refusing to send header ${JSON.stringify(name)}`);
-      fields.push([name, v]);
-    }
-  }
-  return `GET ${url.pathname}${url.search} HTTP/1.1\r\n${fields.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
 }

@@ -9,13 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TisClient } from '../../../app/core/tis/client';
-import { TisError } from '../../../app/core/tis/errors';
 import { ed25519Signer, generateEd25519Signer, signCheckpoint } from '../../../app/core/viewing-log/checkpoint';
 import type { ViewingLog } from '../../../app/core/viewing-log';
 import { checkTisWitness, witnessWithTis, type DeviceIdentity } from '../../../app/core/witness';
 import { startTisServer, type TisServer } from '../../../scripts/tis-server/server';
 import { createDb, openLog, sqlite3, TEST_SIGNING_KEY_PEM, type OpenLog } from '../viewing-log/fixtures/log-fixture';
-import { makePki, makeTmp, type Pki } from './fixture';
+import { makePki, makeTmp, rejection, type Pki } from './fixture';
 
 const DEVICE = 'TEST-DEVICE';
 let tmp: string;
@@ -39,11 +38,6 @@ function logWith(n: number, name = 'log.sqlite'): { log: ViewingLog; file: strin
   return { log: o.log, file };
 }
 
-async function rejection(p: Promise<unknown>): Promise<TisError> {
-  const e = await p.then(() => null, (err: unknown) => err);
-  expect(e).toBeInstanceOf(TisError);
-  return e as TisError;
-}
 
 beforeAll(async () => {
   tmp = makeTmp();

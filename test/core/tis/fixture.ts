@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { Sink } from '../../../app/core/tis/client';
+import { TisError } from '../../../app/core/tis/errors';
 import { writeTisCase } from '../../../scripts/tis-server/cases';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -14,6 +16,16 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export interface Pki {
   dir: string;
   read(name: string): string;
+}
+
+/** The TisError `p` rejects with; the test fails if it resolves or rejects with anything else. */
+export async function rejection(p: Promise<unknown>): Promise<TisError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(TisError);
+  return e as TisError;
 }
 
 export function makeTmp(): string {
