@@ -17,7 +17,9 @@
 // JavaScript runtime reaches where the ceiling's hash and seal may not run
 // ahead of the bytes. It is built with the system's cc and OpenSSL headers,
 // and left out (with the reason) where they are missing.
-// Usage: npx tsx bench/tis.ts [--mib 1024] [--rounds 2] [--profile DIR] [--only kiosk]
+// Usage: npx tsx bench/tis.ts [--mib 1024] [--rounds 2] [--profile DIR] [--only kiosk] [--tls-reader openssl-thread|node:tls]
+// --tls-reader: who reads the kiosk's TLS (client.ts's tlsReader; default:
+// native/tls's thread where it is built), to set the two side by side.
 // Prints one JSON object; goal: ratio ≥ 0.7. --only kiosk runs the kiosk's
 // download alone, for `perf record` (perf-summary.ts) and `perf sched`
 // (sched-idle.ts), and prints no ratio, but the process ids and each
@@ -32,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { DeviceKey } from '../app/core/keys';
 import { ContentStore } from '../app/core/store';
 import { TisClient, type Sink } from '../app/core/tis/client';
+import { defaultTlsReader } from '../app/core/tis/native-tls-exchange';
 import { storeSink, type StoreSink } from '../app/core/tis/store-sink';
 import { writeTisCase } from '../scripts/tis-server/cases';
 import { asKioskProcess, atOnce, cpuBudget, cpuPerGiB, loadAverage, machineCpu, measureAsync, monotonicSeconds, procCpuSeconds, profiled, shell, type AtOnce, type Measured } from './measure';
@@ -40,8 +43,10 @@ import { asKioskProcess, atOnce, cpuBudget, cpuPerGiB, loadAverage, machineCpu, 
 asKioskProcess();
 
 const { values } = parseArgs({
-  options: { mib: { type: 'string', default: '1024' }, rounds: { type: 'string', default: '2' }, profile: { type: 'string' }, only: { type: 'string' } },
+  options: { mib: { type: 'string', default: '1024' }, rounds: { type: 'string', default: '2' }, profile: { type: 'string' }, only: { type: 'string' }, 'tls-reader': { type: 'string' } },
 });
+const tlsReader = values['tls-reader'] ?? defaultTlsReader().reader;
+if (tlsReader !== 'openssl-thread' && tlsReader !== 'node:tls') throw new Error(`--tls-reader: "${tlsReader}" is neither openssl-thread nor node:tls`);
 if (values.only !== undefined && values.only !== 'kiosk') throw new Error(`--only: "${values.only}" is not a side this bench can run alone (kiosk)`);
 const kioskOnly = values.only === 'kiosk';
 const mib = Number(values.mib);
@@ -132,6 +137,7 @@ try {
     key: fs.readFileSync(path.join(certs, 'client.key')),
     timeoutMs: 120_000,
     hashInClient: false, // as the kiosk's (app/core/commands/tis-client.ts): the store hashes
+    tlsReader,
   });
   const listing = await client.listRecordings(signature); // the server hashes the part here, once
   const part = listing.recordings[0]?.parts[0];
@@ -275,7 +281,7 @@ try {
   const round1 = (x: number): number => Math.round(x * 10) / 10;
   if (kioskOnly) {
     process.stdout.write(
-      `${JSON.stringify({ bench: 'tis-download', only: 'kiosk', bytes: part.size, rounds, kioskMBps: kiosk.map(round1), cpuSecondsPerGiB: { kiosk: cpu.kiosk }, kioskThreadCpuSeconds: threads, kioskMachineCoreSeconds: kioskMachine, serverCpuSecondsPerGiB: { kiosk: serverCpuPerGiB.kiosk }, pids: { kiosk: process.pid, server: server.pid }, windowsMonotonicSeconds: windows, loadAverage: { before: loadBefore, after: loadAverage() } })}\n`,
+      `${JSON.stringify({ bench: 'tis-download', only: 'kiosk', tlsReader, bytes: part.size, rounds, kioskMBps: kiosk.map(round1), cpuSecondsPerGiB: { kiosk: cpu.kiosk }, kioskThreadCpuSeconds: threads, kioskMachineCoreSeconds: kioskMachine, serverCpuSecondsPerGiB: { kiosk: serverCpuPerGiB.kiosk }, pids: { kiosk: process.pid, server: server.pid }, windowsMonotonicSeconds: windows, loadAverage: { before: loadBefore, after: loadAverage() } })}\n`,
     );
   } else {
     // The budget, per GiB, from the best curl run: what is left of the two cores
@@ -292,6 +298,7 @@ try {
     process.stdout.write(
       `${JSON.stringify({
         bench: 'tis-download',
+        tlsReader,
         bytes: part.size,
         rounds,
         kioskMBps: kiosk.map(round1),

@@ -2,7 +2,7 @@
 # Builds dist/court-kiosk_<version>_amd64.deb with dpkg-deb: the web-shell
 # appliance (the kiosk service, cage + Chromium), which builds on any Debian
 # 12 machine. Electron's binary is not needed, nor packaged.
-#   /usr/lib/court-kiosk/          package.json, dist/{web,cli,renderer}, kiosk-config/, production node_modules, bin/, native/aead/aead.node
+#   /usr/lib/court-kiosk/          package.json, dist/{web,cli,renderer}, kiosk-config/, production node_modules, bin/, native/{aead/aead,tls/tls}.node
 #   /usr/bin/kioskctl              runs the bundled kioskctl
 #   /lib/systemd/system/           court-kiosk.service, court-kiosk-display.service
 #   /etc/court-kiosk/kiosk-config.json        (conffile; root:court-kiosk 0640 by postinst)
@@ -38,9 +38,10 @@ npm ls --omit=dev --all --parseable 2>/dev/null | sed 1d | sed -n "s#^$root/node
 (cd node_modules && tar -cf - --exclude='*/build/Release/obj*' --exclude='*/build/Release/.deps' --exclude='better-sqlite3/deps' \
   --exclude='better-sqlite3/src' --exclude='*.a' -T "$stage/prod.list") | tar -xf - -C "$lib/node_modules"
 rm "$stage/prod.list"
-# The store's native AES-GCM (scripts/build-native.sh), where app-root finds it: <app>/native/aead/aead.node.
-[ -f native/aead/aead.node ] || bash scripts/build-native.sh
+# The store's native AES-GCM and the download's TLS reader (scripts/build-native.sh), where app-root finds them: <app>/native/<name>/<name>.node.
+[ -f native/aead/aead.node ] && [ -f native/tls/tls.node ] || bash scripts/build-native.sh
 install -D -m 0644 native/aead/aead.node "$lib/native/aead/aead.node"
+install -D -m 0644 native/tls/tls.node "$lib/native/tls/tls.node"
 install -m 0755 "$here/court-kiosk-display" "$lib/bin/court-kiosk-display"
 cat >"$stage/usr/bin/kioskctl" <<'SH'
 #!/bin/sh

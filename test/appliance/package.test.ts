@@ -34,6 +34,7 @@ describe.skipIf(missing.length > 0)(`the appliance package${missing.length ? ` (
       '/usr/lib/court-kiosk/bin/court-kiosk-display',
       '/usr/lib/court-kiosk/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
       '/usr/lib/court-kiosk/native/aead/aead.node',
+      '/usr/lib/court-kiosk/native/tls/tls.node',
       '/usr/lib/sysusers.d/court-kiosk.conf',
       '/usr/lib/tmpfiles.d/court-kiosk.conf',
       '/usr/bin/kioskctl',

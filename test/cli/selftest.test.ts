@@ -16,7 +16,7 @@ describe('kioskctl selftest', () => {
       'the viewer plays ranges', 'the session ends', 'the viewing log verifies', 'the report is exported',
     ]);
     // The store's cipher is the native one (native/aead, built by setup.sh), and court IT reads so here.
-    expect(r.json.steps.find((s) => s.name === 'verify the store')?.detail).toMatch(/store cipher: OpenSSL EVP \(native\/aead\)$/);
+    expect(r.json.steps.find((s) => s.name === 'verify the store')?.detail).toMatch(/store cipher: OpenSSL EVP \(native\/aead\); TIS download TLS: OpenSSL on its own thread \(native\/tls\)$/);
     expect(r.json.ok).toBe(true);
     expect(r.code).toBe(0);
   }, 180_000);

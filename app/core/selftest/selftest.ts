@@ -13,6 +13,7 @@ import { writeDemoCarrier } from '../demo/demo-carrier';
 import { importPath, ingestContextFor } from '../ingest';
 import { verifyStore } from '../integrity';
 import { cipherBackend } from '../store';
+import { defaultTlsReader } from '../tis/native-tls-exchange';
 import { checkViewingReport, exportViewingReports } from '../reports';
 import { openKiosk, type Kiosk } from '../kiosk';
 import { createKioskSessionService } from '../session';
@@ -109,8 +110,10 @@ export async function runSelftest(opts: SelftestOptions): Promise<SelftestResult
         const v = await verifyStore(kiosk!);
         if (!v.ok) throw new Error(JSON.stringify(v.recordings.filter((r) => !r.ok)));
         // Court IT sees here which cipher the store runs: the native one, or node:crypto (same bytes, more CPU) and why.
+        // And which reads a case file's TLS from the TIS: OpenSSL on a thread of its own, or Node's socket (more CPU) and why.
         const c = await cipherBackend();
-        return `${v.recordings.length} recordings verified; store cipher: ${c.backend === 'openssl-evp' ? 'OpenSSL EVP (native/aead)' : `node:crypto (native/aead: ${c.reason ?? 'not loaded'})`}`;
+        const t = defaultTlsReader();
+        return `${v.recordings.length} recordings verified; store cipher: ${c.backend === 'openssl-evp' ? 'OpenSSL EVP (native/aead)' : `node:crypto (native/aead: ${c.reason ?? 'not loaded'})`}; TIS download TLS: ${t.reader === 'openssl-thread' ? 'OpenSSL on its own thread (native/tls)' : `node:tls (native/tls: ${t.reason ?? 'not loaded'})`}`;
       })) &&
       (await step('a clerk opens a session', async () => {
         const pin = String(crypto.randomInt(100000, 999999));

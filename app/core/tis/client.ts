@@ -13,6 +13,7 @@ import { sendHttps } from './https-exchange';
 import { contentLength, refuseEncoding } from './response-headers';
 import { tisListingSchema, viewingReportAckSchema, type TisListing } from './schema';
 import type { Sink } from './sink';
+import { nativeTls, sendNativeTls, type TlsReader } from './native-tls-exchange';
 import { sendTls } from './tls-exchange';
 
 export type { Sink } from './sink';
@@ -42,6 +43,11 @@ export interface TisClientOptions {
    * abort() after finish() to discard: one SHA-256 pass less per byte.
    */
   readonly hashInClient?: boolean;
+  /**
+   * Who reads a download's TLS: native/tls's thread where it is built
+   * (the default), or Node's socket ('node:tls'), the fallback.
+   */
+  readonly tlsReader?: TlsReader;
 }
 
 export interface ViewingReportAck {
@@ -325,9 +331,12 @@ export class TisClient {
   private async exchange(start: URL, method: 'GET' | 'POST', headers: OutgoingHttpHeaders, body?: Buffer, transport: 'https' | 'tls' = 'https'): Promise<Exchange> {
     let url = start;
     for (let hop = 0; ; hop += 1) {
+      const native = transport === 'tls' && this.opts.tlsReader !== 'node:tls' ? nativeTls().addon : null;
       const ex =
         transport === 'tls' && method === 'GET'
-          ? await sendTls(url, headers, this.opts, this.timeoutMs)
+          ? native
+            ? await sendNativeTls(native, url, headers, this.opts, this.timeoutMs)
+            : await sendTls(url, headers, this.opts, this.timeoutMs)
           : await sendHttps(url, method, headers, body, this.opts, this.timeoutMs);
       const st = ex.status;
       if (!REDIRECTS.has(st)) return ex;
