@@ -25,8 +25,11 @@ export interface Measured {
   wall: number;
   /** CPU seconds, user + system, of every thread of the measured side. */
   cpu: number;
-  /** For this process: CPU seconds of the main thread, and of the other threads busiest first (the hash worker, libuv's pool, V8's helpers). */
-  threads?: { main: number; others: number[] };
+  /**
+   * For this process: CPU seconds of the main thread, of the other threads busiest first (the hash worker, libuv's pool, V8's helpers),
+   * and of threads that ended before `f` did (a download's TLS reader, native/tls), which /proc no longer lists: the process's CPU less the rest.
+   */
+  threads?: { main: number; others: number[]; ended: number };
 }
 
 /** User + system CPU seconds from a Linux /proc stat file (a process's or a thread's). */
@@ -80,7 +83,9 @@ export async function measureAsync(f: () => Promise<void>): Promise<Measured> {
   const delta = (tid: string): number => Math.round(((after.get(tid) ?? 0) - (before.get(tid) ?? 0)) * 100) / 100;
   const main = String(process.pid);
   const others = [...after.keys()].filter((t) => t !== main).map(delta).filter((x) => x > 0).sort((a, b) => b - a);
-  return { wall, cpu: (d.user + d.system) / 1e6, threads: { main: delta(main), others } };
+  const cpu = (d.user + d.system) / 1e6;
+  const listed = delta(main) + others.reduce((a, b) => a + b, 0);
+  return { wall, cpu, threads: { main: delta(main), others, ended: Math.max(0, Math.round((cpu - listed) * 100) / 100) } };
 }
 
 /** Runs a shell command line; wall seconds and the CPU seconds its children used (the shell's `times`). */
