@@ -25,7 +25,7 @@
 //       One read into `view` (a Uint8Array, also a view of shared memory):
 //       with fill, until it is full or the stream ends; else what one
 //       SSL_read gives. One read at a time; `view` is kept alive until its
-//       answer.
+//       answer, and must not be transferred (detached) before it.
 //   destroy(handle)
 //       Shuts the socket down; a pending read is answered ECONNABORTED.
 //
@@ -44,6 +44,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -512,6 +513,12 @@ static int get_bytes(napi_env env, napi_value v, bytes *out, int copy, const cha
     out->len = len;
     return 0;
   }
+  if (len > (size_t)INT_MAX) {  // OpenSSL takes these lengths as int
+    char msg[96];
+    snprintf(msg, sizeof msg, "%s is too large", name);
+    napi_throw_range_error(env, NULL, msg);
+    return -1;
+  }
   out->data = malloc(len ? len : 1);
   if (!out->data) {
     napi_throw_error(env, NULL, "tls: out of memory");
@@ -604,8 +611,14 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  // The thread starts with every signal blocked: signals stay the main thread's (Node's and
+  // Electron's handlers), and a write to a socket the peer closed gives EPIPE, never SIGPIPE.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
   pthread_t th;
   int e = pthread_create(&th, &attr, run, c);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   pthread_attr_destroy(&attr);
   if (e != 0) {
     napi_release_threadsafe_function(c->tsfn, napi_tsfn_abort);
@@ -631,8 +644,12 @@ static napi_value js_read(napi_env env, napi_callback_info info) {
   }
   conn *c = unwrap(env, argv[0]);
   if (!c) return NULL;
-  if (c->done || c->reading) {
-    napi_throw_error(env, NULL, c->done ? "tls: the connection has ended" : "tls: a read is already pending");
+  pthread_mutex_lock(&c->mu);
+  int closing = c->closing;
+  pthread_mutex_unlock(&c->mu);
+  // After destroy() the thread may have ended without a last answer: nobody would answer this read.
+  if (c->done || closing || c->reading) {
+    napi_throw_error(env, NULL, c->reading ? "tls: a read is already pending" : "tls: the connection has ended");
     return NULL;
   }
   bytes view;

@@ -112,7 +112,7 @@ describe('native/tls (tls.c)', () => {
     expect(threads()).toBe(before);
   });
 
-  it('answers one read at a time, refuses an empty view, and answers ECONNABORTED when destroyed while it connects', async () => {
+  it('answers one read at a time, refuses an empty view, answers ECONNABORTED when destroyed while it connects, and refuses reads after destroy', async () => {
     const held: net.Socket[] = [];
     const server = net.createServer((s) => held.push(s));
     const base = new URL(await listen(server));
@@ -133,6 +133,10 @@ describe('native/tls (tls.c)', () => {
       await answered;
       expect(answers).toEqual([['ECONNABORTED', 0, true]]);
       expect(() => a.read(h, Buffer.alloc(16), false)).toThrow(/has ended/);
+      // Destroyed with no read pending, the thread ends without an answer: a later read is refused, not left hanging.
+      const h2 = a.open({ host: '127.0.0.1', port: Number(base.port), ip: true, timeoutMs: 10_000, ...identity() }, Buffer.from('GET / HTTP/1.1\r\n\r\n'), () => undefined);
+      a.destroy(h2);
+      expect(() => a.read(h2, Buffer.alloc(16), false)).toThrow(/has ended/);
     } finally {
       for (const s of held) s.destroy();
       server.close();
