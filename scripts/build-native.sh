@@ -6,7 +6,7 @@
 #                          decrypting into the store's slots.
 # One C file each needs no node-gyp: a compiler call, checked with every
 # warning as an error. The kiosk falls back to node:crypto and Node's TLS
-# socket where a file is missing, and `kioskctl status` says which run; the
+# socket where a file is missing, and `kioskctl selftest` says which run; the
 # appliance package (build-deb.sh) ships both.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."

@@ -1,7 +1,7 @@
 // Where the kiosk's native addons lie (native/<name>/<name>.node, built by
 // scripts/build-native.sh), and loading one. Each is optional: without it the
 // kiosk runs the same path on Node's own modules, at more CPU
-// (docs/performance.md), and `kioskctl status` says which runs.
+// (docs/performance.md), and `kioskctl selftest` says which runs.
 //
 // This module runs in three forms: as ESM (tsx, the web shell's bundle,
 // kioskctl), where import.meta.url says where it lies, and inside the

@@ -301,11 +301,12 @@ class NativeTlsExchange implements Exchange {
         this.destroy();
       }
     } catch (e) {
-      // A peer that keeps the connection open but sends nothing more has not failed (as tls-exchange.ts).
-      if (!(e instanceof TisError && e.rule === 'tis.timeout' && this.#complete)) this.#failure ??= e instanceof Error ? e : new Error(String(e));
+      this.#failure ??= e instanceof Error ? e : new Error(String(e));
       this.destroy();
     }
-    if (this.#failure && !(this.#failure instanceof TisError && this.#failure.rule === 'tis.timeout' && this.#complete)) throw this.#failure;
+    // A peer that keeps the connection open but sends nothing more after the body has not failed (as tls-exchange.ts).
+    const idleAfterBody = this.#failure instanceof TisError && this.#failure.rule === 'tis.timeout' && this.#complete;
+    if (this.#failure && !idleAfterBody) throw this.#failure;
   }
 
   failure(): Error | null {
